@@ -1,0 +1,129 @@
+"""The records that flow through Storyline.
+
+Every stage takes and returns batches of :class:`Article`. Character spans in ``removed`` index the
+article's ``raw_text`` (the text as read, before cleaning); spans in ``sentences`` index the clean
+``text``. Later capabilities (reuse links, stories, quotes, claims, comparisons) add their own records
+here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol, Sequence
+
+Status = Literal["ok", "dropped"]
+InputKind = Literal["text", "html", "json", "jsonl", "feed", "warc", "url", "stdin"]
+
+#: Version of the export format written by ``storyline export``; bump on a breaking change.
+EXPORT_FORMAT_VERSION = "1.0"
+
+
+@dataclass(slots=True)
+class Removal:
+    """One piece of boilerplate taken out of an article, with the rule that took it."""
+
+    start: int  # offset into Article.raw_text
+    end: int
+    text: str
+    reason: str  # e.g. "social_prompt", "share_count", "photo_credit", "repeated_title", ...
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "reason": self.reason, "start": self.start, "end": self.end}
+
+
+@dataclass(slots=True)
+class Source:
+    """An outlet: the key is a lower-case slug (domain when known), the name is for display."""
+
+    key: str
+    name: str
+    domain: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Article:
+    """One article as read from an input, then cleaned.
+
+    ``status`` is ``"ok"`` or ``"dropped"``; a dropped article keeps whatever could be read and a
+    ``drop_reason`` (``empty``, ``binary``, ``not_an_article``, ``too_large``, ``malformed``,
+    ``fetch_failed``, ...) with a human ``drop_detail``.
+    """
+
+    id: str = ""
+    input_kind: str = "text"
+    path: str | None = None
+    url: str | None = None
+    source: str | None = None  # display name of the outlet, e.g. "MENAFN"
+    source_key: str | None = None  # normalised key for filtering, e.g. "menafn"
+    title: str | None = None
+    byline: str | None = None
+    published_at: datetime | None = None  # timezone-aware when known
+    date_precision: str | None = None  # "day", "minute", "second"
+    date_method: str | None = None  # how the date was found: "dateline", "html_meta", "feed", "json", ...
+    language: str | None = None
+    raw_text: str = ""  # the text as read (decoded, extracted from HTML); removals index it
+    text: str = ""  # clean text, for display; sentences index it
+    removed: list[Removal] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    status: Status = "ok"
+    drop_reason: str | None = None
+    drop_detail: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)  # reader extras: canonical_url, sitename, feed, ...
+
+    def drop(self, reason: str, detail: str) -> "Article":
+        """Mark this article dropped with a machine reason and a message for people."""
+        self.status = "dropped"
+        self.drop_reason = reason
+        self.drop_detail = detail
+        return self
+
+    @property
+    def location(self) -> str:
+        """Where the article came from: its URL or its path."""
+        return self.url or self.path or "-"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The export form of the article (see docs/export-format.md)."""
+        return {
+            "id": self.id,
+            "input_kind": self.input_kind,
+            "path": self.path,
+            "url": self.url,
+            "source": self.source,
+            "source_key": self.source_key,
+            "title": self.title,
+            "byline": self.byline,
+            "published_at": self.published_at.isoformat() if self.published_at else None,
+            "date_precision": self.date_precision,
+            "date_method": self.date_method,
+            "language": self.language,
+            "text": self.text,
+            "removed": [r.to_dict() for r in self.removed],
+            "sentences": [list(s) for s in self.sentences],
+            "status": self.status,
+            "drop_reason": self.drop_reason,
+            "drop_detail": self.drop_detail,
+            "meta": self.meta,
+        }
+
+
+def content_id(*parts: str | None) -> str:
+    """A content-addressed id: 16 hex characters of sha256 over the given parts.
+
+    Articles use ``content_id(canonical_url_or_path, normalised_text)`` so that adding the same input
+    twice yields the same id and changes nothing in the store.
+    """
+    h = hashlib.sha256()
+    for p in parts:
+        h.update((p or "").encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()[:16]
+
+
+class Stage(Protocol):
+    """A pipeline stage: a plain object over batches, no global state, no I/O beyond its inputs."""
+
+    def process(self, batch: Sequence[Article]) -> list[Article]: ...
