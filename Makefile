@@ -1,0 +1,34 @@
+# Storyline: `make demo` and `make test` set everything up from nothing (a Python 3.11 venv in .venv
+# with the hash-pinned lock file) and then run.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test bench lock clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -c "from storyline.weights import PINNED, verified_path; [verified_path(n) for n in PINNED]"
+	@touch $(STAMP)
+
+demo: setup
+	$(BIN)/storyline demo
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/ingest.py
+
+# Re-resolve the lock after changing pyproject.toml (needs uv: pip install uv).
+lock:
+	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache storyline-demo.db*

@@ -1,0 +1,106 @@
+"""Ingest throughput, end to end into the store, printed per stage.
+
+Text: the five seeds and the demo corpus's text files, each copied N times with a distinct first
+paragraph line so every copy is a new article (derived data: real article text, multiplied).
+HTML: the real pages of ../shared/datasets/scrapinghub-aeb (181 news pages), copied to reach N.
+
+    python bench/ingest.py [--text 2000] [--html 400] [--json out.json]
+
+Targets on 2 cores (issue 3): ≥ 200 text articles/s and ≥ 50 HTML pages/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from storyline.pipeline import Pipeline  # noqa: E402
+from storyline.store import Store  # noqa: E402
+
+SHARED = Path(os.environ.get("STORYLINE_SHARED", ROOT.parent / "shared"))
+
+
+def text_sources() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "seeds").glob("*.txt"))]
+    demo = ROOT / "src" / "storyline" / "demo" / "corpus"
+    texts += [p.read_text(encoding="utf-8") for p in sorted(demo.rglob("*.txt"))]
+    return texts
+
+
+def html_sources() -> list[bytes]:
+    pages = sorted((SHARED / "datasets" / "scrapinghub-aeb" / "html").glob("*.html.gz"))
+    return [gzip.decompress(p.read_bytes()) for p in pages]
+
+
+def make_text_corpus(folder: Path, n: int) -> None:
+    base = text_sources()
+    for i in range(n):
+        t = base[i % len(base)]
+        title, _, rest = t.partition("\n")
+        (folder / f"{i:06d}.txt").write_text(f"{title} ({i})\n{rest}\nCopy number {i} of the bench corpus.\n",
+                                             encoding="utf-8")
+
+
+def make_html_corpus(folder: Path, n: int) -> None:
+    base = html_sources()
+    for i in range(n):
+        page = base[i % len(base)]
+        marker = f"<!-- bench copy {i} --><p>Bench copy number {i}.</p></body>".encode()
+        (folder / f"{i:06d}.html").write_bytes(page.replace(b"</body>", marker, 1))
+
+
+def run(kind: str, folder: Path, db: Path) -> dict[str, object]:
+    with Store(db) as store:
+        pipe = Pipeline(store)
+        t0 = time.perf_counter()
+        report = pipe.add([str(folder)])
+        wall = time.perf_counter() - t0
+    n = report.read
+    return {
+        "kind": kind,
+        "articles": n,
+        "inserted": report.inserted,
+        "dropped": len(report.dropped),
+        "wall_s": round(wall, 3),
+        "articles_per_s": round(n / wall, 1),
+        "stage_s": {k: round(v, 3) for k, v in sorted(report.stage_seconds.items())},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--text", type=int, default=2000, help="number of text articles")
+    ap.add_argument("--html", type=int, default=400, help="number of HTML pages")
+    ap.add_argument("--json", type=Path, default=None, help="also write results here")
+    args = ap.parse_args(argv)
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpd = Path(tmp)
+        if args.text:
+            (tmpd / "text").mkdir()
+            make_text_corpus(tmpd / "text", args.text)
+            results.append(run("text", tmpd / "text", tmpd / "text.db"))
+        if args.html:
+            (tmpd / "html").mkdir()
+            make_html_corpus(tmpd / "html", args.html)
+            results.append(run("html", tmpd / "html", tmpd / "html.db"))
+    print(f"{'kind':<6} {'articles':>8} {'wall s':>8} {'art/s':>8}  per stage (s)")
+    for r in results:
+        stages = ", ".join(f"{k} {v}" for k, v in r["stage_s"].items())  # type: ignore[union-attr]
+        print(f"{r['kind']:<6} {r['articles']:>8} {r['wall_s']:>8} {r['articles_per_s']:>8}  {stages}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,441 @@
+"""The ``storyline`` command line. The only module that prints.
+
+Exit codes: 0 all good, 1 some inputs dropped or failed (the rest stored), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from storyline import __version__
+from storyline.errors import NotFoundError, StorylineError, UsageError
+from storyline.model import Article
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+DEFAULT_DB = "storyline.db"
+DEMO_DB = "storyline-demo.db"
+
+logger = logging.getLogger("storyline")
+
+
+class Ctx:
+    def __init__(self, db: str, quiet: bool, verbose: int) -> None:
+        self.db = db
+        self.quiet = quiet
+        self.verbose = verbose
+        self.out = Console(highlight=False, soft_wrap=True)
+        self.err = Console(stderr=True, highlight=False)
+
+    def store(self, *, must_exist: bool = True) -> Any:
+        from storyline.store import Store
+
+        if must_exist and not Path(self.db).exists():
+            raise UsageError(
+                f"no database at {self.db}: run `storyline add <inputs>` or `storyline demo` first, "
+                "or point --db at an existing file"
+            )
+        return Store(self.db)
+
+    @property
+    def show_progress(self) -> bool:
+        return not self.quiet and self.err.is_terminal
+
+
+def _fail(ctx: Ctx, exc: StorylineError) -> NoReturn:
+    ctx.err.print(f"[bold red]error:[/] {escape(str(exc))}")
+    sys.exit(EXIT_USAGE if isinstance(exc, UsageError) else EXIT_PARTIAL)
+
+
+def _parse_when(value: str | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            d = date.fromisoformat(value)
+            return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+        dt = datetime.fromisoformat(value)
+        return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD or ISO 8601", param_hint=name)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", default=lambda: os.environ.get("STORYLINE_DB", DEFAULT_DB), show_default="storyline.db",
+              help="SQLite database file (env STORYLINE_DB).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or summaries, only errors.")
+@click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
+@click.version_option(__version__, prog_name="storyline")
+@click.pass_context
+def cli(click_ctx: click.Context, db: str, quiet: bool, verbose: int) -> None:
+    """Storyline: follow one news story across every outlet that carries it."""
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    if quiet:
+        level = logging.ERROR
+    from rich.logging import RichHandler
+
+    logging.basicConfig(level=level, format="%(name)s: %(message)s", datefmt="[%X]",
+                        handlers=[RichHandler(console=Console(stderr=True), show_path=False)])
+    for noisy in ("trafilatura", "htmldate", "courlan", "httpx", "httpcore", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING) if verbose < 2 else logging.DEBUG)
+    click_ctx.obj = Ctx(db, quiet, verbose)
+
+
+# --- add ------------------------------------------------------------------------------------------
+
+def _parse_field_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for p in pairs:
+        if "=" not in p:
+            raise click.BadParameter(f"{p!r}: use OURS=THEIRS, e.g. text=body", param_hint="--field-map")
+        ours, theirs = p.split("=", 1)
+        out[ours.strip()] = theirs.strip()
+    return out
+
+
+def run_add(ctx: Ctx, inputs: list[str], options: Any, *, store: Any | None = None) -> Any:
+    from storyline.pipeline import Pipeline
+    from storyline.store import Store
+
+    own = store is None
+    store = store or Store(ctx.db)
+    try:
+        pipe = Pipeline(store)
+        if ctx.show_progress:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} read"),
+                          TimeElapsedColumn(), console=ctx.err, transient=True) as bar:
+                task = bar.add_task("reading articles", total=None)
+                report = pipe.add(inputs, options, progress=lambda a: bar.advance(task))
+        else:
+            report = pipe.add(inputs, options)
+    finally:
+        if own:
+            store.close()
+    return report
+
+
+def print_report(ctx: Ctx, report: Any) -> None:
+    if ctx.quiet:
+        return
+    e = ctx.err
+    e.print(f"read {report.read} inputs: [green]{report.inserted} added[/], {report.existing} already stored, "
+            f"[{'red' if report.dropped else 'green'}]{len(report.dropped)} dropped[/]"
+            + (f", {report.recleaned} re-cleaned" if report.recleaned else ""))
+    for a in report.dropped:
+        e.print(f"  [red]dropped[/] {escape(a.location)}: {a.drop_reason} — {escape(a.drop_detail or '')}")
+    secs = report.stage_seconds
+    total = report.total_seconds or 1e-9
+    parts = ", ".join(f"{k} {v:.2f}s" for k, v in sorted(secs.items()) if v > 0)
+    e.print(f"  time: {total:.2f}s ({report.read / total:.0f} articles/s) — {parts}")
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--follow", is_flag=True, help="For feeds: fetch each entry's linked page and extract it.")
+@click.option("--field-map", "field_map", multiple=True, metavar="OURS=THEIRS",
+              help="JSON/JSONL field names, e.g. --field-map text=body --field-map title=headline.")
+@click.option("--source", "source", default=None, help="Outlet name to record for every input (overrides detection).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def add(ctx: Ctx, inputs: tuple[str, ...], follow: bool, field_map: tuple[str, ...], source: str | None,
+        as_json: bool) -> None:
+    """Add articles: files, folders, feeds, WARC, JSON(L), URLs, or - for stdin."""
+    from storyline.ingest import ReadOptions
+
+    options = ReadOptions(field_map=_parse_field_map(field_map), follow=follow, source=source)
+    try:
+        report = run_add(ctx, list(inputs), options)
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print_report(ctx, report)
+    sys.exit(EXIT_PARTIAL if report.dropped else EXIT_OK)
+
+
+# --- listing ---------------------------------------------------------------------------------------
+
+def _date(a: Article) -> str:
+    return a.published_at.date().isoformat() if a.published_at else "—"
+
+
+def _article_row(a: Article) -> dict[str, Any]:
+    return {"id": a.id, "published_at": a.published_at.isoformat() if a.published_at else None,
+            "source": a.source, "title": a.title, "byline": a.byline, "language": a.language,
+            "location": a.location, "status": a.status, "drop_reason": a.drop_reason,
+            "removed": len(a.removed), "chars": len(a.text)}
+
+
+@cli.command()
+@click.option("--source", default=None, help="Only this outlet (key or name, case-insensitive).")
+@click.option("--since", default=None, help="Published on or after (YYYY-MM-DD).")
+@click.option("--until", default=None, help="Published before (YYYY-MM-DD).")
+@click.option("--status", type=click.Choice(["ok", "dropped", "all"]), default="ok", show_default=True)
+@click.option("--language", default=None, help="ISO 639-1 code, e.g. en.")
+@click.option("--limit", type=int, default=None)
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_obj
+def articles(ctx: Ctx, source: str | None, since: str | None, until: str | None, status: str,
+             language: str | None, limit: int | None, as_json: bool) -> None:
+    """List stored articles (newest last)."""
+    try:
+        with ctx.store() as store:
+            rows = store.list_articles(source=source, since=_parse_when(since, "--since"),
+                                       until=_parse_when(until, "--until"),
+                                       status=None if status == "all" else status, language=language, limit=limit)
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    if as_json:
+        click.echo(json.dumps([_article_row(a) for a in rows], indent=2, ensure_ascii=False))
+        return
+    table = Table(show_lines=False, header_style="bold")
+    for col in ("id", "date", "source", "title", "byline", "lang", "removed" if status != "dropped" else "reason"):
+        table.add_column(col, overflow="fold")
+    for a in rows:
+        last = str(len(a.removed)) if status != "dropped" else f"{a.drop_reason}: {a.drop_detail or ''}"
+        title = a.title or (a.location if a.status == "dropped" else "")
+        table.add_row(a.id, _date(a), a.source or "—", title or "—", a.byline or "—", a.language or "—", last)
+    ctx.out.print(table)
+    ctx.out.print(f"{len(rows)} article(s)")
+
+
+@cli.command()
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="The export form of the article.")
+@click.option("--clean", "clean_only", is_flag=True, help="Only the clean text, no struck-through removals.")
+@click.pass_obj
+def show(ctx: Ctx, article_id: str, as_json: bool, clean_only: bool) -> None:
+    """Show one article: metadata, then its text with removed boilerplate struck through and the reason."""
+    try:
+        with ctx.store() as store:
+            a = store.get_article(article_id)
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    if as_json:
+        click.echo(json.dumps(a.to_dict() | {"original_text": a.raw_text}, indent=2, ensure_ascii=False))
+        return
+    out = ctx.out
+    out.print(f"[bold]{escape(a.title or '(untitled)')}[/]")
+    meta = [("id", a.id), ("source", a.source), ("byline", a.byline),
+            ("published", a.published_at.isoformat() if a.published_at else None),
+            ("date found by", a.date_method), ("language", a.language), ("from", a.location),
+            ("status", a.status if a.status == "ok" else f"dropped: {a.drop_reason} — {a.drop_detail}")]
+    for k, v in meta:
+        if v:
+            out.print(f"[dim]{k:>14}[/] {escape(str(v))}")
+    out.print()
+    if clean_only or not a.removed:
+        out.print(Text(a.text))
+    else:
+        out.print(render_removals(a, color=out.is_terminal and not out.no_color))
+        counts: dict[str, int] = {}
+        for r in a.removed:
+            counts[r.reason] = counts.get(r.reason, 0) + 1
+        out.print()
+        out.print("[dim]removed: " + ", ".join(f"{k} ×{v}" for k, v in sorted(counts.items())) + "[/]")
+
+
+def render_removals(a: Article, *, color: bool) -> Text:
+    """The original text with each removed span struck through and followed by its reason."""
+    raw = a.raw_text
+    out = Text()
+    pos = 0
+    for r in sorted(a.removed, key=lambda r: (r.start, r.end)):
+        if r.start < pos:
+            continue
+        out.append(raw[pos:r.start])
+        seg = raw[r.start:r.end]
+        if color:
+            out.append(seg, style="strike dim red")
+        else:
+            out.append(f"~~{seg}~~")
+        out.append(f" [{r.reason}]", style="italic yellow" if color else "")
+        pos = r.end
+    out.append(raw[pos:])
+    return out
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def search(ctx: Ctx, query: str, limit: int, as_json: bool) -> None:
+    """Full-text search over titles and clean text (SQLite FTS5, ranked by BM25)."""
+    try:
+        with ctx.store() as store:
+            hits = store.search(query, limit=limit)
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    if as_json:
+        click.echo(json.dumps([_article_row(h.article) | {"score": h.score, "snippet": h.snippet} for h in hits],
+                              indent=2, ensure_ascii=False))
+        return
+    for h in hits:
+        a = h.article
+        ctx.out.print(f"[bold cyan]{a.id}[/] {_date(a)} [green]{escape(a.source or '—')}[/] {escape(a.title or '')}")
+        ctx.out.print(Text("    ").append_text(_highlight(h.snippet)))
+    ctx.out.print(f"{len(hits)} match(es)")
+
+
+def _highlight(snippet: str) -> Text:
+    """Snippets from the store mark each match with SNIPPET_OPEN/SNIPPET_CLOSE; show them bold."""
+    from storyline.store import SNIPPET_CLOSE, SNIPPET_OPEN
+
+    out = Text()
+    for i, part in enumerate(snippet.replace(SNIPPET_CLOSE, SNIPPET_OPEN).split(SNIPPET_OPEN)):
+        out.append(part, style="bold yellow" if i % 2 else "")
+    return out
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "parquet"]), default="json", show_default=True)
+@click.option("-o", "--output", "output", default="-", help="Output file (- for stdout; parquet needs a file).")
+@click.option("--no-dropped", is_flag=True, help="Leave dropped inputs out.")
+@click.pass_obj
+def export(ctx: Ctx, fmt: str, output: str, no_dropped: bool) -> None:
+    """Export articles (and later: stories, reuse, quotes, claims) as JSON, JSONL, CSV or Parquet."""
+    from storyline.store.export import export as do_export
+
+    if fmt == "parquet" and output == "-":
+        _fail(ctx, UsageError("parquet needs a file: add -o out.parquet"))
+    try:
+        with ctx.store() as store:
+            if output == "-":
+                do_export(store, fmt, sys.stdout, include_dropped=not no_dropped)  # type: ignore[arg-type]
+            else:
+                do_export(store, fmt, Path(output), include_dropped=not no_dropped)  # type: ignore[arg-type]
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    if output != "-" and not ctx.quiet:
+        ctx.err.print(f"wrote {output}")
+
+
+# --- db -------------------------------------------------------------------------------------------
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("info")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def db_info(ctx: Ctx, as_json: bool) -> None:
+    """Schema version, migrations, counts and size of the database."""
+    try:
+        with ctx.store() as store:
+            info = store.info()
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    if as_json:
+        click.echo(json.dumps(info, indent=2, ensure_ascii=False, default=str))
+        return
+    _print_mapping(ctx, info)
+
+
+def _print_mapping(ctx: Ctx, info: dict[str, Any], indent: int = 0) -> None:
+    for k, v in info.items():
+        if isinstance(v, dict):
+            ctx.out.print(" " * indent + f"[bold]{k}[/]")
+            _print_mapping(ctx, v, indent + 2)
+        elif isinstance(v, list):
+            ctx.out.print(" " * indent + f"[bold]{k}[/]")
+            for item in v:
+                ctx.out.print(" " * (indent + 2) + escape(str(item)))
+        else:
+            ctx.out.print(" " * indent + f"[dim]{k}:[/] {escape(str(v))}")
+
+
+@cli.command()
+@click.pass_obj
+def sources(ctx: Ctx) -> None:
+    """Outlets in the database with their article counts."""
+    try:
+        with ctx.store() as store:
+            rows = store.sources()
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    table = Table(header_style="bold")
+    table.add_column("key")
+    table.add_column("name")
+    table.add_column("articles", justify="right")
+    for key, name, n in rows:
+        table.add_row(key, name or "", str(n))
+    ctx.out.print(table)
+
+
+# --- demo -----------------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--keep", is_flag=True, help="Keep an existing demo database instead of rebuilding it.")
+@click.pass_obj
+def demo(ctx: Ctx, keep: bool) -> None:
+    """Build a fresh database from the bundled demo corpus and show what Storyline found."""
+    from storyline.demo import corpus_inputs, summarize
+
+    db_path = Path(ctx.db if ctx.db != DEFAULT_DB or os.environ.get("STORYLINE_DB") else DEMO_DB)
+    ctx.db = str(db_path)
+    if db_path.exists() and not keep:
+        _remove_storyline_db(ctx, db_path)
+    from storyline.ingest import ReadOptions
+
+    try:
+        report = run_add(ctx, corpus_inputs(), ReadOptions())
+        print_report(ctx, report)
+        with ctx.store() as store:
+            summarize(store, report, ctx.out)
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    ctx.out.print(f"\ndemo database: {db_path}  (try: storyline --db {db_path} articles)")
+
+
+def _remove_storyline_db(ctx: Ctx, path: Path) -> None:
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con.execute("SELECT 1 FROM schema_migrations LIMIT 1")
+        con.close()
+    except sqlite3.Error:
+        _fail(ctx, UsageError(f"{path} exists and is not a Storyline database; choose another --db"))
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_PARTIAL)
+    except NotFoundError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(EXIT_USAGE)
+    except StorylineError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(EXIT_PARTIAL)
+    except KeyboardInterrupt:
+        click.echo("interrupted: what was stored so far is kept; run the same command again to finish", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_OK)

