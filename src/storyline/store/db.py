@@ -1,0 +1,771 @@
+"""The SQLite store: one file, WAL, migrations recorded in the database, FTS5 search.
+
+One :class:`Store` holds one connection. Writes are transactions of their own (``BEGIN IMMEDIATE``), so
+each :meth:`Store.add_articles` call is atomic: a process killed half-way leaves either all of a batch
+or none of it, and because ids are content-addressed, adding the same articles again only fills in
+what is missing. Readers (the web UI) open their own ``Store(path, readonly=True)`` and read
+concurrently under WAL.
+
+Datetimes are stored as ISO 8601 with their offset (``published_at``) and read back timezone-aware; a
+naive datetime is taken to be UTC. A second column, ``published_utc``, holds the same instant in UTC
+in a fixed-width form, so sorting and ``since``/``until`` filters compare instants, not strings with
+different offsets.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import quote, urlsplit
+
+from storyline.errors import NotFoundError, StoreError, UsageError
+from storyline.model import Article, Removal
+from storyline.store import migrations as _migrations
+from storyline.store.fts import fts_query, fts_query_plain
+
+#: How long a writer waits for another writer's lock before giving up (milliseconds).
+BUSY_TIMEOUT_MS = 10_000
+#: Most host parameters put in one ``IN (...)`` list; SQLite 3.32+ allows 32,766.
+_CHUNK = 500
+_MIN_PREFIX = 4
+#: Marks around each matched word in :attr:`SearchHit.snippet`.
+SNIPPET_OPEN, SNIPPET_CLOSE = "[", "]"
+
+_COLUMNS = (
+    "id", "input_kind", "path", "url", "source_key", "source", "title", "byline", "published_at",
+    "published_utc", "date_precision", "date_method", "language", "raw_text", "text", "sentences",
+    "status", "drop_reason", "drop_detail", "meta", "added_at",
+)
+_INSERT_SQL = (
+    f"INSERT OR IGNORE INTO articles({', '.join(_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _COLUMNS)})"
+)
+_SELECT = (
+    "SELECT id, input_kind, path, url, source_key, source, title, byline, published_at, "
+    "date_precision, date_method, language, raw_text, text, sentences, status, drop_reason, "
+    "drop_detail, meta FROM articles"
+)
+_SELECT_RID = "SELECT rid, " + _SELECT[len("SELECT ") :]
+_SELECT_KEY = "SELECT published_utc, " + _SELECT[len("SELECT ") :]
+_ORDERS = {
+    "published": "published_utc IS NULL, published_utc, id",
+    "-published": "published_utc IS NULL, published_utc DESC, id",
+    "added": "rid",
+    "-added": "rid DESC",
+    "id": "id",
+}
+
+
+@dataclass(slots=True)
+class AddResult:
+    """What one :meth:`Store.add_articles` call did, as a partition of the batch's distinct ids.
+
+    ``inserted``: newly stored with status ``ok``; ``dropped``: newly stored with status ``dropped``;
+    ``existing``: already in the database (or repeated in the batch), left untouched.
+    """
+
+    inserted: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+    @property
+    def stored(self) -> list[str]:
+        """Every id this call wrote (ok and dropped)."""
+        return self.inserted + self.dropped
+
+    def __iadd__(self, other: "AddResult") -> "AddResult":
+        self.inserted += other.inserted
+        self.existing += other.existing
+        self.dropped += other.dropped
+        return self
+
+
+@dataclass(slots=True)
+class SearchHit:
+    """One search result: ``score`` is FTS5 bm25 (lower is better, title weighted 2x), ``snippet`` marks
+    matched words as ``[word]``."""
+
+    article: Article
+    score: float
+    snippet: str
+
+
+# --------------------------------------------------------------------------- datetimes and JSON
+
+
+def _aware(dt: datetime) -> datetime:
+    return dt if dt.tzinfo is not None and dt.utcoffset() is not None else dt.replace(tzinfo=timezone.utc)
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return None if dt is None else _aware(dt).isoformat()
+
+
+def _utc_key(dt: datetime | None) -> str | None:
+    """Fixed-width UTC form: compares as text in time order."""
+    if dt is None:
+        return None
+    naive_utc = _aware(dt).astimezone(timezone.utc).replace(tzinfo=None)
+    return naive_utc.isoformat(timespec="microseconds") + "Z"
+
+
+def _parse_dt(s: str | None) -> datetime | None:
+    if not s:
+        return None
+    return _aware(datetime.fromisoformat(s))
+
+
+def _bound(value: datetime | date | None, *, upper: bool) -> tuple[str, str] | None:
+    """An SQL comparison (operator, key) for a since/until value; a date covers its whole (UTC) day."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return ("<=" if upper else ">=", _utc_key(value) or "")
+    if isinstance(value, date):
+        day = datetime.combine(value, time.min, tzinfo=timezone.utc)
+        if upper:
+            return ("<", _utc_key(day + timedelta(days=1)) or "")
+        return (">=", _utc_key(day) or "")
+    raise UsageError(f"since/until must be a date or datetime, not {type(value).__name__}")
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def _chunks(seq: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(seq), n):
+        yield seq[i : i + n]
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class Store:
+    """An SQLite database of articles, sources, boilerplate removals and line statistics.
+
+    >>> with Store("storyline.db") as store:          # doctest: +SKIP
+    ...     store.add_articles(batch)
+    ...     hits = store.search('"US-China" tariffs')
+
+    ``path`` may be ``":memory:"`` (tests). ``readonly=True`` opens an existing database without
+    writing anything, migrations included.
+    """
+
+    def __init__(
+        self,
+        path: str | Path = "storyline.db",
+        *,
+        readonly: bool = False,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.path = Path(path) if str(path) != ":memory:" else Path(":memory:")
+        self.readonly = readonly
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._memory = str(path) == ":memory:"
+        self.conn = self._connect()
+        try:
+            self._prepare()
+        except BaseException:
+            self.conn.close()
+            raise
+
+    # ---------------------------------------------------------------- opening
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._memory:
+            if self.readonly:
+                raise UsageError("An in-memory database cannot be opened read-only.")
+            return sqlite3.connect(":memory:", isolation_level=None)
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} is a directory, not a database file: give the path of a .db file.")
+        if self.readonly:
+            if not self.path.exists():
+                raise StoreError(f"No database at {self.path}: add articles first, or check the --db path.")
+            uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+            try:
+                return sqlite3.connect(uri, uri=True, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise StoreError(f"Cannot open {self.path} read-only: {exc}.") from exc
+        if not self.path.parent.exists():
+            raise StoreError(
+                f"Cannot create {self.path}: the folder {self.path.parent} does not exist. Create it first."
+            )
+        try:
+            return sqlite3.connect(self.path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"Cannot open {self.path}: {exc}. Check the path and its permissions.") from exc
+
+    def _prepare(self) -> None:
+        c = self.conn
+        c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            tables = {
+                r[0]
+                for r in c.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+            }
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path} is not a Storyline database (SQLite says: {exc}). "
+                "Point --db at a Storyline .db file, or at a new path to create one."
+            ) from exc
+        user_tables = {t for t in tables if not t.startswith("sqlite_")}
+        if user_tables and "schema_migrations" not in user_tables:
+            raise StoreError(
+                f"{self.path} is an SQLite database but not a Storyline one (it has tables "
+                f"{', '.join(sorted(user_tables)[:5])} and no schema_migrations). "
+                "Use a new path for the Storyline database."
+            )
+        c.execute("PRAGMA foreign_keys = ON")
+        if not self.readonly:
+            try:
+                if not self._memory:
+                    mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                    if str(mode).lower() != "wal":
+                        raise StoreError(f"Cannot switch {self.path} to WAL mode (got {mode}).")
+                c.execute("PRAGMA synchronous = NORMAL")
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"Cannot configure {self.path}: {exc}.") from exc
+        c.execute("PRAGMA cache_size = -65536")  # 64 MiB page cache: FTS segment merges touch many pages
+        c.execute("PRAGMA temp_store = MEMORY")
+
+        version = _migrations.current_version(c)
+        latest = _migrations.LATEST_VERSION
+        if version > latest:
+            raise StoreError(
+                f"{self.path} has schema version {version}, written by a newer Storyline; this one knows "
+                f"versions up to {latest}. Upgrade Storyline (pip install -U storyline) to open it."
+            )
+        if version < latest:
+            if self.readonly:
+                raise StoreError(
+                    f"{self.path} has schema version {version} and needs migrating to {latest}; "
+                    "open it once without read-only (any writing storyline command does it)."
+                )
+            _migrations.migrate(c)
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        if getattr(self, "conn", None) is not None:
+            self.conn.close()
+            self.conn = None  # type: ignore[assignment]
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r}{', readonly=True' if self.readonly else ''})"
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (``BEGIN IMMEDIATE``); nested calls become savepoints.
+
+        Later capabilities write their own tables through this, so their rows commit together with
+        anything else done in the block.
+        """
+        if self.readonly:
+            raise StoreError(f"{self.path} was opened read-only; open it without readonly to write.")
+        c = self.conn
+        if c.in_transaction:
+            name = f"sp{id(object())}"
+            c.execute(f"SAVEPOINT {name}")
+            try:
+                yield c
+            except BaseException:
+                c.execute(f"ROLLBACK TO {name}")
+                c.execute(f"RELEASE {name}")
+                raise
+            c.execute(f"RELEASE {name}")
+            return
+        try:
+            c.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(
+                f"Cannot write to {self.path}: {exc}. Another process may be writing; try again when it is done."
+            ) from exc
+        try:
+            yield c
+        except BaseException:
+            if c.in_transaction:
+                c.execute("ROLLBACK")
+            raise
+        try:
+            c.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if c.in_transaction:
+                c.execute("ROLLBACK")
+            raise StoreError(f"Cannot commit to {self.path}: {exc}.") from exc
+
+    # ---------------------------------------------------------------- writing articles
+
+    def _article_row(self, a: Article, added_at: str) -> tuple[Any, ...]:
+        return (
+            a.id, a.input_kind, a.path, a.url, a.source_key, a.source, a.title, a.byline,
+            _iso(a.published_at), _utc_key(a.published_at), a.date_precision, a.date_method, a.language,
+            a.raw_text or "", a.text or "", _dumps([list(s) for s in a.sentences]), a.status,
+            a.drop_reason, a.drop_detail, _dumps(a.meta or {}), added_at,
+        )
+
+    def add_articles(self, batch: Sequence[Article]) -> AddResult:
+        """Store a batch in one transaction; articles whose id is already stored are left untouched.
+
+        Idempotent and atomic: calling it again with the same batch changes nothing, and a crash mid-call
+        stores none of the batch. Sources named by the articles are created on first sight.
+        """
+        result = AddResult()
+        if not batch:
+            return result
+        for a in batch:
+            if not a.id:
+                raise UsageError(
+                    f"Article from {a.location} has no id; readers set it with storyline.model.content_id()."
+                )
+            if a.status not in ("ok", "dropped"):
+                raise UsageError(f"Article {a.id} has status {a.status!r}; it must be 'ok' or 'dropped'.")
+        added_at = self._clock().astimezone(timezone.utc).isoformat(timespec="seconds")
+        with self.transaction() as c:
+            present = self._existing_ids(c, [a.id for a in batch])
+            fresh: list[Article] = []
+            for a in batch:
+                if a.id in present:
+                    result.existing.append(a.id)
+                    continue
+                present.add(a.id)
+                fresh.append(a)
+                (result.inserted if a.status == "ok" else result.dropped).append(a.id)
+            if not fresh:
+                return result
+            self._upsert_sources(c, fresh)
+            # Index the batch with one statement instead of the per-row trigger (see migrations.py).
+            # Within this write transaction every row with rid > the old maximum is one of ours.
+            before = c.execute("SELECT coalesce(max(rid), 0) FROM articles").fetchone()[0]
+            c.execute("UPDATE fts_control SET deferred = 1 WHERE id = 1")
+            c.executemany(_INSERT_SQL, [self._article_row(a, added_at) for a in fresh])
+            c.execute(
+                "INSERT INTO articles_fts(rowid, title, text) "
+                "SELECT rid, title, text FROM articles WHERE rid > ? AND status = 'ok'",
+                (before,),
+            )
+            c.execute("UPDATE fts_control SET deferred = 0 WHERE id = 1")
+            removal_rows = [
+                (a.id, seq, r.start, r.end, r.reason, r.text)
+                for a in fresh
+                for seq, r in enumerate(a.removed)
+            ]
+            if removal_rows:
+                c.executemany(
+                    'INSERT OR IGNORE INTO removals(article_id, seq, start, "end", reason, text) '
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    removal_rows,
+                )
+        return result
+
+    def _upsert_sources(self, c: sqlite3.Connection, articles: Iterable[Article]) -> None:
+        seen: dict[str, tuple[str, str | None]] = {}
+        for a in articles:
+            if a.source_key and a.source_key not in seen:
+                seen[a.source_key] = (a.source or a.source_key, _domain(a.url))
+        if not seen:
+            return
+        # A real name replaces a placeholder (the key itself); a known domain fills a missing one.
+        c.executemany(
+            "INSERT INTO sources(key, name, domain) VALUES (?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET "
+            "name = CASE WHEN sources.name = sources.key THEN excluded.name ELSE sources.name END, "
+            "domain = COALESCE(sources.domain, excluded.domain)",
+            [(k, name, dom) for k, (name, dom) in seen.items()],
+        )
+
+    def update_clean(self, article: Article) -> None:
+        """Rewrite an existing article's clean text, removals and sentences (after re-cleaning)."""
+        if self.update_clean_many([article]) == 0:
+            raise NotFoundError(f"No article {article.id} in {self.path} to update; add it first.")
+
+    def update_clean_many(self, articles: Iterable[Article]) -> int:
+        """:meth:`update_clean` for many articles in one transaction; returns how many were found."""
+        n = 0
+        with self.transaction() as c:
+            for a in articles:
+                cur = c.execute(
+                    "UPDATE articles SET text = ?, sentences = ? WHERE id = ?",
+                    (a.text or "", _dumps([list(s) for s in a.sentences]), a.id),
+                )
+                if cur.rowcount == 0:
+                    continue
+                n += 1
+                c.execute("DELETE FROM removals WHERE article_id = ?", (a.id,))
+                c.executemany(
+                    'INSERT INTO removals(article_id, seq, start, "end", reason, text) VALUES (?, ?, ?, ?, ?, ?)',
+                    [(a.id, seq, r.start, r.end, r.reason, r.text) for seq, r in enumerate(a.removed)],
+                )
+        return n
+
+    # ---------------------------------------------------------------- reading articles
+
+    @staticmethod
+    def _existing_ids(c: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
+        out: set[str] = set()
+        uniq = list(dict.fromkeys(ids))
+        for chunk in _chunks(uniq):
+            q = f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update(r[0] for r in c.execute(q, chunk))
+        return out
+
+    def has_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of these ids are stored (ok or dropped)."""
+        return self._existing_ids(self.conn, list(ids))
+
+    def _removals_for(self, ids: Sequence[str]) -> dict[str, list[Removal]]:
+        out: dict[str, list[Removal]] = {}
+        for chunk in _chunks(list(ids)):
+            q = (
+                'SELECT article_id, start, "end", text, reason FROM removals '
+                f"WHERE article_id IN ({','.join('?' * len(chunk))}) ORDER BY article_id, seq"
+            )
+            for aid, start, end, text, reason in self.conn.execute(q, chunk):
+                out.setdefault(aid, []).append(Removal(start=start, end=end, text=text, reason=reason))
+        return out
+
+    def _articles(self, rows: Sequence[Sequence[Any]]) -> list[Article]:
+        removals = self._removals_for([r[0] for r in rows])
+        out = []
+        for r in rows:
+            out.append(
+                Article(
+                    id=r[0], input_kind=r[1], path=r[2], url=r[3], source_key=r[4], source=r[5],
+                    title=r[6], byline=r[7], published_at=_parse_dt(r[8]), date_precision=r[9],
+                    date_method=r[10], language=r[11], raw_text=r[12], text=r[13],
+                    removed=removals.get(r[0], []),
+                    sentences=[(int(s), int(e)) for s, e in json.loads(r[14] or "[]")],
+                    status=r[15], drop_reason=r[16], drop_detail=r[17], meta=json.loads(r[18] or "{}"),
+                )
+            )
+        return out
+
+    def get_article(self, id_or_prefix: str) -> Article:
+        """One article by id, or by a unique id prefix of at least 4 characters."""
+        key = (id_or_prefix or "").strip().lower()
+        rows = self.conn.execute(f"{_SELECT} WHERE id = ?", (key,)).fetchall()
+        if rows:
+            return self._articles(rows)[0]
+        if len(key) < _MIN_PREFIX:
+            raise NotFoundError(
+                f"No article with id {id_or_prefix!r}; give the full id or a prefix of at least "
+                f"{_MIN_PREFIX} characters (see `storyline list`)."
+            )
+        cands = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT id FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT 11",
+                (key, key + "\U0010ffff"),
+            )
+        ]
+        if not cands:
+            raise NotFoundError(
+                f"No article with id or id prefix {id_or_prefix!r} in {self.path}; "
+                "list ids with `storyline list` or find one with `storyline search`."
+            )
+        if len(cands) > 1:
+            shown = ", ".join(cands[:10]) + (", ..." if len(cands) > 10 else "")
+            raise NotFoundError(
+                f"Id prefix {id_or_prefix!r} matches {'more than 10' if len(cands) > 10 else len(cands)} "
+                f"articles: {shown}. Give more characters."
+            )
+        return self.get_article(cands[0])
+
+    def _where(
+        self,
+        *,
+        source: str | None,
+        since: datetime | date | None,
+        until: datetime | date | None,
+        status: str | None,
+        language: str | None,
+    ) -> tuple[str, list[Any]]:
+        conds: list[str] = []
+        args: list[Any] = []
+        if status is not None:
+            if status not in ("ok", "dropped"):
+                raise UsageError(f"Unknown status {status!r}: use 'ok', 'dropped' or None for both.")
+            conds.append("status = ?")
+            args.append(status)
+        if source:
+            conds.append("(source_key = ? OR lower(source) = lower(?))")
+            args += [source, source]
+        for value, upper in ((since, False), (until, True)):
+            b = _bound(value, upper=upper)
+            if b:
+                conds.append(f"published_utc {b[0]} ?")
+                args.append(b[1])
+        if language:
+            conds.append("language = ?")
+            args.append(language)
+        return (" WHERE " + " AND ".join(conds)) if conds else "", args
+
+    def list_articles(
+        self,
+        *,
+        source: str | None = None,
+        since: datetime | date | None = None,
+        until: datetime | date | None = None,
+        status: str | None = "ok",
+        language: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        order: str = "published",
+    ) -> list[Article]:
+        """Articles matching the filters.
+
+        ``source`` matches a source key or (case-insensitively) a source name; ``since``/``until`` are
+        inclusive and a ``date`` covers its whole UTC day; undated articles never match a date filter.
+        ``status=None`` lists ok and dropped. ``order`` is ``published`` (oldest first, undated last),
+        ``-published``, ``added``, ``-added`` or ``id``.
+        """
+        if order not in _ORDERS:
+            raise UsageError(f"Unknown order {order!r}; use one of {', '.join(_ORDERS)}.")
+        where, args = self._where(source=source, since=since, until=until, status=status, language=language)
+        # Order the small rowids first, then fetch the wide rows: the sorter never holds article text.
+        q = f"SELECT rid FROM articles{where} ORDER BY {_ORDERS[order]}"
+        if limit is not None or offset:
+            q += " LIMIT ? OFFSET ?"
+            args += [-1 if limit is None else int(limit), int(offset)]
+        rids = [r[0] for r in self.conn.execute(q, args)]
+        out: list[Article] = []
+        for chunk in _chunks(rids):
+            rows = self.conn.execute(
+                f"{_SELECT_RID} WHERE rid IN ({','.join('?' * len(chunk))})", chunk
+            ).fetchall()
+            by_rid = {r[0]: r[1:] for r in rows}
+            out += self._articles([by_rid[rid] for rid in chunk])
+        return out
+
+    def count_articles(
+        self,
+        *,
+        source: str | None = None,
+        since: datetime | date | None = None,
+        until: datetime | date | None = None,
+        status: str | None = "ok",
+        language: str | None = None,
+    ) -> int:
+        """How many articles :meth:`list_articles` would return with these filters."""
+        where, args = self._where(source=source, since=since, until=until, status=status, language=language)
+        return int(self.conn.execute(f"SELECT count(*) FROM articles{where}", args).fetchone()[0])
+
+    def iter_articles(
+        self,
+        status: str | None = "ok",
+        batch_size: int = 500,
+        *,
+        source: str | None = None,
+        since: datetime | date | None = None,
+        until: datetime | date | None = None,
+        language: str | None = None,
+    ) -> Iterator[Article]:
+        """Stream articles sorted by (published_at, id), undated last, ``batch_size`` rows per query.
+
+        Keyset pagination: each batch is a fresh indexed query, so no read transaction stays open
+        between batches and memory stays flat.
+        """
+        where, args = self._where(source=source, since=since, until=until, status=status, language=language)
+        extra = where.replace(" WHERE ", " AND ", 1)
+        last: tuple[str, str] | None = None
+        while True:  # dated articles, in time order
+            cond = "published_utc IS NOT NULL" + ("" if last is None else " AND (published_utc, id) > (?, ?)")
+            q = f"{_SELECT_KEY} WHERE {cond}{extra} ORDER BY published_utc, id LIMIT ?"
+            rows = self.conn.execute(q, [*(last or ()), *args, batch_size]).fetchall()
+            if not rows:
+                break
+            yield from self._articles([r[1:] for r in rows])
+            last = (rows[-1][0], rows[-1][1])
+            if len(rows) < batch_size:
+                break
+        if since is not None or until is not None:
+            return
+        last_id: str | None = None
+        while True:  # undated articles, by id
+            cond = "published_utc IS NULL" + ("" if last_id is None else " AND id > ?")
+            q = f"{_SELECT} WHERE {cond}{extra} ORDER BY id LIMIT ?"
+            rows = self.conn.execute(q, [*(() if last_id is None else (last_id,)), *args, batch_size]).fetchall()
+            if not rows:
+                break
+            yield from self._articles(rows)
+            last_id = rows[-1][0]
+            if len(rows) < batch_size:
+                break
+
+    # ---------------------------------------------------------------- search
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """Full-text search over the title and clean text of ok articles, best first.
+
+        Any text is safe to pass: words are ANDed, ``"quoted phrases"`` and ``prefix*`` work, upper-case
+        ``OR``/``NOT`` are operators, and punctuation that FTS5 would reject is quoted away
+        (see :mod:`storyline.store.fts`).
+        """
+        sql = (
+            "SELECT a.rid, bm25(articles_fts, 2.0, 1.0) AS score, "
+            f"snippet(articles_fts, -1, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 16) "
+            "FROM articles_fts JOIN articles a ON a.rid = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY score, a.id LIMIT ?"
+        )
+        rows = None
+        last_exc: Exception | None = None
+        for make in (fts_query, fts_query_plain):
+            expr = make(query or "")
+            if expr is None:
+                return []
+            try:
+                rows = self.conn.execute(sql, (expr, int(limit))).fetchall()
+                break
+            except sqlite3.OperationalError as exc:
+                last_exc = exc
+        if rows is None:
+            raise UsageError(f"Cannot search for {query!r}: {last_exc}. Try plain words.")
+        if not rows:
+            return []
+        rids = [r[0] for r in rows]
+        full = self.conn.execute(
+            f"{_SELECT_RID} WHERE rid IN ({','.join('?' * len(rids))})", rids
+        ).fetchall()
+        by_rid = dict(zip((r[0] for r in full), self._articles([r[1:] for r in full])))
+        return [SearchHit(article=by_rid[rid], score=float(score), snippet=snip) for rid, score, snip in rows]
+
+    # ---------------------------------------------------------------- sources and line statistics
+
+    def sources(self) -> list[tuple[str, str, int]]:
+        """(key, name, number of ok articles) for every source, most articles first."""
+        return [
+            (k, n, int(c))
+            for k, n, c in self.conn.execute(
+                "SELECT s.key, s.name, count(a.rid) AS n FROM sources s "
+                "LEFT JOIN articles a ON a.source_key = s.key AND a.status = 'ok' "
+                "GROUP BY s.key ORDER BY n DESC, s.key"
+            )
+        ]
+
+    def load_line_stats(
+        self, source_keys: Iterable[str]
+    ) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+        """(counts, docs) for these sources: counts[source_key][fingerprint] = documents carrying that
+        line; docs[source_key] = documents counted. Sources with no statistics are absent."""
+        keys = list(dict.fromkeys(source_keys))
+        counts: dict[str, dict[str, int]] = {}
+        docs: dict[str, int] = {}
+        for chunk in _chunks(keys):
+            marks = ",".join("?" * len(chunk))
+            for k, n in self.conn.execute(f"SELECT source_key, n FROM source_docs WHERE source_key IN ({marks})", chunk):
+                docs[k] = int(n)
+            for k, fp, n in self.conn.execute(
+                f"SELECT source_key, fingerprint, n FROM source_line_counts WHERE source_key IN ({marks})", chunk
+            ):
+                counts.setdefault(k, {})[fp] = int(n)
+        return counts, docs
+
+    def save_line_stats(
+        self, counts_delta: Mapping[str, Mapping[str, int]], docs_delta: Mapping[str, int]
+    ) -> None:
+        """Add these deltas to the stored statistics, in one transaction."""
+        with self.transaction() as c:
+            c.executemany(
+                "INSERT INTO source_line_counts(source_key, fingerprint, n) VALUES (?, ?, ?) "
+                "ON CONFLICT(source_key, fingerprint) DO UPDATE SET n = n + excluded.n",
+                [(k, fp, int(n)) for k, fps in counts_delta.items() for fp, n in fps.items() if n],
+            )
+            c.executemany(
+                "INSERT INTO source_docs(source_key, n) VALUES (?, ?) "
+                "ON CONFLICT(source_key) DO UPDATE SET n = n + excluded.n",
+                [(k, int(n)) for k, n in docs_delta.items() if n],
+            )
+
+    # ---------------------------------------------------------------- maintenance
+
+    def info(self) -> dict[str, Any]:
+        """Facts about the database, for ``storyline info`` and bug reports."""
+        c = self.conn
+        size = 0
+        if not self._memory:
+            for suffix in ("", "-wal"):
+                p = Path(str(self.path) + suffix)
+                if p.exists():
+                    size += p.stat().st_size
+        status_counts = dict(c.execute("SELECT status, count(*) FROM articles GROUP BY status").fetchall())
+        reasons = dict(
+            c.execute(
+                "SELECT coalesce(drop_reason, 'unknown'), count(*) FROM articles WHERE status = 'dropped' "
+                "GROUP BY 1 ORDER BY 2 DESC, 1"
+            ).fetchall()
+        )
+        migrations = [
+            {"version": v, "description": d, "applied_at": t}
+            for v, d, t in c.execute("SELECT version, description, applied_at FROM schema_migrations ORDER BY version")
+        ]
+        one = lambda q: int(c.execute(q).fetchone()[0])  # noqa: E731
+        return {
+            "path": str(self.path if self._memory else self.path.resolve()),
+            "size_bytes": size,
+            "schema_version": _migrations.current_version(c),
+            "migrations": migrations,
+            "articles_ok": int(status_counts.get("ok", 0)),
+            "articles_dropped": int(status_counts.get("dropped", 0)),
+            "drop_reasons": reasons,
+            "sources": one("SELECT count(*) FROM sources"),
+            "removals": one("SELECT count(*) FROM removals"),
+            "fts_rows": one("SELECT count(*) FROM articles_fts_docsize"),
+            "line_stats_sources": one("SELECT count(*) FROM source_docs"),
+            "line_stats_fingerprints": one("SELECT count(*) FROM source_line_counts"),
+            "sqlite_version": sqlite3.sqlite_version,
+        }
+
+    def check(self) -> list[str]:
+        """Problems found by SQLite's integrity check, the foreign-key check and the FTS5 check; [] if none."""
+        c = self.conn
+        problems = [r[0] for r in c.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        problems += [f"foreign key: {tuple(r)}" for r in c.execute("PRAGMA foreign_key_check")]
+        if not self.readonly:
+            try:
+                c.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+            except sqlite3.DatabaseError as exc:
+                problems.append(f"full-text index: {exc} (fix with rebuild_fts())")
+        return problems
+
+    def optimize_fts(self) -> None:
+        """Merge the full-text index into one segment (faster queries after large loads)."""
+        with self.transaction() as c:
+            c.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
+        self.conn.execute("PRAGMA optimize")
+
+    def rebuild_fts(self) -> None:
+        """Rebuild the full-text index from the ok articles and merge its segments."""
+        with self.transaction() as c:
+            c.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+            c.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
+
+
+def default_path() -> Path:
+    """The database path: ``$STORYLINE_DB`` or ``storyline.db`` in the working folder."""
+    return Path(os.environ.get("STORYLINE_DB", "storyline.db"))
