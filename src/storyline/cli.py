@@ -36,6 +36,8 @@ class Ctx:
         self.quiet = quiet
         self.verbose = verbose
         self.out = Console(highlight=False, soft_wrap=True)
+        if not self.out.is_terminal:  # pipes and files: do not fold tables at 80 columns
+            self.out = Console(highlight=False, soft_wrap=True, width=200)
         self.err = Console(stderr=True, highlight=False)
 
     def store(self, *, must_exist: bool = True) -> Any:
@@ -173,6 +175,11 @@ def _date(a: Article) -> str:
     return a.published_at.date().isoformat() if a.published_at else "—"
 
 
+def _untitled(a: Article) -> str:
+    first = a.text[a.sentences[0][0]:a.sentences[0][1]] if a.sentences else a.text[:80]
+    return f"(untitled) {first[:77]}…" if len(first) > 77 else f"(untitled) {first}"
+
+
 def _article_row(a: Article) -> dict[str, Any]:
     return {"id": a.id, "published_at": a.published_at.isoformat() if a.published_at else None,
             "source": a.source, "title": a.title, "byline": a.byline, "language": a.language,
@@ -203,11 +210,13 @@ def articles(ctx: Ctx, source: str | None, since: str | None, until: str | None,
         click.echo(json.dumps([_article_row(a) for a in rows], indent=2, ensure_ascii=False))
         return
     table = Table(show_lines=False, header_style="bold")
-    for col in ("id", "date", "source", "title", "byline", "lang", "removed" if status != "dropped" else "reason"):
+    table.add_column("id", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    for col in ("source", "title", "byline", "lang", "removed" if status != "dropped" else "reason"):
         table.add_column(col, overflow="fold")
     for a in rows:
         last = str(len(a.removed)) if status != "dropped" else f"{a.drop_reason}: {a.drop_detail or ''}"
-        title = a.title or (a.location if a.status == "dropped" else "")
+        title = a.title or (a.location if a.status == "dropped" else _untitled(a))
         table.add_row(a.id, _date(a), a.source or "—", title or "—", a.byline or "—", a.language or "—", last)
     ctx.out.print(table)
     ctx.out.print(f"{len(rows)} article(s)")

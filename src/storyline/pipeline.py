@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Sequence
 
 from storyline.clean import Cleaner, LineStats
-from storyline.ingest import ReadOptions, read_inputs
+from storyline.ingest import ReadOptions
+from storyline.ingest.parallel import read_inputs_parallel
 from storyline.lang import LanguageDetector
 from storyline.model import Article
 from storyline.store import Store
@@ -78,9 +79,12 @@ def _batched(items: Iterator[Article], size: int, timer: dict[str, float]) -> It
 class Pipeline:
     """Reads inputs into a Store. One instance per store; not thread-safe (one writer)."""
 
-    def __init__(self, store: Store, *, batch_size: int = 200, detect_language: bool = True) -> None:
+    def __init__(
+        self, store: Store, *, batch_size: int = 200, detect_language: bool = True, workers: int | None = None
+    ) -> None:
         self.store = store
         self.batch_size = batch_size
+        self.workers = workers
         self.language = LanguageDetector() if detect_language else None
         self._stats = LineStats()
         self._loaded_sources: set[str] = set()
@@ -117,7 +121,7 @@ class Pipeline:
         timer = report.stage_seconds
         seen: set[str] = set()
         touched: dict[str, frozenset[str]] = {}
-        stream = read_inputs(inputs, options)
+        stream = read_inputs_parallel(inputs, options, workers=self.workers)
         for batch in _batched(stream, self.batch_size, timer):
             report.read += len(batch)
             fresh = self._fresh(batch, seen, report)
@@ -183,8 +187,9 @@ class Pipeline:
             timer["language"] += time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        result = self.store.add_articles(batch)
-        self.store.save_line_stats({k: dict(v) for k, v in delta_counts.items()}, dict(delta_docs))
+        with self.store.transaction():  # articles and their line counts land together or not at all
+            result = self.store.add_articles(batch)
+            self.store.save_line_stats({k: dict(v) for k, v in delta_counts.items()}, dict(delta_docs))
         timer["store"] += time.perf_counter() - t0
         report.inserted += _count(result.inserted)
         report.existing += _count(result.existing)
@@ -198,12 +203,13 @@ class Pipeline:
         cleaner = Cleaner(self._stats)
         n = 0
         for key in changed:
+            updated: list[Article] = []
             for art in self.store.list_articles(source=key, status="ok"):
                 old = (art.text, [(r.start, r.end, r.reason) for r in art.removed])
                 cleaner.process([art])
                 if (art.text, [(r.start, r.end, r.reason) for r in art.removed]) != old:
-                    self.store.update_clean(art)
-                    n += 1
+                    updated.append(art)
+            n += self.store.update_clean_many(updated)
         if n:
             logger.info("re-cleaned %d stored articles after learning repeated lines of %s", n, changed)
         return n
