@@ -191,6 +191,7 @@ def run_page(job: tuple[str, str, str]) -> dict[str, Any]:
     import trafilatura
 
     from storyline.clean import Cleaner
+    from storyline.ingest import read_html
 
     if _CLEANER is None:
         _CLEANER = Cleaner()
@@ -207,14 +208,17 @@ def run_page(job: tuple[str, str, str]) -> dict[str, Any]:
     t0 = time.perf_counter()
     text = trafilatura.extract(data, include_comments=False, with_metadata=False)
     t1 = time.perf_counter()
-    meta = trafilatura.extract_metadata(data)
-    title = meta.title if meta is not None else None
+    # Storyline's own path, as `storyline add page.html` runs it: the HTML reader (trafilatura with
+    # metadata, paragraphs kept), then the cleaner.
+    art = read_html(data, fast=os.environ.get("STORYLINE_HTML_FAST") == "1")
     t2 = time.perf_counter()
     clean = None
-    if text is not None:
-        clean, _ = _CLEANER.clean(text, title=title)
+    if art.status == "ok":
+        _CLEANER.process([art])
+        clean = art.text
     t3 = time.perf_counter()
-    out.update(baseline=text, storyline=clean, title=title, t_extract=t1 - t0, t_meta=t2 - t1, t_clean=t3 - t2)
+    out.update(baseline=text, storyline=clean, title=art.title, t_extract=t1 - t0, t_meta=t2 - t1,
+               t_clean=t3 - t2)
     return out
 
 

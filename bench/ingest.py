@@ -1,7 +1,8 @@
 """Ingest throughput, end to end into the store, printed per stage.
 
-Text: the five seeds and the demo corpus's text files, each copied N times with a distinct first
-paragraph line so every copy is a new article (derived data: real article text, multiplied).
+Text: real, distinct news articles: PolNeAR's 924 train+dev texts, BASIL's 210 articles (title +
+paragraphs), the five seeds and the demo corpus's text files; beyond ~1,150 they are reused with a
+distinct last line so every file is a new article (derived data only in that marker line).
 HTML: the real pages of ../shared/datasets/scrapinghub-aeb (181 news pages), copied to reach N.
 
     python bench/ingest.py [--text 2000] [--html 400] [--json out.json]
@@ -31,12 +32,24 @@ SHARED = Path(os.environ.get("STORYLINE_SHARED", ROOT.parent / "shared"))
 
 def text_sources() -> list[str]:
     texts = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "seeds").glob("*.txt"))]
+    polnear = SHARED / "datasets" / "polnear" / "data"
+    for split in ("train", "dev"):
+        texts += [p.read_text(encoding="utf-8") for p in sorted((polnear / split / "text").glob("*.txt"))]
+    for p in sorted((SHARED / "datasets" / "basil" / "articles").rglob("*.json")):
+        d = json.loads(p.read_text(encoding="utf-8"))
+        paras = [" ".join(par) if isinstance(par, list) else str(par) for par in d.get("body-paragraphs", [])]
+        texts.append(f"{d.get('title', '')}\n\n" + "\n\n".join(paras))
     demo = ROOT / "src" / "storyline" / "demo" / "corpus"
     texts += [p.read_text(encoding="utf-8") for p in sorted(demo.rglob("*.txt"))]
     return texts
 
 
-def html_sources() -> list[bytes]:
+def html_sources(which: str = "aeb") -> list[bytes]:
+    """Real pages: scrapinghub-aeb's 181 news pages (170 KB on average, heavy with scripts and menus),
+    or the demo corpus's pages (11 KB, typical of a plain news article page)."""
+    if which == "demo":
+        demo = ROOT / "src" / "storyline" / "demo"
+        return [p.read_bytes() for p in sorted(demo.rglob("*.html"))]
     pages = sorted((SHARED / "datasets" / "scrapinghub-aeb" / "html").glob("*.html.gz"))
     return [gzip.decompress(p.read_bytes()) for p in pages]
 
@@ -45,22 +58,22 @@ def make_text_corpus(folder: Path, n: int) -> None:
     base = text_sources()
     for i in range(n):
         t = base[i % len(base)]
-        title, _, rest = t.partition("\n")
-        (folder / f"{i:06d}.txt").write_text(f"{title} ({i})\n{rest}\nCopy number {i} of the bench corpus.\n",
-                                             encoding="utf-8")
+        marker = f"\n\nBench copy {i // len(base)}.\n" if i >= len(base) else "\n"
+        (folder / f"{i:06d}.txt").write_text(t.rstrip() + marker, encoding="utf-8")
 
 
-def make_html_corpus(folder: Path, n: int) -> None:
-    base = html_sources()
+def make_html_corpus(folder: Path, n: int, which: str = "aeb") -> None:
+    base = html_sources(which)
     for i in range(n):
         page = base[i % len(base)]
-        marker = f"<!-- bench copy {i} --><p>Bench copy number {i}.</p></body>".encode()
-        (folder / f"{i:06d}.html").write_bytes(page.replace(b"</body>", marker, 1))
+        # a sentence inside the article body, so every copy is a distinct article (same canonical URL)
+        marker = f"</p><p>This is copy number {i} of the page in the benchmark corpus.</p>".encode()
+        (folder / f"{i:06d}.html").write_bytes(page.replace(b"</p>", marker, 1) if i >= len(base) else page)
 
 
-def run(kind: str, folder: Path, db: Path) -> dict[str, object]:
+def run(kind: str, folder: Path, db: Path, workers: int | None = None) -> dict[str, object]:
     with Store(db) as store:
-        pipe = Pipeline(store)
+        pipe = Pipeline(store, workers=workers)
         t0 = time.perf_counter()
         report = pipe.add([str(folder)])
         wall = time.perf_counter() - t0
@@ -80,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--text", type=int, default=2000, help="number of text articles")
     ap.add_argument("--html", type=int, default=400, help="number of HTML pages")
+    ap.add_argument("--html-pages", choices=["aeb", "demo"], default="aeb",
+                    help="which real pages to multiply: scrapinghub-aeb (heavy) or the demo corpus (typical)")
+    ap.add_argument("--workers", type=int, default=None, help="reader processes (default: one per core)")
     ap.add_argument("--json", type=Path, default=None, help="also write results here")
     args = ap.parse_args(argv)
     results = []
@@ -88,15 +104,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.text:
             (tmpd / "text").mkdir()
             make_text_corpus(tmpd / "text", args.text)
-            results.append(run("text", tmpd / "text", tmpd / "text.db"))
+            results.append(run("text", tmpd / "text", tmpd / "text.db", args.workers))
         if args.html:
             (tmpd / "html").mkdir()
-            make_html_corpus(tmpd / "html", args.html)
-            results.append(run("html", tmpd / "html", tmpd / "html.db"))
-    print(f"{'kind':<6} {'articles':>8} {'wall s':>8} {'art/s':>8}  per stage (s)")
+            make_html_corpus(tmpd / "html", args.html, args.html_pages)
+            results.append(run(f"html:{args.html_pages}", tmpd / "html", tmpd / "html.db", args.workers))
+    print(f"{'kind':<10} {'articles':>8} {'wall s':>8} {'art/s':>8}  per stage (s; read includes waiting on workers)")
     for r in results:
         stages = ", ".join(f"{k} {v}" for k, v in r["stage_s"].items())  # type: ignore[union-attr]
-        print(f"{r['kind']:<6} {r['articles']:>8} {r['wall_s']:>8} {r['articles_per_s']:>8}  {stages}")
+        print(f"{r['kind']:<10} {r['articles']:>8} {r['wall_s']:>8} {r['articles_per_s']:>8}  {stages}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

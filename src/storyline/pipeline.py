@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from storyline.clean import Cleaner, LineStats
 from storyline.ingest import ReadOptions
-from storyline.ingest.parallel import read_inputs_parallel
+from storyline.ingest.parallel import PREPARED, read_inputs_parallel
 from storyline.lang import LanguageDetector
 from storyline.model import Article
 from storyline.store import Store
@@ -101,13 +101,7 @@ class Pipeline:
         self._loaded_sources |= todo
 
     def _repeated_set(self, source_key: str) -> frozenset[str]:
-        counts = self._stats.counts.get(source_key, {})
-        docs = self._stats.docs.get(source_key, 0)
-        share = getattr(self._stats, "min_share", 0.5)
-        min_articles = getattr(self._stats, "min_articles", 3)
-        if docs < min_articles:
-            return frozenset()
-        return frozenset(fp for fp, n in counts.items() if n >= min_articles and n >= share * docs)
+        return frozenset(self._stats.repeated_fingerprints(source_key)) if source_key else frozenset()
 
     # -- the run -------------------------------------------------------------------------------
     def add(
@@ -121,7 +115,7 @@ class Pipeline:
         timer = report.stage_seconds
         seen: set[str] = set()
         touched: dict[str, frozenset[str]] = {}
-        stream = read_inputs_parallel(inputs, options, workers=self.workers)
+        stream = read_inputs_parallel(inputs, options, workers=self.workers, prepare=True)
         for batch in _batched(stream, self.batch_size, timer):
             report.read += len(batch)
             fresh = self._fresh(batch, seen, report)
@@ -166,19 +160,27 @@ class Pipeline:
             touched.setdefault(k, self._repeated_set(k))
         delta_counts: dict[str, Counter[str]] = {}
         delta_docs: Counter[str] = Counter()
+        article_fps: dict[int, set[str]] = {}
         for a in batch:
             if a.status != "ok" or not a.source_key:
                 continue
-            before = dict(self._stats.counts.get(a.source_key, {}))
-            self._stats.observe(a)
-            after = self._stats.counts.get(a.source_key, {})
-            d = delta_counts.setdefault(a.source_key, Counter())
-            for fp, n in after.items():
-                if n != before.get(fp, 0):
-                    d[fp] += n - before.get(fp, 0)
+            fps = article_fps[id(a)] = LineStats.candidate_lines(a.raw_text)
+            per = self._stats.counts.setdefault(a.source_key, {})
+            for fp in fps:
+                per[fp] = per.get(fp, 0) + 1
+            self._stats.docs[a.source_key] = self._stats.docs.get(a.source_key, 0) + 1
+            delta_counts.setdefault(a.source_key, Counter()).update(fps)
             delta_docs[a.source_key] += 1
+        repeated = {k: self._repeated_set(k) for k in keys}
+        # Worker processes already cleaned what they read, without corpus statistics; only articles
+        # whose source has learned repeated lines need cleaning again here, with the statistics.
         cleaner = Cleaner(self._stats)
-        batch = cleaner.process(batch)
+        todo = [
+            a for a in batch
+            if not a.meta.pop(PREPARED, False)
+            or not repeated.get(a.source_key or "", frozenset()).isdisjoint(article_fps.get(id(a), ()))
+        ]
+        cleaner.process(todo)
         timer["clean"] += time.perf_counter() - t0
 
         if self.language is not None:

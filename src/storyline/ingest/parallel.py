@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
+from typing import Any
 
 from storyline.ingest import ReadOptions, iter_files, read_inputs
 from storyline.ingest.base import normpath
@@ -33,8 +34,26 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _read_chunk(paths: list[str], options: ReadOptions) -> list[Article]:
-    return list(read_inputs(paths, options))
+#: meta key set on articles a worker has already cleaned; the pipeline pops it before storing.
+PREPARED = "_prepared"
+_worker_stages: list[Any] | None = None
+
+
+def _read_chunk(paths: list[str], options: ReadOptions, prepare: bool) -> list[Article]:
+    arts = list(read_inputs(paths, options))
+    if prepare:
+        global _worker_stages
+        if _worker_stages is None:
+            from storyline.clean import Cleaner
+            from storyline.lang import LanguageDetector
+
+            _worker_stages = [Cleaner(), LanguageDetector()]
+        for stage in _worker_stages:
+            arts = stage.process(arts)
+        for a in arts:
+            if a.status == "ok":
+                a.meta[PREPARED] = True
+    return arts
 
 
 def _expand(item: str, options: ReadOptions) -> Iterator[str]:
@@ -50,9 +69,14 @@ def _is_local(item: str) -> bool:
 
 
 def read_inputs_parallel(
-    inputs: Iterable[str], options: ReadOptions | None = None, *, workers: int | None = None
+    inputs: Iterable[str], options: ReadOptions | None = None, *, workers: int | None = None,
+    prepare: bool = False,
 ) -> Iterator[Article]:
-    """Like :func:`storyline.ingest.read_inputs`, with local files read by ``workers`` processes."""
+    """Like :func:`storyline.ingest.read_inputs`, with local files read by ``workers`` processes.
+
+    With ``prepare``, workers also run the stages that need no corpus state (cleaning without
+    per-source statistics, language id) and mark those articles with ``meta[PREPARED]``.
+    """
     options = options or ReadOptions()
     workers = default_workers() if workers is None else workers
     items = [os.fspath(i) for i in inputs]
@@ -73,17 +97,17 @@ def read_inputs_parallel(
             if not _is_local(item):
                 yield from read_inputs([item], options)
                 continue
-            yield from _ordered_map(pool, list(_expand(item, options)), worker_opts, workers)
+            yield from _ordered_map(pool, list(_expand(item, options)), worker_opts, workers, prepare)
 
 
 def _ordered_map(
-    pool: ProcessPoolExecutor, paths: list[str], options: ReadOptions, workers: int
+    pool: ProcessPoolExecutor, paths: list[str], options: ReadOptions, workers: int, prepare: bool
 ) -> Iterator[Article]:
     window: deque[tuple[list[str], Future[list[Article]]]] = deque()
     chunks = (paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK))
     ahead = workers * 4
     for chunk in chunks:
-        window.append((chunk, pool.submit(_read_chunk, chunk, options)))
+        window.append((chunk, pool.submit(_read_chunk, chunk, options, prepare)))
         if len(window) >= ahead:
             yield from _result(*window.popleft(), options)
     while window:
