@@ -46,7 +46,7 @@ def test_all_seeds_read_with_ids_and_unchanged_text():
         assert a.text == a.raw_text
         assert a.raw_text == Path(a.path).read_text(encoding="utf-8")
         assert a.meta["encoding"] == "utf-8"
-        assert a.id == content_id(a.path, normalize(a.raw_text))
+        assert a.id == content_id(Path(a.path).name, normalize(a.raw_text))
 
 
 @needs_seeds
@@ -318,3 +318,15 @@ def test_assign_id_for_ok_and_dropped_articles():
     d = Article(path="y.txt").drop("empty", "the input is empty")
     d.meta["sha256"] = "ab" * 32
     assert assign_id(d).id == content_id("y.txt", "dropped", "empty", "ab" * 32)
+
+
+@needs_seeds
+def test_ids_do_not_depend_on_the_folder_or_machine(tmp_path):
+    """The same file read from another checkout gets the same id (the demo's ids are stable)."""
+    elsewhere = tmp_path / "other" / "place"
+    elsewhere.mkdir(parents=True)
+    shutil.copy(seed("002"), elsewhere / seed("002").name)
+    assert read_one(elsewhere / seed("002").name).id == read_one(seed("002")).id
+    renamed = tmp_path / "renamed.txt"
+    shutil.copy(seed("002"), renamed)
+    assert read_one(renamed).id != read_one(seed("002")).id  # another file: another article

@@ -39,6 +39,8 @@ class Ctx:
         if not self.out.is_terminal:  # pipes and files: do not fold tables at 80 columns
             self.out = Console(highlight=False, soft_wrap=True, width=200)
         self.err = Console(stderr=True, highlight=False)
+        if not self.err.is_terminal:
+            self.err = Console(stderr=True, highlight=False, width=200)
 
     def store(self, *, must_exist: bool = True) -> Any:
         from storyline.store import Store

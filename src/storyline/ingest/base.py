@@ -131,17 +131,23 @@ def dropped(
 def assign_id(article: Article) -> Article:
     """Set the content-addressed id of ``article`` (and return it).
 
-    An article that was read: ``content_id(canonical_url or url or path, normalize(raw_text))``, so
-    the same input read twice, from anywhere, gets the same id. A dropped article:
+    An article that was read: ``content_id(canonical_url or url or file name, normalize(raw_text))``,
+    so the same input read twice gets the same id, whichever folder or machine it is read from (a
+    file is named by its base name, not its full path). A dropped article:
     ``content_id(location, "dropped", drop_reason, sha256 of its bytes or its detail)``.
     """
-    loc = article.meta.get("canonical_url") or article.url or article.path
+    loc = article.meta.get("canonical_url") or article.url or _file_name(article.path)
     if article.status == "dropped":
         fingerprint = article.meta.get("sha256") or sha256_hex((article.drop_detail or "").encode("utf-8"))
-        article.id = content_id(article.location, "dropped", article.drop_reason, fingerprint)
+        where = article.url or _file_name(article.path)
+        article.id = content_id(where, "dropped", article.drop_reason, fingerprint)
     else:
         article.id = content_id(loc, textmod.normalize(article.raw_text))
     return article
+
+
+def _file_name(path: str | None) -> str | None:
+    return os.path.basename(path.rstrip("/\\")) or path if path else path
 
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
