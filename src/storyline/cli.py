@@ -108,14 +108,15 @@ def _parse_field_map(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def run_add(ctx: Ctx, inputs: list[str], options: Any, *, store: Any | None = None) -> Any:
+def run_add(ctx: Ctx, inputs: list[str], options: Any, *, store: Any | None = None,
+            workers: int | None = None) -> Any:
     from storyline.pipeline import Pipeline
     from storyline.store import Store
 
     own = store is None
     store = store or Store(ctx.db)
     try:
-        pipe = Pipeline(store)
+        pipe = Pipeline(store, workers=workers)
         if ctx.show_progress:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -152,16 +153,20 @@ def print_report(ctx: Ctx, report: Any) -> None:
 @click.option("--field-map", "field_map", multiple=True, metavar="OURS=THEIRS",
               help="JSON/JSONL field names, e.g. --field-map text=body --field-map title=headline.")
 @click.option("--source", "source", default=None, help="Outlet name to record for every input (overrides detection).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes reading local files (default: one per core; used from 48 files up).")
+@click.option("--html-fast", is_flag=True, help="trafilatura's fast mode: about 1.5x faster on heavy pages, "
+              "slightly lower recall on messy ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 def add(ctx: Ctx, inputs: tuple[str, ...], follow: bool, field_map: tuple[str, ...], source: str | None,
-        as_json: bool) -> None:
+        workers: int | None, html_fast: bool, as_json: bool) -> None:
     """Add articles: files, folders, feeds, WARC, JSON(L), URLs, or - for stdin."""
     from storyline.ingest import ReadOptions
 
-    options = ReadOptions(field_map=_parse_field_map(field_map), follow=follow, source=source)
+    options = ReadOptions(field_map=_parse_field_map(field_map), follow=follow, source=source, html_fast=html_fast)
     try:
-        report = run_add(ctx, list(inputs), options)
+        report = run_add(ctx, list(inputs), options, workers=workers)
     except StorylineError as exc:
         _fail(ctx, exc)
     if as_json:

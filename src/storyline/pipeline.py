@@ -80,8 +80,11 @@ class Pipeline:
     """Reads inputs into a Store. One instance per store; not thread-safe (one writer)."""
 
     def __init__(
-        self, store: Store, *, batch_size: int = 200, detect_language: bool = True, workers: int | None = None
+        self, store: Store, *, batch_size: int = 200, detect_language: bool = True, workers: int | None = 1
     ) -> None:
+        """``workers``: reader processes for local files (``None``: one per core; the CLI's default).
+        More than one uses ``spawn``, so a calling script needs an ``if __name__ == "__main__":`` guard.
+        """
         self.store = store
         self.batch_size = batch_size
         self.workers = workers

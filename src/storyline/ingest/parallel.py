@@ -16,6 +16,7 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from typing import Any
 
@@ -74,6 +75,10 @@ def read_inputs_parallel(
 ) -> Iterator[Article]:
     """Like :func:`storyline.ingest.read_inputs`, with local files read by ``workers`` processes.
 
+    ``workers=None`` means one per core. Worker processes are started with ``spawn``, which
+    re-imports the calling script: scripts must keep their top-level code under
+    ``if __name__ == "__main__":`` (the ``storyline`` command does).
+
     With ``prepare``, workers also run the stages that need no corpus state (cleaning without
     per-source statistics, language id) and mark those articles with ``meta[PREPARED]``.
     """
@@ -104,10 +109,19 @@ def _ordered_map(
     pool: ProcessPoolExecutor, paths: list[str], options: ReadOptions, workers: int, prepare: bool
 ) -> Iterator[Article]:
     window: deque[tuple[list[str], Future[list[Article]]]] = deque()
-    chunks = (paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK))
+    chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
     ahead = workers * 4
-    for chunk in chunks:
-        window.append((chunk, pool.submit(_read_chunk, chunk, options, prepare)))
+    for n, chunk in enumerate(chunks):
+        try:
+            window.append((chunk, pool.submit(_read_chunk, chunk, options, prepare)))
+        except BrokenProcessPool as exc:
+            # Workers could not start or died (e.g. a script using the API without an
+            # ``if __name__ == "__main__":`` guard): finish in this process, losing nothing.
+            logger.warning("reader processes unavailable (%s); reading the rest in this process", exc)
+            while window:
+                yield from _result(*window.popleft(), options)
+            yield from read_inputs([p for c in chunks[n:] for p in c], options)
+            return
         if len(window) >= ahead:
             yield from _result(*window.popleft(), options)
     while window:
