@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 # Small capitals and other Latin letter variants that NFKC leaves alone.
 _SMALL_CAPS = {
@@ -155,3 +156,17 @@ def _append_span(spans: list[tuple[int, int]], p: str, base: int, s: int, e: int
         e -= 1
     if e > s:
         spans.append((base + s, base + e))
+
+
+def domain_of(url: str | None) -> str | None:
+    """The host of a URL, lower-case, without "www." and port; None for none or a bad URL."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host

@@ -7,9 +7,9 @@ import os
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
-from urllib.parse import urlsplit
 
 from storyline import text as textmod
+from storyline.text import domain_of
 from storyline.errors import InputError
 from storyline.model import Article, content_id
 
@@ -151,20 +151,6 @@ def _file_name(path: str | None) -> str | None:
 
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
-
-
-def domain_of(url: str | None) -> str | None:
-    """The host of a URL, lower-case, without "www." and port; None for none or a bad URL."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    host = host.lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host
 
 
 def source_key(name: str | None, domain: str | None = None) -> str | None:

@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from storyline.errors import NotFoundError, StoreError, UsageError
 from storyline.model import Article, Removal
 from storyline.store import migrations as _migrations
 from storyline.store.fts import fts_query, fts_query_plain
+from storyline.text import domain_of
 
 #: How long a writer waits for another writer's lock before giving up (milliseconds).
 BUSY_TIMEOUT_MS = 10_000
@@ -138,18 +139,6 @@ def _bound(value: datetime | date | None, *, upper: bool) -> tuple[str, str] | N
 
 def _dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _domain(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
 
 
 def _chunks(seq: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
@@ -388,7 +377,7 @@ class Store:
         seen: dict[str, tuple[str, str | None]] = {}
         for a in articles:
             if a.source_key and a.source_key not in seen:
-                seen[a.source_key] = (a.source or a.source_key, _domain(a.url))
+                seen[a.source_key] = (a.source or a.source_key, domain_of(a.url))
         if not seen:
             return
         # A real name replaces a placeholder (the key itself); a known domain fills a missing one.
