@@ -201,22 +201,32 @@ class Pipeline:
         report.dropped.extend(a for a in batch if a.status == "dropped")
 
     def _reclean(self, touched: dict[str, frozenset[str]]) -> int:
-        """Re-clean stored articles of sources whose repeated-line set changed during this add."""
-        changed = [k for k, before in touched.items() if self._repeated_set(k) != before]
-        if not changed:
+        """Re-clean stored articles of sources whose repeated-line set changed during this add.
+
+        Only articles holding a line that entered or left the set are cleaned again (finding them
+        costs a line hash per line, far less than cleaning).
+        """
+        diffs = {k: before ^ self._repeated_set(k) for k, before in touched.items()}
+        diffs = {k: d for k, d in diffs.items() if d}
+        if not diffs:
             return 0
         cleaner = Cleaner(self._stats)
         n = 0
-        for key in changed:
+        for key, diff in sorted(diffs.items()):
             updated: list[Article] = []
-            for art in self.store.list_articles(source=key, status="ok"):
+            for art in self.store.iter_articles(status="ok", source=key):
+                if diff.isdisjoint(LineStats.candidate_lines(art.raw_text)):
+                    continue
                 old = (art.text, [(r.start, r.end, r.reason) for r in art.removed])
                 cleaner.process([art])
                 if (art.text, [(r.start, r.end, r.reason) for r in art.removed]) != old:
                     updated.append(art)
+                    if len(updated) >= 500:
+                        n += self.store.update_clean_many(updated)
+                        updated = []
             n += self.store.update_clean_many(updated)
         if n:
-            logger.info("re-cleaned %d stored articles after learning repeated lines of %s", n, changed)
+            logger.info("re-cleaned %d stored articles after learning repeated lines of %s", n, sorted(diffs))
         return n
 
 

@@ -128,9 +128,26 @@ CREATE TABLE source_docs (
 );
 """
 
+_V2 = """
+-- Embedding cache. kind 'doc': one vector of dim float32 (little-endian); kind 'sent': the article's
+-- sentence vectors as an n x dim row-major float32 matrix, in sentence order. model is the encoder's
+-- name, so vectors of different models never mix. No foreign key: vectors may be computed before (or
+-- without) storing their article, like source_line_counts. A rowid table: sentence matrices run to tens
+-- of KB, too large for WITHOUT ROWID rows.
+CREATE TABLE vectors (
+    article_id  TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('doc', 'sent')),
+    model       TEXT NOT NULL,
+    dim         INTEGER NOT NULL CHECK (dim > 0),
+    data        BLOB NOT NULL,
+    PRIMARY KEY (article_id, kind, model)
+);
+"""
+
 #: Every schema step, in order. Append only.
 MIGRATIONS: list[Migration] = [
     Migration(1, "articles, sources, removals, FTS5 index, source line statistics", _V1),
+    Migration(2, "vector cache (document and sentence embeddings per model)", _V2),
 ]
 
 #: The schema version this code writes.
