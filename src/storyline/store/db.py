@@ -754,6 +754,55 @@ class Store:
             c.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
             c.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
 
+    # ---------------------------------------------------------------- vector cache (migration 2)
+
+    def get_vectors(self, ids: Iterable[str], kind: str, model: str) -> dict[str, Any]:
+        """Cached vectors of ``kind`` (``doc``: a ``(dim,)`` row; ``sent``: an ``(n, dim)`` matrix) made
+        by encoder ``model``, by article id; ids without one are left out. float32 numpy arrays."""
+        import numpy as np
+
+        _vector_kind(kind)
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, Any] = {}
+        for chunk in _chunks(wanted):
+            rows = self.conn.execute(
+                f"SELECT article_id, dim, data FROM vectors WHERE kind = ? AND model = ? "
+                f"AND article_id IN ({', '.join('?' for _ in chunk)})",
+                (kind, model, *chunk),
+            ).fetchall()
+            for aid, dim, data in rows:
+                v = np.frombuffer(data, dtype="<f4").astype(np.float32)
+                out[aid] = v.reshape(-1, dim) if kind == "sent" else v.reshape(dim)
+        return out
+
+    def put_vectors(self, items: Mapping[str, Any], kind: str, model: str) -> int:
+        """Store (or replace) vectors by article id, in one transaction; return how many were written.
+
+        ``doc`` takes one row per id, ``sent`` a matrix (``n x dim``; ``n`` may be 0)."""
+        import numpy as np
+
+        _vector_kind(kind)
+        rows = []
+        for aid, vec in items.items():
+            a = np.asarray(vec, dtype="<f4")
+            if kind == "doc" and a.ndim != 1 or kind == "sent" and a.ndim != 2 or a.shape[-1] == 0:
+                raise UsageError(
+                    f"{kind} vectors must be {'1' if kind == 'doc' else '2'}-dimensional with dim > 0; "
+                    f"got shape {a.shape} for {aid}"
+                )
+            rows.append((aid, kind, model, int(a.shape[-1]), np.ascontiguousarray(a).tobytes()))
+        with self.transaction() as c:
+            c.executemany(
+                "INSERT OR REPLACE INTO vectors(article_id, kind, model, dim, data) VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+        return len(rows)
+
+
+def _vector_kind(kind: str) -> None:
+    if kind not in ("doc", "sent"):
+        raise UsageError(f"vector kind must be 'doc' or 'sent', not {kind!r}")
+
 
 def default_path() -> Path:
     """The database path: ``$STORYLINE_DB`` or ``storyline.db`` in the working folder."""
