@@ -1,0 +1,361 @@
+"""Link kinds, direction and common sources from aligned passages; cited sources from the text.
+
+* :func:`classify_link` turns the passages of :func:`storyline.reuse.align.align` into a
+  :class:`ReuseLink` (``duplicate``, ``near_duplicate``, ``partial_reuse``, ``rewrite``) or None,
+  with containment each way (share of each article's sentence characters covered by passages) and
+  the share of aligned sentences.
+* :func:`direction` says which way the text travelled: earlier -> later when both are dated on
+  different days (or moments); else attribution (one text credits the other's outlet); else
+  containment asymmetry (a copy that adds material contains the original). Weak cases give None.
+* :func:`cited_sources` lists the outlets a text credits ("told CNN", "per Daily Mail", "The Guardian
+  reported", "according to X", "a report by X"), found by general patterns: no outlet names in code.
+* :func:`common_source` decides, for a group of texts that share material, whether none contains the
+  others (so they share a common source) and names it when their texts cite one.
+
+Every decision carries its evidence as a plain dict.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Mapping, Sequence
+
+from storyline.reuse.align import Passage
+
+Span = tuple[int, int]
+
+# Thresholds on coverage (share of an article's sentence characters inside aligned passages).
+DUPLICATE_EXACT = 0.95  # exact coverage both ways
+NEAR_DUPLICATE = 0.85  # coverage both ways, mostly exact
+NEAR_DUPLICATE_EXACT_SHARE = 0.7  # share of the covered characters that are exact matches
+REUSE_MIN = 0.2  # the smaller side's... at least this share of one article is shared
+REUSE_MIN_SENTENCES = 3  # and at least this many aligned sentences
+CONTAINS = 0.8  # "B contains A" when A's coverage is at least this
+ASYMMETRY = 0.2  # and B's coverage is lower by at least this
+
+
+@dataclass(slots=True)
+class ReuseLink:
+    """A reuse link between two articles, with scores, passages and the evidence for its kind."""
+
+    a: str | None
+    b: str | None
+    kind: str  # duplicate | near_duplicate | partial_reuse | rewrite
+    scores: dict[str, float]
+    passages: list[Passage]
+    direction: str | None = None  # "a->b", "b->a" or None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "kind": self.kind,
+            "direction": self.direction,
+            "scores": self.scores,
+            "passages": [p._asdict() for p in self.passages],
+            "evidence": self.evidence,
+        }
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, Mapping):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _covered(spans: Sequence[Span], sents: Sequence[Span]) -> tuple[int, int, int]:
+    """(characters of sentences inside spans, all sentence characters, sentences inside spans)."""
+    total = sum(e - s for s, e in sents)
+    chars = 0
+    n = 0
+    for s, e in sents:
+        inside = any(ps <= s and e <= pe for ps, pe in spans)
+        if inside:
+            chars += e - s
+            n += 1
+    return chars, total, n
+
+
+def coverage(passages: Sequence[Passage], a_sents: Sequence[Span], b_sents: Sequence[Span]) -> dict[str, float]:
+    """Containment each way (by characters and by sentences), overall and for exact passages only."""
+    out: dict[str, float] = {}
+    for side, sents, key in (("a", a_sents, (0, 1)), ("b", b_sents, (2, 3))):
+        spans_all = [(p[key[0]], p[key[1]]) for p in passages]
+        spans_exact = [(p[key[0]], p[key[1]]) for p in passages if p.match == "exact"]
+        spans_changed = [(p[key[0]], p[key[1]]) for p in passages if p.match == "changed"]
+        c_all, total, n_all = _covered(spans_all, sents)
+        c_ex, _, _ = _covered(spans_exact, sents)
+        c_ch, _, _ = _covered(spans_changed, sents)
+        out[f"containment_{side}"] = round(c_all / total, 4) if total else 0.0
+        out[f"exact_{side}"] = round(c_ex / total, 4) if total else 0.0
+        out[f"changed_{side}"] = round(c_ch / total, 4) if total else 0.0
+        out[f"aligned_sentences_{side}"] = n_all
+        out[f"sentence_share_{side}"] = round(n_all / len(sents), 4) if sents else 0.0
+    n_a, n_b = len(a_sents), len(b_sents)
+    aligned = out["aligned_sentences_a"] + out["aligned_sentences_b"]
+    out["aligned_share"] = round(aligned / (n_a + n_b), 4) if n_a + n_b else 0.0
+    return out
+
+
+def classify_link(a: Any, b: Any, passages: Sequence[Passage]) -> ReuseLink | None:
+    """The link kind between two articles (``Article`` or mappings with ``text`` and ``sentences``)
+    from their aligned passages; None when they are unrelated."""
+    a_sents = list(_get(a, "sentences") or [])
+    b_sents = list(_get(b, "sentences") or [])
+    sc = coverage(passages, a_sents, b_sents)
+    ca, cb = sc["containment_a"], sc["containment_b"]
+    ea, eb = sc["exact_a"], sc["exact_b"]
+    n_aligned = min(sc["aligned_sentences_a"], sc["aligned_sentences_b"])
+    ev: dict[str, Any] = {"containment_a": ca, "containment_b": cb, "exact_a": ea, "exact_b": eb,
+                          "aligned_sentences": n_aligned,
+                          "passages_by_match": dict(Counter(p.match for p in passages))}
+    kind: str | None = None
+    if ea >= DUPLICATE_EXACT and eb >= DUPLICATE_EXACT:
+        kind = "duplicate"
+        ev["rule"] = f"exact coverage >= {DUPLICATE_EXACT} both ways"
+    elif (ca >= NEAR_DUPLICATE and cb >= NEAR_DUPLICATE
+          and min(ea / ca, eb / cb) >= NEAR_DUPLICATE_EXACT_SHARE):
+        kind = "near_duplicate"
+        ev["rule"] = (f"coverage >= {NEAR_DUPLICATE} both ways, >= {NEAR_DUPLICATE_EXACT_SHARE} of it "
+                      "exact or near-exact")
+    elif max(ca, cb) >= REUSE_MIN and n_aligned >= REUSE_MIN_SENTENCES:
+        exact_share = (ea + eb) / (ca + cb) if ca + cb else 0.0
+        ev["exact_share_of_aligned"] = round(exact_share, 4)
+        if exact_share >= 0.5:
+            kind = "partial_reuse"
+            ev["rule"] = (f"at least {REUSE_MIN} of one article shared ({n_aligned} sentences), mostly "
+                          "exact text, not both covered")
+        else:
+            kind = "rewrite"
+            ev["rule"] = (f"at least {REUSE_MIN} of one article shared ({n_aligned} sentences), mostly "
+                          "reworded")
+    else:
+        ev["rule"] = (f"unrelated: coverage below {REUSE_MIN} or fewer than {REUSE_MIN_SENTENCES} "
+                      "aligned sentences")
+    if kind is None:
+        return None
+    return ReuseLink(_get(a, "id"), _get(b, "id"), kind, sc, list(passages), evidence=ev)
+
+
+# --------------------------------------------------------------------------- cited sources
+
+_NAME = (
+    r"(?P<name>(?:[Tt]he\s+)?[A-Z](?:[\w&'’-]|\.(?=\w))*"
+    r"(?:\s+(?:of|for|and|&)(?:\s+the)?\s+[A-Z](?:[\w&'’-]|\.(?=\w))*"
+    r"|\s+[A-Z](?:[\w&'’-]|\.(?=\w))*){0,6})"
+)
+# (cue, pattern) — the name group is the credited source.
+_CUES = [
+    ("told", re.compile(r"\btold\s+" + _NAME)),
+    ("per", re.compile(r"(?:^|[\s,(])[Pp]er\s+" + _NAME)),
+    ("according to", re.compile(r"\b[Aa]ccording\s+to\s+(?:a\s+report\s+(?:by|from|in)\s+)?" + _NAME)),
+    ("a report by", re.compile(r"\breport(?:s|ed)?\s+(?:by|from|in)\s+" + _NAME)),
+    ("reported by", re.compile(r"\b(?:as\s+)?(?:first\s+)?reported\s+(?:by|in)\s+" + _NAME)),
+    ("X reported", re.compile(_NAME + r"\s+(?:has\s+|had\s+|first\s+)?(?:reported|reports|revealed)\b")),
+    ("interview with", re.compile(r"\b(?:interview|conversation|speaking|spoke|talking)\s+(?:with|to)\s+" + _NAME)),
+    ("X's reporter", re.compile(_NAME + r"(?:['’]s)?\s+(?:reporter|correspondent|journalist|anchor|host)\b")),
+    ("X's named reporter", re.compile(_NAME + r"['’]s\s+[A-Z][a-z]+\s+[A-Z][a-z]+")),
+]
+# Words that make a credited name look like an outlet or an institution rather than a person.
+_OUTLET_WORDS = {
+    "news", "times", "post", "journal", "press", "daily", "mail", "herald", "tribune", "telegraph",
+    "gazette", "chronicle", "review", "magazine", "radio", "tv", "television", "network", "agency",
+    "wire", "broadcasting", "media", "observer", "express", "guardian", "independent", "report",
+    "weekly", "online", "today", "insider", "reuters", "bureau", "office", "ministry", "department",
+    "service", "channel", "newspaper", "outlet", "intelligence", "institute", "center", "centre",
+}
+_STOP_NAMES = {"the", "i", "he", "she", "it", "we", "they", "this", "that", "these", "those", "him", "her"}
+
+
+def _outlet_like(name: str) -> bool:
+    words = name.split()
+    if not words:
+        return False
+    if any(re.fullmatch(r"[A-Z][A-Z0-9&]{1,}", w.strip(".'’")) for w in words):
+        return True  # an acronym: CNN, BBC, AP, ODNI
+    if words[0].lower() == "the" and len(words) > 1:
+        return True
+    return any(w.lower().strip(".'’") in _OUTLET_WORDS for w in words)
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"['’]s$", "", name.strip().rstrip(".,;:"))
+    name = re.sub(r"^the\s+", "", name)  # "a report by the Bureau" credits "Bureau"; "The Hill" stays
+    return re.sub(r"\s+", " ", name)
+
+
+@dataclass(slots=True)
+class Citation:
+    name: str
+    cue: str
+    start: int
+    end: int
+
+
+def find_citations(text: str) -> list[Citation]:
+    """Every credit to an outlet-like source found in ``text``, with the cue and the span."""
+    out: list[Citation] = []
+    seen: set[tuple[int, int]] = set()
+    for cue, rx in _CUES:
+        for m in rx.finditer(text):
+            name = _clean_name(m.group("name"))
+            if name.lower() in _STOP_NAMES or not _outlet_like(name):
+                continue
+            s = text.find(name, m.start("name"))
+            e = s + len(name)
+            if (s, e) in seen:
+                continue
+            seen.add((s, e))
+            out.append(Citation(name, cue, s, e))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+def _canon(name: str) -> str:
+    return re.sub(r"^the\s+", "", name.lower())
+
+
+def cited_sources(text: str) -> list[str]:
+    """Outlets the text credits, in order of first mention, each once (a leading "The" kept as
+    written at its first mention)."""
+    names: dict[str, str] = {}
+    for c in find_citations(text):
+        names.setdefault(_canon(c.name), c.name)
+    return list(names.values())
+
+
+# --------------------------------------------------------------------------- direction
+
+
+@dataclass(slots=True)
+class Direction:
+    value: str | None  # "a->b", "b->a" or None
+    basis: str | None  # "dates", "attribution", "containment" or None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def _when(meta: Any) -> tuple[datetime | None, str | None]:
+    return _get(meta, "published_at"), _get(meta, "date_precision")
+
+
+def _source_names(meta: Any) -> set[str]:
+    out = set()
+    for k in ("source", "source_key"):
+        v = _get(meta, k)
+        if v:
+            out.add(_canon(str(v)))
+    return out
+
+
+def direction(
+    a_meta: Any, b_meta: Any, passages: Sequence[Passage], a_text: str, b_text: str
+) -> Direction:
+    """Which way the text travelled between A and B, with the evidence.
+
+    1. dates: both dated and different (compared at the coarser precision) -> earlier to later;
+    2. attribution: one text credits the other's outlet (``cited_sources``) -> from the credited one;
+    3. containment: one text holds nearly all of the other plus material of its own -> from the
+       contained one (a copy that adds material contains the original).
+    """
+    ev: dict[str, Any] = {}
+    (da, pa), (db, pb) = _when(a_meta), _when(b_meta)
+    if da is not None and db is not None:
+        coarse = "day" in (pa, pb)
+        try:
+            ka, kb = (da.date(), db.date()) if coarse else (da, db)
+            differ = ka != kb
+        except TypeError:  # naive vs aware
+            ka, kb = da.date(), db.date()
+            differ = ka != kb
+        ev["dates"] = {"a": da.isoformat(), "b": db.isoformat(), "compared_at": "day" if coarse else "time"}
+        if differ:
+            return Direction("a->b" if ka < kb else "b->a", "dates", ev)
+        ev["dates"]["note"] = "same date: not decisive"
+    # attribution
+    a_names, b_names = _source_names(a_meta), _source_names(b_meta)
+    b_cites = {_canon(n) for n in cited_sources(b_text)}
+    a_cites = {_canon(n) for n in cited_sources(a_text)}
+    b_credits_a = sorted(a_names & b_cites)
+    a_credits_b = sorted(b_names & a_cites)
+    if b_credits_a and not a_credits_b:
+        ev["attribution"] = {"b_credits": b_credits_a}
+        return Direction("a->b", "attribution", ev)
+    if a_credits_b and not b_credits_a:
+        ev["attribution"] = {"a_credits": a_credits_b}
+        return Direction("b->a", "attribution", ev)
+    # containment asymmetry
+    a_sents = _get(a_meta, "sentences")
+    b_sents = _get(b_meta, "sentences")
+    if a_sents and b_sents:
+        sc = coverage(passages, a_sents, b_sents)
+        ca, cb = sc["containment_a"], sc["containment_b"]
+    else:  # fall back to characters of the passages over the texts
+        la = sum(p.a_end - p.a_start for p in passages)
+        lb = sum(p.b_end - p.b_start for p in passages)
+        ca = la / max(1, len(a_text.strip()))
+        cb = lb / max(1, len(b_text.strip()))
+    ev["containment"] = {"a": round(ca, 4), "b": round(cb, 4)}
+    if ca >= CONTAINS and ca - cb >= ASYMMETRY:
+        ev["containment"]["rule"] = "B holds nearly all of A plus material of its own"
+        return Direction("a->b", "containment", ev)
+    if cb >= CONTAINS and cb - ca >= ASYMMETRY:
+        ev["containment"]["rule"] = "A holds nearly all of B plus material of its own"
+        return Direction("b->a", "containment", ev)
+    ev["note"] = "no dates, attribution or containment asymmetry decides it"
+    return Direction(None, None, ev)
+
+
+# --------------------------------------------------------------------------- common source
+
+
+@dataclass(slots=True)
+class CommonSource:
+    shared: bool  # the texts share material and none contains another
+    source: str | None  # the source their texts cite, when one is cited by most of them
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def common_source(
+    group_texts: Sequence[str],
+    coverages: Mapping[tuple[int, int], tuple[float, float]] | None = None,
+    *,
+    min_citing: float = 0.5,
+) -> CommonSource:
+    """Whether a group of texts that share material draw on a common source, and which.
+
+    ``coverages`` maps index pairs ``(i, j)`` to (share of text i covered, share of text j covered),
+    e.g. ``(link.scores["containment_a"], link.scores["containment_b"])``; pairs absent are taken as
+    sharing nothing. Without ``coverages`` the texts are taken to share material (the caller grouped
+    them) and only the source is named. The source is the outlet cited by most texts, when at least
+    ``min_citing`` of them (and two or more) cite it.
+    """
+    n = len(group_texts)
+    ev: dict[str, Any] = {}
+    shared = n >= 2
+    if coverages is not None:
+        contains = [(i, j) for (i, j), (ci, cj) in coverages.items() if ci >= CONTAINS or cj >= CONTAINS]
+        linked = {i for pair in coverages for i in pair}
+        ev["pairs_with_containment"] = [list(p) for p in contains]
+        shared = n >= 2 and not contains and len(linked) >= 2
+        if contains:
+            ev["rule"] = f"a text holds >= {CONTAINS} of another: a copy, not a common source"
+        else:
+            ev["rule"] = "texts share material but none contains another"
+    citations = [cited_sources(t) for t in group_texts]
+    ev["cited_by_text"] = citations
+    counts = Counter(_canon(c) for cs in citations for c in {_canon(x): x for x in cs}.values())
+    display: dict[str, str] = {}
+    for cs in citations:
+        for c in cs:
+            display.setdefault(_canon(c), c)
+    source = None
+    if counts:
+        top, k = counts.most_common(1)[0]
+        ev["citing_texts"] = {display[c]: m for c, m in counts.most_common()}
+        if k >= 2 and k >= min_citing * n:
+            source = display[top]
+    return CommonSource(shared, source, ev)
