@@ -1,0 +1,557 @@
+"""Streaming story clustering and storyline linking.
+
+Articles arrive one at a time in date order. :class:`StoryClusterer` gives each one a story at once:
+
+* **text**: cosine between the article vector (unit length) and the centroid of every *active* story,
+  one matrix-vector product over a float32 matrix of active centroids;
+* **time**: that cosine is multiplied by ``exp(-gap / tau_days)``, ``gap`` being the days between the
+  article and the story's time range (0 inside it), so a story's pull fades once it goes quiet;
+  stories quiet for more than ``window_days`` leave the active matrix altogether, so the cost of one
+  assignment depends on how many stories are active, not on how many were ever seen;
+* **entities**: for the ``top_k`` best candidates only, ``entity_weight`` times the share of the
+  article's entity weight (IDF over the articles seen so far) that the story already holds.
+
+The best candidate wins when its score reaches ``threshold``; otherwise the article opens a story.
+Story ids (``S000001``, ...) are given at creation and never renumbered; :meth:`StoryClusterer.maintain`
+merges active stories whose centroids are very close and whose time ranges overlap into the older one
+and records the merge, so an absorbed id still resolves (:meth:`StoryClusterer.resolve`).
+
+:func:`link_storylines` links a later story to an earlier one that shares actors (entities) and
+subject (centroid cosine above a lower bar than for one story), with the evidence kept on the link;
+:func:`build_storylines` groups linked stories.
+
+Where the defaults come from (nothing was tuned on the data being scored): ``threshold = 0.50`` sits
+halfway between the lowest same-story cosine (0.83) and the highest unrelated cosine (0.27) of the
+demo corpus measured in embed.py; ``tau_days = 7`` and ``window_days = 21`` from the brief's 3-7 day
+range (BASIL puts an event's reports 0-4 days apart); ``entity_weight = 0.30`` and
+``merge_threshold = 0.85`` set a priori. They were fixed before any benchmark run and then checked on
+BASIL's 2010-2012 events (dev, B-cubed F1 0.9925); bench/stories.py also runs a grid on that dev split
+and reports both settings on the 2013-2016 events (test).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from storyline.text import split_sentences
+
+DAY = 86400.0
+
+# --------------------------------------------------------------------------- entities
+
+_TOKEN_RE = re.compile(r"[^\W_][\w'’.&-]*", re.UNICODE)
+_CONNECTORS = {"of", "de", "du", "la", "le", "van", "von", "der", "da", "al", "bin", "for", "and", "&"}
+_STOP_CAPS = {
+    "the", "a", "an", "this", "that", "these", "those", "he", "she", "it", "they", "we", "i", "you",
+    "his", "her", "its", "their", "our", "my", "in", "on", "at", "by", "for", "from", "to", "with",
+    "as", "but", "and", "or", "if", "when", "while", "after", "before", "since", "during", "there",
+    "here", "what", "who", "why", "how", "where", "mr", "mrs", "ms", "dr", "sen", "rep", "gov",
+    "president", "said", "says", "according", "also", "yet", "so", "not", "no", "yes", "all", "some",
+    "many", "more", "most", "one", "two", "other", "both", "each", "every", "any", "last", "next",
+    "new", "now", "then", "still", "even", "just", "however", "meanwhile", "today", "tonight",
+    "yesterday", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "governor", "minister", "prime", "secretary", "chairman", "senator", "spokesman", "spokeswoman",
+    "chancellor", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "read", "click", "photo", "image", "video", "update", "updated",
+}
+
+
+def _clean_token(tok: str) -> str:
+    tok = tok.rstrip(".'’-")
+    for suf in ("'s", "’s"):
+        if tok.endswith(suf):
+            tok = tok[: -len(suf)]
+    return tok
+
+
+def _is_cap(tok: str) -> bool:
+    return tok[:1].isupper()
+
+
+def _title_case(title: str) -> bool:
+    toks = [t for t in _TOKEN_RE.findall(title) if t[:1].isalpha() and len(t) > 3]
+    return bool(toks) and sum(_is_cap(t) for t in toks) >= 0.6 * len(toks)
+
+
+def extract_entities(text: str, title: str | None = None) -> set[str]:
+    """Cheap named-entity stand-in: lower-cased runs of capitalised words and numbers.
+
+    A run of capitalised words ("Bank of England", "Vladimir Putin") counts; one capitalised word at
+    the start of a sentence does not unless it is an acronym ("NATO"); leading and trailing common
+    words ("The", "President", month names) are cut. Numbers of two or more digits count as they are
+    ("737", "2016"). A title in Title Case is skipped (every word is capitalised there); a title in
+    sentence case is read like the text.
+    """
+    out: set[str] = set()
+    parts: list[str] = []
+    if title and not _title_case(title):
+        parts.append(title)
+    if text:
+        parts.extend(text[s:e] for s, e in split_sentences(text))
+    for sent in parts:
+        toks = [(m.start(), _clean_token(m.group(0))) for m in _TOKEN_RE.finditer(sent)]
+        run: list[str] = []
+        run_at_start = False
+
+        def flush() -> None:
+            nonlocal run
+            words = list(run)
+            while words and (words[-1].lower() in _CONNECTORS or words[-1].lower() in _STOP_CAPS):
+                words.pop()
+            while words and (words[0].lower() in _STOP_CAPS or words[0].lower() in _CONNECTORS):
+                words.pop(0)
+            if words and not (run_at_start and len(run) == 1 and not (words[0].isupper() and len(words[0]) > 1)):
+                ent = " ".join(words).lower()
+                if len(ent) > 1:
+                    out.add(ent)
+            run = []
+
+        for i, (_, tok) in enumerate(toks):
+            if not tok:
+                continue
+            if tok[0].isdigit():
+                if run:
+                    flush()
+                digits = re.sub(r"[^\d.]", "", tok).strip(".")
+                if sum(c.isdigit() for c in digits) >= 2:
+                    out.add(digits)
+                continue
+            if _is_cap(tok):
+                if not run:
+                    run_at_start = i == 0
+                run.append(tok)
+            elif run and tok.lower() in _CONNECTORS and i + 1 < len(toks) and _is_cap(toks[i + 1][1] or "x"):
+                run.append(tok)
+            elif run:
+                flush()
+        if run:
+            flush()
+    return out
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(slots=True)
+class Story:
+    """One story as the clusterer keeps it. Times are in days since the epoch (floats)."""
+
+    id: str
+    seq: int
+    article_ids: list[str] = field(default_factory=list)
+    first_t: float = math.inf
+    last_t: float = -math.inf
+    vsum: np.ndarray | None = None  # sum of the member vectors
+    entities: Counter = field(default_factory=Counter)
+    merged_into: str | None = None
+
+    @property
+    def centroid(self) -> np.ndarray:
+        assert self.vsum is not None
+        return (self.vsum / max(float(np.linalg.norm(self.vsum)), 1e-12)).astype(np.float32)
+
+    @property
+    def first_seen(self) -> datetime | None:
+        return _to_dt(self.first_t)
+
+    @property
+    def last_seen(self) -> datetime | None:
+        return _to_dt(self.last_t)
+
+    def top_entities(self, n: int = 25) -> list[str]:
+        return [e for e, _ in sorted(self.entities.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    kept: str
+    absorbed: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class StorylineLink:
+    """A later story (``to``) continuing an earlier one (``from_``), with the evidence."""
+
+    from_: str
+    to: str
+    shared_entities: tuple[str, ...]
+    gap_days: float | None  # None when either story is undated
+    similarity: float
+
+    def to_dict(self) -> dict:
+        return {
+            "from": self.from_,
+            "to": self.to,
+            "evidence": {
+                "shared_entities": list(self.shared_entities),
+                "gap_days": None if self.gap_days is None else round(self.gap_days, 2),
+                "similarity": round(self.similarity, 4),
+            },
+        }
+
+
+@dataclass(slots=True)
+class Storyline:
+    id: str
+    story_ids: list[str]
+    links: list[StorylineLink]
+
+
+def _to_days(dt: datetime | None) -> float | None:
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.timestamp() / DAY
+
+
+def _to_dt(t: float) -> datetime | None:
+    if not math.isfinite(t):
+        return None
+    return datetime.fromtimestamp(t * DAY, tz=timezone.utc)
+
+
+# --------------------------------------------------------------------------- clustering
+
+
+class StoryClusterer:
+    """Assigns articles, one at a time in date order, to stories (see the module docstring).
+
+    Deterministic: the same articles in the same order give the same stories and ids, whether they
+    come one call at a time or from a loop over a batch.
+    """
+
+    def __init__(
+        self,
+        dim: int = 384,
+        *,
+        threshold: float = 0.50,
+        entity_weight: float = 0.30,
+        tau_days: float = 7.0,
+        window_days: float = 21.0,
+        top_k: int = 4,
+        merge_threshold: float = 0.85,
+        id_prefix: str = "S",
+        next_seq: int = 1,
+    ) -> None:
+        self.dim = dim
+        self.threshold = threshold
+        self.entity_weight = entity_weight
+        self.tau_days = tau_days
+        self.window_days = window_days
+        self.top_k = top_k
+        self.merge_threshold = merge_threshold
+        self.id_prefix = id_prefix
+        self.next_seq = next_seq
+        self.stories: dict[str, Story] = {}
+        self.story_of: dict[str, str] = {}  # article id -> story id (current, after merges)
+        self.merges: list[Merge] = []
+        self.comparisons = 0  # centroid rows scored so far (cost counter)
+        self._df: Counter = Counter()  # entity -> articles holding it
+        self._n_docs = 0
+        self._clock = 0.0  # stream time in days: latest date seen
+        # active matrix
+        cap = 64
+        self._C = np.zeros((cap, dim), dtype=np.float32)
+        self._first = np.zeros(cap, dtype=np.float64)
+        self._last = np.zeros(cap, dtype=np.float64)
+        self._rows: list[str] = []
+        self._row_of: dict[str, int] = {}
+        self._oldest_last = math.inf
+
+    # ---------------------------------------------------------------- public
+
+    @property
+    def n_active(self) -> int:
+        return len(self._rows)
+
+    def resolve(self, story_id: str) -> str:
+        """The story an id now stands for (follows merges)."""
+        s = self.stories[story_id]
+        while s.merged_into is not None:
+            s = self.stories[s.merged_into]
+        return s.id
+
+    def live_stories(self) -> list[Story]:
+        """Stories not merged into another, in creation order."""
+        return [s for s in self.stories.values() if s.merged_into is None]
+
+    def assign(
+        self,
+        article_id: str,
+        vector: np.ndarray,
+        published_at: datetime | None = None,
+        entities: Iterable[str] = (),
+    ) -> str:
+        """Put one article in a story and return the story's id."""
+        if article_id in self.story_of:
+            return self.story_of[article_id]
+        v = np.asarray(vector, dtype=np.float32).reshape(-1)
+        nv = float(np.linalg.norm(v))
+        if nv > 0:
+            v = v / nv
+        t = _to_days(published_at)  # None: undated, no time decay for it, story times untouched
+        if t is not None:
+            self._clock = max(self._clock, t)
+        ents = set(entities)
+        self._n_docs += 1
+        for e in ents:
+            self._df[e] += 1
+        # evict with some slack, so the O(active) compaction runs every few stream days, not per article
+        if self._clock - self._oldest_last > self.window_days * 1.25:
+            self._evict()
+
+        best_id, best_score = None, -math.inf
+        n = len(self._rows)
+        if n:
+            self.comparisons += n
+            sims = self._C[:n] @ v
+            if t is None:
+                score = sims
+            else:
+                with np.errstate(invalid="ignore"):
+                    gap = np.maximum(np.maximum(self._first[:n] - t, t - self._last[:n]), 0.0)
+                gap[~np.isfinite(gap)] = 0.0  # an undated story: no decay
+                score = sims * np.exp(-gap / self.tau_days)
+            k = min(self.top_k, n)
+            cand = np.argpartition(-score, k - 1)[:k] if n > k else np.arange(n)
+            cand = cand[np.lexsort((cand, -score[cand]))]  # by score, ties by row: deterministic
+            wsum = self._weights(ents)
+            for r in cand:
+                r = int(r)
+                sid = self._rows[r]
+                s = float(score[r])
+                if ents and self.entity_weight:
+                    s += self.entity_weight * self._overlap(ents, self.stories[sid].entities, wsum)
+                if s > best_score:
+                    best_id, best_score = sid, s
+        if best_id is None or best_score < self.threshold:
+            best_id = self._open(t)
+        self._add(best_id, article_id, v, t, ents)
+        return best_id
+
+    def maintain(self) -> list[Merge]:
+        """Merge active stories that turn out to be one: centroid cosine >= ``merge_threshold`` and time
+        ranges overlapping (within ``tau_days``). The older id is kept; other ids are untouched."""
+        n = len(self._rows)
+        if n < 2:
+            return []
+        C = self._C[:n]
+        sims = C @ C.T
+        iu, ju = np.nonzero(np.triu(sims >= self.merge_threshold, k=1))
+        pairs = sorted(
+            ((float(sims[i, j]), self._rows[i], self._rows[j]) for i, j in zip(iu, ju)),
+            key=lambda p: (-p[0], self.stories[p[1]].seq, self.stories[p[2]].seq),
+        )
+        done: list[Merge] = []
+        for sim, a, b in pairs:
+            a, b = self.resolve(a), self.resolve(b)
+            if a == b:
+                continue
+            sa, sb = self.stories[a], self.stories[b]
+            dated = math.isfinite(sa.last_t) and math.isfinite(sb.last_t)
+            if dated and (sa.first_t > sb.last_t + self.tau_days or sb.first_t > sa.last_t + self.tau_days):
+                continue  # apart in time (an undated story is never apart)
+            # re-check on the current centroids (earlier merges move them)
+            sim_now = float(sa.centroid @ sb.centroid)
+            if sim_now < self.merge_threshold:
+                continue
+            kept, gone = (sa, sb) if sa.seq < sb.seq else (sb, sa)
+            self._absorb(kept, gone)
+            m = Merge(kept.id, gone.id, sim_now)
+            done.append(m)
+            self.merges.append(m)
+        return done
+
+    # ---------------------------------------------------------------- internals
+
+    def _weights(self, ents: set[str]) -> float:
+        return sum(self._idf(e) for e in ents)
+
+    def _idf(self, e: str) -> float:
+        return math.log(1.0 + self._n_docs / (1.0 + self._df[e]))
+
+    def _overlap(self, ents: set[str], story_ents: Counter, wsum: float) -> float:
+        if wsum <= 0:
+            return 0.0
+        return sum(self._idf(e) for e in ents if e in story_ents) / wsum
+
+    def _open(self, t: float | None) -> str:
+        sid = f"{self.id_prefix}{self.next_seq:06d}"
+        self.stories[sid] = Story(id=sid, seq=self.next_seq, vsum=np.zeros(self.dim, dtype=np.float64))
+        self.next_seq += 1
+        r = len(self._rows)
+        if r >= self._C.shape[0]:
+            self._grow()
+        self._rows.append(sid)
+        self._row_of[sid] = r
+        self._first[r] = math.inf
+        self._last[r] = -math.inf
+        return sid
+
+    def _grow(self) -> None:
+        cap = self._C.shape[0] * 2
+        C = np.zeros((cap, self.dim), dtype=np.float32)
+        C[: self._C.shape[0]] = self._C
+        self._C = C
+        self._first = np.resize(self._first, cap)
+        self._last = np.resize(self._last, cap)
+
+    def _add(self, sid: str, aid: str, v: np.ndarray, t: float | None, ents: set[str]) -> None:
+        s = self.stories[sid]
+        s.article_ids.append(aid)
+        s.vsum += v
+        if t is not None:
+            s.first_t = min(s.first_t, t)
+            s.last_t = max(s.last_t, t)
+        s.entities.update(ents)
+        self.story_of[aid] = sid
+        r = self._row_of.get(sid)
+        if r is None:  # a story back from the inactive set (an out-of-order article)
+            r = len(self._rows)
+            if r >= self._C.shape[0]:
+                self._grow()
+            self._rows.append(sid)
+            self._row_of[sid] = r
+        self._C[r] = s.centroid
+        self._first[r] = s.first_t
+        self._last[r] = s.last_t
+        if math.isfinite(s.last_t):
+            self._oldest_last = min(self._oldest_last, s.last_t)
+
+    def _evict(self) -> None:
+        n = len(self._rows)
+        keep = np.nonzero(self._last[:n] >= self._clock - self.window_days)[0]
+        self._compact(keep)
+
+    def _compact(self, keep: np.ndarray) -> None:
+        m = len(keep)
+        self._C[:m] = self._C[keep]
+        self._first[:m] = self._first[keep]
+        self._last[:m] = self._last[keep]
+        self._rows = [self._rows[i] for i in keep]
+        self._row_of = {sid: i for i, sid in enumerate(self._rows)}
+        fin = self._last[:m][np.isfinite(self._last[:m])]
+        self._oldest_last = float(fin.min()) if len(fin) else math.inf
+
+    def _absorb(self, kept: Story, gone: Story) -> None:
+        kept.article_ids.extend(gone.article_ids)
+        kept.vsum = kept.vsum + gone.vsum
+        kept.first_t = min(kept.first_t, gone.first_t)
+        kept.last_t = max(kept.last_t, gone.last_t)
+        kept.entities.update(gone.entities)
+        gone.merged_into = kept.id
+        for aid in gone.article_ids:
+            self.story_of[aid] = kept.id
+        rk = self._row_of[kept.id]
+        self._C[rk] = kept.centroid
+        self._first[rk] = kept.first_t
+        self._last[rk] = kept.last_t
+        rg = self._row_of.get(gone.id)
+        if rg is not None:
+            n = len(self._rows)
+            self._compact(np.array([i for i in range(n) if i != rg], dtype=np.int64))
+
+
+# --------------------------------------------------------------------------- storylines
+
+
+def link_storylines(
+    stories: Sequence[Story],
+    *,
+    min_similarity: float = 0.35,
+    min_shared: int = 2,
+    max_gap_days: float = 365.0,
+    top_entities: int = 25,
+) -> list[StorylineLink]:
+    """Links from each story to the earlier story it best continues.
+
+    A candidate earlier story started strictly before, ended at most ``max_gap_days`` before the later
+    one starts, shares at least ``min_shared`` of its ``top_entities`` entities, and has centroid cosine
+    ``>= min_similarity`` (a lower bar than for one story). Among candidates the most similar wins,
+    so each story has at most one parent and the links form a forest. When either story is undated,
+    the order they entered the clusterer (creation order) stands for "later" and the gap is None.
+    """
+    live = [s for s in stories if s.merged_into is None and s.vsum is not None and s.article_ids]
+    if len(live) < 2:
+        return []
+    live.sort(key=lambda s: s.seq)
+    C = np.stack([s.centroid for s in live])
+    sims = C @ C.T
+    tops = [set(s.top_entities(top_entities)) for s in live]
+    links: list[StorylineLink] = []
+    for j, b in enumerate(live):
+        best = None
+        for i in range(j):
+            a = live[i]
+            dated = math.isfinite(a.first_t) and math.isfinite(b.first_t)
+            if dated and not a.first_t < b.first_t:
+                continue  # both dated: the later one must start later
+            if dated and b.first_t - a.last_t > max_gap_days:
+                continue
+            if sims[i, j] < min_similarity:
+                continue
+            shared = tops[i] & tops[j]
+            if len(shared) < min_shared:
+                continue
+            key = (float(sims[i, j]), len(shared), -a.seq)
+            if best is None or key > best[0]:
+                best = (key, a, shared)
+        if best is not None:
+            (sim, _, _), a, shared = best
+            links.append(
+                StorylineLink(
+                    from_=a.id,
+                    to=b.id,
+                    shared_entities=tuple(sorted(shared)),
+                    gap_days=max(0.0, b.first_t - a.last_t)
+                    if math.isfinite(a.last_t) and math.isfinite(b.first_t)
+                    else None,
+                    similarity=sim,
+                )
+            )
+    return links
+
+
+def build_storylines(stories: Sequence[Story], links: Sequence[StorylineLink]) -> list[Storyline]:
+    """Group stories joined by links; a storyline's id is ``L`` + the number of its oldest story, so it
+    stays put when later stories join."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    seq = {s.id: s.seq for s in stories}
+    for ln in links:
+        ra, rb = find(ln.from_), find(ln.to)
+        if ra != rb:
+            if seq.get(ra, 0) <= seq.get(rb, 0):
+                parent[rb] = ra
+            else:
+                parent[ra] = rb
+    groups: dict[str, list[str]] = {}
+    for s in sorted(stories, key=lambda s: s.seq):
+        if s.merged_into is None:
+            groups.setdefault(find(s.id), []).append(s.id)
+    out = []
+    for root, ids in groups.items():
+        members = set(ids)
+        out.append(
+            Storyline(
+                id="L" + root[1:] if root[:1].isalpha() else "L" + root,
+                story_ids=ids,
+                links=[ln for ln in links if ln.to in members],
+            )
+        )
+    return out
