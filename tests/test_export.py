@@ -84,7 +84,8 @@ def test_json_round_trip(store: Store, articles: list[Article], tmp_path: Path) 
     assert export(store, "json", out) == 4
     text = out.read_text(encoding="utf-8")
     doc = json.loads(text)
-    assert list(doc) == ["format", "version", "generated_by", "articles"]
+    assert list(doc) == ["format", "version", "generated_by", "articles", "reuse"]
+    assert doc["reuse"] == []  # the reuse stage has not run on this store
     assert doc["format"] == "storyline-export"
     assert doc["version"] == EXPORT_FORMAT_VERSION
     assert doc["generated_by"] == f"storyline {__version__}"
@@ -99,6 +100,7 @@ def test_json_round_trip(store: Store, articles: list[Article], tmp_path: Path) 
             assert 0 <= s < e <= len(rec["text"])
     assert [r["id"] for r in doc["articles"]][:2] == [articles[1].id, articles[0].id]
     assert list(doc["articles"][0])[:4] == ["id", "input_kind", "path", "url"]
+    assert list(doc["articles"][0])[-2:] == ["meta", "cited_sources"]
     assert doc["articles"][0]["published_at"] == "2024-06-01T08:00:00+03:00"
 
 

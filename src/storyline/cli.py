@@ -109,14 +109,14 @@ def _parse_field_map(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def run_add(ctx: Ctx, inputs: list[str], options: Any, *, store: Any | None = None,
-            workers: int | None = None) -> Any:
+            workers: int | None = None, reuse: bool = True) -> Any:
     from storyline.pipeline import Pipeline
     from storyline.store import Store
 
     own = store is None
     store = store or Store(ctx.db)
     try:
-        pipe = Pipeline(store, workers=workers)
+        pipe = Pipeline(store, workers=workers, reuse=reuse)
         if ctx.show_progress:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -138,7 +138,8 @@ def print_report(ctx: Ctx, report: Any) -> None:
     e = ctx.err
     e.print(f"read {report.read} inputs: [green]{report.inserted} added[/], {report.existing} already stored, "
             f"[{'red' if report.dropped else 'green'}]{len(report.dropped)} dropped[/]"
-            + (f", {report.recleaned} re-cleaned" if report.recleaned else ""))
+            + (f", {report.recleaned} re-cleaned" if report.recleaned else "")
+            + (f", {report.reuse_links} reuse link(s) found" if report.reuse_links else ""))
     for a in report.dropped:
         e.print(f"  [red]dropped[/] {escape(a.location)}: {a.drop_reason} — {escape(a.drop_detail or '')}")
     secs = report.stage_seconds
@@ -157,16 +158,18 @@ def print_report(ctx: Ctx, report: Any) -> None:
               help="Processes reading local files (default: one per core; used from 48 files up).")
 @click.option("--html-fast", is_flag=True, help="trafilatura's fast mode: about 1.5x faster on heavy pages, "
               "slightly lower recall on messy ones.")
+@click.option("--no-reuse", "no_reuse", is_flag=True,
+              help="Skip reuse detection (copies, rewrites) for now; the next add without it links these too.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 def add(ctx: Ctx, inputs: tuple[str, ...], follow: bool, field_map: tuple[str, ...], source: str | None,
-        workers: int | None, html_fast: bool, as_json: bool) -> None:
+        workers: int | None, html_fast: bool, no_reuse: bool, as_json: bool) -> None:
     """Add articles: files, folders, feeds, WARC, JSON(L), URLs, or - for stdin."""
     from storyline.ingest import ReadOptions
 
     options = ReadOptions(field_map=_parse_field_map(field_map), follow=follow, source=source, html_fast=html_fast)
     try:
-        report = run_add(ctx, list(inputs), options, workers=workers)
+        report = run_add(ctx, list(inputs), options, workers=workers, reuse=not no_reuse)
     except StorylineError as exc:
         _fail(ctx, exc)
     if as_json:
@@ -211,6 +214,7 @@ def articles(ctx: Ctx, source: str | None, since: str | None, until: str | None,
             rows = store.list_articles(source=source, since=_parse_when(since, "--since"),
                                        until=_parse_when(until, "--until"),
                                        status=None if status == "all" else status, language=language, limit=limit)
+            links = store.reuse_links() if not as_json else []
     except StorylineError as exc:
         _fail(ctx, exc)
     if as_json:
@@ -227,6 +231,13 @@ def articles(ctx: Ctx, source: str | None, since: str | None, until: str | None,
         table.add_row(a.id, _date(a), a.source or "—", title or "—", a.byline or "—", a.language or "—", last)
     ctx.out.print(table)
     ctx.out.print(f"{len(rows)} article(s)")
+    ok = [a.id for a in rows if a.status == "ok"]
+    if ok:
+        from storyline.reuse.stage import fold_copies
+
+        n_versions = len(fold_copies(ok, links))
+        ctx.out.print(f"{len(ok)} articles, {n_versions} independent versions once copies are folded"
+                      " (duplicate and near-duplicate links)")
 
 
 @cli.command()
@@ -324,7 +335,7 @@ def _highlight(snippet: str) -> Text:
 @click.option("--no-dropped", is_flag=True, help="Leave dropped inputs out.")
 @click.pass_obj
 def export(ctx: Ctx, fmt: str, output: str, no_dropped: bool) -> None:
-    """Export articles (and later: stories, reuse, quotes, claims) as JSON, JSONL, CSV or Parquet."""
+    """Export articles (JSON also: reuse links; later: stories, quotes, claims) as JSON, JSONL, CSV or Parquet."""
     from storyline.store.export import export as do_export
 
     if fmt == "parquet" and output == "-":
@@ -339,6 +350,146 @@ def export(ctx: Ctx, fmt: str, output: str, no_dropped: bool) -> None:
         _fail(ctx, exc)
     if output != "-" and not ctx.quiet:
         ctx.err.print(f"wrote {output}")
+
+
+# --- reuse ----------------------------------------------------------------------------------------
+
+def _other_side(link: dict[str, Any], me: str) -> dict[str, Any]:
+    """A stored link seen from article ``me``: the other id, coverage of each side, direction."""
+    mine = "a" if link["a"] == me else "b"
+    theirs = "b" if mine == "a" else "a"
+    sc = link["scores"]
+    d = link["direction"]
+    if d is None:
+        flow = None
+    else:
+        flow = "from this" if d == f"{mine}->{theirs}" else "to this"
+    return {"other": link[theirs], "kind": link["kind"], "direction": flow,
+            "coverage_this": sc.get(f"containment_{mine}"), "coverage_other": sc.get(f"containment_{theirs}"),
+            "passages": len(link["passages"])}
+
+
+@cli.command()
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="The links as stored (export form), JSON.")
+@click.pass_obj
+def reuse(ctx: Ctx, article_id: str, as_json: bool) -> None:
+    """Reuse links of one article: copies, partial reuse and rewrites, with direction and coverage."""
+    try:
+        with ctx.store() as store:
+            a = store.get_article(article_id)
+            links = store.reuse_links(a.id)
+            others = {}
+            for ln in links:
+                oid = ln["b"] if ln["a"] == a.id else ln["a"]
+                others[oid] = store.get_article(oid)
+            seen = bool(store.get_citations([a.id]))
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    if as_json:
+        click.echo(json.dumps([_other_side(ln, a.id) | {"link": ln} for ln in links], indent=2, ensure_ascii=False))
+        return
+    out = ctx.out
+    out.print(f"[bold]{escape(a.title or '(untitled)')}[/] [dim]{a.id} {escape(a.source or '')}[/]")
+    if not links:
+        out.print("no reuse links" + ("" if seen else " (this article has not been through reuse detection: "
+                                      "it was added with --no-reuse; the next `storyline add` links it)"))
+        return
+    table = Table(header_style="bold")
+    for col in ("other", "source", "title", "kind", "direction", "this covered", "other covered", "passages"):
+        table.add_column(col, overflow="fold")
+    for ln in links:
+        o = _other_side(ln, a.id)
+        oa = others[o["other"]]
+        arrow = {"from this": "this → other", "to this": "other → this"}.get(o["direction"] or "", "unknown")
+        table.add_row(oa.id, oa.source or "—", (oa.title or "")[:60], o["kind"], arrow,
+                      f"{o['coverage_this']:.0%}", f"{o['coverage_other']:.0%}", str(o["passages"]))
+    out.print(table)
+    out.print(f"{len(links)} link(s); see both texts with [bold]storyline diff {a.id[:10]} <other>[/]")
+
+
+_MATCH_STYLE = {"exact": ("=", "green"), "paraphrase": ("≈", "cyan"), "changed": ("≠", "yellow"),
+                "missing": ("−", "red"), "added": ("+", "magenta")}
+
+
+def diff_rows(a_text: str, b_text: str, passages: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """Rows (kind, A text, B text) for a side-by-side view: passages in A order, A's unaligned text
+    as ``missing`` (from B), B's unaligned text as ``added``, after the passage it follows in B."""
+    ps = sorted(passages, key=lambda p: (p["a_start"], p["b_start"]))
+    # B's gaps, each attached to the passage ending right before it in B (None: before every passage)
+    b_order = sorted(range(len(ps)), key=lambda i: ps[i]["b_start"])
+    after: dict[int | None, list[str]] = {}
+    pos, prev = 0, None
+    for i in b_order:
+        gap = b_text[pos:ps[i]["b_start"]].strip()
+        if gap:
+            after.setdefault(prev, []).append(gap)
+        pos, prev = max(pos, ps[i]["b_end"]), i
+    tail = b_text[pos:].strip()
+    if tail:
+        after.setdefault(prev, []).append(tail)
+    rows: list[tuple[str, str, str]] = [("added", "", g) for g in after.get(None, [])]
+    apos = 0
+    for i, p in enumerate(ps):
+        gap = a_text[apos:p["a_start"]].strip()
+        if gap:
+            rows.append(("missing", gap, ""))
+        rows.append((p["match"], a_text[p["a_start"]:p["a_end"]], b_text[p["b_start"]:p["b_end"]]))
+        apos = max(apos, p["a_end"])
+        rows.extend(("added", "", g) for g in after.get(i, []))
+    gap = a_text[apos:].strip()
+    if gap:
+        rows.append(("missing", gap, ""))
+    return rows
+
+
+@cli.command()
+@click.argument("a_id")
+@click.argument("b_id")
+@click.pass_obj
+def diff(ctx: Ctx, a_id: str, b_id: str) -> None:
+    """Two articles side by side: aligned passages (= exact, ≈ paraphrase, ≠ changed), text of the first
+    missing from the second (−) and text the second adds (+)."""
+    try:
+        with ctx.store() as store:
+            a, b = store.get_article(a_id), store.get_article(b_id)
+            if a.id == b.id:
+                raise UsageError("give two different articles")
+            lo, hi = sorted([a.id, b.id])
+            stored = [ln for ln in store.reuse_links(a.id) if (ln["a"], ln["b"]) == (lo, hi)]
+            if stored:
+                link = stored[0]
+                passages = link["passages"]
+                kind, direction = link["kind"], link["direction"]
+                if a.id != lo:  # stored as (b, a): swap the sides
+                    passages = [{"a_start": p["b_start"], "a_end": p["b_end"], "b_start": p["a_start"],
+                                 "b_end": p["a_end"], "similarity": p["similarity"], "match": p["match"]}
+                                for p in passages]
+                    direction = {"a->b": "b->a", "b->a": "a->b"}.get(direction or "")
+            else:  # not linked (or never judged): align now
+                from storyline.reuse.align import align
+
+                passages = [p._asdict() for p in align(a.text, a.sentences, b.text, b.sentences)]
+                kind, direction = "no link", None
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    out = ctx.out
+    color = out.is_terminal and not out.no_color
+    head = {"a->b": "first → second", "b->a": "second → first"}.get(direction or "", "direction unknown")
+    out.print(f"[bold]{kind}[/], {head}; {len(passages)} aligned passage(s)")
+    table = Table(header_style="bold", show_lines=True, expand=True)
+    table.add_column("", no_wrap=True, width=1)
+    table.add_column(escape(f"{a.id[:10]} {a.source or ''}: {a.title or ''}"), ratio=1, overflow="fold")
+    table.add_column(escape(f"{b.id[:10]} {b.source or ''}: {b.title or ''}"), ratio=1, overflow="fold")
+    for m, ta, tb in diff_rows(a.text, b.text, passages):
+        mark, style = _MATCH_STYLE[m]
+        st = style if color else ""
+        if m == "missing" and color:
+            st = "dim red"
+        table.add_row(Text(mark, style=st), Text(ta, style=st), Text(tb, style=st))
+    out.print(table)
+    out.print("= exact   ≈ paraphrase   ≠ changed (number, name or negation differs)   "
+              "− only in the first   + only in the second")
 
 
 # --- db -------------------------------------------------------------------------------------------

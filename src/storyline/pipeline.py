@@ -35,6 +35,7 @@ class IngestReport:
     existing: int = 0
     dropped: list[Article] = field(default_factory=list)
     recleaned: int = 0
+    reuse_links: int = 0  # links found by the reuse stage in this add (0 when reuse is off)
     stage_seconds: dict[str, float] = field(default_factory=lambda: Counter())
     by_kind: Counter[str] = field(default_factory=Counter)
 
@@ -56,6 +57,7 @@ class IngestReport:
                 for a in self.dropped
             ],
             "recleaned": self.recleaned,
+            "reuse_links": self.reuse_links,
             "by_kind": dict(sorted(self.by_kind.items())),
             "stage_seconds": {k: round(v, 4) for k, v in sorted(self.stage_seconds.items())},
         }
@@ -80,10 +82,16 @@ class Pipeline:
     """Reads inputs into a Store. One instance per store; not thread-safe (one writer)."""
 
     def __init__(
-        self, store: Store, *, batch_size: int = 200, detect_language: bool = True, workers: int | None = 1
+        self, store: Store, *, batch_size: int = 200, detect_language: bool = True, workers: int | None = 1,
+        reuse: bool = False, encoder: object | None = None,
     ) -> None:
         """``workers``: reader processes for local files (``None``: one per core; the CLI's default).
         More than one uses ``spawn``, so a calling script needs an ``if __name__ == "__main__":`` guard.
+
+        ``reuse``: after storing, link the new articles to the stored ones (copies, partial reuse,
+        rewrites; :mod:`storyline.reuse.stage`). Off by default in the library (it loads the MiniLM
+        encoder and embeds every new sentence); on by default in ``storyline add``. ``encoder``
+        replaces the default CPU MiniLM for it.
         """
         self.store = store
         self.batch_size = batch_size
@@ -91,6 +99,11 @@ class Pipeline:
         self.language = LanguageDetector() if detect_language else None
         self._stats = LineStats()
         self._loaded_sources: set[str] = set()
+        self.reuse = None
+        if reuse:
+            from storyline.reuse.stage import ReuseStage
+
+            self.reuse = ReuseStage(encoder)
 
     # -- per-source line statistics --------------------------------------------------------
     def _load_stats(self, source_keys: Iterable[str]) -> None:
@@ -130,6 +143,10 @@ class Pipeline:
         t0 = time.perf_counter()
         report.recleaned = self._reclean(touched)
         timer["reclean"] += time.perf_counter() - t0
+        if self.reuse is not None:
+            t0 = time.perf_counter()
+            report.reuse_links = self.reuse.run(self.store).links
+            timer["reuse"] += time.perf_counter() - t0
         logger.info(
             "added %d new, %d already stored, %d dropped in %.2fs",
             report.inserted, report.existing, len(report.dropped), report.total_seconds,

@@ -42,7 +42,47 @@ def summarize(store: Any, report: Any, console: Any) -> None:
     if reasons:
         console.print("[bold]Boilerplate removed[/] (every removal kept with its reason and span): "
                       + ", ".join(f"{k} ×{n}" for k, n in reasons.most_common()))
+    summarize_reuse(store, arts, console)
     worst = max(arts, key=lambda a: len(a.removed), default=None)
     if worst is not None and worst.removed:
         console.print(f"Most boilerplate: [cyan]{worst.id[:10]}[/] {worst.source} — "
                       f"{len(worst.removed)} pieces; see [bold]storyline show {worst.id[:10]}[/]")
+
+
+def summarize_reuse(store: Any, arts: list[Any], console: Any) -> None:
+    """Print the reuse links found (kind, direction, the two titles) and the folded version count."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from storyline.reuse.stage import fold_copies
+
+    by_id = {a.id: a for a in arts}
+    links = [ln for ln in store.reuse_links() if ln["a"] in by_id and ln["b"] in by_id]
+    if not links:
+        console.print("[bold]Reuse[/]: no links (was the demo built with reuse detection off?)")
+        return
+    table = Table(header_style="bold", title=f"Reuse links ({len(links)})")
+    for col in ("kind", "from", "", "to", "covered (from / to)"):
+        table.add_column(col, overflow="fold")
+
+    def label(a: Any) -> str:
+        return escape(f"{a.source or '—'}: {(a.title or '')[:48]}")
+
+    order = {"duplicate": 0, "near_duplicate": 1, "partial_reuse": 2, "rewrite": 3}
+    for ln in sorted(links, key=lambda x: (order.get(x["kind"], 9), by_id[x["a"]].published_at is None,
+                                           x["a"], x["b"])):
+        a, b = by_id[ln["a"]], by_id[ln["b"]]
+        sc = ln["scores"]
+        ca, cb = sc.get("containment_a", 0.0), sc.get("containment_b", 0.0)
+        if ln["direction"] == "b->a":
+            a, b, ca, cb = b, a, cb, ca
+            arrow = "→"
+        elif ln["direction"] == "a->b":
+            arrow = "→"
+        else:
+            arrow = "↔"
+        table.add_row(ln["kind"], label(a), arrow, label(b), f"{ca:.0%} / {cb:.0%}")
+    console.print(table)
+    versions = len(fold_copies([a.id for a in arts], links))
+    console.print(f"{len(arts)} articles, {versions} independent versions once copies are folded; "
+                  "see [bold]storyline reuse <id>[/] and [bold]storyline diff <a> <b>[/]")

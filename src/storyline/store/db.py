@@ -411,6 +411,12 @@ class Store:
                     'INSERT INTO removals(article_id, seq, start, "end", reason, text) VALUES (?, ?, ?, ?, ?, ?)',
                     [(a.id, seq, r.start, r.end, r.reason, r.text) for seq, r in enumerate(a.removed)],
                 )
+                # reuse results index the old clean text: forget them, so the reuse stage sees the
+                # article as new again (its passages' offsets would no longer hold)
+                c.execute("DELETE FROM reuse_links WHERE a = ? OR b = ?", (a.id, a.id))
+                c.execute("DELETE FROM minhash WHERE article_id = ?", (a.id,))
+                c.execute("DELETE FROM article_citations WHERE article_id = ?", (a.id,))
+                c.execute("DELETE FROM vectors WHERE article_id = ?", (a.id,))  # embedded the old text
         return n
 
     # ---------------------------------------------------------------- reading articles
@@ -797,6 +803,107 @@ class Store:
                 rows,
             )
         return len(rows)
+
+
+    # ---------------------------------------------------------------- reuse (issue 4)
+
+    def ok_ids_without_minhash(self) -> list[str]:
+        """Ids of ok articles the reuse stage has not seen yet (no MinHash signature), oldest first."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM articles WHERE status = 'ok' AND id NOT IN (SELECT article_id FROM minhash) "
+            "ORDER BY rid")]
+
+    def get_minhash(self) -> tuple[list[str], Any]:
+        """Every stored signature: (ids in insertion order, uint32[n, 128] matrix)."""
+        import numpy as np
+
+        ids: list[str] = []
+        blobs: list[bytes] = []
+        for aid, blob in self.conn.execute("SELECT article_id, sig FROM minhash ORDER BY rowid"):
+            ids.append(aid)
+            blobs.append(blob)
+        if not blobs:
+            return ids, np.zeros((0, 128), dtype=np.uint32)
+        width = len(blobs[0]) // 4
+        return ids, np.frombuffer(b"".join(blobs), dtype="<u4").reshape(len(ids), width).astype(np.uint32)
+
+    def put_minhash(self, items: Mapping[str, Any]) -> int:
+        import numpy as np
+
+        rows = [(aid, np.ascontiguousarray(sig, dtype="<u4").tobytes()) for aid, sig in items.items()]
+        with self.transaction() as c:
+            c.executemany("INSERT OR REPLACE INTO minhash(article_id, sig) VALUES (?, ?)", rows)
+        return len(rows)
+
+    def put_citations(self, items: Mapping[str, Sequence[str]]) -> None:
+        """Replace the cited sources of each article given."""
+        with self.transaction() as c:
+            for aid, names in items.items():
+                c.execute("DELETE FROM article_citations WHERE article_id = ?", (aid,))
+                c.executemany("INSERT INTO article_citations(article_id, seq, source) VALUES (?, ?, ?)",
+                              [(aid, i, n) for i, n in enumerate(names)])
+
+    def get_citations(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        """Stored cited sources by article id (ids the reuse stage has not seen are absent)."""
+        ids = list(ids)
+        out: dict[str, list[str]] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for aid in self.conn.execute(f"SELECT article_id FROM minhash WHERE article_id IN ({marks})", chunk):
+                out[aid[0]] = []
+            for aid, _seq, src in self.conn.execute(
+                f"SELECT article_id, seq, source FROM article_citations WHERE article_id IN ({marks}) "
+                "ORDER BY article_id, seq", chunk):
+                out.setdefault(aid, []).append(src)
+        return out
+
+    def put_reuse_links(self, links: Iterable[Any]) -> int:
+        """Store (or replace) reuse links with their passages. Each link has ``a < b`` (ids), ``kind``,
+        ``direction``, ``scores``, ``passages`` (Passage tuples or dicts) and ``evidence``."""
+        n = 0
+        with self.transaction() as c:
+            for ln in links:
+                a, b = ln.a, ln.b
+                if not a < b:
+                    raise UsageError(f"reuse link ids must be ordered (a < b): {a} {b}")
+                c.execute("DELETE FROM reuse_links WHERE a = ? AND b = ?", (a, b))
+                c.execute(
+                    "INSERT INTO reuse_links(a, b, kind, direction, scores, evidence) VALUES (?, ?, ?, ?, ?, ?)",
+                    (a, b, ln.kind, ln.direction, _dumps(ln.scores), _dumps(ln.evidence)))
+                c.executemany(
+                    "INSERT INTO reuse_passages(a, b, seq, a_start, a_end, b_start, b_end, similarity, match) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(a, b, i, *_passage_tuple(p)) for i, p in enumerate(ln.passages)])
+                n += 1
+        return n
+
+    def reuse_links(self, article_id: str | None = None) -> list[dict[str, Any]]:
+        """Reuse links (all, or those of one article) as dicts, sorted by (a, b), passages by seq."""
+        if article_id is None:
+            rows = self.conn.execute(
+                "SELECT a, b, kind, direction, scores, evidence FROM reuse_links ORDER BY a, b").fetchall()
+        else:
+            rows = self.conn.execute(
+                "SELECT a, b, kind, direction, scores, evidence FROM reuse_links WHERE a = ? OR b = ? "
+                "ORDER BY a, b", (article_id, article_id)).fetchall()
+        passages: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        q = ("SELECT a, b, a_start, a_end, b_start, b_end, similarity, match FROM reuse_passages "
+             + ("" if article_id is None else "WHERE a = ? OR b = ? ") + "ORDER BY a, b, seq")
+        for a, b, s1, e1, s2, e2, sim, m in self.conn.execute(q, () if article_id is None else (article_id, article_id)):
+            passages.setdefault((a, b), []).append(
+                {"a_start": s1, "a_end": e1, "b_start": s2, "b_end": e2, "similarity": sim, "match": m})
+        return [
+            {"a": a, "b": b, "kind": k, "direction": d, "scores": json.loads(sc),
+             "passages": passages.get((a, b), []), "evidence": json.loads(ev)}
+            for a, b, k, d, sc, ev in rows
+        ]
+
+
+def _passage_tuple(p: Any) -> tuple[int, int, int, int, float, str]:
+    if isinstance(p, Mapping):
+        return (int(p["a_start"]), int(p["a_end"]), int(p["b_start"]), int(p["b_end"]),
+                float(p["similarity"]), str(p["match"]))
+    return (int(p[0]), int(p[1]), int(p[2]), int(p[3]), float(p[4]), str(p[5]))
 
 
 def _vector_kind(kind: str) -> None:

@@ -49,14 +49,50 @@ def register_section(name: str, fn: Callable[["Store"], Iterable[Mapping[str, An
     EXPORT_SECTIONS[name] = fn
 
 
-def article_record(a: Article) -> dict[str, Any]:
-    """The exported form of one article: :meth:`Article.to_dict` plus ``original_text`` after ``text``."""
+def article_record(a: Article, cited: list[str] | None = None) -> dict[str, Any]:
+    """The exported form of one article: :meth:`Article.to_dict` plus ``original_text`` after ``text``
+    and ``cited_sources`` last (the outlets its clean text credits; ``cited`` as stored by the reuse
+    stage, else found in the text now: the same function gives the same list)."""
     out: dict[str, Any] = {}
     for k, v in a.to_dict().items():
         out[k] = v
         if k == "text":
             out["original_text"] = a.raw_text
+    if cited is None:
+        from storyline.reuse.links import cited_sources
+
+        cited = cited_sources(a.text) if a.text else []
+    out["cited_sources"] = list(cited)
     return out
+
+
+def _with_citations(store: "Store", articles: Iterator[Article]) -> Iterator[tuple[Article, list[str] | None]]:
+    """Articles paired with their stored cited sources (None when the reuse stage has not seen them)."""
+    batch: list[Article] = []
+
+    def flush() -> Iterator[tuple[Article, list[str] | None]]:
+        got = store.get_citations([a.id for a in batch])
+        for a in batch:
+            yield a, got.get(a.id)
+        batch.clear()
+
+    for a in articles:
+        batch.append(a)
+        if len(batch) >= _BATCH:
+            yield from flush()
+    yield from flush()
+
+
+def reuse_records(store: "Store") -> Iterator[dict[str, Any]]:
+    """The ``reuse`` export section: every link sorted by (a, b), passages in order of ``a_start``."""
+    for ln in store.reuse_links():
+        yield {
+            "a": ln["a"], "b": ln["b"], "kind": ln["kind"], "direction": ln["direction"],
+            "scores": ln["scores"],
+            "passages": [{k: p[k] for k in ("a_start", "a_end", "b_start", "b_end", "similarity", "match")}
+                         for p in ln["passages"]],
+            "evidence": ln["evidence"],
+        }
 
 
 def _ordered_sections(sections: Mapping[str, Callable[..., Any]]) -> list[str]:
@@ -67,7 +103,7 @@ def _ordered_sections(sections: Mapping[str, Callable[..., Any]]) -> list[str]:
 # --------------------------------------------------------------------------- writers
 
 
-def _write_json(store: "Store", fh: IO[str], articles: Iterator[Article],
+def _write_json(store: "Store", fh: IO[str], articles: Iterator[tuple[Article, list[str] | None]],
                 sections: Mapping[str, Callable[["Store"], Iterable[Mapping[str, Any]]]]) -> int:
     from storyline import __version__
 
@@ -88,28 +124,28 @@ def _write_json(store: "Store", fh: IO[str], articles: Iterator[Article],
     for k, v in head.items():
         fh.write(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n")
     names = _ordered_sections(sections)
-    n = dump_list("articles", (article_record(a) for a in articles), last=not names)
+    n = dump_list("articles", (article_record(a, c) for a, c in articles), last=not names)
     for i, name in enumerate(names):
         dump_list(name, sections[name](store), last=i == len(names) - 1)
     fh.write("}\n")
     return n
 
 
-def _write_jsonl(fh: IO[str], articles: Iterator[Article]) -> int:
+def _write_jsonl(fh: IO[str], articles: Iterator[tuple[Article, list[str] | None]]) -> int:
     n = 0
-    for a in articles:
-        line = json.dumps(article_record(a), ensure_ascii=False, separators=(",", ":"))
+    for a, c in articles:
+        line = json.dumps(article_record(a, c), ensure_ascii=False, separators=(",", ":"))
         # U+2028/U+2029 are legal in JSON but some line splitters break on them: escape them.
         fh.write(line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n")
         n += 1
     return n
 
 
-def _write_csv(fh: IO[str], articles: Iterator[Article]) -> int:
+def _write_csv(fh: IO[str], articles: Iterator[tuple[Article, list[str] | None]]) -> int:
     w = csv.writer(fh, lineterminator="\r\n")
     w.writerow(CSV_COLUMNS)
     n = 0
-    for a in articles:
+    for a, _c in articles:
         d = a.to_dict()
         removed = d["removed"]
         w.writerow([
@@ -138,10 +174,11 @@ def parquet_schema() -> Any:
         ("sentences", pa.list_(pa.list_(pa.int64()))),
         ("status", s), ("drop_reason", s), ("drop_detail", s),
         ("meta", s),
+        ("cited_sources", pa.list_(s)),
     ], metadata={b"format": b"storyline-export", b"version": EXPORT_FORMAT_VERSION.encode()})
 
 
-def _write_parquet(fh: IO[bytes], articles: Iterator[Article]) -> int:
+def _write_parquet(fh: IO[bytes], articles: Iterator[tuple[Article, list[str] | None]]) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -154,8 +191,8 @@ def _write_parquet(fh: IO[bytes], articles: Iterator[Article]) -> int:
                 writer.write_table(pa.Table.from_pylist(rows, schema=schema))
                 rows.clear()
 
-        for a in articles:
-            d = article_record(a)
+        for a, c in articles:
+            d = article_record(a, c)
             d["published_utc"] = a.published_at.astimezone(timezone.utc) if a.published_at else None
             d["meta"] = json.dumps(d["meta"], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
             rows.append(d)
@@ -190,7 +227,8 @@ def export(
     if fmt not in FORMATS:
         raise UsageError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
     secs = EXPORT_SECTIONS if sections is None else sections
-    articles = store.iter_articles(status=None if include_dropped else "ok", batch_size=batch_size)
+    articles = _with_citations(
+        store, store.iter_articles(status=None if include_dropped else "ok", batch_size=batch_size))
 
     def run(fh: IO[Any]) -> int:
         if fmt == "json":
@@ -233,3 +271,6 @@ def export(
             wrapper.flush()
             wrapper.detach()
     return run(out)
+
+
+register_section("reuse", reuse_records)

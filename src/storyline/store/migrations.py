@@ -144,10 +144,59 @@ CREATE TABLE vectors (
 );
 """
 
+_V3 = """
+-- Reuse links between two articles, one row per unordered pair with a < b. direction says which way
+-- the text travelled ('a->b': from a to b), NULL when it cannot be told. scores and evidence are JSON
+-- objects (containment each way, aligned shares; the rule behind the kind and the direction).
+CREATE TABLE reuse_links (
+    a          TEXT NOT NULL,
+    b          TEXT NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('duplicate', 'near_duplicate', 'partial_reuse', 'rewrite')),
+    direction  TEXT CHECK (direction IS NULL OR direction IN ('a->b', 'b->a')),
+    scores     TEXT NOT NULL DEFAULT '{}',
+    evidence   TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (a, b),
+    CHECK (a < b)
+) WITHOUT ROWID;
+CREATE INDEX reuse_links_b ON reuse_links(b);
+
+-- The aligned passages of a link, in order of a_start; spans index each article's clean text.
+CREATE TABLE reuse_passages (
+    a           TEXT NOT NULL,
+    b           TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    a_start     INTEGER NOT NULL,
+    a_end       INTEGER NOT NULL,
+    b_start     INTEGER NOT NULL,
+    b_end       INTEGER NOT NULL,
+    similarity  REAL NOT NULL,
+    match       TEXT NOT NULL CHECK (match IN ('exact', 'paraphrase', 'changed')),
+    PRIMARY KEY (a, b, seq),
+    FOREIGN KEY (a, b) REFERENCES reuse_links(a, b) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+-- The persistent MinHash index: one uint32[128] little-endian signature per article. LSH band keys
+-- are rebuilt from these on load, so stored articles are never shingled again. An article with a row
+-- here has been through the reuse stage.
+CREATE TABLE minhash (
+    article_id  TEXT PRIMARY KEY,
+    sig         BLOB NOT NULL
+);
+
+-- Outlets an article's clean text credits ("told CNN", "according to X"), in order of first mention.
+CREATE TABLE article_citations (
+    article_id  TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    source      TEXT NOT NULL,
+    PRIMARY KEY (article_id, seq)
+) WITHOUT ROWID;
+"""
+
 #: Every schema step, in order. Append only.
 MIGRATIONS: list[Migration] = [
     Migration(1, "articles, sources, removals, FTS5 index, source line statistics", _V1),
     Migration(2, "vector cache (document and sentence embeddings per model)", _V2),
+    Migration(3, "reuse links and passages, MinHash signatures, cited sources", _V3),
 ]
 
 #: The schema version this code writes.

@@ -1,0 +1,196 @@
+"""The reuse stage wired into the product: pipeline, store, export, CLI, on the seeds."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from storyline.cli import cli, diff_rows
+from storyline.pipeline import Pipeline
+from storyline.reuse import candidates as candidates_mod
+from storyline.reuse.stage import fold_copies, link_new_articles
+from storyline.store import Store
+from storyline.store.export import export
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the checkout")
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    from storyline.embed import get_encoder
+
+    return get_encoder()
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory, encoder) -> Path:
+    db = tmp_path_factory.mktemp("reuse") / "seeds.db"
+    with Store(db) as s:
+        report = Pipeline(s, reuse=True, encoder=encoder).add([str(SEEDS)])
+        assert report.inserted == 5 and report.reuse_links >= 2
+    return db
+
+
+def ids_by_file(store: Store) -> dict[str, str]:
+    return {Path(a.location).name[:3]: a.id for a in store.list_articles()}
+
+
+def pair(x: str, y: str) -> tuple[str, str]:
+    return (min(x, y), max(x, y))
+
+
+def test_seed_links(seeded: Path) -> None:
+    with Store(seeded) as s:
+        ids = ids_by_file(s)
+        links = {(ln["a"], ln["b"]): ln for ln in s.reuse_links()}
+        for x, y in (("000", "001"), ("001", "002")):
+            ln = links.get(pair(ids[x], ids[y]))
+            assert ln is not None, f"{x} and {y} should be linked"
+            assert ln["kind"] in ("rewrite", "partial_reuse")
+            assert ln["passages"] and any(p["match"] == "paraphrase" for p in ln["passages"])
+        assert s.reuse_links(ids["004"]) == []
+        assert links == {(ln["a"], ln["b"]): ln for ln in s.reuse_links()}  # sorted, stable
+        assert all(a < b for a, b in links)
+        cited = s.get_citations(ids.values())
+        for f in ("000", "001", "002", "003"):
+            assert "CNN" in cited[ids[f]]
+
+
+def test_readding_changes_nothing(seeded: Path, encoder, monkeypatch: pytest.MonkeyPatch) -> None:
+    con = sqlite3.connect(seeded)
+    dump = lambda: (con.execute("select * from reuse_links order by a, b").fetchall(),  # noqa: E731
+                    con.execute("select * from reuse_passages order by a, b, seq").fetchall(),
+                    con.execute("select article_id, sig from minhash order by article_id").fetchall())
+    before = dump()
+
+    def boom(*a, **k):
+        raise AssertionError("signatures recomputed for stored articles")
+
+    monkeypatch.setattr(candidates_mod, "signatures", boom)
+    with Store(seeded) as s:
+        report = Pipeline(s, reuse=True, encoder=encoder).add([str(SEEDS)])
+        assert report.inserted == 0 and report.reuse_links == 0
+        assert link_new_articles(s, encoder=encoder).articles == 0
+    assert dump() == before
+
+
+def test_new_article_only_is_signed(tmp_path: Path, encoder, monkeypatch: pytest.MonkeyPatch) -> None:
+    pile = tmp_path / "pile"
+    pile.mkdir()
+    for f in sorted(SEEDS.glob("00[0-2]_*.txt")):
+        (pile / f.name).write_bytes(f.read_bytes())
+    calls: list[int] = []
+    real = candidates_mod.signatures
+
+    def counting(texts, **kw):
+        calls.append(len(texts))
+        return real(texts, **kw)
+
+    monkeypatch.setattr(candidates_mod, "signatures", counting)
+    with Store(tmp_path / "r.db") as s:
+        Pipeline(s, reuse=True, encoder=encoder).add([str(pile)])
+        n_links = len(s.reuse_links())
+        assert calls == [3] and n_links >= 2
+        one = next(SEEDS.glob("004_*.txt"))
+        report = Pipeline(s, reuse=True, encoder=encoder).add([str(one)])
+        assert report.inserted == 1 and report.reuse_links == 0
+        assert calls == [3, 1]
+        assert len(s.reuse_links()) == n_links
+
+
+def test_articles_added_without_reuse_are_linked_later(tmp_path: Path, encoder) -> None:
+    with Store(tmp_path / "late.db") as s:
+        Pipeline(s).add([str(SEEDS)])  # the library default: no reuse
+        assert s.reuse_links() == [] and len(s.ok_ids_without_minhash()) == 5
+        rep = link_new_articles(s, encoder=encoder)
+        assert rep.articles == 5 and rep.links >= 2 and s.ok_ids_without_minhash() == []
+
+
+def test_recleaning_forgets_stale_links(tmp_path: Path, seeded: Path) -> None:
+    db = tmp_path / "copy.db"
+    src = sqlite3.connect(seeded)
+    dst = sqlite3.connect(db)
+    src.backup(dst)
+    dst.close()
+    with Store(db) as s:
+        ids = ids_by_file(s)
+        a = s.get_article(ids["001"])
+        assert s.reuse_links(a.id)
+        a.text = a.text[: a.sentences[2][1]]
+        a.sentences = a.sentences[:3]
+        s.update_clean(a)
+        assert s.reuse_links(a.id) == []
+        assert a.id in s.ok_ids_without_minhash()
+
+
+def test_export_reuse_section(seeded: Path) -> None:
+    with Store(seeded) as s:
+        buf = io.StringIO()
+        export(s, "json", buf)
+    doc = json.loads(buf.getvalue())
+    assert list(doc)[-1] == "reuse"
+    texts = {a["id"]: a["text"] for a in doc["articles"]}
+    reuse = doc["reuse"]
+    assert reuse and [(r["a"], r["b"]) for r in reuse] == sorted((r["a"], r["b"]) for r in reuse)
+    for r in reuse:
+        assert list(r)[:6] == ["a", "b", "kind", "direction", "scores", "passages"]
+        assert r["direction"] in (None, "a->b", "b->a")
+        for p in r["passages"]:
+            assert list(p) == ["a_start", "a_end", "b_start", "b_end", "similarity", "match"]
+            assert 0 <= p["a_start"] < p["a_end"] <= len(texts[r["a"]])
+            assert 0 <= p["b_start"] < p["b_end"] <= len(texts[r["b"]])
+            assert texts[r["a"]][p["a_start"]:p["a_end"]].strip()
+            assert p["match"] in ("exact", "paraphrase", "changed")
+    for a in doc["articles"]:
+        assert list(a)[-1] == "cited_sources"
+    assert sum("CNN" in a["cited_sources"] for a in doc["articles"]) == 4
+
+
+def run(db: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_cli_reuse_diff_articles(seeded: Path) -> None:
+    with Store(seeded) as s:
+        ids = ids_by_file(s)
+    code, out = run(seeded, "reuse", ids["001"][:8])
+    assert code == 0 and ids["000"] in out and ("rewrite" in out or "partial_reuse" in out)
+    code, out = run(seeded, "reuse", "--json", ids["001"])
+    assert code == 0
+    rows = json.loads(out)
+    assert {r["other"] for r in rows} >= {ids["000"], ids["002"]}
+    assert all(set(r) >= {"other", "kind", "direction", "coverage_this", "coverage_other", "passages"} for r in rows)
+    code, out = run(seeded, "reuse", ids["004"])
+    assert code == 0 and "no reuse links" in out
+    code, out = run(seeded, "diff", ids["001"], ids["000"])
+    assert code == 0 and "≈" in out and "paraphrase" in out
+    code, out = run(seeded, "diff", ids["000"], ids["004"])  # not linked: aligned on the fly
+    assert code == 0 and "no link" in out
+    code, out = run(seeded, "articles")
+    assert code == 0 and "5 articles, 5 independent versions once copies are folded" in out
+
+
+def test_diff_rows_cover_both_texts() -> None:
+    a = "One. Two. Three. Four."
+    b = "Zero. One. Deux. Four. Five."
+    ps = [{"a_start": 0, "a_end": 4, "b_start": 6, "b_end": 10, "similarity": 1.0, "match": "exact"},
+          {"a_start": 17, "a_end": 22, "b_start": 17, "b_end": 22, "similarity": 1.0, "match": "exact"}]
+    rows = diff_rows(a, b, ps)
+    assert [r[0] for r in rows] == ["added", "exact", "added", "missing", "exact", "added"]
+    assert "".join(r[1] for r in rows).replace(" ", "") == a.replace(" ", "")
+    assert "".join(r[2] for r in rows).replace(" ", "") == b.replace(" ", "")
+
+
+def test_fold_copies() -> None:
+    links = [{"a": "a", "b": "b", "kind": "duplicate"}, {"a": "b", "b": "c", "kind": "near_duplicate"},
+             {"a": "c", "b": "d", "kind": "rewrite"}, {"a": "x", "b": "e", "kind": "duplicate"}]
+    assert fold_copies(["a", "b", "c", "d", "e"], links) == [["a", "b", "c"], ["d"], ["e"]]
