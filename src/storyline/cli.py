@@ -109,14 +109,14 @@ def _parse_field_map(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def run_add(ctx: Ctx, inputs: list[str], options: Any, *, store: Any | None = None,
-            workers: int | None = None, reuse: bool = True) -> Any:
+            workers: int | None = None, reuse: bool = True, stories: bool = True) -> Any:
     from storyline.pipeline import Pipeline
     from storyline.store import Store
 
     own = store is None
     store = store or Store(ctx.db)
     try:
-        pipe = Pipeline(store, workers=workers, reuse=reuse)
+        pipe = Pipeline(store, workers=workers, reuse=reuse, stories=stories)
         if ctx.show_progress:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -139,7 +139,8 @@ def print_report(ctx: Ctx, report: Any) -> None:
     e.print(f"read {report.read} inputs: [green]{report.inserted} added[/], {report.existing} already stored, "
             f"[{'red' if report.dropped else 'green'}]{len(report.dropped)} dropped[/]"
             + (f", {report.recleaned} re-cleaned" if report.recleaned else "")
-            + (f", {report.reuse_links} reuse link(s) found" if report.reuse_links else ""))
+            + (f", {report.reuse_links} reuse link(s) found" if report.reuse_links else "")
+            + (f", {report.stories_assigned} put in stories ({report.new_stories} new)" if report.stories_assigned else ""))
     for a in report.dropped:
         e.print(f"  [red]dropped[/] {escape(a.location)}: {a.drop_reason} — {escape(a.drop_detail or '')}")
     secs = report.stage_seconds
@@ -160,16 +161,18 @@ def print_report(ctx: Ctx, report: Any) -> None:
               "slightly lower recall on messy ones.")
 @click.option("--no-reuse", "no_reuse", is_flag=True,
               help="Skip reuse detection (copies, rewrites) for now; the next add without it links these too.")
+@click.option("--no-stories", "no_stories", is_flag=True,
+              help="Skip story clustering for now; the next add without it puts these articles in stories.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 def add(ctx: Ctx, inputs: tuple[str, ...], follow: bool, field_map: tuple[str, ...], source: str | None,
-        workers: int | None, html_fast: bool, no_reuse: bool, as_json: bool) -> None:
+        workers: int | None, html_fast: bool, no_reuse: bool, no_stories: bool, as_json: bool) -> None:
     """Add articles: files, folders, feeds, WARC, JSON(L), URLs, or - for stdin."""
     from storyline.ingest import ReadOptions
 
     options = ReadOptions(field_map=_parse_field_map(field_map), follow=follow, source=source, html_fast=html_fast)
     try:
-        report = run_add(ctx, list(inputs), options, workers=workers, reuse=not no_reuse)
+        report = run_add(ctx, list(inputs), options, workers=workers, reuse=not no_reuse, stories=not no_stories)
     except StorylineError as exc:
         _fail(ctx, exc)
     if as_json:
@@ -406,6 +409,153 @@ def reuse(ctx: Ctx, article_id: str, as_json: bool) -> None:
                       f"{o['coverage_this']:.0%}", f"{o['coverage_other']:.0%}", str(o["passages"]))
     out.print(table)
     out.print(f"{len(links)} link(s); see both texts with [bold]storyline diff {a.id[:10]} <other>[/]")
+
+
+# --- stories --------------------------------------------------------------------------------------
+
+def _day(iso: str | None) -> str:
+    return iso[:10] if iso else "—"
+
+
+def _story_rows(store: Any, since: datetime | None, until: datetime | None, source: str | None) -> list[dict[str, Any]]:
+    from storyline.stories import fold_outlets, story_entities
+
+    out = []
+    for s in store.stories():
+        if since is not None and s["last_seen"] and datetime.fromisoformat(s["last_seen"]) < since:
+            continue
+        if until is not None and s["first_seen"] and datetime.fromisoformat(s["first_seen"]) >= until:
+            continue
+        arts = {i: store.get_article(i) for i in s["article_ids"]}
+        if source is not None and not any(
+                source.lower() in ((a.source_key or "").lower(), (a.source or "").lower()) for a in arts.values()):
+            continue
+        out.append({"id": s["id"], "title": s["title"], "first_seen": s["first_seen"], "last_seen": s["last_seen"],
+                    "articles": len(s["article_ids"]), "article_ids": s["article_ids"],
+                    "representative_id": s["representative_id"], "entities": story_entities(s),
+                    "outlets": fold_outlets(store, s["article_ids"], arts), "storyline_id": s["storyline_id"]})
+    out.sort(key=lambda r: (-r["articles"], -(datetime.fromisoformat(r["last_seen"]).timestamp()
+                                              if r["last_seen"] else float("-inf")), r["id"]))
+    return out
+
+
+@cli.command()
+@click.option("--since", default=None, help="Stories active on or after (YYYY-MM-DD).")
+@click.option("--until", default=None, help="Stories that started before (YYYY-MM-DD).")
+@click.option("--source", default=None, help="Only stories carried by this outlet (key or name).")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_obj
+def stories(ctx: Ctx, since: str | None, until: str | None, source: str | None, as_json: bool) -> None:
+    """List stories, most active first (articles, then latest)."""
+    try:
+        with ctx.store() as store:
+            rows = _story_rows(store, _parse_when(since, "--since"), _parse_when(until, "--until"), source)
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table(header_style="bold")
+    for col in ("id", "first", "last", "articles", "title", "outlets (copies folded)", "storyline"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        outlets = ", ".join(f"{k} {v}" for k, v in r["outlets"].items())
+        table.add_row(r["id"], _day(r["first_seen"]), _day(r["last_seen"]), str(r["articles"]),
+                      escape(r["title"] or "(untitled)"), escape(outlets), r["storyline_id"] or "—")
+    ctx.out.print(table)
+    ctx.out.print(f"{len(rows)} stor{'y' if len(rows) == 1 else 'ies'}; see [bold]storyline story <id>[/]")
+
+
+def _link_kind(store: Any, aid: str, members: set[str]) -> str:
+    kinds = sorted({ln["kind"] for ln in store.reuse_links(aid) if (ln["b"] if ln["a"] == aid else ln["a"]) in members})
+    order = ["duplicate", "near_duplicate", "partial_reuse", "rewrite"]
+    kinds.sort(key=order.index)
+    return kinds[0] if kinds else "independent"
+
+
+@cli.command()
+@click.argument("story_id")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_obj
+def story(ctx: Ctx, story_id: str, as_json: bool) -> None:
+    """One story: its timeline (date, outlet, title, link kind to the rest) and storyline links."""
+    from storyline.stories import fold_outlets, story_entities
+
+    try:
+        with ctx.store() as store:
+            merges = dict((a, k) for k, a, _ in store.load_clusterer_state().get("merges", []))
+            sid = story_id.upper()
+            while sid in merges:
+                sid = merges[sid]
+            rec = next((s for s in store.stories() if s["id"] == sid), None)
+            if rec is None:
+                raise NotFoundError(f"no story {story_id!r}: see `storyline stories`")
+            members = set(rec["article_ids"])
+            arts = {i: store.get_article(i) for i in rec["article_ids"]}
+            timeline = []
+            for i in sorted(members, key=lambda i: (arts[i].published_at is None,
+                                                    arts[i].published_at.timestamp() if arts[i].published_at else 0, i)):
+                a = arts[i]
+                timeline.append({"id": i, "published_at": a.published_at.isoformat() if a.published_at else None,
+                                 "source": a.source, "title": a.title, "link": _link_kind(store, i, members - {i})})
+            links = [ln for ln in store.storyline_links() if sid in (ln["from"], ln["to"])]
+            outlets = fold_outlets(store, rec["article_ids"], arts)
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    data = {"id": sid, "title": rec["title"], "first_seen": rec["first_seen"], "last_seen": rec["last_seen"],
+            "representative_id": rec["representative_id"], "entities": story_entities(rec), "outlets": outlets,
+            "storyline_id": rec["storyline_id"], "timeline": timeline, "storyline_links": links}
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    out = ctx.out
+    out.print(f"[bold]{sid}[/] {escape(rec['title'] or '(untitled)')}")
+    out.print(f"{_day(rec['first_seen'])} → {_day(rec['last_seen'])}, {len(members)} article(s); "
+              f"outlets (copies folded): {escape(', '.join(f'{k} {v}' for k, v in outlets.items()))}")
+    out.print("key entities: " + escape(", ".join(data["entities"]) or "—"))
+    table = Table(header_style="bold", title="Timeline")
+    for col in ("date", "outlet", "title", "link to the rest", "id"):
+        table.add_column(col, overflow="fold")
+    for t in timeline:
+        table.add_row(_day(t["published_at"]), escape(t["source"] or "—"), escape(t["title"] or "(untitled)"),
+                      t["link"], t["id"][:10])
+    out.print(table)
+    for ln in links:
+        out.print(f"storyline {rec['storyline_id']}: {ln['from']} → {ln['to']} — {_evidence(ln['evidence'])}")
+
+
+def _evidence(ev: dict[str, Any]) -> str:
+    gap = ev.get("gap_days")
+    return (f"shared entities: {', '.join(ev.get('shared_entities', []))}; "
+            f"gap: {'undated' if gap is None else f'{gap:g} days'}; similarity {ev.get('similarity', 0):.2f}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON output (the export form).")
+@click.pass_obj
+def storylines(ctx: Ctx, as_json: bool) -> None:
+    """Storylines: stories linked over time, each link with its evidence."""
+    from storyline.stories import storyline_export_records
+
+    try:
+        with ctx.store() as store:
+            lines = storyline_export_records(store)
+            titles = {s["id"]: s for s in store.stories()}
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    if as_json:
+        click.echo(json.dumps(lines, indent=2, ensure_ascii=False))
+        return
+    out = ctx.out
+    for ln in lines:
+        out.print(f"[bold]{ln['id']}[/] ({len(ln['story_ids'])} stories)")
+        for sid in ln["story_ids"]:
+            s = titles[sid]
+            out.print(f"  {sid}  {_day(s['first_seen'])} → {_day(s['last_seen'])}  {len(s['article_ids'])} art.  "
+                      f"{escape(s['title'] or '(untitled)')}")
+        for lk in ln["links"]:
+            out.print(f"    {lk['from']} → {lk['to']}: {escape(_evidence(lk['evidence']))}")
+    out.print(f"{len(lines)} storyline(s)")
 
 
 _MATCH_STYLE = {"exact": ("=", "green"), "paraphrase": ("≈", "cyan"), "changed": ("≠", "yellow"),

@@ -339,6 +339,73 @@ class StoryClusterer:
         self._add(best_id, article_id, v, t, ents)
         return best_id
 
+    def assign_to(
+        self,
+        story_id: str,
+        article_id: str,
+        vector: np.ndarray,
+        published_at: datetime | None = None,
+        entities: Iterable[str] = (),
+    ) -> str:
+        """Put one article in a given story (for copies, which always share their original's story)."""
+        if article_id in self.story_of:
+            return self.story_of[article_id]
+        sid = self.resolve(story_id)
+        v = np.asarray(vector, dtype=np.float32).reshape(-1)
+        nv = float(np.linalg.norm(v))
+        if nv > 0:
+            v = v / nv
+        t = _to_days(published_at)
+        if t is not None:
+            self._clock = max(self._clock, t)
+        ents = set(entities)
+        self._n_docs += 1
+        for e in ents:
+            self._df[e] += 1
+        self._add(sid, article_id, v, t, ents)
+        return sid
+
+    def restore_story(self, story: Story) -> None:
+        """Put back a story saved by an earlier run (its id, members, running sum, times, entities);
+        it joins the active set, and the usual eviction drops it once the stream clock moves past it."""
+        self.stories[story.id] = story
+        self.next_seq = max(self.next_seq, story.seq + 1)
+        if story.merged_into is not None:
+            return
+        for aid in story.article_ids:
+            self.story_of[aid] = story.id
+        r = len(self._rows)
+        if r >= self._C.shape[0]:
+            self._grow()
+        self._rows.append(story.id)
+        self._row_of[story.id] = r
+        self._C[r] = story.centroid
+        self._first[r] = story.first_t
+        self._last[r] = story.last_t
+        if math.isfinite(story.last_t):
+            self._oldest_last = min(self._oldest_last, story.last_t)
+
+    def state(self) -> dict:
+        """What :meth:`load_state` needs besides the stories: next id, merges, stream clock, entity counts."""
+        return {
+            "next_seq": self.next_seq,
+            "merges": [[m.kept, m.absorbed, round(m.similarity, 6)] for m in self.merges],
+            "clock": self._clock,
+            "n_docs": self._n_docs,
+            "df": dict(sorted(self._df.items())),
+        }
+
+    def load_state(self, state: dict) -> None:
+        self.next_seq = max(self.next_seq, int(state.get("next_seq", 1)))
+        self.merges = [Merge(k, a, float(sim)) for k, a, sim in state.get("merges", [])]
+        for m in self.merges:
+            if m.absorbed not in self.stories:
+                self.stories[m.absorbed] = Story(id=m.absorbed, seq=int(m.absorbed[len(self.id_prefix):] or 0),
+                                                 merged_into=m.kept)
+        self._clock = float(state.get("clock", 0.0))
+        self._n_docs = int(state.get("n_docs", 0))
+        self._df = Counter(state.get("df", {}))
+
     def maintain(self) -> list[Merge]:
         """Merge active stories that turn out to be one: centroid cosine >= ``merge_threshold`` and time
         ranges overlapping (within ``tau_days``). The older id is kept; other ids are untouched."""
@@ -476,7 +543,8 @@ def link_storylines(
     """Links from each story to the earlier story it best continues.
 
     A candidate earlier story started strictly before, ended at most ``max_gap_days`` before the later
-    one starts, shares at least ``min_shared`` of its ``top_entities`` entities, and has centroid cosine
+    one starts, shares at least ``min_shared`` of its ``top_entities`` named entities (numbers do not
+    count), and has centroid cosine
     ``>= min_similarity`` (a lower bar than for one story). Among candidates the most similar wins,
     so each story has at most one parent and the links form a forest. When either story is undated,
     the order they entered the clusterer (creation order) stands for "later" and the gap is None.
@@ -487,7 +555,8 @@ def link_storylines(
     live.sort(key=lambda s: s.seq)
     C = np.stack([s.centroid for s in live])
     sims = C @ C.T
-    tops = [set(s.top_entities(top_entities)) for s in live]
+    # actors are names: numbers ("000" of "140,000", years) are not evidence that one story continues another
+    tops = [{e for e in s.top_entities(top_entities) if any(c.isalpha() for c in e)} for s in live]
     links: list[StorylineLink] = []
     for j, b in enumerate(live):
         best = None

@@ -36,6 +36,8 @@ class IngestReport:
     dropped: list[Article] = field(default_factory=list)
     recleaned: int = 0
     reuse_links: int = 0  # links found by the reuse stage in this add (0 when reuse is off)
+    stories_assigned: int = 0  # articles put in a story in this add (0 when stories are off)
+    new_stories: int = 0
     stage_seconds: dict[str, float] = field(default_factory=lambda: Counter())
     by_kind: Counter[str] = field(default_factory=Counter)
 
@@ -58,6 +60,8 @@ class IngestReport:
             ],
             "recleaned": self.recleaned,
             "reuse_links": self.reuse_links,
+            "stories_assigned": self.stories_assigned,
+            "new_stories": self.new_stories,
             "by_kind": dict(sorted(self.by_kind.items())),
             "stage_seconds": {k: round(v, 4) for k, v in sorted(self.stage_seconds.items())},
         }
@@ -83,7 +87,7 @@ class Pipeline:
 
     def __init__(
         self, store: Store, *, batch_size: int = 200, detect_language: bool = True, workers: int | None = 1,
-        reuse: bool = False, encoder: object | None = None,
+        reuse: bool = False, encoder: object | None = None, stories: bool = False,
     ) -> None:
         """``workers``: reader processes for local files (``None``: one per core; the CLI's default).
         More than one uses ``spawn``, so a calling script needs an ``if __name__ == "__main__":`` guard.
@@ -92,6 +96,9 @@ class Pipeline:
         rewrites; :mod:`storyline.reuse.stage`). Off by default in the library (it loads the MiniLM
         encoder and embeds every new sentence); on by default in ``storyline add``. ``encoder``
         replaces the default CPU MiniLM for it.
+
+        ``stories``: after reuse, put the new articles in stories and relink storylines
+        (:mod:`storyline.stories`); off by default in the library, on in ``storyline add``.
         """
         self.store = store
         self.batch_size = batch_size
@@ -104,6 +111,11 @@ class Pipeline:
             from storyline.reuse.stage import ReuseStage
 
             self.reuse = ReuseStage(encoder)
+        self.stories = None
+        if stories:
+            from storyline.stories import StoriesStage
+
+            self.stories = StoriesStage(encoder)
 
     # -- per-source line statistics --------------------------------------------------------
     def _load_stats(self, source_keys: Iterable[str]) -> None:
@@ -147,6 +159,11 @@ class Pipeline:
             t0 = time.perf_counter()
             report.reuse_links = self.reuse.run(self.store).links
             timer["reuse"] += time.perf_counter() - t0
+        if self.stories is not None:
+            t0 = time.perf_counter()
+            srep = self.stories.run(self.store, self.reuse.encoder if self.reuse is not None else None)
+            report.stories_assigned, report.new_stories = srep.articles, srep.new_stories
+            timer["stories"] += time.perf_counter() - t0
         logger.info(
             "added %d new, %d already stored, %d dropped in %.2fs",
             report.inserted, report.existing, len(report.dropped), report.total_seconds,

@@ -43,6 +43,7 @@ def summarize(store: Any, report: Any, console: Any) -> None:
         console.print("[bold]Boilerplate removed[/] (every removal kept with its reason and span): "
                       + ", ".join(f"{k} ×{n}" for k, n in reasons.most_common()))
     summarize_reuse(store, arts, console)
+    summarize_stories(store, arts, console)
     worst = max(arts, key=lambda a: len(a.removed), default=None)
     if worst is not None and worst.removed:
         console.print(f"Most boilerplate: [cyan]{worst.id[:10]}[/] {worst.source} — "
@@ -86,3 +87,36 @@ def summarize_reuse(store: Any, arts: list[Any], console: Any) -> None:
     versions = len(fold_copies([a.id for a in arts], links))
     console.print(f"{len(arts)} articles, {versions} independent versions once copies are folded; "
                   "see [bold]storyline reuse <id>[/] and [bold]storyline diff <a> <b>[/]")
+
+
+def summarize_stories(store: Any, arts: list[Any], console: Any) -> None:
+    """Print the stories (title, dates, size, outlets with copies folded) and the storylines."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from storyline.stories import fold_outlets, storyline_export_records
+
+    recs = store.stories()
+    if not recs:
+        console.print("[bold]Stories[/]: none (was the demo built with stories off?)")
+        return
+    by_id = {a.id: a for a in arts}
+    table = Table(header_style="bold", title=f"Stories ({len(recs)})")
+    for col in ("id", "first", "last", "articles", "title", "outlets (copies folded)", "storyline"):
+        table.add_column(col, overflow="fold")
+    for s in recs:
+        outlets = fold_outlets(store, s["article_ids"], {i: by_id[i] for i in s["article_ids"]})
+        table.add_row(s["id"], (s["first_seen"] or "—")[:10], (s["last_seen"] or "—")[:10], str(len(s["article_ids"])),
+                      escape(s["title"] or "(untitled)"), escape(", ".join(f"{k} {v}" for k, v in outlets.items())),
+                      s["storyline_id"] or "—")
+    console.print(table)
+    lines = storyline_export_records(store)
+    for ln in lines:
+        console.print(f"[bold]Storyline {ln['id']}[/]: " + " → ".join(ln["story_ids"]))
+        for lk in ln["links"]:
+            ev = lk["evidence"]
+            gap = ev.get("gap_days")
+            console.print(f"  {lk['from']} → {lk['to']}: shared {escape(', '.join(ev['shared_entities'][:8]))}; "
+                          f"gap {'undated' if gap is None else f'{gap:g} days'}; similarity {ev['similarity']:.2f}")
+    console.print(f"{len(recs)} stories, {len(lines)} storylines; see [bold]storyline stories[/], "
+                  "[bold]storyline story <id>[/] and [bold]storyline storylines[/]")

@@ -899,6 +899,93 @@ class Store:
         ]
 
 
+    # ---------------------------------------------------------------- stories (issue 5)
+
+    def ok_ids(self) -> list[str]:
+        """Ids of every ok article, in insertion order."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM articles WHERE status = 'ok' ORDER BY rid")]
+
+    def story_assigned_ids(self) -> set[str]:
+        """Ids of articles already in a story."""
+        return {r[0] for r in self.conn.execute("SELECT article_id FROM story_articles")}
+
+    def load_clusterer_state(self) -> dict[str, Any]:
+        row = self.conn.execute("SELECT state FROM clusterer_state WHERE id = 1").fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def load_stories(self) -> list[dict[str, Any]]:
+        """Every stored story with its member article ids (in arrival order) and centroid, by seq."""
+        import numpy as np
+
+        members: dict[str, list[str]] = {}
+        for sid, aid in self.conn.execute("SELECT story_id, article_id FROM story_articles ORDER BY story_id, seq"):
+            members.setdefault(sid, []).append(aid)
+        out = []
+        for row in self.conn.execute(
+            "SELECT id, seq, title, first_seen, last_seen, representative_id, entities, centroid, vsum_norm, "
+            "storyline_id, n_articles FROM stories ORDER BY seq"):
+            sid, seq, title, first, last, rep, ents, cen, norm, line, n = row
+            out.append({
+                "id": sid, "seq": seq, "title": title, "first_seen": first, "last_seen": last,
+                "representative_id": rep, "entities": json.loads(ents),
+                "centroid": None if cen is None else np.frombuffer(cen, dtype="<f4").astype(np.float32),
+                "vsum_norm": norm, "storyline_id": line, "n_articles": n, "article_ids": members.get(sid, []),
+            })
+        return out
+
+    def save_stories(self, stories: Iterable[Mapping[str, Any]], *, removed: Iterable[str] = (),
+                     links: Iterable[Mapping[str, Any]] | None = None, storyline_of: Mapping[str, str] | None = None,
+                     state: Mapping[str, Any] | None = None) -> None:
+        """Write (replace) the given stories and their membership, delete ``removed`` (merged) stories,
+        replace all storylines and links when ``links`` is given, and save the clusterer state, in one
+        transaction."""
+        import numpy as np
+
+        with self.transaction() as c:
+            for sid in removed:
+                c.execute("DELETE FROM stories WHERE id = ?", (sid,))
+                c.execute("DELETE FROM story_articles WHERE story_id = ?", (sid,))
+            for s in stories:
+                cen = s.get("centroid")
+                blob = None if cen is None else np.ascontiguousarray(cen, dtype="<f4").tobytes()
+                c.execute(
+                    "INSERT OR REPLACE INTO stories(id, seq, title, first_seen, last_seen, representative_id, "
+                    "entities, centroid, vsum_norm, storyline_id, n_articles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (s["id"], s["seq"], s.get("title"), s.get("first_seen"), s.get("last_seen"),
+                     s.get("representative_id"), _dumps(s.get("entities") or {}), blob, float(s.get("vsum_norm") or 0.0),
+                     s.get("storyline_id"), len(s["article_ids"])))
+                c.execute("DELETE FROM story_articles WHERE story_id = ?", (s["id"],))
+                c.executemany("INSERT OR REPLACE INTO story_articles(story_id, article_id, seq) VALUES (?, ?, ?)",
+                              [(s["id"], aid, i) for i, aid in enumerate(s["article_ids"])])
+            if links is not None:
+                c.execute("DELETE FROM storylines")
+                c.execute("DELETE FROM storyline_links")
+                c.executemany("INSERT OR IGNORE INTO storylines(id) VALUES (?)",
+                              [(v,) for v in sorted(set((storyline_of or {}).values()))])
+                c.executemany("INSERT OR REPLACE INTO storyline_links(from_story, to_story, evidence) VALUES (?, ?, ?)",
+                              [(ln["from"], ln["to"], _dumps(ln["evidence"])) for ln in links])
+                c.execute("UPDATE stories SET storyline_id = NULL")
+                c.executemany("UPDATE stories SET storyline_id = ? WHERE id = ?",
+                              [(line, sid) for sid, line in (storyline_of or {}).items()])
+            if state is not None:
+                c.execute("INSERT OR REPLACE INTO clusterer_state(id, state) VALUES (1, ?)", (_dumps(dict(state)),))
+
+    def stories(self) -> list[dict[str, Any]]:
+        """Stored stories (no centroids) with their article ids, by seq."""
+        out = self.load_stories()
+        for s in out:
+            s.pop("centroid", None)
+            s.pop("vsum_norm", None)
+        return out
+
+    def storyline_links(self) -> list[dict[str, Any]]:
+        return [{"from": a, "to": b, "evidence": json.loads(ev)} for a, b, ev in self.conn.execute(
+            "SELECT from_story, to_story, evidence FROM storyline_links ORDER BY from_story, to_story")]
+
+    def storyline_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM storylines ORDER BY id")]
+
+
 def _passage_tuple(p: Any) -> tuple[int, int, int, int, float, str]:
     if isinstance(p, Mapping):
         return (int(p["a_start"]), int(p["a_end"]), int(p["b_start"]), int(p["b_end"]),

@@ -274,3 +274,19 @@ def export(
 
 
 register_section("reuse", reuse_records)
+
+
+def _stories(store: "Store") -> Iterable[Mapping[str, Any]]:
+    from storyline.stories import story_export_records
+
+    return story_export_records(store)
+
+
+def _storylines(store: "Store") -> Iterable[Mapping[str, Any]]:
+    from storyline.stories import storyline_export_records
+
+    return storyline_export_records(store)
+
+
+register_section("stories", _stories)
+register_section("storylines", _storylines)

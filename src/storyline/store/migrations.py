@@ -192,11 +192,61 @@ CREATE TABLE article_citations (
 ) WITHOUT ROWID;
 """
 
+_V4 = """
+-- Stories (issue 5). id is given once by the streaming clusterer (S000001, ...) and never renumbered.
+-- centroid: the unit-length mean of the member vectors (float32 little-endian); vsum_norm: the length
+-- of the sum of member vectors, so the clusterer's running sum is centroid * vsum_norm. entities: JSON
+-- object entity -> member articles naming it. first_seen/last_seen: ISO 8601 UTC, NULL when undated.
+CREATE TABLE stories (
+    id                 TEXT PRIMARY KEY,
+    seq                INTEGER NOT NULL,
+    title              TEXT,
+    first_seen         TEXT,
+    last_seen          TEXT,
+    representative_id  TEXT,
+    entities           TEXT NOT NULL DEFAULT '{}',
+    centroid           BLOB,
+    vsum_norm          REAL NOT NULL DEFAULT 0,
+    storyline_id       TEXT,
+    n_articles         INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX stories_storyline ON stories(storyline_id);
+
+-- Which story each article is in (one story per article); seq: order of arrival in the story.
+CREATE TABLE story_articles (
+    story_id    TEXT NOT NULL,
+    article_id  TEXT PRIMARY KEY,
+    seq         INTEGER NOT NULL
+);
+CREATE INDEX story_articles_story ON story_articles(story_id, seq);
+
+-- Storylines: stories linked over time. id is 'L' + the number of the oldest story, so it stays put.
+CREATE TABLE storylines (
+    id  TEXT PRIMARY KEY
+);
+-- A later story (to_story) continuing an earlier one (from_story); evidence is a JSON object
+-- (shared_entities, gap_days, similarity).
+CREATE TABLE storyline_links (
+    from_story  TEXT NOT NULL,
+    to_story    TEXT NOT NULL,
+    evidence    TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (from_story, to_story)
+) WITHOUT ROWID;
+
+-- The streaming clusterer's state between runs (one row): next story number, merges (absorbed id ->
+-- kept id), stream clock, entity document frequencies. JSON.
+CREATE TABLE clusterer_state (
+    id     INTEGER PRIMARY KEY CHECK (id = 1),
+    state  TEXT NOT NULL
+);
+"""
+
 #: Every schema step, in order. Append only.
 MIGRATIONS: list[Migration] = [
     Migration(1, "articles, sources, removals, FTS5 index, source line statistics", _V1),
     Migration(2, "vector cache (document and sentence embeddings per model)", _V2),
     Migration(3, "reuse links and passages, MinHash signatures, cited sources", _V3),
+    Migration(4, "stories, story membership, storylines and their links, clusterer state", _V4),
 ]
 
 #: The schema version this code writes.

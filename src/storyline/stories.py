@@ -1,0 +1,275 @@
+"""The stories stage: put newly stored articles in stories and relink storylines.
+
+:func:`assign_new_articles` (run by :class:`storyline.pipeline.Pipeline` after the reuse stage when
+stories are on) takes every ok article not yet in a story and:
+
+1. restores the :class:`~storyline.cluster.StoryClusterer` from the store (stories with their running
+   vector sums, times and entity counts; next id, merges, stream clock and entity frequencies from
+   ``clusterer_state``), so existing stories keep their ids and new ones continue the numbering;
+2. gets one vector per new article: the mean sentence vector the reuse stage cached (``vectors``, kind
+   ``doc``, model ``"<encoder>+sentmean"``) when present, else title + lead (:func:`article_head`)
+   embedded in one pass and cached under ``"<encoder>+head"``;
+3. assigns them in published order (undated last, ties by id). A copy found by the reuse stage
+   (``duplicate``, ``near_duplicate`` or ``partial_reuse`` link) to an article already in a story goes
+   into that story, whatever the similarity;
+4. runs :meth:`StoryClusterer.maintain` (merges, recorded so an absorbed id still resolves), relinks
+   storylines over all stories (:func:`link_storylines`, :func:`build_storylines`) and writes the
+   changed stories, the storylines with their evidence and the clusterer state in one transaction.
+
+A story's title is the headline of its representative article, the member closest to the centroid.
+Re-adding stored articles finds nothing to assign and writes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Sequence
+
+import numpy as np
+
+from storyline.cluster import Story, StoryClusterer, _to_days, _to_dt, build_storylines, extract_entities, link_storylines
+from storyline.model import Article
+
+logger = logging.getLogger(__name__)
+
+#: Reuse link kinds whose two articles always share a story.
+COPY_KINDS = ("duplicate", "near_duplicate", "partial_reuse")
+#: Key entities kept on a story record.
+TOP_ENTITIES = 10
+
+
+@dataclass
+class StoriesReport:
+    articles: int = 0
+    new_stories: int = 0
+    stories: int = 0
+    storylines: int = 0
+    merges: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def head_model(encoder: Any) -> str:
+    """The ``vectors.model`` name of an article's title + lead vector (kind ``doc``)."""
+    return f"{encoder.name}+head"
+
+
+def article_vectors(store: Any, encoder: Any, arts: Sequence[Article]) -> dict[str, np.ndarray]:
+    """One unit vector per article: the cached mean sentence vector, else the cached or freshly
+    embedded title + lead vector (all missing ones in one ``encode`` call)."""
+    from storyline.embed import article_head
+    from storyline.reuse.stage import mean_model
+
+    ids = [a.id for a in arts]
+    out = dict(store.get_vectors(ids, "doc", mean_model(encoder)))
+    rest = [i for i in ids if i not in out]
+    if rest:
+        out.update(store.get_vectors(rest, "doc", head_model(encoder)))
+    missing = [a for a in arts if a.id not in out]
+    if missing:
+        vecs = encoder.encode([article_head(a) for a in missing])
+        new = {a.id: vecs[i] for i, a in enumerate(missing)}
+        store.put_vectors(new, "doc", head_model(encoder))
+        out.update(new)
+    return out
+
+
+def _order_key(a: Article) -> tuple[int, str, str]:
+    t = _to_days(a.published_at)
+    return (t is None, f"{t:020.6f}" if t is not None else "", a.id)
+
+
+def _days(iso: str | None) -> float:
+    if not iso:
+        return math.nan
+    return _to_days(datetime.fromisoformat(iso))  # type: ignore[return-value]
+
+
+def restore(store: Any, dim: int) -> StoryClusterer:
+    """A clusterer holding every stored story and the saved state."""
+    cl = StoryClusterer(dim)
+    for rec in store.load_stories():
+        first, last = _days(rec["first_seen"]), _days(rec["last_seen"])
+        cen = rec["centroid"] if rec["centroid"] is not None else np.zeros(dim, dtype=np.float32)
+        s = Story(
+            id=rec["id"], seq=int(rec["seq"]), article_ids=list(rec["article_ids"]),
+            first_t=first if math.isfinite(first) else math.inf,
+            last_t=last if math.isfinite(last) else -math.inf,
+            vsum=cen.astype(np.float64) * float(rec["vsum_norm"]), entities=Counter(rec["entities"]),
+        )
+        cl.restore_story(s)
+    cl.load_state(store.load_clusterer_state())
+    return cl
+
+
+def _copy_partners(store: Any, aid: str) -> list[tuple[str, str | None]]:
+    """(other article, which side is the original or None) for each copy link of ``aid``."""
+    out = []
+    for ln in store.reuse_links(aid):
+        if ln["kind"] not in COPY_KINDS:
+            continue
+        other = ln["b"] if ln["a"] == aid else ln["a"]
+        src = None
+        if ln["direction"] == "a->b":
+            src = ln["a"]
+        elif ln["direction"] == "b->a":
+            src = ln["b"]
+        out.append((other, src))
+    return out
+
+
+def story_record(story: Story, vecs: dict[str, np.ndarray], arts: dict[str, Article]) -> dict[str, Any]:
+    """The stored form of a story: title from the member closest to the centroid."""
+    cen = story.centroid
+    rep = max(story.article_ids, key=lambda i: (float(np.dot(vecs[i], cen)) if i in vecs else -2.0, _neg(i)))
+    a = arts.get(rep)
+    first, last = story.first_seen, story.last_seen
+    return {
+        "id": story.id, "seq": story.seq, "title": (a.title if a is not None else None) or None,
+        "first_seen": first.isoformat() if first else None, "last_seen": last.isoformat() if last else None,
+        "representative_id": rep, "entities": dict(story.entities), "centroid": cen,
+        "vsum_norm": float(np.linalg.norm(story.vsum)), "article_ids": list(story.article_ids),
+    }
+
+
+def _neg(s: str) -> str:  # ties go to the smaller id
+    return "".join(chr(0x10FFFF - ord(c)) for c in s)
+
+
+def assign_new_articles(store: Any, *, encoder: Any = None) -> StoriesReport:
+    """Run the stories stage over articles not yet in a story (see the module doc)."""
+    rep = StoriesReport()
+    t0 = time.perf_counter()
+    assigned = store.story_assigned_ids()
+    todo_ids = [i for i in store.ok_ids() if i not in assigned]
+    if not todo_ids:
+        return rep
+    if encoder is None:
+        from storyline.embed import get_encoder
+
+        encoder = get_encoder()
+    arts: dict[str, Article] = {i: store.get_article(i) for i in todo_ids}
+    new = sorted(arts.values(), key=_order_key)
+    rep.articles = len(new)
+    vecs = article_vectors(store, encoder, new)
+    rep.seconds["vectors"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    cl = restore(store, encoder.dim)
+    before = {s.id for s in cl.live_stories()}
+    touched: set[str] = set()
+    for a in new:
+        ents = extract_entities(a.text, a.title)
+        home = None
+        partners = [(o, src) for o, src in _copy_partners(store, a.id) if o in cl.story_of]
+        if partners:  # the original's story when the direction is known, else the earliest assigned
+            orig = [o for o, src in partners if src == o]
+            home = cl.story_of[(orig or [o for o, _ in partners])[0]]
+        if home is not None:
+            sid = cl.assign_to(home, a.id, vecs[a.id], a.published_at, ents)
+        else:
+            sid = cl.assign(a.id, vecs[a.id], a.published_at, ents)
+        touched.add(sid)
+    merges = cl.maintain()
+    rep.merges = len(merges)
+    removed = [m.absorbed for m in merges if m.absorbed in before]
+    touched = {cl.resolve(s) for s in touched} | {m.kept for m in merges}
+    live = cl.live_stories()
+    rep.new_stories = len({s.id for s in live} - before)
+    rep.stories = len(live)
+
+    links = link_storylines(cl.stories.values())
+    lines = build_storylines(list(cl.stories.values()), links)
+    storyline_of = {sid: ln.id for ln in lines if len(ln.story_ids) > 1 for sid in ln.story_ids}
+    rep.storylines = len({v for v in storyline_of.values()})
+
+    # records of the stories that changed: need every member's vector and the representative's title
+    members = sorted({i for sid in touched for i in cl.stories[sid].article_ids})
+    need = [i for i in members if i not in arts]
+    for i in need:
+        arts[i] = store.get_article(i)
+    vecs.update(article_vectors(store, encoder, [arts[i] for i in need]) if need else {})
+    records = [story_record(cl.stories[sid], vecs, arts) for sid in sorted(touched)]
+    store.save_stories(records, removed=removed, links=[ln.to_dict() for ln in links],
+                       storyline_of=storyline_of, state=cl.state())
+    rep.seconds["assign"] = time.perf_counter() - t0
+    logger.info("stories: %d articles, %d new stories, %d storylines", rep.articles, rep.new_stories, rep.storylines)
+    return rep
+
+
+class StoriesStage:
+    """The stories stage as an object the pipeline holds (the encoder is loaded on first use)."""
+
+    def __init__(self, encoder: Any = None) -> None:
+        self.encoder = encoder
+
+    def run(self, store: Any, encoder: Any = None) -> StoriesReport:
+        """``encoder``: one already loaded (the reuse stage's), used when this stage has none."""
+        if self.encoder is None:
+            self.encoder = encoder
+        return assign_new_articles(store, encoder=self.encoder) if self.encoder is not None else \
+            self._lazy(store)
+
+    def _lazy(self, store: Any) -> StoriesReport:
+        assigned = store.story_assigned_ids()
+        if all(i in assigned for i in store.ok_ids()):
+            return StoriesReport()
+        from storyline.embed import get_encoder
+
+        self.encoder = get_encoder()
+        return assign_new_articles(store, encoder=self.encoder)
+
+
+# --------------------------------------------------------------------------- reading stories
+
+
+def fold_outlets(store: Any, article_ids: Sequence[str], arts: dict[str, Article]) -> dict[str, int]:
+    """Articles per outlet with copies folded: a group of duplicate/near-duplicate copies counts once,
+    for the outlet of its earliest article."""
+    from storyline.reuse.stage import fold_copies
+
+    ids = list(article_ids)
+    links = [ln for i in ids for ln in store.reuse_links(i)]
+    groups = fold_copies(ids, links)
+    out: Counter[str] = Counter()
+    for g in groups:
+        first = min(g, key=lambda i: _order_key(arts[i]))
+        out[arts[first].source or "—"] += 1
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def story_entities(rec: dict[str, Any], n: int = TOP_ENTITIES) -> list[str]:
+    return [e for e, _ in sorted(rec["entities"].items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+
+
+def story_export_records(store: Any) -> list[dict[str, Any]]:
+    """The ``stories`` export section, by story id."""
+    out = []
+    for s in sorted(store.stories(), key=lambda r: r["id"]):
+        out.append({
+            "id": s["id"], "title": s["title"], "article_ids": list(s["article_ids"]),
+            "first_seen": s["first_seen"], "last_seen": s["last_seen"],
+            "representative_id": s["representative_id"], "entities": story_entities(s),
+            "storyline_id": s["storyline_id"],
+        })
+    return out
+
+
+def storyline_export_records(store: Any) -> list[dict[str, Any]]:
+    """The ``storylines`` export section, by storyline id; links sorted by (from, to)."""
+    by_line: dict[str, list[str]] = {}
+    for s in store.stories():
+        if s["storyline_id"]:
+            by_line.setdefault(s["storyline_id"], []).append(s["id"])
+    links = store.storyline_links()
+    out = []
+    for lid in sorted(by_line):
+        ids = sorted(by_line[lid])
+        members = set(ids)
+        out.append({"id": lid, "story_ids": ids,
+                    "links": [ln for ln in links if ln["from"] in members and ln["to"] in members]})
+    return out

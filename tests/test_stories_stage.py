@@ -1,0 +1,176 @@
+"""The stories stage wired into the product: pipeline, store, export, CLI, on the seeds.
+
+Seeds 000-003 (one story: Blinken's interview at the end of his China visit) carry no date in their
+text; 004 (an intelligence report and the denials, three months later) is dated 2024-07-31. Without
+dates the clusterer has no time evidence to keep them apart (their vectors have cosine 0.74-0.86), so
+as added from the files all five land in one story. Given the dates (a JSONL with a ``date`` field, as
+a user would supply them), 004 is its own story, linked to the first into one storyline with evidence.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from storyline.cli import cli
+from storyline.pipeline import Pipeline
+from storyline.store import Store
+from storyline.store.export import export
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the checkout")
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    from storyline.embed import get_encoder
+
+    return get_encoder()
+
+
+def _stories_by_file(s: Store) -> dict[str, str]:
+    names = {a.id: Path(a.location).name[:3] if a.path else (a.url or a.id) for a in s.list_articles()}
+    return {names[aid]: st["id"] for st in s.stories() for aid in st["article_ids"]}
+
+
+def _snapshot(s: Store) -> tuple:
+    return ([(st["id"], st["title"], st["first_seen"], st["last_seen"], st["representative_id"], st["storyline_id"],
+              tuple(st["article_ids"])) for st in s.stories()], s.storyline_links(), s.load_clusterer_state())
+
+
+@pytest.fixture(scope="module")
+def from_files(tmp_path_factory: pytest.TempPathFactory, encoder) -> Path:
+    db = tmp_path_factory.mktemp("stories") / "seeds.db"
+    with Store(db) as s:
+        report = Pipeline(s, reuse=True, stories=True, encoder=encoder).add([str(SEEDS)])
+        assert report.inserted == 5 and report.stories_assigned == 5
+    return db
+
+
+def _dated_jsonl(tmp: Path) -> Path:
+    """The seeds as JSONL records with dates: 000-003 on the last day of the visit (26 April 2024)."""
+    rows = []
+    for p in sorted(SEEDS.glob("*.txt")):
+        text = p.read_text(encoding="utf-8")
+        title, _, body = text.partition("\n")
+        date = "2024-07-31" if p.name.startswith("004") else "2024-04-26"
+        rows.append({"url": f"https://seeds.example/{p.stem}", "title": title.strip(), "text": body.strip(),
+                     "date": date})
+    out = tmp / "seeds.jsonl"
+    out.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory: pytest.TempPathFactory, encoder) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("dated")
+    src = _dated_jsonl(tmp)
+    db = tmp / "dated.db"
+    with Store(db) as s:
+        Pipeline(s, reuse=True, stories=True, encoder=encoder).add([str(src)])
+    return db, src
+
+
+def _by_stem(s: Store) -> dict[str, str]:
+    names = {a.id: (a.url or "").rsplit("/", 1)[-1][:3] for a in s.list_articles()}
+    return {names[aid]: st["id"] for st in s.stories() for aid in st["article_ids"]}
+
+
+def test_seed_files_undated_share_one_story(from_files: Path) -> None:
+    with Store(from_files) as s:
+        of = _stories_by_file(s)
+        dated = {Path(a.location).name[:3]: a.published_at for a in s.list_articles()}
+        assert len({of[k] for k in ("000", "001", "002", "003")}) == 1
+        assert all(dated[k] is None for k in ("000", "001", "002", "003")) and dated["004"] is not None
+        # undated: no time decay, so 004 joins when its text is as close as the others'
+        assert of["004"] == of["000"]
+        (st,) = s.stories()
+        assert st["title"] and st["representative_id"] in st["article_ids"]
+        assert st["first_seen"].startswith("2024-07-31")
+
+
+def test_dated_seeds_two_stories_one_storyline(dated: tuple[Path, Path]) -> None:
+    db, _ = dated
+    with Store(db) as s:
+        of = _by_stem(s)
+        assert len({of[k] for k in ("000", "001", "002", "003")}) == 1
+        assert of["004"] != of["000"]
+        recs = {st["id"]: st for st in s.stories()}
+        a, b = recs[of["000"]], recs[of["004"]]
+        assert a["storyline_id"] and a["storyline_id"] == b["storyline_id"]
+        (link,) = s.storyline_links()
+        assert (link["from"], link["to"]) == (a["id"], b["id"])
+        ev = link["evidence"]
+        assert len(ev["shared_entities"]) >= 2 and "china" in ev["shared_entities"]
+        assert ev["gap_days"] > 80 and ev["similarity"] >= 0.35
+        assert a["first_seen"].startswith("2024-04-26") and b["last_seen"].startswith("2024-07-31")
+
+
+def test_readd_changes_nothing_and_ids_stable(dated: tuple[Path, Path], encoder, tmp_path: Path) -> None:
+    db, src = dated
+    with Store(db) as s:
+        before = _snapshot(s)
+        rep = Pipeline(s, reuse=True, stories=True, encoder=encoder).add([str(src)])
+        assert rep.inserted == 0 and rep.stories_assigned == 0
+        assert _snapshot(s) == before
+    # two separate adds (the earlier story first, then the follow-up) give the same ids
+    lines = src.read_text(encoding="utf-8").splitlines()
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")
+    second.write_text(lines[4] + "\n", encoding="utf-8")
+    with Store(tmp_path / "two.db") as s:
+        p = Pipeline(s, reuse=True, stories=True, encoder=encoder)
+        p.add([str(first)])
+        ids_after_first = {st["id"]: list(st["article_ids"]) for st in s.stories()}
+        p.add([str(second)])
+        after = {st["id"]: list(st["article_ids"]) for st in s.stories()}
+        for sid, members in ids_after_first.items():
+            assert after[sid][: len(members)] == members  # never renumbered
+        with Store(db) as one:
+            assert [x[:2] + x[3:] for x in _snapshot(s)[0]] == [x[:2] + x[3:] for x in _snapshot(one)[0]]
+            assert s.storyline_links() == one.storyline_links()
+
+
+def test_export_sections(dated: tuple[Path, Path]) -> None:
+    db, _ = dated
+    with Store(db) as s:
+        buf = io.StringIO()
+        export(s, "json", buf)
+        doc = json.loads(buf.getvalue())
+    assert doc["version"] == "1.2"
+    assert list(doc)[-3:] == ["stories", "storylines", "reuse"]
+    st = doc["stories"][0]
+    assert list(st) == ["id", "title", "article_ids", "first_seen", "last_seen", "representative_id", "entities",
+                        "storyline_id"]
+    (line,) = doc["storylines"]
+    assert list(line) == ["id", "story_ids", "links"]
+    assert list(line["links"][0]) == ["from", "to", "evidence"]
+    assert line["story_ids"] == sorted(line["story_ids"]) == sorted(x["id"] for x in doc["stories"])
+
+
+def test_cli_stories(dated: tuple[Path, Path]) -> None:
+    db, _ = dated
+    r = CliRunner()
+    res = r.invoke(cli, ["--db", str(db), "stories", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert [x["articles"] for x in rows] == [4, 1]  # most active first
+    assert rows[0]["outlets"]
+    res = r.invoke(cli, ["--db", str(db), "stories", "--since", "2024-07-01", "--json"])
+    assert [x["articles"] for x in json.loads(res.output)] == [1]
+    res = r.invoke(cli, ["--db", str(db), "story", rows[0]["id"]])
+    assert res.exit_code == 0 and "Timeline" in res.output and "shared entities" in res.output
+    res = r.invoke(cli, ["--db", str(db), "story", rows[0]["id"], "--json"])
+    data = json.loads(res.output)
+    assert len(data["timeline"]) == 4 and {t["link"] for t in data["timeline"]} <= {
+        "duplicate", "near_duplicate", "partial_reuse", "rewrite", "independent"}
+    res = r.invoke(cli, ["--db", str(db), "storylines"])
+    assert res.exit_code == 0 and "1 storyline(s)" in res.output
+    res = r.invoke(cli, ["--db", str(db), "story", "S999999"])
+    assert res.exit_code != 0
