@@ -295,17 +295,7 @@ class StoryClusterer:
         """Put one article in a story and return the story's id."""
         if article_id in self.story_of:
             return self.story_of[article_id]
-        v = np.asarray(vector, dtype=np.float32).reshape(-1)
-        nv = float(np.linalg.norm(v))
-        if nv > 0:
-            v = v / nv
-        t = _to_days(published_at)  # None: undated, no time decay for it, story times untouched
-        if t is not None:
-            self._clock = max(self._clock, t)
-        ents = set(entities)
-        self._n_docs += 1
-        for e in ents:
-            self._df[e] += 1
+        v, t, ents = self._observe(vector, published_at, entities)
         # evict with some slack, so the O(active) compaction runs every few stream days, not per article
         if self._clock - self._oldest_last > self.window_days * 1.25:
             self._evict()
@@ -351,6 +341,15 @@ class StoryClusterer:
         if article_id in self.story_of:
             return self.story_of[article_id]
         sid = self.resolve(story_id)
+        v, t, ents = self._observe(vector, published_at, entities)
+        self._add(sid, article_id, v, t, ents)
+        return sid
+
+    def _observe(
+        self, vector: np.ndarray, published_at: datetime | None, entities: Iterable[str]
+    ) -> tuple[np.ndarray, float | None, set[str]]:
+        """Unit vector, stream day (None: undated, no time decay, story times untouched) and
+        entities of one incoming article; advances the stream clock and the entity counts."""
         v = np.asarray(vector, dtype=np.float32).reshape(-1)
         nv = float(np.linalg.norm(v))
         if nv > 0:
@@ -362,8 +361,7 @@ class StoryClusterer:
         self._n_docs += 1
         for e in ents:
             self._df[e] += 1
-        self._add(sid, article_id, v, t, ents)
-        return sid
+        return v, t, ents
 
     def restore_story(self, story: Story) -> None:
         """Put back a story saved by an earlier run (its id, members, running sum, times, entities);

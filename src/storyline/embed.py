@@ -33,6 +33,8 @@ Vectors are cached in the Store (table ``vectors``, migration 2) under the encod
 
 from __future__ import annotations
 
+import functools
+
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -228,6 +230,12 @@ def get_encoder(device: str = "cpu", **kwargs: Any) -> Encoder:
     if d.startswith("cuda") or d == "mps":
         return TorchMiniLM(d, **kwargs)
     raise UsageError(f"Unknown device {device!r}: use 'cpu' (default) or 'cuda'.")
+
+
+@functools.cache
+def shared_encoder() -> Encoder:
+    """The default CPU encoder, loaded once per process and shared by the reuse and stories stages."""
+    return get_encoder()
 
 
 # --------------------------------------------------------------------------- article text

@@ -193,8 +193,8 @@ class Pipeline:
         t0 = time.perf_counter()
         keys = {a.source_key for a in batch if a.status == "ok" and a.source_key}
         self._load_stats(keys)
-        for k in keys:
-            touched.setdefault(k, self._repeated_set(k))
+        for k in keys - touched.keys():  # the repeated set as it was before this add began
+            touched[k] = self._repeated_set(k)
         delta_counts: dict[str, Counter[str]] = {}
         delta_docs: Counter[str] = Counter()
         article_fps: dict[int, set[str]] = {}

@@ -149,9 +149,9 @@ def assign_new_articles(store: Any, *, encoder: Any = None) -> StoriesReport:
     if not todo_ids:
         return rep
     if encoder is None:
-        from storyline.embed import get_encoder
+        from storyline.embed import shared_encoder
 
-        encoder = get_encoder()
+        encoder = shared_encoder()
     arts: dict[str, Article] = {i: store.get_article(i) for i in todo_ids}
     new = sorted(arts.values(), key=_order_key)
     rep.articles = len(new)
@@ -208,20 +208,9 @@ class StoriesStage:
         self.encoder = encoder
 
     def run(self, store: Any, encoder: Any = None) -> StoriesReport:
-        """``encoder``: one already loaded (the reuse stage's), used when this stage has none."""
-        if self.encoder is None:
-            self.encoder = encoder
-        return assign_new_articles(store, encoder=self.encoder) if self.encoder is not None else \
-            self._lazy(store)
-
-    def _lazy(self, store: Any) -> StoriesReport:
-        assigned = store.story_assigned_ids()
-        if all(i in assigned for i in store.ok_ids()):
-            return StoriesReport()
-        from storyline.embed import get_encoder
-
-        self.encoder = get_encoder()
-        return assign_new_articles(store, encoder=self.encoder)
+        """``encoder``: one already loaded (the reuse stage's), used when this stage has none;
+        without either, the shared encoder is loaded only when some article awaits a story."""
+        return assign_new_articles(store, encoder=self.encoder or encoder)
 
 
 # --------------------------------------------------------------------------- reading stories

@@ -116,9 +116,9 @@ def link_new_articles(store: Any, new_ids: Sequence[str] | None = None, *, encod
     rep.seconds["candidates"] = time.perf_counter() - t
 
     if encoder is None:
-        from storyline.embed import get_encoder
+        from storyline.embed import shared_encoder
 
-        encoder = get_encoder()
+        encoder = shared_encoder()
     if embed_neighbours and len(index) < EMBED_NEIGHBOUR_LIMIT:
         t = time.perf_counter()
         model = mean_model(encoder)
@@ -187,10 +187,7 @@ class ReuseStage:
         self.embed_neighbours = embed_neighbours
 
     def run(self, store: Any, new_ids: Sequence[str] | None = None) -> ReuseReport:
-        if self.encoder is None and store.ok_ids_without_minhash():
-            from storyline.embed import get_encoder
-
-            self.encoder = get_encoder()
+        # link_new_articles loads the shared encoder itself, only when there is work
         return link_new_articles(store, new_ids, encoder=self.encoder, embed_neighbours=self.embed_neighbours)
 
 
