@@ -6,9 +6,9 @@ The Python API in brief (heavier modules load on first use)::
 
     with Store("news.db") as store:
         report = Pipeline(store).add(["articles/", "feed.xml"], ReadOptions(follow=False))
-        for article in store.list_articles(source="menafn"):
+        for article in store.list_articles(source="coastline-wire"):
             print(article.id, article.title, len(article.removed))
-        hits = store.search("election interference")
+        hits = store.search("harbour closure")
 """
 
 from __future__ import annotations

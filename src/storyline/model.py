@@ -56,8 +56,8 @@ class Article:
     input_kind: str = "text"
     path: str | None = None
     url: str | None = None
-    source: str | None = None  # display name of the outlet, e.g. "MENAFN"
-    source_key: str | None = None  # normalised key for filtering, e.g. "menafn"
+    source: str | None = None  # display name of the outlet, e.g. "Coastline Wire"
+    source_key: str | None = None  # normalised key for filtering, e.g. "coastline-wire"
     title: str | None = None
     byline: str | None = None
     published_at: datetime | None = None  # timezone-aware when known

@@ -71,7 +71,7 @@ def normalize(text: str, *, lower: bool = False) -> str:
 def normalize_display(text: str) -> str:
     """A display form that only repairs what is never meant: confusable letters and invisible marks.
 
-    Used for short metadata such as bylines ("Jim Hᴏft" -> "Jim Hoft"), where the original shape of
+    Used for short metadata such as bylines ("Jane Dᴏe" -> "Jane Doe"), where the original shape of
     quotes and dashes does not matter but look-alike letters would split one author into two.
     """
     t = unicodedata.normalize("NFKC", text)

@@ -254,7 +254,7 @@ def looks_like_name(line: str, *, min_words: int = 2, max_words: int = 4) -> boo
 
 
 def title_case_name(name: str) -> str:
-    """Capitalise an all-lower-case or all-upper-case name ("petter vieve" -> "Petter Vieve")."""
+    """Capitalise an all-lower-case or all-upper-case name ("jane doe" -> "Jane Doe")."""
     if name != name.lower() and name != name.upper():
         return name
     out = []

@@ -7,7 +7,7 @@
 * :func:`direction` says which way the text travelled: earlier -> later when both are dated on
   different days (or moments); else attribution (one text credits the other's outlet); else
   containment asymmetry (a copy that adds material contains the original). Weak cases give None.
-* :func:`cited_sources` lists the outlets a text credits ("told CNN", "per Daily Mail", "The Guardian
+* :func:`cited_sources` lists the outlets a text credits ("told Channel 9", "per the Morning Ledger", "The Courier
   reported", "according to X", "a report by X"), found by general patterns: no outlet names in code.
 * :func:`common_source` decides, for a group of texts that share material, whether none contains the
   others (so they share a common source) and names it when their texts cite one.
@@ -164,7 +164,7 @@ _CUES = [
 _OUTLET_WORDS = {
     "news", "times", "post", "journal", "press", "daily", "mail", "herald", "tribune", "telegraph",
     "gazette", "chronicle", "review", "magazine", "radio", "tv", "television", "network", "agency",
-    "wire", "broadcasting", "media", "observer", "express", "guardian", "independent", "report",
+    "wire", "broadcasting", "media", "observer", "express", "independent", "report",
     "weekly", "online", "today", "insider", "reuters", "bureau", "office", "ministry", "department",
     "service", "channel", "newspaper", "outlet", "intelligence", "institute", "center", "centre",
 }
@@ -176,7 +176,7 @@ def _outlet_like(name: str) -> bool:
     if not words:
         return False
     if any(re.fullmatch(r"[A-Z][A-Z0-9&]{1,}", w.strip(".'’")) for w in words):
-        return True  # an acronym: CNN, BBC, AP, ODNI
+        return True  # an acronym: BBC, AP, NASA
     if words[0].lower() == "the" and len(words) > 1:
         return True
     return any(w.lower().strip(".'’") in _OUTLET_WORDS for w in words)
@@ -184,7 +184,7 @@ def _outlet_like(name: str) -> bool:
 
 def _clean_name(name: str) -> str:
     name = re.sub(r"['’]s$", "", name.strip().rstrip(".,;:"))
-    name = re.sub(r"^the\s+", "", name)  # "a report by the Bureau" credits "Bureau"; "The Hill" stays
+    name = re.sub(r"^the\s+", "", name)  # "a report by the Bureau" credits "Bureau"; "The Ledger" stays
     return re.sub(r"\s+", " ", name)
 
 

@@ -154,7 +154,7 @@ class Store:
 
     >>> with Store("storyline.db") as store:          # doctest: +SKIP
     ...     store.add_articles(batch)
-    ...     hits = store.search('"US-China" tariffs')
+    ...     hits = store.search('"EU-Canada" tariffs')
 
     ``path`` may be ``":memory:"`` (tests). ``readonly=True`` opens an existing database without
     writing anything, migrations included.

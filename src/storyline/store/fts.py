@@ -1,14 +1,14 @@
 """Turn what a person types into a safe FTS5 query.
 
 FTS5 has its own syntax (``"``, ``*``, ``-``, ``:``, ``^``, parentheses, ``NEAR``), so raw user input
-such as ``US-China``, ``O'Brien`` or a lone ``*`` raises a syntax error. :func:`fts_query` keeps what
+such as ``EU-Canada``, ``O'Brien`` or a lone ``*`` raises a syntax error. :func:`fts_query` keeps what
 people mean and quotes everything else:
 
-* words are ANDed: ``election interference`` matches articles holding both words;
+* words are ANDed: ``harbour closure`` matches articles holding both words;
 * ``"a quoted phrase"`` stays a phrase (an unclosed quote runs to the end of the query);
 * a trailing ``*`` asks for a prefix: ``elect*``;
 * upper-case ``OR``, ``AND`` and ``NOT`` between terms are operators; lower-case they are words;
-* every term is double-quoted, so punctuation inside it (``AT&T``, ``US-China``) only splits it into
+* every term is double-quoted, so punctuation inside it (``AT&T``, ``EU-Canada``) only splits it into
   adjacent tokens, exactly as the index's ``unicode61`` tokenizer split the text;
 * terms with no letter or digit at all (``&``, ``*``, ``--``) are dropped.
 """

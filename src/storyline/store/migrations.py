@@ -183,7 +183,7 @@ CREATE TABLE minhash (
     sig         BLOB NOT NULL
 );
 
--- Outlets an article's clean text credits ("told CNN", "according to X"), in order of first mention.
+-- Outlets an article's clean text credits ("told Channel 9", "according to X"), in order of first mention.
 CREATE TABLE article_citations (
     article_id  TEXT NOT NULL,
     seq         INTEGER NOT NULL,
