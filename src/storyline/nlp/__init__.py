@@ -1,0 +1,1 @@
+"""Sentence-level language analysis: parsing, quotes, claims and framing."""
