@@ -734,6 +734,44 @@ def _remove_storyline_db(ctx: Ctx, path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+# --- web UI and report ------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+@click.pass_obj
+def serve(ctx: Ctx, host: str, port: int) -> None:
+    """Serve the web UI: stories with search and filters, story timelines and provenance graphs,
+    articles with removed boilerplate and shared passages, two versions side by side. Ctrl-C stops."""
+    from storyline.web import serve as run_server
+
+    try:
+        run_server(ctx.db, host, port, ready=lambda url: ctx.err.print(f"serving {escape(ctx.db)} at {url} (Ctrl-C stops)"))
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    except KeyboardInterrupt:
+        ctx.err.print("stopped")
+
+
+@cli.command()
+@click.argument("story_id")
+@click.option("-o", "--output", "output", default="-", help="Output file (- for stdout).")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True,
+              help="html: one self-contained file (inline CSS and SVG, no external requests); md: a summary.")
+@click.pass_obj
+def report(ctx: Ctx, story_id: str, output: str, fmt: str) -> None:
+    """Write one story as a self-contained HTML file or a Markdown summary."""
+    from storyline.web.report import write_report
+
+    try:
+        with ctx.store() as store:
+            write_report(store, story_id, sys.stdout if output == "-" else Path(output), fmt, db_name=Path(ctx.db).name)
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    if output != "-" and not ctx.quiet:
+        ctx.err.print(f"wrote {output}")
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)

@@ -1,0 +1,739 @@
+"""What the web pages show, read from the store: typed view records, no HTML.
+
+Every function takes an open :class:`~storyline.store.Store` (the web app opens one read-only per
+request) and returns plain dataclasses that the templates render. Queries read only what a page needs
+(article metadata without texts for a story's timeline and graph, links among the story's members in
+one query), so a story page of a few hundred articles stays a handful of SQL statements.
+
+Sections that later stages fill (quotes, claims, the coverage matrix, additions and omissions) are
+fields that stay empty until those stages store their results; the templates render a section only
+when its field holds data.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any, Iterable, Sequence
+
+from storyline.errors import NotFoundError, UsageError
+from storyline.model import Article
+
+logger = logging.getLogger(__name__)
+
+#: Link kinds in order of closeness (first: closest); the timeline shows a member's closest link.
+LINK_ORDER = ("duplicate", "near_duplicate", "partial_reuse", "rewrite", "translation")
+#: Kinds folded into one version when counting a story's size (as ``storyline stories`` does).
+COPY_KINDS = ("duplicate", "near_duplicate")
+#: Passage match kinds, best first, for colouring shared spans.
+MATCH_ORDER = ("exact", "paraphrase", "changed")
+#: The provenance graph draws every link up to this many; above it, each article's strongest link.
+MAX_GRAPH_EDGES = 300
+#: Stories per page of the story list.
+PAGE_SIZE = 50
+#: Articles searched (FTS5 hits) when the story list is filtered by a query.
+SEARCH_LIMIT = 500
+_CHUNK = 500
+_SAFE_URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(slots=True)
+class ArticleMeta:
+    """An article's metadata, without its texts."""
+
+    id: str
+    source: str | None
+    source_key: str | None
+    title: str | None
+    published_at: str | None  # ISO 8601 with offset, as stored
+    url: str | None
+
+    @property
+    def day(self) -> str:
+        return self.published_at[:10] if self.published_at else "undated"
+
+    @property
+    def outlet(self) -> str:
+        return self.source or "unknown outlet"
+
+
+@dataclass(slots=True)
+class StoryRow:
+    """One line of the story list."""
+
+    id: str
+    title: str | None
+    first_seen: str | None
+    last_seen: str | None
+    articles: int
+    versions: int  # copies (duplicate, near-duplicate) folded into one
+    outlets: list[tuple[str, int]]  # outlet, versions carried; copies folded, most first
+    storyline_id: str | None
+    snippet: list[tuple[str, bool]] = field(default_factory=list)  # (text, matched) parts of a search hit
+
+
+@dataclass(slots=True)
+class StoryList:
+    rows: list[StoryRow]
+    total: int
+    page: int
+    pages: int
+    query: str
+    since: str
+    until: str
+    outlet: str
+    min_size: int
+    outlets: list[tuple[str, str, int]]  # (key, name, ok articles) for the outlet filter
+
+
+@dataclass(slots=True)
+class TimelineRow:
+    n: int  # 1-based position; the graph's node labels use it
+    article: ArticleMeta
+    link: str  # closest link kind to the rest of the story, or "independent"
+    group: int  # copy group (1-based); rows of one group are copies of each other
+    copies: int  # articles in this row's copy group
+
+
+@dataclass(slots=True)
+class GraphNode:
+    n: int
+    id: str
+    x: float
+    y: float
+    label: str
+    tip: str
+
+
+@dataclass(slots=True)
+class GraphEdge:
+    a: str
+    b: str
+    kind: str
+    directed: bool  # drawn with an arrow from source to copy
+    path: str  # SVG path data
+    tip: str
+
+
+@dataclass(slots=True)
+class Graph:
+    width: int
+    height: int
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    lanes: list[tuple[float, str]]  # (y, outlet)
+    kinds: list[str]  # link kinds drawn, for the legend
+    hidden_edges: int  # links left out of the drawing (see MAX_GRAPH_EDGES)
+    radius: float = 11.0
+
+
+@dataclass(slots=True)
+class Neighbour:
+    """A story in the same storyline, with the evidence of the link when the two are linked directly."""
+
+    id: str
+    title: str | None
+    first_seen: str | None
+    last_seen: str | None
+    articles: int
+    relation: str  # "earlier" or "later" (by first seen), "same time" when equal or undated
+    shared_entities: list[str]
+    gap: str
+    similarity: float | None
+
+
+@dataclass(slots=True)
+class StoryPage:
+    id: str
+    title: str | None
+    first_seen: str | None
+    last_seen: str | None
+    representative_id: str | None
+    entities: list[str]
+    outlets: list[tuple[str, int]]
+    versions: int
+    storyline_id: str | None
+    timeline: list[TimelineRow]
+    graph: Graph
+    neighbours: list[Neighbour]
+    link_counts: list[tuple[str, int]]
+    # Filled by later stages when their results are stored (render only when non-empty):
+    quotes_by_speaker: list[dict[str, Any]] = field(default_factory=list)
+    matrix: dict[str, Any] | None = None
+
+    @property
+    def articles(self) -> int:
+        return len(self.timeline)
+
+
+@dataclass(slots=True)
+class Segment:
+    """A run of an article's text: kept text with its roles, or a removed span with its reason."""
+
+    text: str
+    removed: bool = False
+    roles: tuple[str, ...] = ()
+    css: str = ""
+    tip: str = ""
+
+
+@dataclass(slots=True)
+class LinkRow:
+    other: ArticleMeta
+    kind: str
+    direction: str  # "this → other", "other → this" or "unknown"
+    coverage_this: float | None
+    coverage_other: float | None
+    passages: int
+
+
+@dataclass(slots=True)
+class ArticlePage:
+    id: str
+    title: str | None
+    source: str | None
+    byline: str | None
+    published_at: str | None
+    language: str | None
+    input_kind: str
+    location: str
+    safe_url: str | None  # the article's URL when it is http(s); otherwise shown as text only
+    segments: list[Segment]
+    removal_counts: list[tuple[str, int]]
+    links: list[LinkRow]
+    story: tuple[str, str | None] | None  # (id, title)
+    shared_share: float  # share of the clean text's characters shared with another version
+    roles: list[str]  # roles present in the text, for the legend
+    # Filled by later stages (render only when non-empty):
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+    additions: list[dict[str, Any]] = field(default_factory=list)
+    omissions: list[dict[str, Any]] = field(default_factory=list)
+    loaded_terms: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DiffPart:
+    text: str
+    changed: bool
+
+
+@dataclass(slots=True)
+class CompareRow:
+    kind: str  # exact, paraphrase, changed, missing (only in A), added (only in B)
+    a: list[DiffPart]
+    b: list[DiffPart]
+
+
+@dataclass(slots=True)
+class ComparePage:
+    a: ArticleMeta
+    b: ArticleMeta
+    kind: str  # the stored link kind, or "no link"
+    direction: str  # "first → second", "second → first" or "direction unknown"
+    rows: list[CompareRow]
+    counts: list[tuple[str, int]]
+    stored: bool  # False when aligned on the spot (no stored link)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is a plain http(s) URL, else None (``javascript:``, ``data:`` and the like are
+    shown as text, never as a link)."""
+    if url and _SAFE_URL_RE.match(url.strip()):
+        return url.strip()
+    return None
+
+
+def _chunks(seq: Sequence[Any], n: int = _CHUNK) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def article_meta(store: Any, ids: Sequence[str]) -> dict[str, ArticleMeta]:
+    """Metadata of these articles (no texts), by id."""
+    out: dict[str, ArticleMeta] = {}
+    for chunk in _chunks(list(ids)):
+        for r in store.conn.execute(
+                f"SELECT id, source, source_key, title, published_at, url FROM articles WHERE id IN ({_marks(len(chunk))})",
+                list(chunk)):
+            out[r[0]] = ArticleMeta(*r)
+    return out
+
+
+def _time_key(m: ArticleMeta) -> tuple[int, float, str]:
+    if m.published_at:
+        try:
+            return (0, datetime.fromisoformat(m.published_at).timestamp(), m.id)
+        except ValueError:
+            pass
+    return (1, 0.0, m.id)
+
+
+def links_among(store: Any, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Reuse links whose two articles are both in ``ids`` (no passages), sorted by (a, b)."""
+    ids = list(ids)
+    if not ids:
+        return []
+    members = set(ids)
+    rows = []
+    for chunk in _chunks(ids):
+        rows += store.conn.execute(
+            f"SELECT a, b, kind, direction, scores FROM reuse_links WHERE a IN ({_marks(len(chunk))})",
+            list(chunk)).fetchall()
+    return sorted(({"a": a, "b": b, "kind": k, "direction": d, "scores": json.loads(sc)}
+                   for a, b, k, d, sc in rows if b in members), key=lambda ln: (ln["a"], ln["b"]))
+
+
+def fold_groups(ids: Sequence[str], links: Sequence[dict[str, Any]]) -> list[list[str]]:
+    """Copy groups (duplicate and near-duplicate links folded), as ``storyline articles`` counts them."""
+    from storyline.reuse.stage import fold_copies
+
+    return fold_copies(ids, links, COPY_KINDS)
+
+
+def folded_outlets(groups: Sequence[Sequence[str]], meta: dict[str, ArticleMeta]) -> list[tuple[str, int]]:
+    """Versions per outlet: each copy group counts once, for the outlet of its earliest article."""
+    c: Counter[str] = Counter()
+    for g in groups:
+        first = min(g, key=lambda i: _time_key(meta[i]))
+        c[meta[first].outlet] += 1
+    return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def resolve_story_id(store: Any, story_id: str) -> str:
+    """A story id as given (any case), followed through recorded merges to the story that holds it now."""
+    sid = (story_id or "").strip().upper()
+    row = store.conn.execute("SELECT state FROM clusterer_state WHERE id = 1").fetchone()
+    merges = {a: k for k, a, _ in (json.loads(row[0]).get("merges", []) if row else [])}
+    seen = set()
+    while sid in merges and sid not in seen:
+        seen.add(sid)
+        sid = merges[sid]
+    return sid
+
+
+def _story_record(store: Any, sid: str) -> dict[str, Any] | None:
+    r = store.conn.execute(
+        "SELECT id, title, first_seen, last_seen, representative_id, entities, storyline_id FROM stories WHERE id = ?",
+        (sid,)).fetchone()
+    if r is None:
+        return None
+    ids = [x[0] for x in store.conn.execute(
+        "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY seq", (sid,))]
+    return {"id": r[0], "title": r[1], "first_seen": r[2], "last_seen": r[3], "representative_id": r[4],
+            "entities": json.loads(r[5] or "{}"), "storyline_id": r[6], "article_ids": ids}
+
+
+def _top_entities(entities: dict[str, Any], n: int = 10) -> list[str]:
+    from storyline.stories import story_entities
+
+    return story_entities({"entities": entities}, n)
+
+
+def _parse_day(value: str, name: str) -> datetime | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        d = date.fromisoformat(value[:10])
+    except ValueError:
+        raise UsageError(f"{name} {value!r} is not a date: use YYYY-MM-DD") from None
+    return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+
+
+def _iso_dt(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    dt = datetime.fromisoformat(value)
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+    """A search snippet split into (text, matched) parts (the store marks matches with its markers)."""
+    from storyline.store import SNIPPET_CLOSE, SNIPPET_OPEN
+
+    parts = snippet.replace(SNIPPET_CLOSE, SNIPPET_OPEN).split(SNIPPET_OPEN)
+    return [(p, i % 2 == 1) for i, p in enumerate(parts) if p]
+
+
+# --------------------------------------------------------------------------- story list
+
+
+def story_list(store: Any, *, query: str = "", since: str = "", until: str = "", outlet: str = "",
+               min_size: int = 0, page: int = 1) -> StoryList:
+    """Stories, most active first (articles, then latest), filtered; with a query, the stories holding
+    the best full-text hits, best first."""
+    since_dt, until_dt = _parse_day(since, "since"), _parse_day(until, "until")
+    stories = store.conn.execute(
+        "SELECT id, title, first_seen, last_seen, storyline_id FROM stories").fetchall()
+    members: dict[str, list[str]] = {}
+    for sid, aid in store.conn.execute("SELECT story_id, article_id FROM story_articles ORDER BY story_id, seq"):
+        members.setdefault(sid, []).append(aid)
+    rank: dict[str, int] = {}
+    snippets: dict[str, str] = {}
+    if query.strip():
+        hits = store.search(query, limit=SEARCH_LIMIT)
+        story_of = {}
+        hit_ids = [h.article.id for h in hits]
+        for chunk in _chunks(hit_ids):
+            story_of.update(store.conn.execute(
+                f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({_marks(len(chunk))})",
+                list(chunk)).fetchall())
+        for i, h in enumerate(hits):
+            sid = story_of.get(h.article.id)
+            if sid is not None and sid not in rank:
+                rank[sid] = i
+                snippets[sid] = h.snippet
+        stories = [s for s in stories if s[0] in rank]
+    if since_dt is not None:
+        stories = [s for s in stories if not s[3] or _iso_dt(s[3]) >= since_dt]
+    if until_dt is not None:  # started before the end of that day
+        end = until_dt.timestamp() + 86400
+        stories = [s for s in stories if not s[2] or _iso_dt(s[2]).timestamp() < end]
+    all_ids = [a for s in stories for a in members.get(s[0], [])]
+    meta = article_meta(store, all_ids)
+    copy_links = []
+    for chunk in _chunks(all_ids):
+        copy_links += [{"a": a, "b": b, "kind": k} for a, b, k in store.conn.execute(
+            f"SELECT a, b, kind FROM reuse_links WHERE kind IN ({_marks(len(COPY_KINDS))}) "
+            f"AND a IN ({_marks(len(chunk))})", [*COPY_KINDS, *chunk])]
+    want = outlet.strip().lower()
+    rows = []
+    for sid, title, first, last, line in stories:
+        ids = [i for i in members.get(sid, []) if i in meta]
+        if want and not any(want in ((meta[i].source_key or "").lower(), (meta[i].source or "").lower()) for i in ids):
+            continue
+        groups = fold_groups(ids, copy_links)
+        if len(groups) < min_size:
+            continue
+        rows.append(StoryRow(sid, title, first, last, len(ids), len(groups), folded_outlets(groups, meta), line,
+                             snippet_parts(snippets[sid]) if sid in snippets else []))
+    if rank:
+        rows.sort(key=lambda r: (rank[r.id], r.id))
+    else:
+        rows.sort(key=lambda r: (-r.articles, -(_iso_dt(r.last_seen).timestamp() if r.last_seen else -math.inf), r.id))
+    pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
+    page = min(max(1, page), pages)
+    return StoryList(rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], len(rows), page, pages, query, since, until,
+                     outlet, min_size, store.sources())
+
+
+# --------------------------------------------------------------------------- story page
+
+
+def closest_kind(kinds: Iterable[str]) -> str:
+    ks = sorted(set(kinds), key=lambda k: LINK_ORDER.index(k) if k in LINK_ORDER else len(LINK_ORDER))
+    return ks[0] if ks else "independent"
+
+
+def story_page(store: Any, story_id: str) -> StoryPage:
+    sid = resolve_story_id(store, story_id)
+    rec = _story_record(store, sid)
+    if rec is None:
+        raise NotFoundError(f"no story {story_id!r}: see the story list (or `storyline stories`)")
+    meta = article_meta(store, rec["article_ids"])
+    ids = sorted(meta, key=lambda i: _time_key(meta[i]))
+    links = links_among(store, ids)
+    groups = fold_groups(ids, links)
+    group_of = {i: gi + 1 for gi, g in enumerate(sorted(groups, key=lambda g: min(_time_key(meta[i]) for i in g)))
+                for i in g}
+    size_of = {i: len(g) for g in groups for i in g}
+    kinds: dict[str, list[str]] = {i: [] for i in ids}
+    for ln in links:
+        kinds[ln["a"]].append(ln["kind"])
+        kinds[ln["b"]].append(ln["kind"])
+    timeline = [TimelineRow(n + 1, meta[i], closest_kind(kinds[i]), group_of[i], size_of[i]) for n, i in enumerate(ids)]
+    return StoryPage(
+        id=sid, title=rec["title"], first_seen=rec["first_seen"], last_seen=rec["last_seen"],
+        representative_id=rec["representative_id"], entities=_top_entities(rec["entities"]),
+        outlets=folded_outlets(groups, meta), versions=len(groups), storyline_id=rec["storyline_id"],
+        timeline=timeline, graph=provenance_graph(timeline, links), neighbours=storyline_neighbours(store, rec),
+        link_counts=sorted(Counter(ln["kind"] for ln in links).items(),
+                           key=lambda kv: LINK_ORDER.index(kv[0]) if kv[0] in LINK_ORDER else 99),
+    )
+
+
+def storyline_neighbours(store: Any, rec: dict[str, Any]) -> list[Neighbour]:
+    """The other stories of this story's storyline, in time order, with the direct link's evidence."""
+    line = rec["storyline_id"]
+    if not line:
+        return []
+    rows = store.conn.execute(
+        "SELECT s.id, s.title, s.first_seen, s.last_seen, count(sa.article_id) FROM stories s "
+        "LEFT JOIN story_articles sa ON sa.story_id = s.id WHERE s.storyline_id = ? AND s.id != ? GROUP BY s.id",
+        (line, rec["id"])).fetchall()
+    ev: dict[str, dict[str, Any]] = {}
+    for a, b, e in store.conn.execute(
+            "SELECT from_story, to_story, evidence FROM storyline_links WHERE from_story = ? OR to_story = ?",
+            (rec["id"], rec["id"])):
+        ev[b if a == rec["id"] else a] = json.loads(e)
+    mine = _iso_dt(rec["first_seen"])
+    out = []
+    for sid, title, first, last, n in rows:
+        theirs = _iso_dt(first)
+        rel = "same time" if mine is None or theirs is None or theirs == mine else (
+            "earlier" if theirs < mine else "later")
+        e = ev.get(sid, {})
+        gap = e.get("gap_days")
+        out.append(Neighbour(sid, title, first, last, int(n), rel, list(e.get("shared_entities", [])),
+                             "" if not e else ("undated" if gap is None else f"{gap:g} days"),
+                             e.get("similarity") if e else None))
+    out.sort(key=lambda nb: (_iso_dt(nb.first_seen) is None,
+                             _iso_dt(nb.first_seen).timestamp() if nb.first_seen else 0.0, nb.id))
+    return out
+
+
+def provenance_graph(timeline: Sequence[TimelineRow], links: Sequence[dict[str, Any]]) -> Graph:
+    """Lay out a story's articles and links for an SVG: one lane per outlet (rows), time order across
+    (columns); a link is an arc, with an arrow from source to copy when its direction is known."""
+    col_w, lane_h, left, top, r = 46.0, 54.0, 150.0, 40.0, 11.0
+    lanes_order: list[str] = []
+    for t in timeline:
+        if t.article.outlet not in lanes_order:
+            lanes_order.append(t.article.outlet)
+    lane_y = {o: top + i * lane_h for i, o in enumerate(lanes_order)}
+    pos: dict[str, tuple[float, float]] = {}
+    nodes = []
+    for t in timeline:
+        x, y = left + (t.n - 1) * col_w + col_w / 2, lane_y[t.article.outlet]
+        pos[t.article.id] = (x, y)
+        nodes.append(GraphNode(t.n, t.article.id, x, y, str(t.n),
+                               f"#{t.n} {t.article.outlet}, {t.article.day}: {t.article.title or '(untitled)'}"))
+    drawn = list(links)
+    hidden = 0
+    if len(drawn) > MAX_GRAPH_EDGES:  # keep each article's strongest link
+        best: dict[str, dict[str, Any]] = {}
+        for ln in drawn:
+            s = float(ln["scores"].get("aligned_share", 0.0))
+            for end in (ln["a"], ln["b"]):
+                if end not in best or s > float(best[end]["scores"].get("aligned_share", 0.0)):
+                    best[end] = ln
+        keep = {(ln["a"], ln["b"]) for ln in best.values()}
+        hidden = len(drawn) - len(keep)
+        drawn = [ln for ln in drawn if (ln["a"], ln["b"]) in keep]
+    n_of = {t.article.id: t.n for t in timeline}
+    edges = []
+    for ln in drawn:
+        src, dst, directed = ln["a"], ln["b"], False
+        if ln["direction"] == "b->a":
+            src, dst, directed = ln["b"], ln["a"], True
+        elif ln["direction"] == "a->b":
+            directed = True
+        elif n_of[src] > n_of[dst]:
+            src, dst = dst, src
+        (x1, y1), (x2, y2) = pos[src], pos[dst]
+        dx, dy = x2 - x1, y2 - y1
+        dist = math.hypot(dx, dy) or 1.0
+        bend = min(0.35 * dist, 90.0)  # arc above the chord, so links in one lane stay apart
+        cx, cy = (x1 + x2) / 2 + dy / dist * bend * 0.3, (y1 + y2) / 2 - bend
+        # stop at the nodes' rims (the arrow tip touches the copy)
+        def rim(px: float, py: float) -> tuple[float, float]:
+            vx, vy = cx - px, cy - py
+            d = math.hypot(vx, vy) or 1.0
+            return px + vx / d * (r + 2), py + vy / d * (r + 2)
+        (sx, sy), (ex, ey) = rim(x1, y1), rim(x2, y2)
+        sc = ln["scores"]
+        cov = ""
+        if "containment_a" in sc and "containment_b" in sc:
+            cov = f"; shared text covers {sc['containment_a']:.0%} of #{n_of[ln['a']]} and {sc['containment_b']:.0%} of #{n_of[ln['b']]}"
+        how = f"#{n_of[src]} → #{n_of[dst]}" if directed else f"#{n_of[src]} — #{n_of[dst]} (direction unknown)"
+        edges.append(GraphEdge(src, dst, ln["kind"], directed,
+                               f"M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}", f"{ln['kind']}: {how}{cov}"))
+    width = int(left + max(1, len(timeline)) * col_w + 20)
+    height = int(top + max(1, len(lanes_order)) * lane_h)
+    kinds = sorted({e.kind for e in edges}, key=lambda k: LINK_ORDER.index(k) if k in LINK_ORDER else 99)
+    return Graph(width, height, nodes, edges, [(y, o) for o, y in lane_y.items()], kinds, hidden, r)
+
+
+# --------------------------------------------------------------------------- article page
+
+
+def _clean_pieces(a: Article) -> list[tuple[int, int, int]] | None:
+    """(clean start, clean end, raw start) of each line of the clean text, found in order in the raw
+    text (the cleaner keeps whole stripped lines or parts of them); None when they cannot be found."""
+    out = []
+    cur = pos = 0
+    for line in a.text.split("\n"):
+        if line.strip():
+            r = a.raw_text.find(line, cur)
+            if r < 0:
+                return None
+            out.append((pos, pos + len(line), r))
+            cur = r + len(line)
+        pos += len(line) + 1
+    return out
+
+
+def _role_runs(text: str, start: int, end: int, marks: Sequence[tuple[int, int, str, str, str]]) -> list[Segment]:
+    """Split ``text[start:end]`` at mark boundaries; each run carries the roles, classes and labels of
+    the marks covering it."""
+    cuts = {start, end}
+    for s, e, *_ in marks:
+        if e > start and s < end:
+            cuts.add(max(s, start))
+            cuts.add(min(e, end))
+    bounds = sorted(cuts)
+    out = []
+    for s, e in zip(bounds, bounds[1:]):
+        cover = [m for m in marks if m[0] <= s and m[1] >= e]
+        roles = tuple(sorted({m[2] for m in cover}))
+        css = " ".join(sorted({f"role-{m[2]}" for m in cover} | {m[3] for m in cover if m[3]}))
+        tip = "; ".join(dict.fromkeys(m[4] for m in cover))
+        out.append(Segment(text[s:e], roles=roles, css=css, tip=tip))
+    return out
+
+
+def text_segments(a: Article, marks: Sequence[tuple[int, int, str, str, str]]) -> list[Segment]:
+    """The article's text in reading order: kept text split by marks (clean-text spans: start, end,
+    role, extra class, label) and removed boilerplate where it stood in the original, with its reason.
+    When the clean lines cannot be placed in the original, the clean text comes first and the removals
+    after it."""
+    pieces = _clean_pieces(a)
+    removed = sorted(a.removed, key=lambda r: (r.start, r.end))
+    segs: list[Segment] = []
+
+    def removal(rm: Any) -> Segment:
+        return Segment(rm.text, removed=True, roles=("removed",), css="removed",
+                       tip=f"removed as {rm.reason.replace('_', ' ')}")
+
+    if pieces is None:
+        segs += _role_runs(a.text, 0, len(a.text), marks)
+        for rm in removed:
+            segs += [Segment("\n\n"), removal(rm)]
+        return segs
+    events: list[tuple[int, int, Any]] = [(p[2], 1, p) for p in pieces] + [(rm.start, 0, rm) for rm in removed]
+    events.sort(key=lambda e: (e[0], e[1]))
+    next_start = {p[0]: (pieces[i + 1][0] if i + 1 < len(pieces) else len(a.text)) for i, p in enumerate(pieces)}
+    for _, is_piece, item in events:
+        if is_piece:
+            cs, ce, _r = item
+            segs += _role_runs(a.text, cs, ce, marks)
+            sep = a.text[ce:next_start[cs]]
+            if sep:
+                segs.append(Segment(sep))
+        else:
+            segs += [removal(item), Segment("\n")]
+    return segs
+
+
+def article_page(store: Any, article_id: str) -> ArticlePage:
+    a = store.get_article(article_id)
+    links = store.reuse_links(a.id)
+    others = article_meta(store, [ln["b"] if ln["a"] == a.id else ln["a"] for ln in links])
+    marks: list[tuple[int, int, str, str, str]] = []
+    rows = []
+    for ln in links:
+        mine, theirs = ("a", "b") if ln["a"] == a.id else ("b", "a")
+        o = others.get(ln[theirs])
+        if o is None:
+            continue
+        d = ln["direction"]
+        direction = "unknown" if not d else ("this → other" if d == f"{mine}->{theirs}" else "other → this")
+        sc = ln["scores"]
+        rows.append(LinkRow(o, ln["kind"], direction, sc.get(f"containment_{mine}"), sc.get(f"containment_{theirs}"),
+                            len(ln["passages"])))
+        for p in ln["passages"]:
+            marks.append((p[f"{mine}_start"], p[f"{mine}_end"], "shared", f"match-{p['match']}",
+                          f"shared with {o.outlet} ({ln['kind']}, {p['match']})"))
+    rows.sort(key=lambda r: (LINK_ORDER.index(r.kind) if r.kind in LINK_ORDER else 99, -(r.coverage_this or 0), r.other.id))
+    # a span shared with several versions shows its best match kind
+    segs = text_segments(a, marks)
+    for s in segs:
+        if "match-" in s.css:
+            best = next(m for m in MATCH_ORDER if f"match-{m}" in s.css)
+            s.css = " ".join([c for c in s.css.split() if not c.startswith("match-")] + [f"match-{best}"])
+    shared = sum(len(s.text) for s in segs if "shared" in s.roles)
+    story = store.conn.execute(
+        "SELECT s.id, s.title FROM story_articles sa JOIN stories s ON s.id = sa.story_id WHERE sa.article_id = ?",
+        (a.id,)).fetchone()
+    counts = Counter(r.reason for r in a.removed)
+    roles = sorted({r for s in segs for r in s.roles})
+    return ArticlePage(
+        id=a.id, title=a.title, source=a.source, byline=a.byline,
+        published_at=a.published_at.isoformat() if a.published_at else None, language=a.language,
+        input_kind=a.input_kind, location=a.location, safe_url=safe_url(a.url), segments=segs,
+        removal_counts=sorted(counts.items()), links=rows, story=(story[0], story[1]) if story else None,
+        shared_share=shared / len(a.text) if a.text else 0.0, roles=roles,
+    )
+
+
+# --------------------------------------------------------------------------- side by side
+
+
+def _word_diff(a: str, b: str) -> tuple[list[DiffPart], list[DiffPart]]:
+    """Both texts as parts, the words that differ marked as changed."""
+    ta, tb = re.findall(r"\S+|\s+", a), re.findall(r"\S+|\s+", b)
+    sm = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
+    pa: list[DiffPart] = []
+    pb: list[DiffPart] = []
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        same = op == "equal"
+        if i2 > i1:
+            pa.append(DiffPart("".join(ta[i1:i2]), not same))
+        if j2 > j1:
+            pb.append(DiffPart("".join(tb[j1:j2]), not same))
+    return pa, pb
+
+
+def pair_passages(store: Any, a: Article, b: Article) -> tuple[list[dict[str, Any]], str, str | None, bool]:
+    """The aligned passages of two articles, seen as (a, b): the stored link's, sides swapped when it
+    is stored as (b, a); else aligned now. Returns (passages, kind, direction, stored)."""
+    lo, hi = sorted([a.id, b.id])
+    stored = [ln for ln in store.reuse_links(a.id) if (ln["a"], ln["b"]) == (lo, hi)]
+    if stored:
+        link = stored[0]
+        passages, direction = link["passages"], link["direction"]
+        if a.id != lo:
+            passages = [{"a_start": p["b_start"], "a_end": p["b_end"], "b_start": p["a_start"], "b_end": p["a_end"],
+                         "similarity": p["similarity"], "match": p["match"]} for p in passages]
+            direction = {"a->b": "b->a", "b->a": "a->b"}.get(direction or "")
+        return passages, link["kind"], direction, True
+    from storyline.reuse.align import align
+
+    return [p._asdict() for p in align(a.text, a.sentences, b.text, b.sentences)], "no link", None, False
+
+
+def compare_page(store: Any, a_id: str, b_id: str, *, align_missing: bool = True) -> ComparePage:
+    """Two versions side by side: rows as ``storyline diff`` builds them (aligned passages in the
+    first's order, its unaligned text as missing, the second's as added), changed words marked."""
+    from storyline.cli import diff_rows
+
+    if not a_id or not b_id:
+        raise UsageError("give two articles to compare: ?a=<id>&b=<id>")
+    a, b = store.get_article(a_id), store.get_article(b_id)
+    if a.id == b.id:
+        raise UsageError("give two different articles to compare")
+    lo, hi = sorted([a.id, b.id])
+    if not align_missing and not store.conn.execute(
+            "SELECT 1 FROM reuse_links WHERE a = ? AND b = ?", (lo, hi)).fetchone():
+        raise NotFoundError(f"{a.id} and {b.id} have no stored reuse link")
+    passages, kind, direction, stored = pair_passages(store, a, b)
+    rows = []
+    for m, ta, tb in diff_rows(a.text, b.text, passages):
+        if m in ("changed", "paraphrase") and ta and tb:
+            pa, pb = _word_diff(ta, tb)
+        else:
+            pa = [DiffPart(ta, False)] if ta else []
+            pb = [DiffPart(tb, False)] if tb else []
+        rows.append(CompareRow(m, pa, pb))
+    meta = article_meta(store, [a.id, b.id])
+    counts = Counter(r.kind for r in rows)
+    order = ("exact", "paraphrase", "changed", "missing", "added")
+    return ComparePage(meta[a.id], meta[b.id], kind,
+                       {"a->b": "first → second", "b->a": "second → first"}.get(direction or "", "direction unknown"),
+                       rows, [(k, counts[k]) for k in order if counts[k]], stored)
