@@ -127,3 +127,102 @@ class Stage(Protocol):
     """A pipeline stage: a plain object over batches, no global state, no I/O beyond its inputs."""
 
     def process(self, batch: Sequence[Article]) -> list[Article]: ...
+
+
+# --- quotes (issue 6) -------------------------------------------------------------------------------
+
+QuoteKind = Literal["direct", "indirect", "partial", "mixed"]
+
+
+@dataclass(slots=True)
+class ChainLink:
+    """One outlet or document a statement came through, e.g. an interview with a broadcaster.
+
+    ``how`` names the pattern that found it: ``interview`` ("in an interview with X"), ``told``
+    ("told X"), ``report_by`` ("a report by X"), ``cited`` ("X, citing Y": Y), ``citing`` (X),
+    ``per`` ("per X"), ``according_to`` ("according to X"), ``reported`` ("X reported:").
+    Offsets index the clean ``Article.text``.
+    """
+
+    name: str
+    start: int
+    end: int
+    how: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "start": self.start, "end": self.end, "how": self.how}
+
+
+@dataclass(slots=True)
+class Quote:
+    """A statement attributed to a speaker in one article; offsets index the clean ``Article.text``.
+
+    ``kind`` is ``direct`` (between quotation marks), ``indirect`` (reported speech), ``partial`` (a
+    quoted fragment inside the writer's sentence) or ``mixed`` (reported speech that carries a quoted
+    fragment). ``speaker`` is the resolved name (a pronoun or description replaced by the named entity
+    it refers to), ``speaker_mention`` the words in the text at ``speaker_start:speaker_end``.
+    ``chain`` lists the outlets or documents the statement came through, the original one first.
+    ``denial`` is true when the cue or the content rejects something ("denied", "never did").
+    ``group_id`` and ``altered`` are filled by grouping across the articles of a story.
+    """
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    kind: QuoteKind
+    cue: str | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    speaker: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_mention: str | None = None
+    speaker_role: str | None = None
+    speaker_type: str | None = None  # "PERSON", "ORG", "GPE", "NORP" or None for an unnamed description
+    chain: list[ChainLink] = field(default_factory=list)
+    denial: bool = False
+    group_id: str | None = None
+    altered: bool = False
+    difference: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "article_id": self.article_id,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+            "cue": self.cue,
+            "cue_start": self.cue_start,
+            "cue_end": self.cue_end,
+            "speaker": self.speaker,
+            "speaker_start": self.speaker_start,
+            "speaker_end": self.speaker_end,
+            "speaker_mention": self.speaker_mention,
+            "speaker_role": self.speaker_role,
+            "speaker_type": self.speaker_type,
+            "chain": [c.to_dict() for c in self.chain],
+            "denial": self.denial,
+            "group_id": self.group_id,
+            "altered": self.altered,
+            "difference": self.difference,
+        }
+
+
+@dataclass(slots=True)
+class QuoteGroup:
+    """The same quote across articles: member quote ids, the fullest version, and altered versions."""
+
+    id: str
+    quote_ids: list[str]
+    reference_id: str  # the longest direct version (or the longest member when none is direct)
+    text: str
+    speaker: str | None
+    altered: dict[str, str] = field(default_factory=dict)  # quote id -> human-readable difference
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "quote_ids": list(self.quote_ids), "reference_id": self.reference_id,
+                "text": self.text, "speaker": self.speaker, "altered": dict(self.altered)}

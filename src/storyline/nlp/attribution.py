@@ -1,0 +1,261 @@
+"""Attribution chains: the outlets and documents a statement came through.
+
+Patterns (dependency structure, never outlet names):
+
+* ``interview``: "in an interview with X", "in a statement to X", "on X's programme" (a noun of the
+  :data:`MEDIUM_NOUNS` list with a preposition whose object is a name);
+* ``told``: "told X", "said to X", "speaking to X" when X is a name (not "reporters");
+* ``report_by``: "a report by X", "a study from X", "an X report";
+* ``cited`` / ``citing``: "X, citing Y": Y is the earlier link, X the later;
+* ``per``: "per X"; ``according_to``: "according to X" when X is not the speaker itself;
+* ``reported``: a paragraph "X reported:" introduces the next paragraph.
+
+Links are ordered original first: what the speaker did (interview, told, a report by, cited), then
+who relayed it (citing, per, according to, reported), and within one rank by position in the text.
+The statement's own sentence is read first; when it has no link, a link found in an earlier sentence
+with the same speaker as subject ("In an interview with X, the minister expressed concern, per Y.")
+carries over to that speaker's quotes in the next few paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from storyline.model import ChainLink
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span, Token
+
+#: Nouns for the medium of a statement: "in an interview with X", "in a statement to X".
+MEDIUM_NOUNS = frozenset("""
+interview statement conversation podcast broadcast appearance op-ed oped column remarks comments
+briefing letter post tweet show programme program segment documentary
+""".split())
+#: Nouns for documents: "a report by X", "an X study".
+DOCUMENT_NOUNS = frozenset("""
+report study article story analysis investigation survey poll paper memo document assessment
+review audit update bulletin dispatch
+""".split())
+#: Verbs through which an outlet relays: "X reported:", "X wrote:".
+RELAY_VERBS = frozenset({"report", "write", "publish", "say", "note", "state", "reveal", "tweet", "post"})
+
+_RANK = {"interview": 0, "told": 0, "report_by": 0, "cited": 0, "citing": 1, "per": 2,
+         "according_to": 2, "reported": 2}
+_NAME_LABELS = ("ORG", "PERSON", "GPE", "NORP", "WORK_OF_ART", "FAC", "PRODUCT")
+
+
+def order_links(links: Sequence[ChainLink]) -> list[ChainLink]:
+    """Original first (see module docstring); one link per name."""
+    out: list[ChainLink] = []
+    seen: set[str] = set()
+    for link in sorted(links, key=lambda x: (_RANK.get(x.how, 1), x.start)):
+        key = link.name.lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(link)
+    return out
+
+
+def _name_of(doc: "Doc", tok: "Token") -> tuple[str, int, int] | None:
+    """The name a preposition's object stands for, when it is a name (has a proper noun)."""
+    toks = [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "punct") or t.i == tok.i]
+    toks = [t for t in toks if abs(t.i - tok.i) <= 6]
+    if not any(t.pos_ == "PROPN" for t in toks):
+        return None
+    for ent in doc.ents:
+        if ent.start <= tok.i < ent.end and ent.label_ in _NAME_LABELS:
+            name = re.sub(r"^(the)\s+", "", ent.text, flags=re.IGNORECASE)
+            name = re.sub(r"[’']s?$", "", name).strip()
+            return name, ent.start_char, ent.end_char
+    lo = min(t.i for t in toks)
+    hi = max(t.i for t in toks)
+    while lo < hi and doc[lo].dep_ == "det":
+        lo += 1
+    s, e = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+    return re.sub(r"[’']s?$", "", doc.text[s:e]).strip(), s, e
+
+
+class ChainFinder:
+    """Finds chain links in the sentences of one parsed article."""
+
+    def __init__(self, doc: "Doc", ents_mentions: Sequence[Any] = ()) -> None:
+        self.doc = doc
+        self.mentions = ents_mentions
+
+    def links_in(self, sent: "Span", skip: tuple[int, int] | None = None,
+                 cue: "Token | None" = None) -> list[ChainLink]:
+        """Links found in one sentence, ignoring the character range ``skip`` (the content)."""
+        doc = self.doc
+        links: list[ChainLink] = []
+
+        def outside(t: "Token") -> bool:
+            return skip is None or not (skip[0] <= t.idx < skip[1])
+
+        def add(tok: "Token", how: str) -> None:
+            got = _name_of(doc, tok)
+            if got is not None:
+                links.append(ChainLink(got[0], got[1], got[2], how))
+
+        for t in sent:
+            if not outside(t):
+                continue
+            low = t.lower_
+            lemma = t.lemma_.lower()
+            if t.dep_ == "prep" and low == "per":
+                for c in t.children:
+                    if c.dep_ == "pobj":
+                        add(c, "per")
+            elif low == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+                if cue is not None and cue.i == t.i:
+                    obj = next((c for c in doc[t.i + 1].children if c.dep_ == "pobj"), None)
+                    if obj is not None and obj.lemma_.lower() in DOCUMENT_NOUNS:
+                        self._document(obj, add)
+                    elif obj is not None and any(
+                            e.label_ == "ORG" and e.start <= obj.i < e.end for e in doc.ents):
+                        add(obj, "according_to")
+                    continue
+                for c in doc[t.i + 1].children:
+                    if c.dep_ == "pobj":
+                        if c.lemma_.lower() in DOCUMENT_NOUNS:
+                            self._document(c, add)
+                        else:
+                            add(c, "according_to")
+            elif t.pos_ == "NOUN" and lemma in MEDIUM_NOUNS:
+                for c in t.children:
+                    if c.dep_ == "prep" and c.lower_ in ("with", "to", "on"):
+                        for g in c.children:
+                            if g.dep_ == "pobj":
+                                add(g, "interview")
+                    elif c.dep_ == "poss" and c.pos_ == "PROPN":
+                        add(c, "interview")
+            elif t.pos_ == "NOUN" and lemma in DOCUMENT_NOUNS:
+                self._document(t, add)
+            elif t.pos_ == "VERB" and lemma == "cite":
+                for c in t.children:
+                    if c.dep_ == "dobj":
+                        add(c, "cited")
+                head = t.head
+                subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+                if subj is not None and subj.i != t.i:
+                    got = _name_of(doc, subj)
+                    if got is not None and any(e.label_ == "ORG" and e.start <= subj.i < e.end
+                                               for e in doc.ents):
+                        links.append(ChainLink(got[0], got[1], got[2], "citing"))
+            elif t.pos_ == "VERB" and lemma in ("tell", "speak", "say", "talk", "write") and (
+                    cue is None or t.i == cue.i or t.head.i == cue.i):
+                for c in t.children:
+                    if c.dep_ in ("dobj", "dative") and lemma == "tell":
+                        add(c, "told")
+                    elif c.dep_ == "prep" and c.lower_ in ("to", "with"):
+                        for g in c.children:
+                            if g.dep_ == "pobj":
+                                add(g, "told")
+        return links
+
+    @staticmethod
+    def _document(t: "Token", add: Any) -> None:
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in ("by", "from", "of"):
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        add(g, "report_by")
+            elif c.dep_ in ("compound", "poss") and c.pos_ == "PROPN":
+                add(c, "report_by")
+
+    def links_for(self, frame: Any) -> list[ChainLink]:
+        """Links of a reporting frame (its sentence, minus its content)."""
+        doc = self.doc
+        span = doc.char_span(frame.cue_start, frame.cue_end, alignment_mode="expand")
+        if span is None:
+            return []
+        sent = span.sent
+        links = self.links_in(sent, (frame.content_start, frame.content_end), frame.cue_tok)
+        if frame.source is not None:  # the speaker is not its own channel
+            links = [x for x in links if not (frame.source[0] <= x.start < frame.source[1])]
+        return order_links(links)
+
+    def intro_links(self, paras: Sequence[tuple[int, int]]) -> dict[int, list[ChainLink]]:
+        """Paragraphs introduced by "X reported:" get X as their last link."""
+        doc = self.doc
+        out: dict[int, list[ChainLink]] = {}
+        for i, (ps, pe) in enumerate(paras[:-1]):
+            if not doc.text[ps:pe].rstrip().endswith(":"):
+                continue
+            span = doc.char_span(max(ps, pe - 2), pe, alignment_mode="expand")
+            if span is None:
+                continue
+            sent = span.sent
+            verb = next((t for t in sent if t.pos_ == "VERB" and t.lemma_.lower() in RELAY_VERBS), None)
+            if verb is None:
+                continue
+            subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subj is None:
+                continue
+            got = _name_of(doc, subj)
+            if got is None or not any(e.label_ in ("ORG", "WORK_OF_ART", "PRODUCT")
+                                      and e.start <= subj.i < e.end for e in doc.ents):
+                # an outlet is a name that is not a person; persons introduce quotes, not chains
+                if got is None or any(e.label_ == "PERSON" and e.start <= subj.i < e.end
+                                      for e in doc.ents):
+                    continue
+            out[i + 1] = [ChainLink(got[0], got[1], got[2], "reported")]
+        return out
+
+    def sentence_contexts(self, resolver: Any) -> "SentenceContexts":
+        """Links found in sentences whose subject is a named speaker, for later quotes by them."""
+        doc = self.doc
+        entries: list[tuple[int, str, list[ChainLink]]] = []
+        paras = [m.start() for m in re.finditer(r"\n", doc.text)]
+        for sent in doc.sents:
+            links = self.links_in(sent)
+            if not links:
+                continue
+            root = sent.root
+            subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+            if subj is None:
+                continue
+            from storyline.nlp.quotes import _np_tokens  # local: quotes imports this module
+
+            np = _np_tokens(subj)
+            s, e = np[0].idx, np[-1].idx + len(np[-1].text)
+            r = resolver.resolve(subj, (s, e))
+            links = [x for x in links if not (s <= x.start < e) and x.name != r.name]
+            if links and r.label is not None:
+                entries.append((sent.start_char, r.name, order_links(links)))
+        return SentenceContexts(entries, paras)
+
+
+class SentenceContexts:
+    """Chains seen for a speaker earlier in the article (see :meth:`ChainFinder.sentence_contexts`)."""
+
+    def __init__(self, entries: list[tuple[int, str, list[ChainLink]]], newlines: list[int]) -> None:
+        self.entries = entries
+        self.newlines = newlines
+
+    def _para(self, off: int) -> int:
+        return sum(1 for n in self.newlines if n < off)
+
+    def get_for(self, speaker: str, off: int) -> tuple[int, list[ChainLink]] | None:
+        found = None
+        for start, name, links in self.entries:
+            if start < off and name == speaker:
+                found = (start, links)
+        if found is None:
+            return None
+        # paragraph distance is counted in blank-line-separated paragraphs by the caller
+        return self._para_index(found[0]), found[1]
+
+    def _para_index(self, off: int) -> int:
+        # the caller's paragraphs are runs between newlines; count the runs before ``off``
+        count = 0
+        prev = -2
+        for n in self.newlines:
+            if n >= off:
+                break
+            if n != prev + 1:
+                count += 1
+            prev = n
+        return count

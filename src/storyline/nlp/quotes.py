@@ -1,0 +1,860 @@
+"""Quotes in one article: who said what, with which cue, through which outlets.
+
+:func:`extract_quotes` takes an article's clean text (and optionally its spaCy ``Doc``) and returns
+:class:`~storyline.model.Quote` records whose offsets index that text.
+
+How it works, in order:
+
+1. **Quotation marks.** :func:`find_quoted_spans` scans each paragraph for paired marks: straight
+   and curly double quotes, guillemets (« » and ‹ ›), low-high German quotes, corner brackets and
+   single quotes (an apostrophe inside a word never opens or closes one). Single quotes inside a
+   double-quoted passage are nested quotes and do not split it. A paragraph that opens a quote and
+   does not close it continues into the next paragraph when that one opens with a quotation mark
+   (the newspaper convention for a quote running over several paragraphs).
+2. **Reporting frames.** Every verb whose lemma is in :data:`CUE_VERBS` and that governs a clausal
+   complement (``ccomp``) is a frame: the complement is the content, the subject is the source.
+   A verb without its own subject borrows it from the verb it hangs off ("responded ... by
+   asserting that", "said ... and added that"). "according to X, ..." and "X, citing Y" are frames
+   too, the first with X as source and the rest of the clause as content.
+3. **Kinds.** A quoted passage that is the content of a frame (or sits next to a cue verb outside
+   the marks: ``"...," she said``; ``He said: "..."``) is ``direct``. A frame whose content is
+   reported speech carrying a quoted fragment is ``mixed``. A short quoted fragment inside the
+   writer's own sentence, under a cue verb ("dismissed the claims as "absurd"") is ``partial``.
+   A frame without quotation marks is ``indirect``. A quoted passage with no cue joins the
+   speaker of the previous quote in the same paragraph; otherwise it is a scare quote or a title
+   and is dropped.
+4. **Speakers.** The source phrase is resolved to a named entity of the article: a named mention
+   is expanded to its fullest form ("Smith" -> "Jane Smith"); a pronoun goes to the most recent
+   compatible subject (a person for he/she, an organisation or place for it/they); a description
+   ("the secretary", "the spokesperson", "the ministry") goes to the most recent entity whose
+   title or name carries its head noun. Titles next to a name ("Interior Ministry spokesperson",
+   appositives) are kept as the speaker's role.
+5. **Chains.** Links are read from the frame's sentence and its context (see
+   :mod:`storyline.nlp.attribution`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from storyline.model import ChainLink, Quote, QuoteKind, content_id
+from storyline.nlp.attribution import ChainFinder, order_links
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span, Token
+
+LOGGER = logging.getLogger(__name__)
+
+# --- lexicons -------------------------------------------------------------------------------------
+
+#: Lemmas of verbs that report speech or a stated position. Built from the cue words annotated in
+#: PolNeAR's training split (said, told, wrote, added, asked, noted, reported, announced, ...) plus
+#: the usual reporting verbs of news style guides; none of them names a person or an outlet.
+CUE_VERBS = frozenset("""
+say tell add state claim argue assert insist maintain note explain warn caution deny reject dismiss
+refute dispute admit acknowledge concede confirm announce declare report write tweet post suggest
+believe think predict promise pledge vow threaten accuse allege charge contend reply respond answer
+retort ask urge recall reveal disclose indicate estimate stress emphasize emphasise complain boast
+joke conclude observe testify agree disagree recommend propose fear worry hope signal mention comment
+remark repeat reiterate quip shout exclaim demand speculate hint imply describe call criticize
+criticise praise counter continue tout brag lament concede question wonder acknowledge affirm
+contend counter clarify confide announce advise inform assure notify remind tell predict forecast
+muse opine posit proclaim profess recount relate surmise swear theorize theorise underscore
+underline highlight point show find conclude determine caution acknowledge
+""".split())
+
+#: Cue lemmas that take a clause only in a restricted sense; they count only with a clause.
+_CLAUSE_ONLY = frozenset({"believe", "think", "hope", "fear", "worry", "show", "find", "determine",
+                          "continue", "question", "wonder", "point", "call", "describe", "praise",
+                          "criticize", "criticise"})
+
+#: Cue lemmas whose act rejects what follows.
+DENY_VERBS = frozenset({"deny", "reject", "dismiss", "refute", "dispute", "rebuff", "disavow",
+                        "repudiate", "contradict", "deride", "slam", "decry", "denounce", "counter"})
+
+#: Pronouns a speaker slot may hold, with the entity types they can stand for.
+PRONOUNS = {
+    "he": ("PERSON",), "she": ("PERSON",), "him": ("PERSON",), "her": ("PERSON",),
+    "they": ("ORG", "GPE", "NORP", "PERSON"), "it": ("ORG", "GPE", "NORP"),
+    "we": ("ORG", "GPE", "NORP"), "who": ("PERSON", "ORG", "GPE", "NORP"),
+}
+
+#: Head nouns of organisation descriptions ("the ministry said"): resolved to the latest
+#: organisation whose name contains the noun, else to the latest organisation at all.
+ORG_NOUNS = frozenset("""
+ministry department agency government administration company firm office campaign committee council
+embassy court police military army party commission bureau authority authorities regime cabinet
+parliament congress senate house group organization organisation union team network newspaper paper
+outlet channel broadcaster station agency institute university foundation bank board service
+""".split())
+
+ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP")
+
+_OPEN_CLOSE = {"“": "”", "„": "“”", "«": "»", "‹": "›", "「": "」", "『": "』", "‘": "’", "‚": "‘’"}
+_DOUBLE_OPEN = {"“", "„", "«", "「", "『"}
+_SINGLE_OPEN = {"‘", "‚", "‹"}
+_PARA_RE = re.compile(r"\n\s*\n|\n")
+_WORD_RE = re.compile(r"\w", re.UNICODE)
+
+
+@dataclass(slots=True)
+class QuotedSpan:
+    """A passage between quotation marks: ``start``/``end`` exclude the marks."""
+
+    start: int
+    end: int
+    open_at: int
+    close_at: int  # offset of the closing mark (== end) or the paragraph end when left open
+    double: bool
+    paragraphs: int = 1
+
+
+def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    bounds: list[tuple[int, int]] = []
+    pos = 0
+    for m in _PARA_RE.finditer(text):
+        if m.start() > pos:
+            bounds.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        bounds.append((pos, len(text)))
+    return bounds
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[QuotedSpan], int | None, bool]:
+    """Pairs of marks in one paragraph; returns (spans, offset of an unclosed double opener, double)."""
+    spans: list[QuotedSpan] = []
+    open_at: int | None = None
+    open_ch = ""
+    inner_open: int | None = None  # a single quote nested in a double-quoted passage
+    i = start
+    while i < end:
+        ch = text[i]
+        prev = text[i - 1] if i > start else " "
+        nxt = text[i + 1] if i + 1 < end else " "
+        if open_at is None:
+            if ch in _DOUBLE_OPEN or (ch == '"' and not _is_word(prev) and nxt != " "):
+                open_at, open_ch = i, ch
+            elif ch == "”" and not _is_word(prev) and _is_word(nxt):  # some sites use ” for both
+                open_at, open_ch = i, ch
+            elif ch in _SINGLE_OPEN or (ch in "'’" and not _is_word(prev) and _is_word(nxt)):
+                open_at, open_ch = i, ch
+        else:
+            double = open_ch in _DOUBLE_OPEN or open_ch in '"”'
+            closes: str
+            if open_ch == '"':
+                closes = '"”'
+            elif open_ch == "”":
+                closes = "”"
+            elif open_ch in _OPEN_CLOSE:
+                closes = _OPEN_CLOSE[open_ch]
+            else:  # straight or right single quote used as opener
+                closes = "'’"
+            if double and ch in "‘'" and inner_open is None and not _is_word(prev):
+                inner_open = i
+            elif double and ch in "’'" and inner_open is not None and not _is_word(nxt):
+                inner_open = None
+            elif ch in closes and (double or not _is_word(nxt)) and i > open_at + 1:
+                if double or not _is_word(prev) or not _is_word(nxt):
+                    spans.append(QuotedSpan(open_at + 1, i, open_at, i, double))
+                    open_at, inner_open = None, None
+            elif double and ch in _DOUBLE_OPEN and ch != "„" and open_ch in _DOUBLE_OPEN:
+                open_at, open_ch = i, ch  # an opener inside an open quote: the first one was stray
+        i += 1
+    if open_at is not None:
+        double = open_ch in _DOUBLE_OPEN or open_ch in '"”'
+        return spans, open_at, double
+    return spans, None, False
+
+
+def find_quoted_spans(text: str) -> list[QuotedSpan]:
+    """Every passage between quotation marks, multi-paragraph quotes joined (see module docstring)."""
+    paras = _paragraph_bounds(text)
+    out: list[QuotedSpan] = []
+    carry: QuotedSpan | None = None  # a quote left open at the end of the previous paragraph
+    for (ps, pe) in paras:
+        spans, open_at, double = _scan_paragraph(text, ps, pe)
+        first_ch = text[ps] if ps < pe else ""
+        if carry is not None:
+            if spans and spans[0].open_at == ps:
+                first = spans.pop(0)  # the continuation closes in this paragraph
+                out.append(QuotedSpan(carry.start, first.end, carry.open_at, first.close_at, True,
+                                      carry.paragraphs + 1))
+                carry = None
+            elif open_at == ps and not spans:
+                carry = QuotedSpan(carry.start, pe, carry.open_at, pe, True, carry.paragraphs + 1)
+                continue
+            else:
+                out.append(carry)  # the quote ran to the end of its paragraph; close it there
+                carry = None
+        out.extend(spans)
+        if open_at is not None and double:
+            rest = text[open_at + 1:pe].rstrip()
+            if len(rest.split()) >= 3:
+                carry = QuotedSpan(open_at + 1, open_at + 1 + len(rest), open_at, pe, True)
+        del first_ch
+    if carry is not None:
+        out.append(carry)
+    cleaned = []
+    for q in out:
+        s, e = q.start, q.end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s and _WORD_RE.search(text[s:e]):
+            q.start, q.end = s, e
+            cleaned.append(q)
+    return cleaned
+
+
+# --- entities, names, roles -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    label: str
+    subject: bool  # the mention's head is a grammatical subject
+
+
+@dataclass(slots=True)
+class Resolved:
+    name: str
+    label: str | None
+    role: str | None
+
+
+def _strip_possessive(s: str) -> str:
+    return re.sub(r"[’']s?$", "", s).strip()
+
+
+def _strip_det(s: str) -> str:
+    return re.sub(r"^(the|a|an)\b\s*", "", s, flags=re.IGNORECASE).strip()
+
+
+def _span_text(doc: "Doc", toks: Sequence["Token"]) -> tuple[int, int, str]:
+    s = toks[0].idx
+    e = toks[-1].idx + len(toks[-1].text)
+    return s, e, doc.text[s:e]
+
+
+class _Entities:
+    """The named entities of one article, with their fullest names and the titles seen beside them."""
+
+    def __init__(self, doc: "Doc") -> None:
+        self.doc = doc
+        self.mentions: list[Mention] = []
+        self.full: dict[str, list[str]] = {}  # label -> names seen, in order
+        self.roles: dict[str, str] = {}  # canonical name -> role (first seen)
+        self.role_at: list[tuple[int, str, str]] = []  # (offset, canonical, role lower)
+        for ent in doc.ents:
+            if ent.label_ not in ENTITY_TYPES:
+                continue
+            name = _strip_possessive(_strip_det(ent.text)) if ent.label_ != "NORP" else ent.text
+            if not name:
+                continue
+            subj = ent.root.dep_ in ("nsubj", "nsubjpass") or (
+                ent.root.dep_ in ("compound", "appos") and ent.root.head.dep_ in ("nsubj", "nsubjpass"))
+            self.mentions.append(Mention(ent.start_char, ent.end_char, name, ent.label_, subj))
+            self.full.setdefault(ent.label_, []).append(name)
+        for m in self.mentions:
+            if m.label == "PERSON":
+                role = self._role_of(m)
+                if role:
+                    canon = self.canonical(m.text, "PERSON")
+                    self.roles.setdefault(canon, role)
+                    self.role_at.append((m.start, canon, role.lower()))
+            elif m.label == "ORG":
+                canon = self.canonical(m.text, "ORG")
+                self.role_at.append((m.start, canon, canon.lower()))
+
+    def canonical(self, name: str, label: str) -> str:
+        """The fullest name of the same label whose words include all of ``name``'s words."""
+        words = set(name.lower().split())
+        best = name
+        for cand in self.full.get(label, []):
+            cw = set(cand.lower().split())
+            if words <= cw and len(cand) > len(best):
+                best = cand
+        return best
+
+    def _role_of(self, m: Mention) -> str | None:
+        doc = self.doc
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            return None
+        root = span.root
+        # titles to the left inside the noun phrase: "Interior Ministry spokesperson Jane Smith"
+        left = [t for t in root.subtree if t.i < span.start]
+        left = [t for t in left if t.dep_ not in ("det", "punct") or t.i > left[0].i]
+        while left and (left[0].dep_ in ("det", "punct") or left[0].is_punct):
+            left = left[1:]
+        if left and all(t.i < span.start for t in left) and left[-1].i == span.start - 1:
+            text = doc.text[left[0].idx:span.start_char].strip(" ,")
+            if text and any(t.pos_ == "NOUN" or t.pos_ == "PROPN" for t in left):
+                return text
+        # appositives: "the foreign minister, Jane Smith," / "Jane Smith, the foreign minister,"
+        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN"):
+            head = root.head
+            toks = [t for t in head.subtree if t.i < root.left_edge.i and not t.is_punct]
+            toks = [t for t in toks if t.dep_ != "det"]
+            if toks:
+                return doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+        for child in root.children:
+            if child.dep_ == "appos" and child.pos_ == "NOUN":
+                toks = [t for t in child.subtree if not t.is_punct and t.dep_ not in ("relcl",)]
+                toks = [t for t in toks if t.dep_ != "det" or t.i != child.left_edge.i]
+                if toks:
+                    return doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+        return None
+
+    def latest(self, before: int, labels: tuple[str, ...], *, subject_first: bool = True,
+               skip: tuple[int, int] | None = None) -> Mention | None:
+        """The last mention of one of ``labels`` before an offset, preferring grammatical subjects."""
+        cands = [m for m in self.mentions if m.end <= before and m.label in labels
+                 and not (skip and skip[0] <= m.start < skip[1])]
+        if not cands:
+            return None
+        if subject_first:
+            subj = [m for m in cands if m.subject]
+            if subj:
+                last_subj = subj[-1]
+                # a subject in the current or previous paragraph wins over any later object mention
+                if before - last_subj.start < 1200:
+                    return last_subj
+        return cands[-1]
+
+
+# --- frames ----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Frame:
+    """A reporting frame: cue, content span and source phrase (all char offsets)."""
+
+    cue_start: int
+    cue_end: int
+    cue: str
+    content_start: int
+    content_end: int
+    source: tuple[int, int] | None
+    source_tok: "Token | None"
+    cue_tok: "Token | None"
+    lemma: str
+    sent_start: int
+    sent_end: int
+    chain: list[ChainLink] = field(default_factory=list)
+    used: bool = False
+
+
+def _subject_of(tok: "Token") -> "Token | None":
+    """The subject of a cue verb, walking up through conjunctions, by-clauses and participles."""
+    cur: Token | None = tok
+    for _ in range(4):
+        if cur is None:
+            return None
+        for c in cur.children:
+            if c.dep_ in ("nsubj",):
+                return c
+        for c in cur.children:
+            if c.dep_ == "agent":  # "it was said by the minister"
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+        if cur.dep_ in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl") and cur.head is not cur:
+            if cur.dep_ == "acl" and cur.head.pos_ in ("NOUN", "PROPN"):
+                return cur.head  # "Jane Smith, speaking to reporters, ..."
+            cur = cur.head
+            continue
+        if cur.dep_ == "relcl" and cur.head.pos_ in ("NOUN", "PROPN"):
+            return None
+        return None
+    return None
+
+
+def _np_tokens(tok: "Token") -> list["Token"]:
+    """A noun phrase around ``tok`` without trailing relative clauses or participial phrases."""
+    keep_right = ("compound", "flat", "appos", "nmod", "prep", "pobj", "poss", "case", "punct", "amod",
+                  "nummod", "cc", "conj")
+    toks = {tok}
+    for c in tok.children:
+        if c.i < tok.i:
+            toks.update(c.subtree)
+        elif c.dep_ in keep_right and c.dep_ not in ("punct",):
+            if c.dep_ == "prep" and c.lower_ not in ("of", "for", "at"):
+                continue
+            toks.update(t for t in c.subtree if t.dep_ not in ("relcl", "acl"))
+    ordered = sorted(toks, key=lambda t: t.i)
+    # drop a trailing comma or dangling punctuation, keep the run contiguous with the head
+    lo = hi = tok.i
+    idx = {t.i for t in ordered}
+    while lo - 1 in idx:
+        lo -= 1
+    while hi + 1 in idx:
+        hi += 1
+    doc = tok.doc
+    out = [doc[i] for i in range(lo, hi + 1)]
+    while out and (out[-1].is_punct or out[-1].dep_ in ("cc",)):
+        out.pop()
+    while out and out[0].is_punct:
+        out.pop(0)
+    return out or [tok]
+
+
+def _content_bounds(doc: "Doc", head: "Token") -> tuple[int, int]:
+    left, right = head.left_edge, head.right_edge
+    s = left.idx
+    e = right.idx + len(right.text)
+    text = doc.text
+    while e > s and (text[e - 1] in " ,;:—–-." or text[e - 1].isspace()):
+        e -= 1
+    while s < e and (text[s] in " ,;:—–-" or text[s].isspace()):
+        s += 1
+    return s, e
+
+
+def _find_frames(doc: "Doc", chains: ChainFinder) -> list[Frame]:
+    frames: list[Frame] = []
+    for sent in doc.sents:
+        for tok in sent:
+            lemma = tok.lemma_.lower()
+            if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+                to = doc[tok.i + 1]
+                pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+                if pobj is None:
+                    continue
+                head = tok.head if tok.head is not tok else None
+                if head is None:
+                    continue
+                # the clause the phrase modifies, minus the phrase itself
+                skip = {t.i for t in tok.subtree}
+                body = [t for t in head.subtree if t.i not in skip]
+                if not body:
+                    continue
+                s = body[0].idx
+                e = body[-1].idx + len(body[-1].text)
+                if tok.idx > s and tok.idx < e:  # phrase in the middle: content is the clause before
+                    e = tok.idx
+                s, e = _trim(doc.text, s, e)
+                if e - s < 3:
+                    continue
+                src = _np_tokens(pobj)
+                ss, se, _ = _span_text(doc, src)
+                frames.append(Frame(tok.idx, to.idx + len(to.text), "according to", s, e, (ss, se), pobj,
+                                    tok, "according to", sent.start_char, sent.end_char))
+                continue
+            if lemma not in CUE_VERBS or tok.pos_ not in ("VERB", "AUX"):
+                continue
+            comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+            if comp is None:
+                # "... , he said." where the parser hangs the clause the other way round
+                if tok.dep_ == "parataxis" or (tok.dep_ == "ccomp" and tok.head.i < tok.i
+                                               and lemma not in _CLAUSE_ONLY):
+                    comp = tok.head
+                    if comp.lemma_.lower() in CUE_VERBS and comp.dep_ == "ROOT":
+                        comp = None
+                if comp is None:
+                    continue
+            if comp is tok.head:
+                cs, ce = _clause_without(doc, comp, tok)
+            else:
+                cs, ce = _content_bounds(doc, comp)
+            if ce - cs < 3:
+                continue
+            subj = _subject_of(tok)
+            src = None
+            if subj is not None:
+                st = _np_tokens(subj)
+                ss, se, _ = _span_text(doc, st)
+                if cs <= ss < ce and (comp is tok.head or subj in set(comp.subtree)):
+                    subj, src = None, None  # subject inside the content: not a source
+                else:
+                    src = (ss, se)
+            if src is None:
+                continue
+            cue_s, cue_e = tok.idx, tok.idx + len(tok.text)
+            # include particles and "in a statement" style phrases minimal: particle only
+            for c in tok.children:
+                if c.dep_ == "prt" and c.i == tok.i + 1:
+                    cue_e = c.idx + len(c.text)
+            frames.append(Frame(cue_s, cue_e, doc.text[cue_s:cue_e], cs, ce, src, subj, tok, lemma,
+                                sent.start_char, sent.end_char))
+    for f in frames:
+        f.chain = chains.links_for(f)
+    return frames
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while e > s and (text[e - 1] in " ,;:—–-" or text[e - 1].isspace()):
+        e -= 1
+    while s < e and (text[s] in " ,;:—–-" or text[s].isspace()):
+        s += 1
+    return s, e
+
+
+def _clause_without(doc: "Doc", clause: "Token", cue: "Token") -> tuple[int, int]:
+    """The clause headed by ``clause`` without the attribution ``cue`` and its own dependents."""
+    skip = {t.i for t in cue.subtree}
+    toks = [t for t in clause.subtree if t.i not in skip]
+    if not toks:
+        return 0, 0
+    # keep the side of the clause before the cue when the cue sits at the end ("..., she said")
+    before = [t for t in toks if t.i < cue.left_edge.i]
+    after = [t for t in toks if t.i > cue.right_edge.i]
+    part = before if len(before) >= len(after) else after
+    if not part:
+        return 0, 0
+    s = part[0].idx
+    e = part[-1].idx + len(part[-1].text)
+    s, e = _trim(doc.text, s, e)
+    if e > s and doc.text[e - 1] == "." and e == doc.text.find(".", s, e + 1) + 1:
+        e -= 1
+    return s, e
+
+
+# --- the extractor ---------------------------------------------------------------------------------
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+class _Resolver:
+    """Resolves source phrases of one article to named entities."""
+
+    def __init__(self, doc: "Doc", ents: _Entities) -> None:
+        self.doc = doc
+        self.ents = ents
+        self.speakers: list[tuple[int, Resolved]] = []  # (offset, resolved) of earlier quotes
+
+    def resolve(self, tok: "Token", span: tuple[int, int]) -> Resolved:
+        doc, ents = self.doc, self.ents
+        s, e = span
+        mention_text = doc.text[s:e]
+        low = tok.lower_
+        # "who" in a relative clause stands for the noun it modifies
+        if low in ("who", "which", "that") and tok.head.dep_ == "relcl":
+            noun = tok.head.head
+            np = _np_tokens(noun)
+            ns, ne, _ = _span_text(doc, np)
+            return self.resolve(noun, (ns, ne))
+        inside = [m for m in ents.mentions if s <= m.start and m.end <= e and self._heads(tok, m)]
+        if inside:
+            # prefer a person, then an organisation, then a place; the last such mention is the head
+            for label in ("PERSON", "ORG", "GPE", "NORP"):
+                ms = [m for m in inside if m.label == label]
+                if ms:
+                    m = ms[-1]
+                    canon = ents.canonical(m.text, label)
+                    role = ents.roles.get(canon) or self._role_from_mention(mention_text, m.text)
+                    if label != "PERSON":
+                        role = None if not role or role == canon else role
+                    return Resolved(canon, label, role)
+        if low in PRONOUNS and len(mention_text.split()) == 1:
+            labels = PRONOUNS[low]
+            want_person = "PERSON" in labels and labels[0] == "PERSON"
+            # the last speaker first (news rarely switches referent between two quotes), then the
+            # last compatible subject
+            m = ents.latest(s, labels, skip=None)
+            last_sp = next((r for off, r in reversed(self.speakers)
+                            if off < s and (r.label in labels) and s - off < 1500), None)
+            if want_person and last_sp is not None and last_sp.label == "PERSON":
+                if m is None or self._last_offset(last_sp.name) >= m.start - 400:
+                    return last_sp
+            if m is not None:
+                canon = ents.canonical(m.text, m.label)
+                return Resolved(canon, m.label, ents.roles.get(canon))
+            if last_sp is not None:
+                return last_sp
+            return Resolved(mention_text, None, None)
+        # a description: "the secretary of state", "the spokesperson", "the ministry"
+        desc = _strip_det(mention_text).lower()
+        desc = re.sub(r"^(his|her|its|their)\s+", "", desc)
+        head = tok.lemma_.lower()
+        if tok.pos_ == "NOUN":
+            if head in ORG_NOUNS:
+                best = None
+                for off, canon, role in ents.role_at:
+                    if off < s and canon.lower() != role:
+                        continue
+                    if off < s and head in role.split():
+                        best = canon
+                if best is None:
+                    for m in reversed([m for m in ents.mentions if m.end <= s and m.label == "ORG"]):
+                        if head in m.text.lower().split():
+                            best = ents.canonical(m.text, "ORG")
+                            break
+                if best is not None:
+                    return Resolved(best, "ORG", None)
+            else:
+                best_p = None
+                for off, canon, role in ents.role_at:
+                    if off >= s:
+                        break
+                    if role == canon.lower():
+                        continue
+                    if desc and (desc in role or head in role.split()):
+                        best_p = (canon, role)
+                if best_p is not None:
+                    canon, _ = best_p
+                    return Resolved(canon, "PERSON", ents.roles.get(canon))
+        return Resolved(mention_text, None, None)
+
+    @staticmethod
+    def _heads(tok: "Token", m: Mention) -> bool:
+        """Whether entity mention ``m`` names the phrase headed by ``tok`` (not a modifier of it)."""
+        if m.start <= tok.idx < m.end:
+            return True
+        for c in tok.children:
+            if c.dep_ in ("appos", "flat", "compound") and m.start <= c.idx < m.end and m.label == "PERSON":
+                return True
+        return False
+
+    def _last_offset(self, name: str) -> int:
+        offs = [m.start for m in self.ents.mentions if m.text in name or name in m.text]
+        offs += [o for o, r in self.speakers if r.name == name]
+        return max(offs) if offs else -1
+
+    @staticmethod
+    def _role_from_mention(mention: str, name: str) -> str | None:
+        i = mention.find(name)
+        if i <= 0:
+            return None
+        role = _strip_det(mention[:i].strip(" ,"))
+        role = re.sub(r"[’']s$", "", role).strip()
+        return role or None
+
+
+def _negated(doc: "Doc", s: int, e: int) -> bool:
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    return any(c.dep_ == "neg" or c.lower_ in ("never",) for c in root.children)
+
+
+def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None) -> list[Quote]:
+    """Quotes of one article, in text order (see the module docstring for the rules)."""
+    if not text.strip():
+        return []
+    if doc is None:
+        from storyline.nlp.parse import parse
+        doc = parse(text)
+    if doc.text != text:
+        raise ValueError("the parsed document does not match the text: parse the same clean text")
+    ents = _Entities(doc)
+    chains = ChainFinder(doc, ents_mentions=ents.mentions)
+    frames = _find_frames(doc, chains)
+    quoted = find_quoted_spans(text)
+    resolver = _Resolver(doc, ents)
+    paras = _paragraph_bounds(text)
+
+    def para_of(off: int) -> int:
+        for i, (ps, pe) in enumerate(paras):
+            if off < pe:
+                return i
+        return len(paras) - 1
+
+    # frames whose cue sits inside a quoted passage are the speaker's own reported speech: drop them
+    frames = [f for f in frames
+              if not any(q.start <= f.cue_start < q.end for q in quoted)]
+
+    items: list[tuple[int, int, QuoteKind, Frame | None, str | None]] = []
+    covered_frames: set[int] = set()
+    for q in quoted:
+        qs, qe = q.start, q.end
+        qwords = _words(text[qs:qe])
+        best: Frame | None = None
+        best_ov = 0
+        for fi, f in enumerate(frames):
+            ov = _overlap((qs, qe), (f.content_start, f.content_end))
+            if ov > best_ov:
+                best, best_ov = f, ov
+        kind: QuoteKind
+        if best is not None and best_ov > 0:
+            content_len = best.content_end - best.content_start
+            outside = text[best.content_start:qs] + text[qe:best.content_end]
+            if best_ov >= 0.5 * content_len or _words(outside) <= 2:
+                kind = "direct" if qwords >= 3 else "partial"
+                items.append((qs, qe, kind, best, None))
+                covered_frames.add(id(best))
+                continue
+            # the quote is a fragment of reported speech: the frame becomes mixed
+            covered_frames.add(id(best))
+            if not any(it[3] is best for it in items):
+                items.append((best.content_start, best.content_end, "mixed", best, None))
+            continue
+        # no frame: a cue verb near the marks ("..., he added." / "He said: ...")
+        f = _nearby_cue(doc, text, q, frames, chains)
+        if f is not None:
+            sent_words = _words(text[f.sent_start:f.sent_end])
+            kind = "direct" if qwords >= 3 and qwords >= 0.4 * sent_words else "partial"
+            if kind == "partial" and qwords > 12:
+                kind = "direct"
+            items.append((qs, qe, kind, f, None))
+            continue
+        if qwords >= 4 and _looks_like_speech(text[qs:qe]):
+            items.append((qs, qe, "direct", None, "continuation"))
+    for f in frames:
+        if id(f) in covered_frames:
+            continue
+        items.append((f.content_start, f.content_end, "indirect", f, None))
+    items.sort(key=lambda it: (it[0], -it[1]))
+
+    out: list[Quote] = []
+    seen: set[tuple[int, int]] = set()
+    last_by_para: dict[int, Quote] = {}
+    context: dict[str, tuple[int, list[ChainLink]]] = {}
+    intro_links = chains.intro_links(paras)
+    sentence_ctx = chains.sentence_contexts(resolver)
+    q_starts = {q.start for q in quoted}
+    q_ends = {q.end for q in quoted}
+    for s, e, kind, f, note in items:
+        if kind == "partial":
+            while e > s and text[e - 1] in ".,;:":
+                e -= 1
+        elif kind in ("mixed", "indirect"):
+            # keep the quotation marks of a fragment that opens or closes the reported clause
+            if s in q_starts and s > 0 and not text[s - 1].isspace():
+                s -= 1
+            if e in q_ends and e < len(text) and not text[e].isspace():
+                e += 1
+        if (s, e) in seen or e <= s:
+            continue
+        seen.add((s, e))
+        pi = para_of(s)
+        cue = cue_s = cue_e = None
+        speaker = speaker_mention = role = label = None
+        sp_s = sp_e = None
+        links: list[ChainLink] = []
+        if f is not None:
+            cue, cue_s, cue_e = f.cue, f.cue_start, f.cue_end
+            links = list(f.chain)
+            if f.source is not None and f.source_tok is not None:
+                r = resolver.resolve(f.source_tok, f.source)
+                speaker, label, role = r.name, r.label, r.role
+                sp_s, sp_e = f.source
+                speaker_mention = text[sp_s:sp_e]
+        elif note == "continuation":
+            prev = last_by_para.get(pi)
+            if prev is None or prev.speaker is None:
+                continue
+            speaker, label, role = prev.speaker, prev.speaker_type, prev.speaker_role
+            sp_s, sp_e, speaker_mention = prev.speaker_start, prev.speaker_end, prev.speaker_mention
+            links = list(prev.chain)
+        if speaker is None and kind in ("direct", "partial") and f is None:
+            continue
+        if speaker is not None:
+            resolver.speakers.append((sp_s if sp_s is not None else s,
+                                      Resolved(speaker, label, role)))
+        if not links and speaker is not None and pi not in intro_links:
+            ctx = context.get(speaker) or sentence_ctx.get_for(speaker, s)
+            if ctx is not None and pi - ctx[0] <= 3:
+                links = list(ctx[1])
+        for link in intro_links.get(pi, []):
+            if link.name != speaker and all(link.name != x.name for x in links):
+                links.append(link)
+        links = order_links(links)
+        if speaker is not None and links:
+            context[speaker] = (pi, links)
+        denial = bool(f is not None and (f.lemma in DENY_VERBS or
+                                         (kind in ("indirect", "mixed") and _negated(doc, s, e))))
+        qid = content_id(article_id, str(s), str(e))
+        quote = Quote(id=qid, article_id=article_id, start=s, end=e, text=text[s:e], kind=kind, cue=cue,
+                      cue_start=cue_s, cue_end=cue_e, speaker=speaker, speaker_start=sp_s, speaker_end=sp_e,
+                      speaker_mention=speaker_mention, speaker_role=role, speaker_type=label, chain=links,
+                      denial=denial)
+        out.append(quote)
+        last_by_para[pi] = quote
+    return out
+
+
+def _looks_like_speech(s: str) -> bool:
+    """A quoted passage that reads as a sentence (not a title or a scare-quoted term)."""
+    words = s.split()
+    if len(words) < 4:
+        return False
+    if s.rstrip()[-1:] in ".!?,…" or any(w.lower() in ("i", "we", "you", "our", "my", "us") for w in words):
+        return True
+    return False
+
+
+def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
+                chains: ChainFinder) -> Frame | None:
+    """A cue verb just outside the marks: after the closing mark or before an opening colon."""
+    # after: '"...," she said.' or '"..." said the minister.'
+    after_lo = q.close_at + 1
+    tail = text[after_lo:after_lo + 120]
+    m = re.match(r"[\s,.!?…]*", tail)
+    start_after = after_lo + (m.end() if m else 0)
+    before_hi = q.open_at
+    head = text[max(0, before_hi - 200):before_hi]
+    candidates: list[tuple[int, Token]] = []
+    sent_after = doc.char_span(start_after, min(len(text), start_after + 1), alignment_mode="expand")
+    inner_end = text[q.start:q.end].rstrip()[-1:]
+    ends_sentence = inner_end == "." or (inner_end in "?!…" and tail.lstrip()[:1].isupper()
+                                         and not tail.lstrip().startswith(("I ", "I,")))
+    if sent_after is not None and len(tail.strip()) > 0 and not ends_sentence:
+        sent = sent_after.sent
+        for tok in sent:
+            if tok.idx < start_after or tok.idx > start_after + 60:
+                continue
+            if tok.lemma_.lower() in CUE_VERBS and tok.pos_ in ("VERB", "AUX") and \
+                    tok.lemma_.lower() not in _CLAUSE_ONLY:
+                candidates.append((tok.idx - start_after, tok))
+                break
+    if not candidates and head.rstrip().endswith((":", ",")):
+        sent_span = doc.char_span(max(0, before_hi - 2), before_hi, alignment_mode="expand")
+        if sent_span is not None:
+            sent = sent_span.sent
+            for tok in reversed(list(sent)):
+                if tok.idx >= before_hi:
+                    continue
+                if tok.lemma_.lower() in CUE_VERBS and tok.pos_ in ("VERB", "AUX"):
+                    candidates.append((before_hi - tok.idx, tok))
+                    break
+    # a cue governing the quoted words inside the same sentence ("dismissed ... as "absurd"")
+    if not candidates:
+        span = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if span is not None:
+            anc = span.root
+            for _ in range(8):
+                if anc.head is anc:
+                    break
+                anc = anc.head
+                if anc.idx >= q.start and anc.idx < q.end:
+                    continue
+                if anc.lemma_.lower() in CUE_VERBS and anc.pos_ in ("VERB", "AUX"):
+                    candidates.append((abs(anc.idx - q.start), anc))
+                    break
+    for _, tok in candidates:
+        existing = next((f for f in frames if f.cue_tok is tok), None)
+        if existing is not None:
+            return existing
+        subj = _subject_of(tok)
+        if subj is None or q.start <= subj.idx < q.end:
+            continue
+        st = _np_tokens(subj)
+        ss, se, _ = _span_text(doc, st)
+        sent = tok.sent
+        f = Frame(tok.idx, tok.idx + len(tok.text), tok.text, q.start, q.end, (ss, se), subj, tok,
+                  tok.lemma_.lower(), sent.start_char, sent.end_char)
+        f.chain = chains.links_for(f)
+        return f
+    return None
+
