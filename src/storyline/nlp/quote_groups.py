@@ -1,0 +1,217 @@
+"""The same quote across the articles of a story.
+
+:func:`group_quotes` is a pure function over the quotes of several articles (no store access). Two
+quotes from different articles are the same quote when
+
+* their quoted words line up verbatim: one version's words are a contiguous run of the other's
+  (a trimmed or partial version). Runs shorter than :data:`MIN_VERBATIM` words (a one-word partial
+  quote such as "absurd") count only when both quotes have the same speaker;
+* or they nearly line up: at least :data:`NEAR_SHARE` of the shorter version's words are matched
+  in order by :class:`difflib.SequenceMatcher` (an altered version);
+* or one is reported speech: its content words overlap the other's by at least
+  :data:`INDIRECT_SHARE` of the smaller set, with the same speaker (an indirect rendering).
+
+Matches are merged with union-find, so a group may join a full quote, its partial versions and its
+indirect renderings. The group's reference is its longest verbatim version. A verbatim version whose
+words are not a contiguous run of the reference's (words replaced, added or removed inside, beyond
+trimming at either end) is flagged ``altered`` with the difference in words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from storyline.model import Quote, QuoteGroup, content_id
+
+#: Shortest verbatim run that joins two quotes whatever their speakers.
+MIN_VERBATIM = 4
+#: Share of the shorter version's words that must match in order for a near-verbatim match.
+NEAR_SHARE = 0.8
+#: Share of content words an indirect rendering shares with the quote it renders.
+INDIRECT_SHARE = 0.6
+
+_STOP = frozenset("""
+a an the and or but if of to in on at by for with from as is are was were be been being that this
+these those it its he she they we i you his her their our my your them us him me not no so than then
+there here have has had do does did will would can could should may might must shall about into over
+after before also just very what which who whom whose when where why how all any some such own same
+""".split())
+_TOKEN = re.compile(r"\w+(?:'\w+)?")
+_QUOTE_FRAGMENT = re.compile(r"[“\"«‹„]([^”\"»›“]+)[”\"»›“]")
+
+
+def _norm_words(s: str) -> list[str]:
+    return _TOKEN.findall(s.replace("’", "'").replace("‘", "'").lower())
+
+
+def _fragments(q: Quote) -> list[str]:
+    """The verbatim words of a quote: its text, or the quoted fragments of a mixed quote."""
+    if q.kind in ("direct", "partial"):
+        return [q.text]
+    if q.kind == "mixed":
+        return [m.group(1) for m in _QUOTE_FRAGMENT.finditer(q.text)]
+    return []
+
+
+def _contiguous(short: list[str], long: list[str]) -> bool:
+    n = len(short)
+    if n == 0 or n > len(long):
+        return False
+    first = short[0]
+    for i in range(len(long) - n + 1):
+        if long[i] == first and long[i:i + n] == short:
+            return True
+    return False
+
+
+def _same_speaker(a: Quote, b: Quote) -> bool:
+    if not a.speaker or not b.speaker:
+        return False
+    wa = set(_norm_words(a.speaker))
+    wb = set(_norm_words(b.speaker))
+    return bool(wa & wb)
+
+
+def _content(words: list[str]) -> set[str]:
+    return {w for w in words if w not in _STOP and len(w) > 1}
+
+
+def _verbatim_match(fa: list[str], fb: list[str], a: Quote, b: Quote) -> bool:
+    short, long = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
+    if not short:
+        return False
+    if _contiguous(short, long):
+        return len(short) >= MIN_VERBATIM or _same_speaker(a, b)
+    if len(short) < MIN_VERBATIM + 1:
+        return False
+    sm = difflib.SequenceMatcher(None, short, long, autojunk=False)
+    matched = sum(block.size for block in sm.get_matching_blocks())
+    return matched >= NEAR_SHARE * len(short)
+
+
+def _match(a: Quote, b: Quote) -> bool:
+    fa = [_norm_words(f) for f in _fragments(a)]
+    fb = [_norm_words(f) for f in _fragments(b)]
+    for x in fa:
+        for y in fb:
+            if _verbatim_match(x, y, a, b):
+                return True
+    if (a.kind == "indirect" or b.kind == "indirect" or not fa or not fb) and _same_speaker(a, b):
+        ca = _content(_norm_words(a.text))
+        cb = _content(_norm_words(b.text))
+        small = min(len(ca), len(cb))
+        if small >= 3 and len(ca & cb) >= INDIRECT_SHARE * small:
+            return True
+    return False
+
+
+def _difference(ref: list[str], version: list[str], raw: str) -> str | None:
+    """Words replaced, added or dropped inside ``version`` relative to ``ref`` (trimming ignored)."""
+    if _contiguous(version, ref):
+        return None
+    sm = difflib.SequenceMatcher(None, ref, version, autojunk=False)
+    ops = [op for op in sm.get_opcodes() if op[0] != "equal"]
+    # dropping words at either end of the reference is trimming, not altering
+    while ops and ops[0][0] == "delete" and ops[0][3] == 0:
+        ops.pop(0)
+    while ops and ops[-1][0] == "delete" and ops[-1][4] == len(version):
+        ops.pop()
+    elided = "…" in raw or "..." in raw
+    parts = []
+    for tag, i1, i2, j1, j2 in ops:
+        was = " ".join(ref[i1:i2])
+        now = " ".join(version[j1:j2])
+        if tag == "replace":
+            parts.append(f'"{was}" -> "{now}"')
+        elif tag == "insert":
+            parts.append(f'added "{now}"')
+        elif tag == "delete" and not elided:
+            parts.append(f'dropped "{was}"')
+    return "; ".join(parts) or None
+
+
+def group_quotes(quotes: Sequence[Quote], story_of: Mapping[str, str] | None = None) -> list[QuoteGroup]:
+    """Groups of the same quote across articles (see module docstring), in a deterministic order.
+
+    ``story_of`` maps an article id to its story id; quotes are compared only within one story.
+    Without it every quote is treated as part of one story. Only groups spanning at least two
+    articles are returned.
+    """
+    qs = sorted(quotes, key=lambda q: (q.article_id, q.start, q.end, q.id))
+    parent = list(range(len(qs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def story(q: Quote) -> str:
+        return story_of.get(q.article_id, q.article_id) if story_of is not None else ""
+
+    for i in range(len(qs)):
+        for j in range(i + 1, len(qs)):
+            a, b = qs[i], qs[j]
+            if a.article_id == b.article_id or story(a) != story(b):
+                continue
+            if find(i) != find(j) and _match(a, b):
+                parent[find(i)] = find(j)
+    members: dict[int, list[Quote]] = {}
+    for i, q in enumerate(qs):
+        members.setdefault(find(i), []).append(q)
+    groups: list[QuoteGroup] = []
+    for ms in members.values():
+        if len({q.article_id for q in ms}) < 2:
+            continue
+        verbatim = [q for q in ms if q.kind in ("direct", "mixed", "partial")]
+        rank = {"direct": 0, "mixed": 1, "partial": 2, "indirect": 3}
+
+        def size(q: Quote) -> int:
+            return max((len(_norm_words(f)) for f in _fragments(q)), default=len(_norm_words(q.text)))
+
+        pool = verbatim or ms
+        ref = min(pool, key=lambda q: (rank[q.kind], -size(q), q.article_id, q.start))
+        ref_frag = max(_fragments(ref), key=lambda f: len(_norm_words(f)), default=ref.text)
+        ref_words = _norm_words(ref_frag)
+        altered: dict[str, str] = {}
+        for q in verbatim:
+            if q is ref:
+                continue
+            diffs = []
+            for f in _fragments(q):
+                words = _norm_words(f)
+                if not words:
+                    continue
+                d = _difference(ref_words, words, f)
+                # a fragment that is plainly a different passage (a second quote of the same
+                # speaker) is not an alteration of this one
+                if d is not None and _verbatim_match(words, ref_words, q, ref):
+                    diffs.append(d)
+            if diffs:
+                altered[q.id] = "; ".join(diffs)
+        ids = [q.id for q in ms]
+        gid = content_id("quote-group", *sorted(ids))
+        groups.append(QuoteGroup(id=gid, quote_ids=ids, reference_id=ref.id, text=ref_frag.strip(),
+                                 speaker=ref.speaker or next((q.speaker for q in ms if q.speaker), None),
+                                 altered=altered))
+    groups.sort(key=lambda g: (g.quote_ids[0], g.id))
+    return groups
+
+
+def apply_groups(quotes: Sequence[Quote], groups: Sequence[QuoteGroup]) -> list[Quote]:
+    """Copies of ``quotes`` with ``group_id``, ``altered`` and ``difference`` filled in."""
+    by_id: dict[str, tuple[str, str | None]] = {}
+    for g in groups:
+        for qid in g.quote_ids:
+            by_id[qid] = (g.id, g.altered.get(qid))
+    out = []
+    for q in quotes:
+        if q.id in by_id:
+            gid, diff = by_id[q.id]
+            out.append(replace(q, group_id=gid, altered=diff is not None, difference=diff))
+        else:
+            out.append(replace(q))
+    return out
