@@ -145,7 +145,7 @@ class Neighbour:
     first_seen: str | None
     last_seen: str | None
     articles: int
-    relation: str  # "earlier" or "later" (by first seen), "same time" when equal or undated
+    relation: str  # "earlier" or "later" (by first seen), "same time", or "undated" when either has no date
     shared_entities: list[str]
     gap: str
     similarity: float | None
@@ -486,7 +486,7 @@ def storyline_neighbours(store: Any, rec: dict[str, Any]) -> list[Neighbour]:
     out = []
     for sid, title, first, last, n in rows:
         theirs = _iso_dt(first)
-        rel = "same time" if mine is None or theirs is None or theirs == mine else (
+        rel = "undated" if mine is None or theirs is None else "same time" if theirs == mine else (
             "earlier" if theirs < mine else "later")
         e = ev.get(sid, {})
         gap = e.get("gap_days")
@@ -501,7 +501,8 @@ def storyline_neighbours(store: Any, rec: dict[str, Any]) -> list[Neighbour]:
 def provenance_graph(timeline: Sequence[TimelineRow], links: Sequence[dict[str, Any]]) -> Graph:
     """Lay out a story's articles and links for an SVG: one lane per outlet (rows), time order across
     (columns); a link is an arc, with an arrow from source to copy when its direction is known."""
-    col_w, lane_h, left, top, r = 46.0, 54.0, 150.0, 40.0, 11.0
+    lane_h, left, top, r = 54.0, 150.0, 40.0, 11.0
+    col_w = max(34.0, min(110.0, 760.0 / max(1, len(timeline))))  # small stories spread out, large ones scroll
     lanes_order: list[str] = []
     for t in timeline:
         if t.article.outlet not in lanes_order:
