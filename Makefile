@@ -5,9 +5,22 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test bench lock clean
+.PHONY: setup browser demo test bench lock clean
 
-setup: $(STAMP)
+setup: $(STAMP) browser
+
+# The browser tests drive Debian's chromium (Playwright's own browser download is not used): install it
+# when it is missing and we are root; otherwise those tests skip and say why.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "could not install chromium: the browser tests will be skipped"; \
+	  else \
+	    echo "no chromium (and not root to install it): the browser tests will be skipped"; \
+	  fi; \
+	fi
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +38,7 @@ test: setup
 bench: setup
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/web.py
 
 # Re-resolve the lock after changing pyproject.toml (needs uv: pip install uv).
 lock:
