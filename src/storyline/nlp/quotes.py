@@ -488,6 +488,7 @@ def _find_frames(doc: "Doc", chains: ChainFinder) -> list[Frame]:
                 cs, ce = _clause_without(doc, comp, tok)
             else:
                 cs, ce = _content_bounds(doc, comp)
+            ce = _cut_relay_tail(doc, cs, ce)
             if ce - cs < 3:
                 continue
             subj = _subject_of(tok)
@@ -511,6 +512,20 @@ def _find_frames(doc: "Doc", chains: ChainFinder) -> list[Frame]:
     for f in frames:
         f.chain = chains.links_for(f)
     return frames
+
+
+def _cut_relay_tail(doc: "Doc", s: int, e: int) -> int:
+    """End the content before a trailing ", per X" or ", according to X" (a chain link, not content)."""
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None:
+        return e
+    for t in span:
+        if t.i > span.start and doc[t.i - 1].text == "," and (
+                t.lower_ == "per" or (t.lower_ == "according" and t.i + 1 < len(doc)
+                                      and doc[t.i + 1].lower_ == "to")):
+            if t.right_edge.i >= span.end - 2:
+                return _trim(doc.text, s, doc[t.i - 1].idx)[1]
+    return e
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

@@ -1,0 +1,122 @@
+"""Quotes: quotation-mark scanning, frames, speakers, chains, grouping, and the seeds' acceptance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyline.model import Article
+from storyline.nlp.quote_groups import group_quotes
+from storyline.nlp.quotes import QuotesStage, extract_quotes, find_quoted_spans
+from storyline.pipeline import Pipeline
+from storyline.store import Store
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seed_texts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The seeds' clean text, as the product stores it."""
+    if not SEEDS.exists():
+        pytest.skip("seeds not available")
+    db = tmp_path_factory.mktemp("seeds") / "s.db"
+    with Store(db) as store:
+        Pipeline(store, detect_language=False).add([str(SEEDS)])
+        return {Path(a.path or "").name[:3]: a.text for a in store.list_articles()}
+
+
+def test_quote_marks_of_every_style() -> None:
+    text = ('He said "straight one" and “curly one” and «guillemets» and ‘single one’ but don’t split '
+            "on the apostrophe in 'tis or rock 'n' roll.")
+    got = [text[q.start:q.end] for q in find_quoted_spans(text)]
+    assert got[:4] == ["straight one", "curly one", "guillemets", "single one"]
+
+
+def test_multi_paragraph_quote_is_one_span() -> None:
+    text = ("“We will rebuild the bridge this year,” the mayor said. “The money is there.\n\n"
+            "“The contracts are signed and the crews start on Monday,” she added.")
+    spans = [text[q.start:q.end] for q in find_quoted_spans(text)]
+    assert spans[1].startswith("The money is there.") and spans[1].endswith("start on Monday,")
+    assert len(spans) == 2
+
+
+def test_direct_indirect_partial_pronoun_and_description() -> None:
+    text = ("Harbour Authority chief executive Maria Lindqvist opened the new terminal on Monday.\n\n"
+            "“This terminal doubles what the port can handle,” Lindqvist said.\n\n"
+            "“It took six years,” she added.\n\n"
+            "The chief executive said that tolls would not rise before 2027.\n\n"
+            "The union dismissed the plan as “reckless.”")
+    qs = extract_quotes(text, article_id="x")
+    direct = [q for q in qs if q.kind == "direct"]
+    assert [q.text for q in direct] == ["This terminal doubles what the port can handle,", "It took six years,"]
+    assert all(q.speaker == "Maria Lindqvist" for q in direct)
+    assert direct[1].speaker_mention == "she" and direct[1].cue == "added"
+    ind = next(q for q in qs if q.kind == "indirect")
+    assert ind.speaker == "Maria Lindqvist" and ind.speaker_mention == "The chief executive"
+    assert ind.denial  # "would not rise"
+    part = next(q for q in qs if q.kind == "partial")
+    assert part.text == "reckless" and part.cue == "dismissed" and part.denial
+
+
+def test_chain_citing_and_per() -> None:
+    text = ("Finance minister Tomas Brandt told the Valley Tribune that the budget would balance, "
+            "per the Coastline Herald.")
+    q = extract_quotes(text)[0]
+    assert q.speaker == "Tomas Brandt"
+    assert [(c.name, c.how) for c in q.chain] == [("Valley Tribune", "told"), ("Coastline Herald", "per")]
+
+
+def test_grouping_trims_partials_and_alterations() -> None:
+    a = extract_quotes("“We have no plans to raise the fare this winter or next,” Mayor Ruth Okafor said.",
+                       article_id="a")
+    b = extract_quotes("Mayor Ruth Okafor said the city has “no plans to raise the fare this winter.”",
+                       article_id="b")
+    c = extract_quotes("“We have no plans to raise the price this winter,” Okafor said.", article_id="c")
+    groups = group_quotes(a + b + c)
+    assert len(groups) == 1
+    g = groups[0]
+    assert set(g.quote_ids) == {a[0].id, b[0].id, c[0].id}
+    assert b[0].id not in g.altered  # trimmed, not altered
+    assert '"fare" -> "price"' in g.altered[c[0].id]
+
+
+def test_seed_003_blinken_quotes_and_chain(seed_texts: dict[str, str]) -> None:
+    qs = extract_quotes(seed_texts["003"], article_id="003")
+    direct = [q for q in qs if q.kind == "direct" and q.speaker == "Antony Blinken"]
+    texts = [q.text for q in direct]
+    assert any(t.startswith("We have seen, generally speaking") for t in texts)
+    second = next(q for q in direct if q.text.startswith("Any interference by China"))
+    assert second.cue == "added" and second.speaker_mention == "he"
+    for q in direct[:2]:
+        assert [c.name for c in q.chain] == ["CNN", "Daily Mail"]
+    assert direct[0].speaker_role and "Secretary of State" in direct[0].speaker_role
+    # the description "the secretary of state" resolves to the named secretary
+    desc = [q for q in qs if q.speaker_mention == "the secretary of state"]
+    assert desc and all(q.speaker == "Antony Blinken" for q in desc)
+
+
+def test_seed_004_spokespeople(seed_texts: dict[str, str]) -> None:
+    qs = extract_quotes(seed_texts["004"], article_id="004")
+    lin = next(q for q in qs if q.speaker == "Lin Jian")
+    assert lin.kind == "indirect" and lin.denial
+    assert "China has never interfered" in lin.text
+    assert lin.speaker_role == "Chinese Foreign Ministry spokesperson"
+    peskov = next(q for q in qs if q.speaker == "Dmitry Peskov")
+    assert peskov.kind == "partial" and peskov.text == "absurd" and peskov.cue == "dismissed"
+    assert peskov.speaker_role == "Kremlin spokesperson" and peskov.denial
+
+
+def test_stage_groups_across_seed_articles(seed_texts: dict[str, str]) -> None:
+    arts = [Article(id=k, text=v) for k, v in sorted(seed_texts.items())]
+    arts.append(Article(id="gone", text="x", status="dropped"))
+    res = QuotesStage().process(arts, story_of={a.id: "story" for a in arts})
+    assert res.articles == 5 and res.skipped == ["gone"]
+    grouped = [q for q in res.quotes if q.group_id]
+    assert len({q.article_id for q in grouped}) >= 2
+    # the offsets index the clean text the product stores
+    by_id = {a.id: a.text for a in arts}
+    assert all(by_id[q.article_id][q.start:q.end] == q.text for q in res.quotes)
+    # deterministic
+    again = QuotesStage().process(arts, story_of={a.id: "story" for a in arts})
+    assert [q.to_dict() for q in again.quotes] == [q.to_dict() for q in res.quotes]
