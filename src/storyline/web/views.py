@@ -726,7 +726,7 @@ def compare_page(store: Any, a_id: str, b_id: str, *, align_missing: bool = True
     passages, kind, direction, stored = pair_passages(store, a, b)
     rows = []
     for m, ta, tb in diff_rows(a.text, b.text, passages):
-        if m in ("changed", "paraphrase") and ta and tb:
+        if m == "changed" and ta and tb:  # a paraphrase differs everywhere: marking its words is noise
             pa, pb = _word_diff(ta, tb)
         else:
             pa = [DiffPart(ta, False)] if ta else []
