@@ -84,7 +84,7 @@ def test_json_round_trip(store: Store, articles: list[Article], tmp_path: Path) 
     assert export(store, "json", out) == 4
     text = out.read_text(encoding="utf-8")
     doc = json.loads(text)
-    assert list(doc) == ["format", "version", "generated_by", "articles", "stories", "storylines", "reuse"]
+    assert list(doc) == ["format", "version", "generated_by", "articles", "stories", "storylines", "reuse", "reuse_groups"]
     assert doc["reuse"] == []  # the reuse stage has not run on this store
     assert doc["format"] == "storyline-export"
     assert doc["version"] == EXPORT_FORMAT_VERSION

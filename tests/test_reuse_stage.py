@@ -136,7 +136,8 @@ def test_export_reuse_section(seeded: Path) -> None:
         buf = io.StringIO()
         export(s, "json", buf)
     doc = json.loads(buf.getvalue())
-    assert list(doc)[-1] == "reuse"
+    keys = list(doc)
+    assert keys[keys.index("reuse") + 1] == "reuse_groups"
     texts = {a["id"]: a["text"] for a in doc["articles"]}
     reuse = doc["reuse"]
     assert reuse and [(r["a"], r["b"]) for r in reuse] == sorted((r["a"], r["b"]) for r in reuse)
@@ -194,3 +195,74 @@ def test_fold_copies() -> None:
     links = [{"a": "a", "b": "b", "kind": "duplicate"}, {"a": "b", "b": "c", "kind": "near_duplicate"},
              {"a": "c", "b": "d", "kind": "rewrite"}, {"a": "x", "b": "e", "kind": "duplicate"}]
     assert fold_copies(["a", "b", "c", "d", "e"], links) == [["a", "b", "c"], ["d"], ["e"]]
+
+
+def test_common_source_named_from_their_own_text(seeded: Path) -> None:
+    from storyline.reuse.provenance import articles_source, reuse_groups
+
+    with Store(seeded) as s:
+        ids = ids_by_file(s)
+        story = [ids[f] for f in ("000", "001", "002", "003")]
+        rec = articles_source(s, story)
+        assert rec.shared_source and rec.source == "CNN"
+        assert rec.evidence["citing_texts"]["CNN"] == 4
+        groups = reuse_groups(s)
+        assert groups, "the seeds that share text form a reuse group"
+        g = next(g for g in groups if ids["001"] in g.article_ids)
+        assert ids["004"] not in g.article_ids
+        assert g.shared_source and g.source == "CNN"
+    out = io.StringIO()
+    with Store(seeded) as s:
+        export(s, "json", out)
+    data = json.loads(out.getvalue())
+    assert any(x["source"] == "CNN" for x in data["reuse_groups"])
+    r = CliRunner().invoke(cli, ["--db", str(seeded), "reuse", ids["001"]])
+    assert r.exit_code == 0 and "common source" in r.output and "CNN" in r.output
+
+
+def test_shared_quotes_alone_make_no_link() -> None:
+    """Independent reports of one event quote the same statement verbatim: no reuse link."""
+    from storyline.reuse.align import Passage
+    from storyline.reuse.links import classify_link
+    from storyline.text import split_sentences
+
+    quotes = ['"We will not accept this decision," the mayor said on Monday.',
+              '"It is a sad day for the city and for every family that lives here."',
+              '"We expect the council to listen to the people," she added.']
+    a_own = ["The council voted to close the library on the east side of town.",
+             "The building opened in 1962 and has been repaired twice since then.",
+             "Residents gathered outside the hall before the vote began in the evening."]
+    b_own = ["A library closure passed by a narrow margin late in the evening session.",
+             "Officials cited rising maintenance costs and falling visitor numbers for it.",
+             "Opponents promised to collect signatures for a referendum next spring."]
+    a = " ".join(a_own + quotes)
+    b = " ".join(quotes + b_own)
+    sa, sb = split_sentences(a), split_sentences(b)
+    qa = [k for k, (s0, e0) in enumerate(sa) if a[s0:e0] in quotes]
+    qb = [k for k, (s0, e0) in enumerate(sb) if b[s0:e0] in quotes]
+    ps = [Passage(sa[i][0], sa[i][1], sb[j][0], sb[j][1], 1.0, "exact") for i, j in zip(qa, qb)]
+    art_a, art_b = {"id": "a", "text": a, "sentences": sa}, {"id": "b", "text": b, "sentences": sb}
+    assert classify_link(art_a, art_b, ps) is None
+    # the same three sentences shared as narrative (not quotes) are reuse
+    a2 = " ".join(a_own + b_own[:1])
+    b2 = " ".join(a_own + ["Something else entirely happened in another town on the same day."] * 1)
+    s2a, s2b = split_sentences(a2), split_sentences(b2)
+    ps2 = [Passage(s2a[k][0], s2a[k][1], s2b[k][0], s2b[k][1], 1.0, "exact") for k in range(3)]
+    link = classify_link({"id": "a", "text": a2, "sentences": s2a}, {"id": "b", "text": b2, "sentences": s2b}, ps2)
+    assert link is not None and link.kind in ("near_duplicate", "partial_reuse")
+
+
+def test_relink_recomputes_the_same_links(seeded: Path, tmp_path: Path) -> None:
+    import shutil
+
+    db = tmp_path / "copy.db"
+    shutil.copy(seeded, db)
+    with Store(db) as s:
+        before = [(ln["a"], ln["b"], ln["kind"]) for ln in s.reuse_links()]
+    r = CliRunner().invoke(cli, ["--db", str(db), "relink"])
+    assert r.exit_code == 0, r.output
+    assert f"{len(before)} link(s) before, {len(before)} now" in r.output
+    with Store(db) as s:
+        assert [(ln["a"], ln["b"], ln["kind"]) for ln in s.reuse_links()] == before
+        info = s.info()
+        assert sum(info["reuse_links"].values()) == len(before) and info["minhash_signatures"] == 5

@@ -378,6 +378,8 @@ def _other_side(link: dict[str, Any], me: str) -> dict[str, Any]:
 @click.pass_obj
 def reuse(ctx: Ctx, article_id: str, as_json: bool) -> None:
     """Reuse links of one article: copies, partial reuse and rewrites, with direction and coverage."""
+    from storyline.reuse.provenance import reuse_groups
+
     try:
         with ctx.store() as store:
             a = store.get_article(article_id)
@@ -387,6 +389,7 @@ def reuse(ctx: Ctx, article_id: str, as_json: bool) -> None:
                 oid = ln["b"] if ln["a"] == a.id else ln["a"]
                 others[oid] = store.get_article(oid)
             seen = bool(store.get_citations([a.id]))
+            group = next((g for g in reuse_groups(store) if a.id in g.article_ids), None)
     except StorylineError as exc:
         _fail(ctx, exc)
     if as_json:
@@ -408,7 +411,42 @@ def reuse(ctx: Ctx, article_id: str, as_json: bool) -> None:
         table.add_row(oa.id, oa.source or "—", (oa.title or "")[:60], o["kind"], arrow,
                       f"{o['coverage_this']:.0%}", f"{o['coverage_other']:.0%}", str(o["passages"]))
     out.print(table)
+    if group is not None:
+        out.print(_group_line(group))
     out.print(f"{len(links)} link(s); see both texts with [bold]storyline diff {a.id[:10]} <other>[/]")
+
+
+def _group_line(group: Any) -> str:
+    """One line on a reuse group: copies of one another, or siblings of a common (named) source."""
+    n = len(group.article_ids)
+    if group.shared_source:
+        who = (f"their texts credit [bold]{escape(group.source)}[/] "
+               f"({group.evidence['citing_texts'][group.source]} of {n})"
+               if group.source else "none of their texts credits one source")
+        return f"{n} articles share text with no one containing another — a common source; {who}"
+    if group.source:
+        return (f"{n} articles share text (one contains another: copies); "
+                f"{group.evidence['citing_texts'][group.source]} credit {escape(group.source)}")
+    return f"{n} articles share text (one contains another: copies)"
+
+
+@cli.command()
+@click.pass_obj
+def relink(ctx: Ctx) -> None:
+    """Judge every stored article's reuse links again (after an upgrade changed the rules).
+
+    Links, passages, signatures and credits are recomputed from the stored clean texts; cached
+    sentence vectors are reused, so nothing is embedded twice. Stories are not moved."""
+    from storyline.reuse.stage import ReuseStage
+
+    try:
+        with ctx.store() as store:
+            before = store.clear_reuse()
+            rep = ReuseStage().run(store)
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    ctx.out.print(f"relinked {rep.articles} article(s): {before} link(s) before, {rep.links} now "
+                  f"({rep.candidates} candidate pairs aligned)")
 
 
 # --- stories --------------------------------------------------------------------------------------
@@ -479,6 +517,7 @@ def _link_kind(store: Any, aid: str, members: set[str]) -> str:
 @click.pass_obj
 def story(ctx: Ctx, story_id: str, as_json: bool) -> None:
     """One story: its timeline (date, outlet, title, link kind to the rest) and storyline links."""
+    from storyline.reuse.provenance import articles_source
     from storyline.stories import fold_outlets, story_entities
 
     try:
@@ -500,11 +539,13 @@ def story(ctx: Ctx, story_id: str, as_json: bool) -> None:
                                  "source": a.source, "title": a.title, "link": _link_kind(store, i, members - {i})})
             links = [ln for ln in store.storyline_links() if sid in (ln["from"], ln["to"])]
             outlets = fold_outlets(store, rec["article_ids"], arts)
+            source = articles_source(store, rec["article_ids"])
     except StorylineError as exc:
         _fail(ctx, exc)
     data = {"id": sid, "title": rec["title"], "first_seen": rec["first_seen"], "last_seen": rec["last_seen"],
             "representative_id": rec["representative_id"], "entities": story_entities(rec), "outlets": outlets,
-            "storyline_id": rec["storyline_id"], "timeline": timeline, "storyline_links": links}
+            "storyline_id": rec["storyline_id"], "timeline": timeline, "storyline_links": links,
+            "common_source": source.source, "common_source_evidence": source.evidence}
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
@@ -513,6 +554,9 @@ def story(ctx: Ctx, story_id: str, as_json: bool) -> None:
     out.print(f"{_day(rec['first_seen'])} → {_day(rec['last_seen'])}, {len(members)} article(s); "
               f"outlets (copies folded): {escape(', '.join(f'{k} {v}' for k, v in outlets.items()))}")
     out.print("key entities: " + escape(", ".join(data["entities"]) or "—"))
+    if source.source:
+        out.print(f"common source credited in the texts: [bold]{escape(source.source)}[/] "
+                  f"({source.evidence['citing_texts'][source.source]} of {len(members)} articles)")
     table = Table(header_style="bold", title="Timeline")
     for col in ("date", "outlet", "title", "link to the rest", "id"):
         table.add_column(col, overflow="fold")

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping, Sequence
 
-from storyline.reuse.align import Passage
+from storyline.reuse.align import Passage, norm_key
+from storyline.text import quoted_share
 
 Span = tuple[int, int]
 
@@ -35,6 +36,7 @@ REUSE_MIN = 0.2  # the smaller side's... at least this share of one article is s
 REUSE_MIN_SENTENCES = 3  # and at least this many aligned sentences
 CONTAINS = 0.8  # "B contains A" when A's coverage is at least this
 ASYMMETRY = 0.2  # and B's coverage is lower by at least this
+QUOTED_SENTENCE = 0.5  # a sentence with at least this share of its characters inside quotes is a quote
 
 
 @dataclass(slots=True)
@@ -67,23 +69,35 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
     return getattr(obj, name, default)
 
 
-def _covered(spans: Sequence[Span], sents: Sequence[Span]) -> tuple[int, int, int]:
-    """(characters of sentences inside spans, all sentence characters, sentences inside spans)."""
-    total = sum(e - s for s, e in sents)
-    chars = 0
-    n = 0
-    for s, e in sents:
-        inside = any(ps <= s and e <= pe for ps, pe in spans)
-        if inside:
+def _covered(spans: Sequence[Span], sents: Sequence[Span], keep: Sequence[bool] | None = None) -> tuple[int, int, int]:
+    """(characters of sentences inside spans, all sentence characters, sentences inside spans),
+    counting only the sentences whose ``keep`` flag is set (all when ``keep`` is None)."""
+    total = chars = n = 0
+    for k, (s, e) in enumerate(sents):
+        if keep is not None and not keep[k]:
+            continue
+        total += e - s
+        if any(ps <= s and e <= pe for ps, pe in spans):
             chars += e - s
             n += 1
     return chars, total, n
 
 
-def coverage(passages: Sequence[Passage], a_sents: Sequence[Span], b_sents: Sequence[Span]) -> dict[str, float]:
-    """Containment each way (by characters and by sentences), overall and for exact passages only."""
+def coverage(passages: Sequence[Passage], a_sents: Sequence[Span], b_sents: Sequence[Span],
+             a_text: str | None = None, b_text: str | None = None) -> dict[str, float]:
+    """Containment each way (by characters and by sentences), overall and for exact passages only.
+
+    With the texts, also ``identical_*`` (passages whose normalised text is the same on both sides,
+    not merely near-exact) and ``narrative_*``: containment over the sentences that are mostly
+    outside quotation marks. Independent reports of one event share the same direct quotes
+    verbatim; only shared narrative is evidence that one text was made from the other."""
     out: dict[str, float] = {}
-    for side, sents, key in (("a", a_sents, (0, 1)), ("b", b_sents, (2, 3))):
+    identical = set()
+    if a_text is not None and b_text is not None:
+        identical = {k for k, p in enumerate(passages) if p.match == "exact"
+                     and norm_key(a_text[p.a_start:p.a_end]) == norm_key(b_text[p.b_start:p.b_end])}
+    sides = (("a", a_sents, (0, 1), a_text), ("b", b_sents, (2, 3), b_text))
+    for side, sents, key, text in sides:
         spans_all = [(p[key[0]], p[key[1]]) for p in passages]
         spans_exact = [(p[key[0]], p[key[1]]) for p in passages if p.match == "exact"]
         spans_changed = [(p[key[0]], p[key[1]]) for p in passages if p.match == "changed"]
@@ -95,6 +109,16 @@ def coverage(passages: Sequence[Passage], a_sents: Sequence[Span], b_sents: Sequ
         out[f"changed_{side}"] = round(c_ch / total, 4) if total else 0.0
         out[f"aligned_sentences_{side}"] = n_all
         out[f"sentence_share_{side}"] = round(n_all / len(sents), 4) if sents else 0.0
+        if text is not None:
+            spans_same = [(p[key[0]], p[key[1]]) for k, p in enumerate(passages) if k in identical]
+            c_same, _, _ = _covered(spans_same, sents)
+            out[f"identical_{side}"] = round(c_same / total, 4) if total else 0.0
+            narrative = [q < QUOTED_SENTENCE for q in quoted_share(text, sents)]
+            c_nar, t_nar, n_nar = _covered(spans_all, sents, narrative)
+            if t_nar == 0:  # nothing but quotes (a transcript): judge on everything
+                c_nar, t_nar, n_nar = c_all, total, n_all
+            out[f"narrative_{side}"] = round(c_nar / t_nar, 4) if t_nar else 0.0
+            out[f"aligned_narrative_{side}"] = n_nar
     n_a, n_b = len(a_sents), len(b_sents)
     aligned = out["aligned_sentences_a"] + out["aligned_sentences_b"]
     out["aligned_share"] = round(aligned / (n_a + n_b), 4) if n_a + n_b else 0.0
@@ -103,39 +127,50 @@ def coverage(passages: Sequence[Passage], a_sents: Sequence[Span], b_sents: Sequ
 
 def classify_link(a: Any, b: Any, passages: Sequence[Passage]) -> ReuseLink | None:
     """The link kind between two articles (``Article`` or mappings with ``text`` and ``sentences``)
-    from their aligned passages; None when they are unrelated."""
+    from their aligned passages; None when they are unrelated.
+
+    ``duplicate``: the same text (identical after normalisation) covers both; ``near_duplicate``:
+    aligned text covers both, mostly exact or near-exact; otherwise a share of one article's
+    *narrative* (sentences mostly outside quotation marks) must be aligned: ``partial_reuse`` when
+    that text is mostly exact, ``rewrite`` when mostly reworded. Shared direct quotes alone never
+    make a link: independent reports quote the same statement word for word."""
     a_sents = list(_get(a, "sentences") or [])
     b_sents = list(_get(b, "sentences") or [])
-    sc = coverage(passages, a_sents, b_sents)
+    a_text, b_text = _get(a, "text"), _get(b, "text")
+    sc = coverage(passages, a_sents, b_sents, a_text, b_text)
     ca, cb = sc["containment_a"], sc["containment_b"]
     ea, eb = sc["exact_a"], sc["exact_b"]
+    ia, ib = sc.get("identical_a", ea), sc.get("identical_b", eb)
+    na, nb = sc.get("narrative_a", ca), sc.get("narrative_b", cb)
     n_aligned = min(sc["aligned_sentences_a"], sc["aligned_sentences_b"])
+    n_narrative = min(sc.get("aligned_narrative_a", n_aligned), sc.get("aligned_narrative_b", n_aligned))
     ev: dict[str, Any] = {"containment_a": ca, "containment_b": cb, "exact_a": ea, "exact_b": eb,
-                          "aligned_sentences": n_aligned,
+                          "identical_a": ia, "identical_b": ib, "narrative_a": na, "narrative_b": nb,
+                          "aligned_sentences": n_aligned, "aligned_narrative_sentences": n_narrative,
                           "passages_by_match": dict(Counter(p.match for p in passages))}
     kind: str | None = None
-    if ea >= DUPLICATE_EXACT and eb >= DUPLICATE_EXACT:
+    if ia >= DUPLICATE_EXACT and ib >= DUPLICATE_EXACT:
         kind = "duplicate"
-        ev["rule"] = f"exact coverage >= {DUPLICATE_EXACT} both ways"
+        ev["rule"] = f"identical text covers >= {DUPLICATE_EXACT} both ways"
     elif (ca >= NEAR_DUPLICATE and cb >= NEAR_DUPLICATE
           and min(ea / ca, eb / cb) >= NEAR_DUPLICATE_EXACT_SHARE):
         kind = "near_duplicate"
         ev["rule"] = (f"coverage >= {NEAR_DUPLICATE} both ways, >= {NEAR_DUPLICATE_EXACT_SHARE} of it "
                       "exact or near-exact")
-    elif max(ca, cb) >= REUSE_MIN and n_aligned >= REUSE_MIN_SENTENCES:
+    elif max(na, nb) >= REUSE_MIN and n_narrative >= REUSE_MIN_SENTENCES:
         exact_share = (ea + eb) / (ca + cb) if ca + cb else 0.0
         ev["exact_share_of_aligned"] = round(exact_share, 4)
         if exact_share >= 0.5:
             kind = "partial_reuse"
-            ev["rule"] = (f"at least {REUSE_MIN} of one article shared ({n_aligned} sentences), mostly "
-                          "exact text, not both covered")
+            ev["rule"] = (f"at least {REUSE_MIN} of one article's narrative shared ({n_narrative} "
+                          "sentences outside quotes), mostly exact text, not both covered")
         else:
             kind = "rewrite"
-            ev["rule"] = (f"at least {REUSE_MIN} of one article shared ({n_aligned} sentences), mostly "
-                          "reworded")
+            ev["rule"] = (f"at least {REUSE_MIN} of one article's narrative shared ({n_narrative} "
+                          "sentences outside quotes), mostly reworded")
     else:
-        ev["rule"] = (f"unrelated: coverage below {REUSE_MIN} or fewer than {REUSE_MIN_SENTENCES} "
-                      "aligned sentences")
+        ev["rule"] = (f"unrelated: narrative coverage below {REUSE_MIN} or fewer than "
+                      f"{REUSE_MIN_SENTENCES} aligned sentences outside quotes")
     if kind is None:
         return None
     return ReuseLink(_get(a, "id"), _get(b, "id"), kind, sc, list(passages), evidence=ev)
@@ -324,6 +359,7 @@ def common_source(
     coverages: Mapping[tuple[int, int], tuple[float, float]] | None = None,
     *,
     min_citing: float = 0.5,
+    citations: Sequence[Sequence[str]] | None = None,
 ) -> CommonSource:
     """Whether a group of texts that share material draw on a common source, and which.
 
@@ -331,7 +367,8 @@ def common_source(
     e.g. ``(link.scores["containment_a"], link.scores["containment_b"])``; pairs absent are taken as
     sharing nothing. Without ``coverages`` the texts are taken to share material (the caller grouped
     them) and only the source is named. The source is the outlet cited by most texts, when at least
-    ``min_citing`` of them (and two or more) cite it.
+    ``min_citing`` of them (and two or more) cite it. ``citations`` (one list per text) replaces
+    :func:`cited_sources` of the texts when the caller has them already.
     """
     n = len(group_texts)
     ev: dict[str, Any] = {}
@@ -345,7 +382,7 @@ def common_source(
             ev["rule"] = f"a text holds >= {CONTAINS} of another: a copy, not a common source"
         else:
             ev["rule"] = "texts share material but none contains another"
-    citations = [cited_sources(t) for t in group_texts]
+    citations = [list(c) for c in citations] if citations is not None else [cited_sources(t) for t in group_texts]
     ev["cited_by_text"] = citations
     counts = Counter(_canon(c) for cs in citations for c in {_canon(x): x for x in cs}.values())
     display: dict[str, str] = {}

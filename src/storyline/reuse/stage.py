@@ -38,7 +38,11 @@ from storyline.reuse.links import ReuseLink, cited_sources, classify_link, direc
 
 logger = logging.getLogger(__name__)
 
-BANDS, ROWS = 32, 4
+# 64 bands of 2 rows: a pair with 5-gram Jaccard 0.18 (a wire story making up 40 % of a longer
+# article) is a candidate with probability 0.88 (32x4: 0.03); pairs estimated below MIN_JACCARD are
+# dropped. Measured on bench/reuse.py: partial-reuse recall 0.73 -> see bench/README.md.
+BANDS, ROWS = 64, 2
+MIN_JACCARD = 0.06
 DOC_COSINE = 0.75  # cosine of mean sentence vectors at which two articles are aligned without shared 5-grams
 EMBED_NEIGHBOUR_LIMIT = 5000  # embedding neighbours over the whole store below this many articles
 MAX_CANDIDATES = 30  # candidate partners aligned per new article, best first
@@ -106,7 +110,7 @@ def link_new_articles(store: Any, new_ids: Sequence[str] | None = None, *, encod
     new = [a for a in new if a.status == "ok"]
     rep.articles = len(new)
     ids, sig = store.get_minhash()
-    index = CandidateIndex(bands=BANDS, rows=ROWS)
+    index = CandidateIndex(bands=BANDS, rows=ROWS, min_jaccard=MIN_JACCARD)
     if ids:
         index.add_signatures(ids, sig, query=False)
     found = index.add([a.id for a in new], [a.text for a in new])

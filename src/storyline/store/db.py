@@ -733,6 +733,12 @@ class Store:
             "fts_rows": one("SELECT count(*) FROM articles_fts_docsize"),
             "line_stats_sources": one("SELECT count(*) FROM source_docs"),
             "line_stats_fingerprints": one("SELECT count(*) FROM source_line_counts"),
+            "reuse_links": dict(c.execute("SELECT kind, count(*) FROM reuse_links GROUP BY kind ORDER BY kind").fetchall()),
+            "reuse_passages": one("SELECT count(*) FROM reuse_passages"),
+            "minhash_signatures": one("SELECT count(*) FROM minhash"),
+            "cached_vectors": dict(c.execute("SELECT kind || ' ' || model, count(*) FROM vectors GROUP BY 1 ORDER BY 1").fetchall()),
+            "stories": one("SELECT count(*) FROM stories"),
+            "storylines": one("SELECT count(*) FROM storylines"),
             "sqlite_version": sqlite3.sqlite_version,
         }
 
@@ -875,6 +881,15 @@ class Store:
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(a, b, i, *_passage_tuple(p)) for i, p in enumerate(ln.passages)])
                 n += 1
+        return n
+
+    def clear_reuse(self) -> int:
+        """Forget every reuse link, passage, signature and citation (cached vectors stay), so the next
+        reuse run judges every stored article again. Returns the number of links removed."""
+        with self.transaction() as c:
+            n = int(c.execute("SELECT count(*) FROM reuse_links").fetchone()[0])
+            for table in ("reuse_passages", "reuse_links", "minhash", "article_citations"):
+                c.execute(f"DELETE FROM {table}")
         return n
 
     def reuse_links(self, article_id: str | None = None) -> list[dict[str, Any]]:

@@ -276,6 +276,15 @@ def export(
 register_section("reuse", reuse_records)
 
 
+def _reuse_groups(store: "Store") -> Iterable[Mapping[str, Any]]:
+    from storyline.reuse.provenance import reuse_groups
+
+    return [g.to_dict() for g in reuse_groups(store)]
+
+
+register_section("reuse_groups", _reuse_groups)
+
+
 def _stories(store: "Store") -> Iterable[Mapping[str, Any]]:
     from storyline.stories import story_export_records
 

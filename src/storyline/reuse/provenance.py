@@ -1,0 +1,110 @@
+"""Provenance over stored reuse links: groups of articles that share text, and their common source.
+
+A *reuse group* is a connected set of articles joined by reuse links of any kind. For each group,
+:func:`storyline.reuse.links.common_source` decides whether its texts draw on a common source (they
+share material but none contains another: siblings, not copies of each other) and names the source
+when their own texts credit one (the outlet cited by most of them, by at least two and half).
+
+Everything here reads the store and returns plain records; nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from storyline.reuse.links import cited_sources, common_source
+
+
+@dataclass(slots=True)
+class ReuseGroup:
+    """Articles joined by reuse links, with the common source their texts credit (if any)."""
+
+    article_ids: list[str]
+    links: int
+    shared_source: bool  # they share material and none contains another
+    source: str | None  # the outlet their texts credit, when at least two and half of them do
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article_ids": self.article_ids, "links": self.links, "shared_source": self.shared_source,
+                "source": self.source, "evidence": self.evidence}
+
+
+def components(ids: Iterable[str], links: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    """Connected components of ``ids`` under ``links`` (``a``/``b`` keys), each sorted, ordered by
+    their first id; singletons included."""
+    parent = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for ln in links:
+        a, b = ln["a"], ln["b"]
+        if a in parent and b in parent:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = {}
+    for i in parent:
+        groups.setdefault(find(i), []).append(i)
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+
+
+def group_of(members: Sequence[str], texts: Mapping[str, str], links: Sequence[Mapping[str, Any]],
+             citations: Mapping[str, Sequence[str]] | None = None) -> ReuseGroup:
+    """The :class:`ReuseGroup` record for ``members`` (texts by id; links among them)."""
+    index = {m: k for k, m in enumerate(members)}
+    cov: dict[tuple[int, int], tuple[float, float]] = {}
+    n_links = 0
+    for ln in links:
+        i, j = index.get(ln["a"]), index.get(ln["b"])
+        if i is None or j is None:
+            continue
+        n_links += 1
+        sc = ln.get("scores") or {}
+        cov[(i, j)] = (float(sc.get("containment_a", 0.0)), float(sc.get("containment_b", 0.0)))
+    cites = [list(citations[m]) if citations and m in citations else cited_sources(texts.get(m, ""))
+             for m in members]
+    res = common_source([texts.get(m, "") for m in members], cov, citations=cites)
+    ev = dict(res.evidence)
+    if "cited_by_text" in ev:
+        ev["cited_by_text"] = {m: c for m, c in zip(members, ev["cited_by_text"])}
+    if "pairs_with_containment" in ev:
+        ev["pairs_with_containment"] = [[members[i], members[j]] for i, j in ev["pairs_with_containment"]]
+    return ReuseGroup(list(members), n_links, res.shared, res.source, ev)
+
+
+def reuse_groups(store: Any, article_ids: Iterable[str] | None = None) -> list[ReuseGroup]:
+    """Reuse groups of two or more articles among the stored ones (or among ``article_ids``)."""
+    links = store.reuse_links()
+    ids = set(article_ids) if article_ids is not None else {i for ln in links for i in (ln["a"], ln["b"])}
+    out = []
+    for members in components(ids, links):
+        if len(members) < 2:
+            continue
+        inside = [ln for ln in links if ln["a"] in members and ln["b"] in members]
+        if not inside:
+            continue
+        out.append(_load_group(store, members, inside))
+    return out
+
+
+def articles_source(store: Any, article_ids: Sequence[str]) -> ReuseGroup:
+    """The common-source record of any set of articles (e.g. a story's), with the links among them:
+    the source is named from their own texts' credits even where no reuse link joins them."""
+    members = sorted(set(article_ids))
+    links = [ln for ln in store.reuse_links() if ln["a"] in members and ln["b"] in members]
+    return _load_group(store, members, links)
+
+
+def _load_group(store: Any, members: list[str], links: list[Mapping[str, Any]]) -> ReuseGroup:
+    citations = store.get_citations(members)
+    texts: dict[str, str] = {}
+    missing = [m for m in members if m not in citations]
+    for m in missing:  # articles the reuse stage has not seen: credits from the text itself
+        texts[m] = store.get_article(m).text or ""
+    return group_of(members, texts, links, citations={m: citations[m] for m in members if m in citations})
