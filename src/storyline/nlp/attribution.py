@@ -46,6 +46,18 @@ _RANK = {"interview": 0, "told": 0, "report_by": 0, "cited": 0, "citing": 1, "pe
 _NAME_LABELS = ("ORG", "PERSON", "GPE", "NORP", "WORK_OF_ART", "FAC", "PRODUCT")
 
 
+_TEXT_KEY = "storyline_text"
+
+
+def doc_text(doc: "Doc") -> str:
+    """``doc.text``, cached: spaCy rebuilds the string from the tokens on every access."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[_TEXT_KEY] = text
+    return text
+
+
 def order_links(links: Sequence[ChainLink]) -> list[ChainLink]:
     """Original first (see module docstring); one link per name."""
     out: list[ChainLink] = []
@@ -75,7 +87,7 @@ def _name_of(doc: "Doc", tok: "Token") -> tuple[str, int, int] | None:
     while lo < hi and doc[lo].dep_ == "det":
         lo += 1
     s, e = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
-    return re.sub(r"[’']s?$", "", doc.text[s:e]).strip(), s, e
+    return re.sub(r"[’']s?$", "", doc_text(doc)[s:e]).strip(), s, e
 
 
 class ChainFinder:
@@ -182,7 +194,7 @@ class ChainFinder:
         doc = self.doc
         out: dict[int, list[ChainLink]] = {}
         for i, (ps, pe) in enumerate(paras[:-1]):
-            if not doc.text[ps:pe].rstrip().endswith(":"):
+            if not doc_text(doc)[ps:pe].rstrip().endswith(":"):
                 continue
             span = doc.char_span(max(ps, pe - 2), pe, alignment_mode="expand")
             if span is None:
@@ -208,7 +220,7 @@ class ChainFinder:
         """Links found in sentences whose subject is a named speaker, for later quotes by them."""
         doc = self.doc
         entries: list[tuple[int, str, list[ChainLink]]] = []
-        paras = [m.start() for m in re.finditer(r"\n", doc.text)]
+        paras = [m.start() for m in re.finditer(r"\n", doc_text(doc))]
         for sent in doc.sents:
             links = self.links_in(sent)
             if not links:

@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from storyline.model import Article, ChainLink, Quote, QuoteGroup, QuoteKind, content_id
-from storyline.nlp.attribution import ChainFinder, order_links
+from storyline.nlp.attribution import _TEXT_KEY, ChainFinder, doc_text, order_links
 from storyline.nlp.parse import parse, parse_many
 from storyline.nlp.quote_groups import apply_groups, group_quotes
 
@@ -264,7 +264,7 @@ def _strip_det(s: str) -> str:
 def _span_text(doc: "Doc", toks: Sequence["Token"]) -> tuple[int, int, str]:
     s = toks[0].idx
     e = toks[-1].idx + len(toks[-1].text)
-    return s, e, doc.text[s:e]
+    return s, e, doc_text(doc)[s:e]
 
 
 class _Entities:
@@ -319,7 +319,7 @@ class _Entities:
         while left and (left[0].dep_ in ("det", "punct") or left[0].is_punct):
             left = left[1:]
         if left and all(t.i < span.start for t in left) and left[-1].i == span.start - 1:
-            text = doc.text[left[0].idx:span.start_char].strip(" ,")
+            text = doc_text(doc)[left[0].idx:span.start_char].strip(" ,")
             if text and any(t.pos_ == "NOUN" or t.pos_ == "PROPN" for t in left):
                 return text
         # appositives: "the foreign minister, Jane Smith," / "Jane Smith, the foreign minister,"
@@ -328,13 +328,13 @@ class _Entities:
             toks = [t for t in head.subtree if t.i < root.left_edge.i and not t.is_punct]
             toks = [t for t in toks if t.dep_ != "det"]
             if toks:
-                return doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+                return doc_text(doc)[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
         for child in root.children:
             if child.dep_ == "appos" and child.pos_ == "NOUN":
                 toks = [t for t in child.subtree if not t.is_punct and t.dep_ not in ("relcl",)]
                 toks = [t for t in toks if t.dep_ != "det" or t.i != child.left_edge.i]
                 if toks:
-                    return doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+                    return doc_text(doc)[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
         return None
 
     def latest(self, before: int, labels: tuple[str, ...], *, subject_first: bool = True,
@@ -434,7 +434,7 @@ def _content_bounds(doc: "Doc", head: "Token") -> tuple[int, int]:
     left, right = head.left_edge, head.right_edge
     s = left.idx
     e = right.idx + len(right.text)
-    text = doc.text
+    text = doc_text(doc)
     while e > s and (text[e - 1] in " ,;:—–-." or text[e - 1].isspace()):
         e -= 1
     while s < e and (text[s] in " ,;:—–-" or text[s].isspace()):
@@ -464,7 +464,7 @@ def _find_frames(doc: "Doc", chains: ChainFinder) -> list[Frame]:
                 e = body[-1].idx + len(body[-1].text)
                 if tok.idx > s and tok.idx < e:  # phrase in the middle: content is the clause before
                     e = tok.idx
-                s, e = _trim(doc.text, s, e)
+                s, e = _trim(doc_text(doc), s, e)
                 if e - s < 3:
                     continue
                 src = _np_tokens(pobj)
@@ -507,7 +507,7 @@ def _find_frames(doc: "Doc", chains: ChainFinder) -> list[Frame]:
             for c in tok.children:
                 if c.dep_ == "prt" and c.i == tok.i + 1:
                     cue_e = c.idx + len(c.text)
-            frames.append(Frame(cue_s, cue_e, doc.text[cue_s:cue_e], cs, ce, src, subj, tok, lemma,
+            frames.append(Frame(cue_s, cue_e, doc_text(doc)[cue_s:cue_e], cs, ce, src, subj, tok, lemma,
                                 sent.start_char, sent.end_char))
     for f in frames:
         f.chain = chains.links_for(f)
@@ -524,7 +524,7 @@ def _cut_relay_tail(doc: "Doc", s: int, e: int) -> int:
                 t.lower_ == "per" or (t.lower_ == "according" and t.i + 1 < len(doc)
                                       and doc[t.i + 1].lower_ == "to")):
             if t.right_edge.i >= span.end - 2:
-                return _trim(doc.text, s, doc[t.i - 1].idx)[1]
+                return _trim(doc_text(doc), s, doc[t.i - 1].idx)[1]
     return e
 
 
@@ -550,8 +550,8 @@ def _clause_without(doc: "Doc", clause: "Token", cue: "Token") -> tuple[int, int
         return 0, 0
     s = part[0].idx
     e = part[-1].idx + len(part[-1].text)
-    s, e = _trim(doc.text, s, e)
-    if e > s and doc.text[e - 1] == "." and e == doc.text.find(".", s, e + 1) + 1:
+    s, e = _trim(doc_text(doc), s, e)
+    if e > s and doc_text(doc)[e - 1] == "." and e == doc_text(doc).find(".", s, e + 1) + 1:
         e -= 1
     return s, e
 
@@ -578,7 +578,7 @@ class _Resolver:
     def resolve(self, tok: "Token", span: tuple[int, int]) -> Resolved:
         doc, ents = self.doc, self.ents
         s, e = span
-        mention_text = doc.text[s:e]
+        mention_text = doc_text(doc)[s:e]
         low = tok.lower_
         # "who" in a relative clause stands for the noun it modifies
         if low in ("who", "which", "that") and tok.head.dep_ == "relcl":
@@ -689,6 +689,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
         doc = parse(text)
     if doc.text != text:
         raise ValueError("the parsed document does not match the text: parse the same clean text")
+    doc.user_data[_TEXT_KEY] = text
     ents = _Entities(doc)
     chains = ChainFinder(doc, ents_mentions=ents.mentions)
     frames = _find_frames(doc, chains)

@@ -1,0 +1,60 @@
+"""Quote extraction stays above its floors (bench/floors.json, "quotes") on a small subset."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+pytestmark = pytest.mark.skipif(not (SHARED / "datasets" / "polnear").is_dir(),
+                                reason="../shared/datasets is not beside the checkout")
+
+
+def load_bench():
+    spec = importlib.util.spec_from_file_location("storyline_bench_quotes", ROOT / "bench" / "quotes.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def floors() -> dict:
+    return json.loads((ROOT / "bench" / "floors.json").read_text(encoding="utf-8"))["quotes"]["subset"]
+
+
+@pytest.fixture(scope="module")
+def bench():
+    return load_bench()
+
+
+def test_polnear_dev_subset_above_floors(bench, floors) -> None:
+    res = bench.eval_polnear(bench.load_polnear("dev", floors["polnear_dev_articles"]))
+    assert res["source"]["overlap"]["f1"] >= floors["source_f1_overlap"], res["source"]
+    assert res["cue"]["overlap"]["f1"] >= floors["cue_f1_overlap"], res["cue"]
+    assert res["content"]["overlap"]["f1"] >= floors["content_f1_overlap"], res["content"]
+    assert res["content"]["exact"]["f1"] >= floors["content_f1_exact"], res["content"]
+    assert res["speaker_accuracy"] >= floors["speaker_accuracy"], res
+
+
+def test_basil_subset_speaker_accuracy_above_floor(bench, floors) -> None:
+    res = bench.eval_basil(bench.load_basil(floors["basil_articles"]))
+    assert res["speaker_accuracy"] >= floors["basil_speaker_accuracy"], res
+    assert res["coverage"] >= floors["basil_coverage"], res
+
+
+def test_quote_stage_speed_above_floor(bench, floors) -> None:
+    best = 0.0
+    for _ in range(2):  # the machine is shared: take the better of two short runs
+        res = bench.bench_speed(floors["speed_articles"], n_process=2)
+        best = max(best, res["articles_per_s"])
+        if best >= floors["articles_per_s"]:
+            break
+    assert best >= floors["articles_per_s"], res
