@@ -196,3 +196,60 @@ def test_seeds_story_and_storyline():
     assert sids[4] != sids[0]
     links = link_storylines(c.live_stories())
     assert any(ln.from_ == sids[0] and ln.to == sids[4] and ln.shared_entities for ln in links)
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="../shared/seeds not present")
+def test_seeds_undated_as_read_two_stories_in_any_order():
+    """000-003 carry no date, 004 does: across that boundary the raised bar keeps 004 (a report and
+    its denials, cosine 0.58-0.66 to the interview's leads) out, whichever arrives first."""
+    from storyline.clean import Cleaner
+    from storyline.embed import article_head, get_encoder
+    from storyline.ingest import read_inputs
+
+    arts = Cleaner().process([a for a in read_inputs([str(SEEDS)]) if a.status == "ok"])
+    arts.sort(key=lambda a: Path(a.path or "").name)
+    assert [a.published_at is None for a in arts] == [True, True, True, True, False]
+    V = get_encoder().encode([article_head(a) for a in arts])
+    ents = [extract_entities(a.text, a.title) for a in arts]
+    for order in ([0, 1, 2, 3, 4], [4, 0, 1, 2, 3], [2, 4, 3, 0, 1]):
+        c = StoryClusterer(V.shape[1])
+        for i in order:
+            c.assign(arts[i].id, V[i], arts[i].published_at, ents[i])
+        c.maintain()
+        sids = [c.story_of[a.id] for a in arts]
+        assert len(set(sids[:4])) == 1 and sids[4] != sids[0], order
+        (link,) = link_storylines(c.live_stories())
+        assert (link.from_, link.to, link.gap_days) == (sids[0], sids[4], None)
+
+
+def test_undated_across_boundary_needs_the_raised_bar():
+    c = StoryClusterer(D, entity_weight=0.0)  # bars: 0.50 within, 0.50 + 0 across
+    assert c.undated_threshold == c.threshold
+    c = StoryClusterer(D)  # bars: 0.50 within, 0.80 across
+    assert c.undated_threshold == pytest.approx(0.80)
+    c.assign("d1", vec((0, 1.0), seed=1), T0, set())
+    # cosine ~0.71 to the dated story: enough with a date near it, not without one
+    near = vec((0, 1.0), (1, 1.0), seed=2)
+    assert c.assign("d2", near, T0 + timedelta(days=1), set()) == "S000001"
+    assert c.assign("u1", vec((0, 1.0), (2, 1.0), seed=3), None, set()) != "S000001"
+    # an undated near-copy clears the raised bar; an undated article joins an undated story as usual
+    assert c.assign("u2", vec((0, 1.0), seed=4), None, set()) == "S000001"
+    assert c.assign("u3", vec((0, 1.0), (2, 1.0), seed=5), None, set()) == c.story_of["u1"]
+    # a dated article meets an undated-only story with the raised bar too
+    assert c.assign("u5", vec((6, 1.0), seed=7), None, set()) not in ("S000001", c.story_of["u1"])
+    between = vec((6, 1.0), (7, 0.85), seed=8)  # cosine ~0.76 to the undated story of u5
+    assert c.assign("d3", between, T0 + timedelta(days=1), set()) not in (c.story_of["u5"], "S000001")
+    assert c.assign("u6", vec((6, 1.0), (8, 0.85), seed=9), None, set()) == c.story_of["u5"]
+
+
+def test_late_article_finds_its_story_outside_the_active_window():
+    c = StoryClusterer(D, entity_weight=0.0, window_days=10.0)
+    c.assign("old1", vec((0, 1.0), seed=1), T0)
+    for day in range(1, 60):  # two months of other news push the old story out of the active set
+        c.assign(f"n{day}", vec((day % 20 + 8, 1.0), seed=day), T0 + timedelta(days=day))
+    assert "S000001" not in c._active.row_of
+    scans = c.full_scans
+    assert c.assign("old2", vec((0, 1.0), seed=2), T0 + timedelta(days=1)) == "S000001"
+    assert c.full_scans == scans + 1
+    # an undated article is scored against every story too
+    assert c.assign("u", vec((0, 1.0), seed=3), None) == "S000001"

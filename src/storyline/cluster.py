@@ -12,6 +12,20 @@ Articles arrive one at a time in date order. :class:`StoryClusterer` gives each 
   article's entity weight (IDF over the articles seen so far) that the story already holds.
 
 The best candidate wins when its score reaches ``threshold``; otherwise the article opens a story.
+
+**Undated articles.** Across the dated/undated boundary (an undated article and a story with dates, or
+a dated article and a story of undated articles only) time can neither confirm nor rule out a match,
+and an article on the same subject from another month looks the same to the text as one on the same
+event. There the bar is ``undated_threshold = threshold + entity_weight`` (0.80): the text similarity
+must carry the whole bar on top of what the entity bonus can add at most. Copies (reuse links) still
+join their original's story whatever the dates. Among undated articles and stories the usual bar holds.
+
+**Candidates.** An article in stream order is scored against the *active* stories only: a story quiet
+for more than ``window_days`` cannot reach the bar (its score is at most ``exp(-gap/tau) +
+entity_weight``; :func:`default_window` derives the window from that, 11.3 days), so dropping it
+changes no assignment and the cost does not grow with the corpus. An undated article, or one more than
+``window_days`` behind the stream clock (added late), is scored against every live story.
+
 Story ids (``S000001``, ...) are given at creation and never renumbered; :meth:`StoryClusterer.maintain`
 merges active stories whose centroids are very close and whose time ranges overlap into the older one
 and records the merge, so an absorbed id still resolves (:meth:`StoryClusterer.resolve`).
@@ -22,9 +36,9 @@ subject (centroid cosine above a lower bar than for one story), with the evidenc
 
 Where the defaults come from (nothing was tuned on the data being scored): ``threshold = 0.50`` sits
 halfway between the lowest same-story cosine (0.83) and the highest unrelated cosine (0.27) of the
-demo corpus measured in embed.py; ``tau_days = 7`` and ``window_days = 21`` from the brief's 3-7 day
-range (BASIL puts an event's reports 0-4 days apart); ``entity_weight = 0.30`` and
-``merge_threshold = 0.85`` set a priori. They were fixed before any benchmark run and then checked on
+demo corpus measured in embed.py; ``tau_days = 7`` from the brief's 3-7 day range (BASIL puts an
+event's reports 0-4 days apart); ``entity_weight = 0.30`` and ``merge_threshold = 0.85`` set a
+priori; ``undated_threshold`` and ``window_days`` follow from those (above). They were fixed before any benchmark run and then checked on
 BASIL's 2010-2012 events (dev, B-cubed F1 0.9925); bench/stories.py also runs a grid on that dev split
 and reports both settings on the 2013-2016 events (test).
 """
@@ -223,6 +237,18 @@ def _to_dt(t: float) -> datetime | None:
 # --------------------------------------------------------------------------- clustering
 
 
+def default_window(threshold: float, entity_weight: float, tau_days: float) -> float:
+    """Days after which a quiet story can no longer take a dated article: its score is at most
+    ``exp(-gap / tau) + entity_weight`` (cosine <= 1, entity share <= 1), below ``threshold`` once
+    ``gap > tau * ln(1 / (threshold - entity_weight))``, 11.3 days with the defaults. Dropping such
+    stories from the candidates changes no assignment. Without that margin (an entity bonus as large
+    as the bar), three time constants. Never less than one time constant, so that
+    :meth:`StoryClusterer.maintain` still sees the stories it may merge (ranges within ``tau_days``)."""
+    if threshold > entity_weight:
+        return max(tau_days, tau_days * math.log(1.0 / (threshold - entity_weight)))
+    return 3.0 * tau_days
+
+
 class StoryClusterer:
     """Assigns articles, one at a time in date order, to stories (see the module docstring).
 
@@ -235,9 +261,10 @@ class StoryClusterer:
         dim: int = 384,
         *,
         threshold: float = 0.50,
+        undated_threshold: float | None = None,
         entity_weight: float = 0.30,
         tau_days: float = 7.0,
-        window_days: float = 21.0,
+        window_days: float | None = None,
         top_k: int = 4,
         merge_threshold: float = 0.85,
         id_prefix: str = "S",
@@ -245,9 +272,10 @@ class StoryClusterer:
     ) -> None:
         self.dim = dim
         self.threshold = threshold
+        self.undated_threshold = threshold + entity_weight if undated_threshold is None else undated_threshold
         self.entity_weight = entity_weight
         self.tau_days = tau_days
-        self.window_days = window_days
+        self.window_days = default_window(threshold, entity_weight, tau_days) if window_days is None else window_days
         self.top_k = top_k
         self.merge_threshold = merge_threshold
         self.id_prefix = id_prefix
@@ -256,23 +284,19 @@ class StoryClusterer:
         self.story_of: dict[str, str] = {}  # article id -> story id (current, after merges)
         self.merges: list[Merge] = []
         self.comparisons = 0  # centroid rows scored so far (cost counter)
+        self.full_scans = 0  # assignments that scored every story (undated or out-of-order articles)
         self._df: Counter = Counter()  # entity -> articles holding it
         self._n_docs = 0
         self._clock = 0.0  # stream time in days: latest date seen
-        # active matrix
-        cap = 64
-        self._C = np.zeros((cap, dim), dtype=np.float32)
-        self._first = np.zeros(cap, dtype=np.float64)
-        self._last = np.zeros(cap, dtype=np.float64)
-        self._rows: list[str] = []
-        self._row_of: dict[str, int] = {}
+        self._active = _Rows(dim)  # stories near the stream clock, and undated stories
+        self._all = _Rows(dim)  # every live story (for undated and out-of-order articles)
         self._oldest_last = math.inf
 
     # ---------------------------------------------------------------- public
 
     @property
     def n_active(self) -> int:
-        return len(self._rows)
+        return len(self._active)
 
     def resolve(self, story_id: str) -> str:
         """The story an id now stands for (follows merges)."""
@@ -299,33 +323,50 @@ class StoryClusterer:
         # evict with some slack, so the O(active) compaction runs every few stream days, not per article
         if self._clock - self._oldest_last > self.window_days * 1.25:
             self._evict()
-
+        # An article in stream order meets the active stories only: a dated story quiet for more than
+        # window_days cannot reach the bar (see default_window).
+        # An undated article has no window, and one far behind the clock (added late) is out of it:
+        # both are scored against every story.
+        full = t is None or t < self._clock - self.window_days
+        rows = self._all if full else self._active
+        self.full_scans += full
         best_id, best_score = None, -math.inf
-        n = len(self._rows)
+        n = len(rows)
         if n:
             self.comparisons += n
-            sims = self._C[:n] @ v
+            sims = rows.C[:n] @ v
+            first, last = rows.first[:n], rows.last[:n]
+            story_dated = np.isfinite(first)
             if t is None:
                 score = sims
+                cross = story_dated
             else:
                 with np.errstate(invalid="ignore"):
-                    gap = np.maximum(np.maximum(self._first[:n] - t, t - self._last[:n]), 0.0)
-                gap[~np.isfinite(gap)] = 0.0  # an undated story: no decay
+                    gap = np.maximum(np.maximum(first - t, t - last), 0.0)
+                gap[~story_dated] = 0.0  # an undated story: no decay (its bar is raised instead)
                 score = sims * np.exp(-gap / self.tau_days)
+                cross = ~story_dated
+            # across the dated/undated boundary time cannot confirm a match, so the text must: higher bar
+            bar = np.where(cross, self.undated_threshold, self.threshold)
+            # candidates: the top_k by score among the stories that can still reach their bar
+            key = np.where(score + self.entity_weight >= bar, score, -np.inf)
+            key[~rows.alive[:n]] = -np.inf  # rows of merged stories
             k = min(self.top_k, n)
-            cand = np.argpartition(-score, k - 1)[:k] if n > k else np.arange(n)
-            cand = cand[np.lexsort((cand, -score[cand]))]  # by score, ties by row: deterministic
+            cand = np.argpartition(-key, k - 1)[:k] if n > k else np.arange(n)
+            cand = cand[np.lexsort((cand, -key[cand]))]  # by score, ties by row: deterministic
             wsum = self._weights(ents)
             for r in cand:
                 r = int(r)
-                sid = self._rows[r]
+                if not math.isfinite(key[r]):
+                    continue
+                sid = rows.ids[r]
                 s = float(score[r])
                 if ents and self.entity_weight:
                     s += self.entity_weight * self._overlap(ents, self.stories[sid].entities, wsum)
-                if s > best_score:
+                if s >= bar[r] and s > best_score:  # the best-scoring story that clears its bar wins
                     best_id, best_score = sid, s
-        if best_id is None or best_score < self.threshold:
-            best_id = self._open(t)
+        if best_id is None:
+            best_id = self._open()
         self._add(best_id, article_id, v, t, ents)
         return best_id
 
@@ -372,14 +413,8 @@ class StoryClusterer:
             return
         for aid in story.article_ids:
             self.story_of[aid] = story.id
-        r = len(self._rows)
-        if r >= self._C.shape[0]:
-            self._grow()
-        self._rows.append(story.id)
-        self._row_of[story.id] = r
-        self._C[r] = story.centroid
-        self._first[r] = story.first_t
-        self._last[r] = story.last_t
+        self._all.put(story)
+        self._active.put(story)
         if math.isfinite(story.last_t):
             self._oldest_last = min(self._oldest_last, story.last_t)
 
@@ -406,15 +441,17 @@ class StoryClusterer:
 
     def maintain(self) -> list[Merge]:
         """Merge active stories that turn out to be one: centroid cosine >= ``merge_threshold`` and time
-        ranges overlapping (within ``tau_days``). The older id is kept; other ids are untouched."""
-        n = len(self._rows)
+        ranges overlapping (within ``tau_days``); a story with dates and one without merge only when
+        their cosine also clears ``undated_threshold``. The older id is kept; other ids are untouched."""
+        rows = self._active
+        n = len(rows)
         if n < 2:
             return []
-        C = self._C[:n]
+        C = rows.C[:n]
         sims = C @ C.T
         iu, ju = np.nonzero(np.triu(sims >= self.merge_threshold, k=1))
         pairs = sorted(
-            ((float(sims[i, j]), self._rows[i], self._rows[j]) for i, j in zip(iu, ju)),
+            ((float(sims[i, j]), rows.ids[i], rows.ids[j]) for i, j in zip(iu, ju)),
             key=lambda p: (-p[0], self.stories[p[1]].seq, self.stories[p[2]].seq),
         )
         done: list[Merge] = []
@@ -423,12 +460,12 @@ class StoryClusterer:
             if a == b:
                 continue
             sa, sb = self.stories[a], self.stories[b]
-            dated = math.isfinite(sa.last_t) and math.isfinite(sb.last_t)
-            if dated and (sa.first_t > sb.last_t + self.tau_days or sb.first_t > sa.last_t + self.tau_days):
-                continue  # apart in time (an undated story is never apart)
+            da, db = math.isfinite(sa.last_t), math.isfinite(sb.last_t)
+            if da and db and (sa.first_t > sb.last_t + self.tau_days or sb.first_t > sa.last_t + self.tau_days):
+                continue  # apart in time
             # re-check on the current centroids (earlier merges move them)
             sim_now = float(sa.centroid @ sb.centroid)
-            if sim_now < self.merge_threshold:
+            if sim_now < max(self.merge_threshold, self.undated_threshold if da != db else 0.0):
                 continue
             kept, gone = (sa, sb) if sa.seq < sb.seq else (sb, sa)
             self._absorb(kept, gone)
@@ -450,26 +487,14 @@ class StoryClusterer:
             return 0.0
         return sum(self._idf(e) for e in ents if e in story_ents) / wsum
 
-    def _open(self, t: float | None) -> str:
+    def _open(self) -> str:
         sid = f"{self.id_prefix}{self.next_seq:06d}"
-        self.stories[sid] = Story(id=sid, seq=self.next_seq, vsum=np.zeros(self.dim, dtype=np.float64))
+        s = Story(id=sid, seq=self.next_seq, vsum=np.zeros(self.dim, dtype=np.float64))
+        self.stories[sid] = s
         self.next_seq += 1
-        r = len(self._rows)
-        if r >= self._C.shape[0]:
-            self._grow()
-        self._rows.append(sid)
-        self._row_of[sid] = r
-        self._first[r] = math.inf
-        self._last[r] = -math.inf
+        self._all.put(s)
+        self._active.put(s)
         return sid
-
-    def _grow(self) -> None:
-        cap = self._C.shape[0] * 2
-        C = np.zeros((cap, self.dim), dtype=np.float32)
-        C[: self._C.shape[0]] = self._C
-        self._C = C
-        self._first = np.resize(self._first, cap)
-        self._last = np.resize(self._last, cap)
 
     def _add(self, sid: str, aid: str, v: np.ndarray, t: float | None, ents: set[str]) -> None:
         s = self.stories[sid]
@@ -480,32 +505,20 @@ class StoryClusterer:
             s.last_t = max(s.last_t, t)
         s.entities.update(ents)
         self.story_of[aid] = sid
-        r = self._row_of.get(sid)
-        if r is None:  # a story back from the inactive set (an out-of-order article)
-            r = len(self._rows)
-            if r >= self._C.shape[0]:
-                self._grow()
-            self._rows.append(sid)
-            self._row_of[sid] = r
-        self._C[r] = s.centroid
-        self._first[r] = s.first_t
-        self._last[r] = s.last_t
+        self._all.put(s)
+        self._active.put(s)  # also brings back a story from the inactive set (an out-of-order article)
         if math.isfinite(s.last_t):
             self._oldest_last = min(self._oldest_last, s.last_t)
 
     def _evict(self) -> None:
-        n = len(self._rows)
-        keep = np.nonzero(self._last[:n] >= self._clock - self.window_days)[0]
-        self._compact(keep)
-
-    def _compact(self, keep: np.ndarray) -> None:
-        m = len(keep)
-        self._C[:m] = self._C[keep]
-        self._first[:m] = self._first[keep]
-        self._last[:m] = self._last[keep]
-        self._rows = [self._rows[i] for i in keep]
-        self._row_of = {sid: i for i, sid in enumerate(self._rows)}
-        fin = self._last[:m][np.isfinite(self._last[:m])]
+        """Drop from the active set the dated stories quiet for more than ``window_days`` (undated
+        stories stay: they have no time to fall out of)."""
+        rows = self._active
+        n = len(rows)
+        last = rows.last[:n]
+        keep = np.nonzero(rows.alive[:n] & ((last >= self._clock - self.window_days) | ~np.isfinite(last)))[0]
+        rows.compact(keep)
+        fin = rows.last[: len(rows)][np.isfinite(rows.last[: len(rows)])]
         self._oldest_last = float(fin.min()) if len(fin) else math.inf
 
     def _absorb(self, kept: Story, gone: Story) -> None:
@@ -517,14 +530,71 @@ class StoryClusterer:
         gone.merged_into = kept.id
         for aid in gone.article_ids:
             self.story_of[aid] = kept.id
-        rk = self._row_of[kept.id]
-        self._C[rk] = kept.centroid
-        self._first[rk] = kept.first_t
-        self._last[rk] = kept.last_t
-        rg = self._row_of.get(gone.id)
-        if rg is not None:
-            n = len(self._rows)
-            self._compact(np.array([i for i in range(n) if i != rg], dtype=np.int64))
+        for rows in (self._active, self._all):
+            rows.put(kept)
+            rows.drop(gone.id)
+        n = len(self._active)
+        self._active.compact(np.nonzero(self._active.alive[:n])[0])
+
+
+class _Rows:
+    """A growable float32 matrix of story centroids with their time ranges, one row per story id."""
+
+    __slots__ = ("C", "first", "last", "alive", "ids", "row_of")
+
+    def __init__(self, dim: int, cap: int = 64) -> None:
+        self.C = np.zeros((cap, dim), dtype=np.float32)
+        self.first = np.full(cap, math.inf)
+        self.last = np.full(cap, -math.inf)
+        self.alive = np.zeros(cap, dtype=bool)
+        self.ids: list[str] = []
+        self.row_of: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def put(self, s: Story) -> None:
+        """Add or update the row of story ``s``."""
+        r = self.row_of.get(s.id)
+        if r is None:
+            r = len(self.ids)
+            if r >= self.C.shape[0]:
+                self._grow()
+            self.ids.append(s.id)
+            self.row_of[s.id] = r
+        self.C[r] = s.centroid if s.vsum is not None and s.article_ids else 0.0
+        self.first[r] = s.first_t
+        self.last[r] = s.last_t
+        self.alive[r] = True
+
+    def drop(self, sid: str) -> None:
+        """Take a story out. The full index only blanks its row (no renumbering)."""
+        r = self.row_of.get(sid)
+        if r is None:
+            return
+        self.C[r] = 0.0
+        self.first[r] = math.inf
+        self.last[r] = -math.inf
+        self.alive[r] = False
+
+    def compact(self, keep: np.ndarray) -> None:
+        m = len(keep)
+        self.C[:m] = self.C[keep]
+        self.first[:m] = self.first[keep]
+        self.last[:m] = self.last[keep]
+        self.alive[:m] = self.alive[keep]
+        self.ids = [self.ids[i] for i in keep]
+        self.row_of = {sid: i for i, sid in enumerate(self.ids)}
+
+    def _grow(self) -> None:
+        cap = self.C.shape[0] * 2
+        C = np.zeros((cap, self.C.shape[1]), dtype=np.float32)
+        C[: self.C.shape[0]] = self.C
+        self.C = C
+        n = len(self.first)
+        self.first = np.concatenate([self.first, np.full(cap - n, math.inf)])
+        self.last = np.concatenate([self.last, np.full(cap - n, -math.inf)])
+        self.alive = np.concatenate([self.alive, np.zeros(cap - n, dtype=bool)])
 
 
 # --------------------------------------------------------------------------- storylines
@@ -544,33 +614,37 @@ def link_storylines(
     one starts, shares at least ``min_shared`` of its ``top_entities`` named entities (numbers do not
     count), and has centroid cosine
     ``>= min_similarity`` (a lower bar than for one story). Among candidates the most similar wins,
-    so each story has at most one parent and the links form a forest. When either story is undated,
-    the order they entered the clusterer (creation order) stands for "later" and the gap is None.
+    so each story has at most one parent and the links form a forest. "Earlier" when a story has no
+    date: an undated story counts as earlier than every dated one (its time is unknown, the dated one
+    is anchored; the rule does not depend on which arrived first), and of two undated stories the one
+    created first is earlier. Such a link's gap is None ("undated").
     """
     live = [s for s in stories if s.merged_into is None and s.vsum is not None and s.article_ids]
     if len(live) < 2:
         return []
     live.sort(key=lambda s: s.seq)
     C = np.stack([s.centroid for s in live])
-    sims = C @ C.T
     # actors are names: numbers ("000" of "140,000", years) are not evidence that one story continues another
     tops = [{e for e in s.top_entities(top_entities) if any(c.isalpha() for c in e)} for s in live]
+    dated = [math.isfinite(s.first_t) for s in live]
     links: list[StorylineLink] = []
     for j, b in enumerate(live):
+        sims = C @ C[j]
         best = None
-        for i in range(j):
-            a = live[i]
-            dated = math.isfinite(a.first_t) and math.isfinite(b.first_t)
-            if dated and not a.first_t < b.first_t:
-                continue  # both dated: the later one must start later
-            if dated and b.first_t - a.last_t > max_gap_days:
+        for i, a in enumerate(live):
+            if i == j:
                 continue
-            if sims[i, j] < min_similarity:
+            if dated[i] and dated[j]:
+                if not a.first_t < b.first_t or b.first_t - a.last_t > max_gap_days:
+                    continue  # both dated: the later one must start later, within the gap
+            elif dated[i] or (not dated[j] and i > j):
+                continue  # a dated story never precedes an undated one; two undated: creation order
+            if sims[i] < min_similarity:
                 continue
             shared = tops[i] & tops[j]
             if len(shared) < min_shared:
                 continue
-            key = (float(sims[i, j]), len(shared), -a.seq)
+            key = (float(sims[i]), len(shared), -a.seq)
             if best is None or key > best[0]:
                 best = (key, a, shared)
         if best is not None:

@@ -6,12 +6,14 @@ stories are on) takes every ok article not yet in a story and:
 1. restores the :class:`~storyline.cluster.StoryClusterer` from the store (stories with their running
    vector sums, times and entity counts; next id, merges, stream clock and entity frequencies from
    ``clusterer_state``), so existing stories keep their ids and new ones continue the numbering;
-2. gets one vector per new article: the mean sentence vector the reuse stage cached (``vectors``, kind
-   ``doc``, model ``"<encoder>+sentmean"``) when present, else title + lead (:func:`article_head`)
-   embedded in one pass and cached under ``"<encoder>+head"``;
+2. gets one vector per new article: title + lead (:func:`article_head`), embedded in one pass and
+   cached under ``vectors`` kind ``doc``, model ``"<encoder>+head"`` (the lead names the event; the
+   mean of all sentence vectors, which the reuse stage caches, blurs an event into its subject);
 3. assigns them in published order (undated last, ties by id). A copy found by the reuse stage
    (``duplicate``, ``near_duplicate`` or ``partial_reuse`` link) to an article already in a story goes
-   into that story, whatever the similarity;
+   into that story, whatever the similarity, unless it was published more than the clusterer's
+   ``window_days`` away from the story's dates (a republication months later is a later chapter; it
+   is then assigned like any article, and storylines link it);
 4. runs :meth:`StoryClusterer.maintain` (merges, recorded so an absorbed id still resolves), relinks
    storylines over all stories (:func:`link_storylines`, :func:`build_storylines`) and writes the
    changed stories, the storylines with their evidence and the clusterer state in one transaction.
@@ -59,16 +61,14 @@ def head_model(encoder: Any) -> str:
 
 
 def article_vectors(store: Any, encoder: Any, arts: Sequence[Article]) -> dict[str, np.ndarray]:
-    """One unit vector per article: the cached mean sentence vector, else the cached or freshly
-    embedded title + lead vector (all missing ones in one ``encode`` call)."""
+    """One unit vector per article: title + lead (:func:`storyline.embed.article_head`), cached in the
+    store (kind ``doc``, model ``"<encoder>+head"``); the missing ones are embedded in one ``encode``
+    call. The lead states the article's main event, which is what tells two reports of one event from
+    two events on one subject (the mean of all sentence vectors does not: see docs/architecture.md)."""
     from storyline.embed import article_head
-    from storyline.reuse.stage import mean_model
 
     ids = [a.id for a in arts]
-    out = dict(store.get_vectors(ids, "doc", mean_model(encoder)))
-    rest = [i for i in ids if i not in out]
-    if rest:
-        out.update(store.get_vectors(rest, "doc", head_model(encoder)))
+    out = dict(store.get_vectors(ids, "doc", head_model(encoder)))
     missing = [a for a in arts if a.id not in out]
     if missing:
         vecs = encoder.encode([article_head(a) for a in missing])
@@ -81,6 +81,14 @@ def article_vectors(store: Any, encoder: Any, arts: Sequence[Article]) -> dict[s
 def _order_key(a: Article) -> tuple[int, str, str]:
     t = _to_days(a.published_at)
     return (t is None, f"{t:020.6f}" if t is not None else "", a.id)
+
+
+def _gap_days(story: Story, a: Article) -> float:
+    """Days between an article and a story's time range (0 inside it, or when either is undated)."""
+    t = _to_days(a.published_at)
+    if t is None or not math.isfinite(story.first_t):
+        return 0.0
+    return max(story.first_t - t, t - story.last_t, 0.0)
 
 
 def _days(iso: str | None) -> float:
@@ -169,6 +177,8 @@ def assign_new_articles(store: Any, *, encoder: Any = None) -> StoriesReport:
         if partners:  # the original's story when the direction is known, else the earliest assigned
             orig = [o for o, src in partners if src == o]
             home = cl.story_of[(orig or [o for o, _ in partners])[0]]
+            if _gap_days(cl.stories[home], a) > cl.window_days:
+                home = None  # a copy republished long after its story is a later chapter, not a member
         if home is not None:
             sid = cl.assign_to(home, a.id, vecs[a.id], a.published_at, ents)
         else:
