@@ -90,6 +90,13 @@ _CLAUSE_ONLY = frozenset({"believe", "think", "hope", "fear", "worry", "show", "
                           "continue", "question", "wonder", "point", "call", "describe", "praise",
                           "criticize", "criticise"})
 
+#: Cue lemmas whose object noun phrase is the content when there is no clause ("denied the
+#: report", "called the plan a disaster"). Such frames never absorb a quoted passage.
+NOMINAL_CUES = frozenset("""
+deny reject dismiss dispute refute rebuff announce confirm acknowledge admit predict promise reveal
+propose disclose
+""".split())
+
 #: Cue lemmas whose act rejects what follows.
 DENY_VERBS = frozenset({"deny", "reject", "dismiss", "refute", "dispute", "rebuff", "disavow",
                         "repudiate", "contradict", "deride", "slam", "decry", "denounce", "counter"})
@@ -374,6 +381,7 @@ class Frame:
     sent_end: int
     chain: list[ChainLink] = field(default_factory=list)
     used: bool = False
+    nominal: bool = False  # the content is a noun phrase ("dismissed the report"), not a clause
 
 
 def _subject_of(tok: "Token") -> "Token | None":
@@ -475,6 +483,10 @@ def _find_frames(doc: "Doc", chains: ChainFinder) -> list[Frame]:
             if lemma not in CUE_VERBS or tok.pos_ not in ("VERB", "AUX"):
                 continue
             comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+            nominal = False
+            if comp is None and lemma in NOMINAL_CUES:
+                comp = next((c for c in tok.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")), None)
+                nominal = comp is not None
             if comp is None:
                 # "... , he said." where the parser hangs the clause the other way round
                 if tok.dep_ == "parataxis" or (tok.dep_ == "ccomp" and tok.head.i < tok.i
@@ -508,7 +520,7 @@ def _find_frames(doc: "Doc", chains: ChainFinder) -> list[Frame]:
                 if c.dep_ == "prt" and c.i == tok.i + 1:
                     cue_e = c.idx + len(c.text)
             frames.append(Frame(cue_s, cue_e, doc_text(doc)[cue_s:cue_e], cs, ce, src, subj, tok, lemma,
-                                sent.start_char, sent.end_char))
+                                sent.start_char, sent.end_char, nominal=nominal))
     for f in frames:
         f.chain = chains.links_for(f)
     return frames
@@ -545,7 +557,12 @@ def _clause_without(doc: "Doc", clause: "Token", cue: "Token") -> tuple[int, int
     # keep the side of the clause before the cue when the cue sits at the end ("..., she said")
     before = [t for t in toks if t.i < cue.left_edge.i]
     after = [t for t in toks if t.i > cue.right_edge.i]
-    part = before if len(before) >= len(after) else after
+    if _words(" ".join(t.text for t in before)) >= 2 and _words(" ".join(t.text for t in after)) >= 2 \
+            and not any(t.is_sent_start for t in after):
+        # a parenthetical cue ("The plan, she said, is dead"): the content runs around it
+        part = before + after
+    else:
+        part = before if len(before) >= len(after) else after
     if not part:
         return 0, 0
     s = part[0].idx
@@ -706,6 +723,9 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
     # frames whose cue sits inside a quoted passage are the speaker's own reported speech: drop them
     frames = [f for f in frames
               if not any(q.start <= f.cue_start < q.end for q in quoted)]
+    # a nominal frame is reported only when it carries no quoted passage (that one is partial)
+    nominal = [f for f in frames if f.nominal]
+    frames = [f for f in frames if not f.nominal]
 
     items: list[tuple[int, int, QuoteKind, Frame | None, str | None]] = []
     covered_frames: set[int] = set()
@@ -720,9 +740,8 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
                 best, best_ov = f, ov
         kind: QuoteKind
         if best is not None and best_ov > 0:
-            content_len = best.content_end - best.content_start
             outside = text[best.content_start:qs] + text[qe:best.content_end]
-            if best_ov >= 0.5 * content_len or _words(outside) <= 2:
+            if _words(outside) <= 2:
                 kind = "direct" if qwords >= 3 else "partial"
                 items.append((qs, qe, kind, best, None))
                 covered_frames.add(id(best))
@@ -745,6 +764,12 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
             items.append((qs, qe, "direct", None, "continuation"))
     for f in frames:
         if id(f) in covered_frames:
+            continue
+        items.append((f.content_start, f.content_end, "indirect", f, None))
+    for f in nominal:
+        if any(it[3] is not None and it[3].cue_tok is f.cue_tok for it in items):
+            continue
+        if any(_overlap((q.open_at, q.close_at + 1), (f.content_start, f.content_end)) for q in quoted):
             continue
         items.append((f.content_start, f.content_end, "indirect", f, None))
     items.sort(key=lambda it: (it[0], -it[1]))
