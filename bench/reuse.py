@@ -46,7 +46,8 @@ direction), exactly as ``storyline add`` does.
 4. **PolNeAR wire-credited** (real, listed for inspection): PolNeAR train+dev articles (lexical
    candidates only), with the links found among them and the wire service their metadata credits.
 5. **MSRP** (real): bench/msrp.py's table (sentence paraphrase decision, calibrated on train).
-6. **Candidates speed** (derived corpus of 100k): bench/reuse_candidates.py against datasketch.
+6. **Candidates speed** (derived corpus of 100k): bench/reuse_candidates.py against datasketch, both
+   with the banding the product uses (``storyline.reuse.stage.BANDS`` x ``ROWS``).
 """
 
 from __future__ import annotations
@@ -475,6 +476,14 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"MSRP non-paraphrase documents (derived hard negatives): {res['rewrite_negative_fp']} linked "
               f"of {res['rewrite_negative_pairs']}; other cross-family links: {res['cross_family_fp']}")
         print("confusion (gold->predicted): " + ", ".join(f"{k} {v}" for k, v in res["confusion"].items()))
+        floors = json.loads((ROOT / "bench" / "floors.json").read_text()).get("reuse", {})
+        key = "derived_quick" if args.quick else "derived_full" if args.families == 60 and args.basil_events is None else None
+        if key and key in floors:
+            f = floors[key]
+            ok = res["macro_f1"] >= f["macro_f1"] and res["basil_fp_rate"] <= f["basil_fp_rate_max"]
+            out["floors_ok"] = ok
+            print(f"floors ({key}): macro-F1 >= {f['macro_f1']}, BASIL FP rate <= {f['basil_fp_rate_max']}: "
+                  + ("ok" if ok else "BELOW"))
         if not args.skip_polnear:
             sub = Path(tmp) / "polnear"
             sub.mkdir()
@@ -493,8 +502,11 @@ def main(argv: list[str] | None = None) -> dict:
     if not args.skip_candidates:
         print(f"\nCandidates, {args.candidates_n} derived articles (bench/reuse_candidates.py, against datasketch):")
         with tempfile.NamedTemporaryFile(suffix=".json") as tf:
+            from storyline.reuse.stage import BANDS, ROWS
+
             r = subprocess.run([sys.executable, str(ROOT / "bench/reuse_candidates.py"), "--n",
-                                str(args.candidates_n), "--json", tf.name], capture_output=True, text=True)
+                                str(args.candidates_n), "--bands", str(BANDS), "--rows", str(ROWS),
+                                "--json", tf.name], capture_output=True, text=True)
             print(r.stdout[-3000:])
             try:
                 out["candidates"] = json.loads(Path(tf.name).read_text())
