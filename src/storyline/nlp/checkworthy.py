@@ -1,0 +1,231 @@
+"""Check-worthiness of sentences: how likely a sentence states a fact worth checking (0..1).
+
+A linear model (L2 logistic regression) over the sentence's MiniLM vector (384 dimensions, the shared
+int8 encoder of :mod:`storyline.embed`) plus a few cheap surface features (:func:`surface_features`):
+numbers and quantities, capitalised names inside the sentence (a cheap stand-in for named entities),
+comparatives and superlatives, past and future tense, first and second person, opinion verbs,
+questions, length. The weights are trained by ``bench/train_classifiers.py`` on the CheckThat! 2019
+task 1 training debates plus ClaimBuster's two-class training sentences (never on the test files) and
+shipped as ``models/classifiers/checkworthy.json``, pinned by sha256 in :mod:`storyline.weights`.
+
+The score is the model's probability under balanced classes (the training weights give check-worthy
+and other sentences equal mass), so 0.5 means "as likely check-worthy as not"; :data:`DEFAULT_THRESHOLD`
+(stored with the weights) is the cut used by :func:`claims_in`. Figures: bench/README.md, "Claims".
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from storyline.errors import ModelIntegrityError, UsageError
+
+logger = logging.getLogger(__name__)
+
+WEIGHTS_NAME = "checkworthy.json"
+
+_I = re.IGNORECASE
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*|\d[\d,.]*")
+_DIGIT = re.compile(r"\d")
+_QUANTITY = re.compile(
+    r"\b(percent|per cent|percentage|million|millions|billion|billions|trillion|thousand|thousands|"
+    r"hundred|hundreds|dozen|dozens|half|twice|double|doubled|triple|tripled|quarter|majority|"
+    r"average|rate|rates|number|numbers|times)\b", _I)
+_SYMBOL = re.compile(r"[$€£¥%]")
+_COMPARATIVE = re.compile(
+    r"\b(more|less|fewer|most|least|higher|lower|larger|smaller|bigger|biggest|largest|highest|"
+    r"lowest|greater|greatest|worse|worst|record|increase[ds]?|decrease[ds]?|rose|risen|fell|fallen|"
+    r"grew|grown|cut|cuts|doubled|only|first|never|ever|since)\b|\b\w+er than\b", _I)
+_PAST = re.compile(r"\b(was|were|had|did|been|said|went|made|got|took|\w{3,}ed)\b", _I)
+_FUTURE = re.compile(r"\b(will|would|shall|gonna|going to)\b|\w'll\b", _I)
+_FIRST = re.compile(r"\b(i|me|my|mine|myself|we|us|our|ours|ourselves)\b|\b(i|we)['\u2019](m|ve|ll|d|re)\b", _I)
+_SECOND = re.compile(r"\b(you|your|yours|yourself)\b", _I)
+_OPINION = re.compile(
+    r"\b(think|believe|feel|hope|want|wish|should|must|ought|need|love|like|great|wonderful|"
+    r"terrible|thank|thanks|please|let's|welcome)\b", _I)
+_LAW = re.compile(r"\b(law|bill|act|voted?|votes|tax|taxes|budget|deficit|debt|jobs|unemployment|"
+                  r"spending|spent|cost|costs|paid|pay|funding|percent)\b", _I)
+_CAPITAL = re.compile(r"[A-Z][a-z]+|[A-Z]{2,}")
+
+#: Names of the surface features, in column order (the weights file repeats them and must match).
+FEATURES: tuple[str, ...] = (
+    "has_digit", "n_digits_groups", "quantity", "symbol", "comparative", "past", "future",
+    "first_person", "second_person", "opinion", "policy_word", "capitalised_inner", "question",
+    "exclamation", "log_words", "short", "long",
+)
+
+
+def surface_features(sentence: str) -> np.ndarray:
+    """The cheap features of one sentence (float32, in :data:`FEATURES` order)."""
+    s = sentence or ""
+    words = _WORD.findall(s)
+    n = len(words)
+    inner_caps = sum(1 for w in words[1:] if _CAPITAL.fullmatch(w) and w not in {"I"})
+    digit_groups = len(re.findall(r"\d[\d,.]*", s))
+    return np.array(
+        [
+            1.0 if _DIGIT.search(s) else 0.0,
+            math.log1p(digit_groups),
+            math.log1p(len(_QUANTITY.findall(s))),
+            1.0 if _SYMBOL.search(s) else 0.0,
+            math.log1p(len(_COMPARATIVE.findall(s))),
+            math.log1p(len(_PAST.findall(s))),
+            1.0 if _FUTURE.search(s) else 0.0,
+            math.log1p(len(_FIRST.findall(s))),
+            math.log1p(len(_SECOND.findall(s))),
+            math.log1p(len(_OPINION.findall(s))),
+            math.log1p(len(_LAW.findall(s))),
+            math.log1p(inner_caps),
+            1.0 if s.rstrip().endswith("?") else 0.0,
+            1.0 if "!" in s else 0.0,
+            math.log1p(n),
+            1.0 if n < 6 else 0.0,
+            1.0 if n > 40 else 0.0,
+        ],
+        dtype=np.float32,
+    )
+
+
+def feature_matrix(sentences: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+    """``[vector | surface features]`` rows, one per sentence (the model's input before scaling)."""
+    if len(sentences) != len(vectors):
+        raise UsageError(f"{len(sentences)} sentences but {len(vectors)} vectors: pass one vector per sentence")
+    surf = np.stack([surface_features(s) for s in sentences]) if sentences else np.zeros((0, len(FEATURES)), np.float32)
+    return np.hstack([np.asarray(vectors, dtype=np.float32), surf]).astype(np.float32)
+
+
+@dataclass(frozen=True, slots=True)
+class LinearModel:
+    """Standardise, then ``sigmoid(x · w + b)``; read from a pinned JSON weights file."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    w: np.ndarray
+    b: float
+    threshold: float
+    meta: dict[str, Any]
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        z = ((x - self.mean) / self.scale) @ self.w + self.b
+        return z.astype(np.float64)
+
+    def proba(self, x: np.ndarray) -> np.ndarray:
+        z = np.clip(self.logits(x), -40.0, 40.0)
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+def load_linear(name: str) -> tuple[LinearModel, dict[str, Any]]:
+    """Read pinned weights file ``name`` (sha256 checked by :func:`storyline.weights.verified_path`)."""
+    from storyline.weights import verified_path
+
+    path = verified_path(name)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        model = LinearModel(
+            mean=np.asarray(data["mean"], dtype=np.float32),
+            scale=np.asarray(data["scale"], dtype=np.float32),
+            w=np.asarray(data["w"], dtype=np.float32),
+            b=float(data["b"]),
+            threshold=float(data["threshold"]),
+            meta=dict(data.get("meta", {})),
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ModelIntegrityError(
+            f"weights file {path} cannot be read ({exc}): reinstall storyline or rerun bench/train_classifiers.py"
+        ) from exc
+    if not (model.mean.shape == model.scale.shape == model.w.shape):
+        raise ModelIntegrityError(f"weights file {path} has mismatched shapes: rerun bench/train_classifiers.py")
+    return model, data
+
+
+@cache
+def _checkworthy_model() -> LinearModel:
+    model, data = load_linear(WEIGHTS_NAME)
+    if tuple(data.get("features", ())) != FEATURES:
+        raise ModelIntegrityError(
+            f"{WEIGHTS_NAME} was trained with other features than this code computes: "
+            "rerun bench/train_classifiers.py"
+        )
+    return model
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimCandidate:
+    """A sentence that reads as a check-worthy claim, with its span in the text it came from."""
+
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+class CheckWorthiness:
+    """Scores sentences for check-worthiness with the pinned linear model.
+
+    ``encoder`` defaults to the process-wide MiniLM (:func:`storyline.embed.shared_encoder`). Pass
+    ``vectors`` to :meth:`score` when the sentences are already embedded (the reuse stage caches them).
+    """
+
+    def __init__(self, encoder: Any | None = None) -> None:
+        self.model = _checkworthy_model()
+        self._encoder = encoder
+
+    @property
+    def threshold(self) -> float:
+        return self.model.threshold
+
+    def _encode(self, sentences: Sequence[str]) -> np.ndarray:
+        if self._encoder is None:
+            from storyline.embed import shared_encoder
+
+            self._encoder = shared_encoder()
+        return self._encoder.encode(list(sentences))
+
+    def score(self, sentences: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        """Check-worthiness in 0..1, one float64 per sentence, in input order."""
+        if not sentences:
+            return np.zeros(0, dtype=np.float64)
+        vecs = self._encode(sentences) if vectors is None else vectors
+        return self.model.proba(feature_matrix(sentences, vecs))
+
+    def claims_in(
+        self,
+        text: str,
+        sentences: Sequence[tuple[int, int]],
+        *,
+        threshold: float | None = None,
+        vectors: np.ndarray | None = None,
+    ) -> list[ClaimCandidate]:
+        """The sentences of ``text`` (``(start, end)`` spans) scoring at least ``threshold``, in text order."""
+        cut = self.threshold if threshold is None else threshold
+        spans = [(int(s), int(e)) for s, e in sentences]
+        for s, e in spans:
+            if not 0 <= s <= e <= len(text):
+                raise UsageError(f"sentence span ({s}, {e}) lies outside the text of length {len(text)}")
+        texts = [text[s:e] for s, e in spans]
+        scores = self.score(texts, vectors)
+        out = [
+            ClaimCandidate(start=s, end=e, text=t, score=float(round(p, 6)))
+            for (s, e), t, p in zip(spans, texts, scores)
+            if p >= cut and t.strip()
+        ]
+        logger.debug("%d of %d sentences are claim candidates (threshold %.3f)", len(out), len(spans), cut)
+        return out
+
+
+def claims_in(text: str, sentences: Sequence[tuple[int, int]], **kwargs: Any) -> list[ClaimCandidate]:
+    """Module-level shortcut for :meth:`CheckWorthiness.claims_in` with the shared encoder."""
+    return _default().claims_in(text, sentences, **kwargs)
+
+
+@cache
+def _default() -> CheckWorthiness:
+    return CheckWorthiness()
