@@ -8,7 +8,7 @@
   did. Best published primary run: 0.166. ``--limit-files N`` scores the N smallest files only.
 * ClaimBuster two_class/test.json (702 sentences, balanced): precision, recall and F1 of the
   check-worthy class at the model's shipped threshold, and the MAP-free ranking AP over the set.
-  ``--limit-cb N`` keeps the first N sentences.
+  ``--limit-cb N`` keeps N evenly spaced sentences (the file is sorted by label).
 
 The model never saw either file (bench/train_classifiers.py trains on the training files only).
 Sentence vectors are cached in ~/.cache/storyline-bench/.
@@ -57,7 +57,9 @@ def run(limit_files: int | None = None, limit_cb: int | None = None) -> dict[str
     files = [r["file"] for r in ct]
     per_file = {f: round(T.average_precision(scores[np.array(files) == f], labels[np.array(files) == f]), 4)
                 for f in sorted(set(files))}
-    cb = T.load_claimbuster("test")[: limit_cb or None]
+    cb = T.load_claimbuster("test")
+    if limit_cb:  # evenly spaced: the file is sorted by label
+        cb = cb[:: max(1, len(cb) // limit_cb)][:limit_cb]
     cb_texts = [r["text"] for r in cb]
     cb_scores = model.score(cb_texts, T.embed_cached(cb_texts))
     cb_labels = np.array([r["label"] for r in cb])
@@ -75,7 +77,7 @@ def run(limit_files: int | None = None, limit_cb: int | None = None) -> dict[str
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit-files", type=int, default=None, help="score only the N smallest CT19 test files")
-    ap.add_argument("--limit-cb", type=int, default=None, help="score only the first N ClaimBuster test sentences")
+    ap.add_argument("--limit-cb", type=int, default=None, help="score only N evenly spaced ClaimBuster test sentences")
     ap.add_argument("--json", type=Path, default=None, help="write the results here too")
     args = ap.parse_args(argv)
     res = run(args.limit_files, args.limit_cb)

@@ -57,7 +57,7 @@ OUT = ROOT / "src" / "storyline" / "models" / "classifiers"
 #: L2 strength (on standardised features, per unit of total sample weight) for check-worthiness.
 CW_L2 = 1e-2
 #: Share of the total training weight given to ClaimBuster (the rest to CT19).
-CW_CB_SHARE = 0.3
+CW_CB_SHARE = 0.6
 #: L2 strength for the framing model.
 FR_L2 = 0.3
 #: BABE split: seed and held-out share.

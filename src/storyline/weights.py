@@ -59,6 +59,14 @@ PINNED: dict[str, PinnedFile] = {
         note="loaded-wording model + lexicon (storyline.nlp.framing), trained on BABE SG2's training split "
         "by bench/train_classifiers.py",
     ),
+    "checkworthy.json": PinnedFile(
+        name="checkworthy.json",
+        package="storyline",
+        relpath="models/classifiers/checkworthy.json",
+        sha256="444490e293d01be2734cf2d81df842d2a5a6d8405dc2acb5528f9ad6f3de8da4",
+        note="check-worthiness model (storyline.nlp.checkworthy), trained on CT19 task 1 training + "
+        "ClaimBuster two-class train by bench/train_classifiers.py",
+    ),
 }
 
 

@@ -1,0 +1,45 @@
+"""Check-worthiness stays above its floors (bench/floors.json, "claims") on a subset, cold cache < 60 s."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FLOORS = json.loads((ROOT / "bench" / "floors.json").read_text(encoding="utf-8"))["claims"]
+SHARED = ROOT.parent / "shared"
+
+pytestmark = pytest.mark.skipif(not (SHARED / "datasets" / "checkthat-claimbuster").is_dir(),
+                                reason="../shared/datasets is not beside the checkout")
+
+
+def load_bench():
+    sys.path.insert(0, str(ROOT / "bench"))
+    spec = importlib.util.spec_from_file_location("storyline_bench_claims", ROOT / "bench" / "claims.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_claims_subset_above_floors(tmp_path, monkeypatch):
+    bench = load_bench()
+    monkeypatch.setattr(bench.T, "CACHE", tmp_path)  # cold cache: the test embeds what it scores
+    sub = FLOORS["subset"]
+    t0 = time.perf_counter()
+    res = bench.run(sub["limit_files"], sub["limit_cb"])
+    elapsed = time.perf_counter() - t0
+    assert res["ct19_test"]["map"] >= sub["ct19_map_floor"], res["ct19_test"]
+    assert res["claimbuster_test"]["f1"] >= sub["claimbuster_f1_floor"], res["claimbuster_test"]
+    assert elapsed < 60, f"subset took {elapsed:.0f} s"
+
+
+def test_full_floors_sit_below_measured():
+    for key in ("ct19_test_map", "claimbuster_test_f1"):
+        assert FLOORS[key]["floor"] <= FLOORS[key]["measured"]
