@@ -18,7 +18,10 @@ often a pronoun; our mention is the same pronoun, resolved to a name).
 Speaker accuracy (BASIL): quote spans annotated with a named speaker (``speaker`` not empty and not
 ``other_*``); the span is located in the article text (paragraphs joined by blank lines). Among the
 spans covered by a predicted quote (>= 50 % of the gold span), the share whose resolved speaker shares
-a word with the gold name (``Mitt_Romney`` -> mitt, romney); coverage is reported beside it.
+a word with the gold name (``Mitt_Romney`` -> mitt, romney); coverage is reported beside it. Many
+labels name a group ("Democratic_Lawmakers", "Tea_Party", "NAACP") while the text quotes one member,
+so the figure is also given for labels that name one person (two or more capitalised words, none a
+group word).
 
 Cost: :class:`storyline.nlp.quotes.QuotesStage` over N PolNeAR articles with ``n_process=2``
 (articles/s, model load excluded) and the peak RSS of the parent plus the largest child; the rate is
@@ -209,13 +212,29 @@ def load_basil(limit: int | None = None) -> list[dict[str, Any]]:
     return out
 
 
+#: BASIL speaker labels that name a group, not one speaker ("Democratic_Lawmakers", "Tea_Party"):
+#: a quote by one member ("Rep. X said") cannot match them by name.
+GROUP_WORDS = frozenset("""party lawmakers democrats republicans officials administration members supporters
+critics plaintiffs catholics activists leaders voters senate house committee campaign aides advocates
+groups group white""".split())
+
+
+def is_person_label(label: str) -> bool:
+    words = [w for w in label.split("_") if w]
+    return len(words) >= 2 and all(w[:1].isupper() for w in words) and not any(
+        w.lower() in GROUP_WORDS for w in words)
+
+
 def eval_basil(articles: list[dict[str, Any]]) -> dict[str, Any]:
     n = covered = ok = 0
+    pn = pcov = pok = 0
     docs = parse_many([a["text"] for a in articles], batch_size=8)
     for art, doc in zip(articles, docs):
         quotes = extract_quotes(art["text"], article_id=art["name"], doc=doc)
         for (gs, ge), speaker in art["gold"]:
             n += 1
+            person = is_person_label(speaker)
+            pn += person
             best: Quote | None = None
             best_ov = 0
             for q in quotes:
@@ -225,13 +244,17 @@ def eval_basil(articles: list[dict[str, Any]]) -> dict[str, Any]:
             if best is None or best_ov < 0.5 * (ge - gs):
                 continue
             covered += 1
+            pcov += person
             gold_words = {w for w in re.split(r"[_\s]+", speaker.lower()) if len(w) > 1}
             got = set(re.findall(r"\w+", (best.speaker or "").lower()))
             ok += bool(gold_words & got)
+            pok += bool(gold_words & got) and person
     return {"articles": len(articles), "quotes": n, "covered": covered,
             "coverage": round(covered / n, 4) if n else 0.0,
             "speaker_accuracy": round(ok / covered, 4) if covered else 0.0,
-            "speaker_accuracy_all": round(ok / n, 4) if n else 0.0}
+            "speaker_accuracy_all": round(ok / n, 4) if n else 0.0,
+            "person_quotes": pn, "person_coverage": round(pcov / pn, 4) if pn else 0.0,
+            "person_speaker_accuracy": round(pok / pcov, 4) if pcov else 0.0}
 
 
 def _rss_mb() -> float:
@@ -302,7 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  speaker accuracy {pn['speaker_accuracy']:.3f} (n={pn['speaker_n']})")
     b = report["basil"]
     print(f"BASIL: {b['quotes']} named-speaker quotes in {b['articles']} articles: coverage {b['coverage']:.3f}, "
-          f"speaker accuracy {b['speaker_accuracy']:.3f} on covered, {b['speaker_accuracy_all']:.3f} on all")
+          f"speaker accuracy {b['speaker_accuracy']:.3f} on covered, {b['speaker_accuracy_all']:.3f} on all; "
+          f"labels naming one person ({b['person_quotes']}): coverage {b['person_coverage']:.3f}, "
+          f"speaker accuracy {b['person_speaker_accuracy']:.3f}")
     if "speed" in report:
         s = report["speed"]
         print(f"cost: {s['articles_per_s']:.1f} articles/s ({s['articles']} articles, ~{s['mean_words']} words, "
