@@ -438,6 +438,27 @@ def _np_tokens(tok: "Token") -> list["Token"]:
     return out or [tok]
 
 
+def _source_tokens(subj: "Token", cue: "Token") -> list["Token"]:
+    """The whole source phrase with its appositives and modifiers ("Jane Smith, who runs the
+    agency"), or the core noun phrase when the subtree is long, quoted or reaches the cue."""
+    sub = list(subj.subtree)
+    lo, hi = sub[0].i, sub[-1].i
+    doc = subj.doc
+    if hi - lo < 30 and not (lo <= cue.i <= hi):
+        toks = [doc[i] for i in range(lo, hi + 1)]
+        if not any(t.text in _QUOTE_CHARS for t in toks):
+            while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
+                toks.pop()
+            while toks and toks[0].is_punct:
+                toks.pop(0)
+            if toks:
+                return toks
+    return _np_tokens(subj)
+
+
+_QUOTE_CHARS = frozenset('"“”«»‹›„‘’\'')
+
+
 def _content_bounds(doc: "Doc", head: "Token") -> tuple[int, int]:
     left, right = head.left_edge, head.right_edge
     s = left.idx
@@ -506,7 +527,7 @@ def _find_frames(doc: "Doc", chains: ChainFinder) -> list[Frame]:
             subj = _subject_of(tok)
             src = None
             if subj is not None:
-                st = _np_tokens(subj)
+                st = _source_tokens(subj, tok)
                 ss, se, _ = _span_text(doc, st)
                 if cs <= ss < ce and (comp is tok.head or subj in set(comp.subtree)):
                     subj, src = None, None  # subject inside the content: not a source
@@ -907,7 +928,7 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
         subj = _subject_of(tok)
         if subj is None or q.start <= subj.idx < q.end:
             continue
-        st = _np_tokens(subj)
+        st = _source_tokens(subj, tok)
         ss, se, _ = _span_text(doc, st)
         sent = tok.sent
         f = Frame(tok.idx, tok.idx + len(tok.text), tok.text, q.start, q.end, (ss, se), subj, tok,
