@@ -17,7 +17,7 @@ Status = Literal["ok", "dropped"]
 InputKind = Literal["text", "html", "json", "jsonl", "feed", "warc", "url", "stdin"]
 
 #: Version of the export format written by ``storyline export``; bump on a breaking change.
-EXPORT_FORMAT_VERSION = "1.3"
+EXPORT_FORMAT_VERSION = "1.4"
 
 
 @dataclass(slots=True)
@@ -226,3 +226,55 @@ class QuoteGroup:
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "quote_ids": list(self.quote_ids), "reference_id": self.reference_id,
                 "text": self.text, "speaker": self.speaker, "altered": dict(self.altered)}
+
+
+# --- claims (issue 6) -------------------------------------------------------------------------------
+
+StanceKind = Literal["asserts", "reports", "denies", "disputes"]
+
+
+@dataclass(slots=True)
+class ClaimStance:
+    """How one article stands towards a claim, with who holds that stance and the evidence span.
+
+    ``asserts``: the outlet's own voice; ``reports``: attributed to ``holder``; ``denies`` /
+    ``disputes``: ``holder`` rejects it (a denying cue or negated content / a challenge such as
+    "baseless"). ``start``/``end`` index the article's clean ``text``; ``quote_id`` names the quote
+    the evidence comes from, when it is one.
+    """
+
+    article_id: str
+    stance: StanceKind
+    start: int
+    end: int
+    holder: str | None = None
+    holder_role: str | None = None
+    text: str = ""
+    quote_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article_id": self.article_id, "stance": self.stance, "start": self.start, "end": self.end,
+                "holder": self.holder, "holder_role": self.holder_role, "text": self.text,
+                "quote_id": self.quote_id}
+
+
+@dataclass(slots=True)
+class Claim:
+    """A canonical claim across the articles of a story (or of linked stories).
+
+    ``text`` is the most representative affirmative version, ``holder`` who makes the claim (the
+    speaker most of its reports attribute it to; ``None`` when only outlets assert it). ``scope`` is
+    the story or storyline whose articles were compared; ``score`` the best check-worthiness of its
+    versions (``None`` when no scorer was available).
+    """
+
+    id: str
+    text: str
+    holder: str | None
+    stances: list[ClaimStance] = field(default_factory=list)
+    scope: str | None = None
+    score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text, "holder": self.holder,
+                "stances": [s.to_dict() for s in self.stances], "scope": self.scope, "score": self.score}

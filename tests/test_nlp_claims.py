@@ -1,0 +1,167 @@
+"""Claims: units, propositions, names, grouping, stances, and the seeds' acceptance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storyline.model import Article, Quote
+from storyline.nlp.claims import (
+    ClaimsStage,
+    claim_units,
+    group_claims,
+    names_agree,
+    names_in,
+    proposition,
+)
+from storyline.nlp.quotes import QuotesStage
+from storyline.pipeline import Pipeline
+from storyline.store import Store
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def test_proposition_neutralises_denial_and_negation() -> None:
+    assert proposition("that the council has never raised the fare") == "the council has raised the fare"
+    got = proposition("any involvement in the tender", "Harbour Board", rejecting=True)
+    assert got == "Harbour Board involvement in the tender"
+    assert "accusations" not in proposition("the accusations of bid rigging", "X", rejecting=True)
+
+
+def test_names_acronyms_and_demonyms() -> None:
+    n = names_in("the United States said Canadian ships left")
+    assert {"united", "states", "us", "canadian"} <= n
+    assert names_agree(frozenset({"canada"}), frozenset({"canadian"})) is True
+    assert names_agree(frozenset({"us"}), names_in("the United States")) is True
+    assert names_agree(frozenset({"sweden"}), frozenset({"finland"})) is False
+    assert names_agree(frozenset(), frozenset({"finland"})) is None
+
+
+class _BagEncoder:
+    """A deterministic bag-of-words encoder, so grouping is tested without the model."""
+
+    name = "bag"
+
+    def encode(self, texts, *, batch_size: int = 32):  # noqa: ANN001
+        vocab: dict[str, int] = {}
+        rows = []
+        for t in texts:
+            rows.append([vocab.setdefault(w.lower().strip(",."), len(vocab)) for w in t.split()])
+        out = np.zeros((len(texts), 256), dtype=np.float32)
+        for i, r in enumerate(rows):
+            for j in r:
+                out[i, j % 256] += 1.0
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+def _article(aid: str, text: str) -> Article:
+    return Article(id=aid, text=text, language="en")
+
+
+def _quote(aid: str, text: str, content: str, speaker: str, cue: str, *, denial: bool = False) -> Quote:
+    s = text.index(content)
+    c = text.index(cue)
+    return Quote(id=f"{aid}-{s}", article_id=aid, start=s, end=s + len(content), text=content, kind="indirect",
+                 cue=cue, cue_start=c, cue_end=c + len(cue), speaker=speaker, denial=denial)
+
+
+def test_report_and_denial_form_one_claim_with_stances() -> None:
+    t1 = "Mayor Ruth Okafor said that the Harbour Board rigged the ferry tender in Kessling."
+    t2 = "The Harbour Board denied rigging the ferry tender in Kessling, citing its audit."
+    a1, a2 = _article("a1", t1), _article("a2", t2)
+    q1 = _quote("a1", t1, "that the Harbour Board rigged the ferry tender in Kessling", "Ruth Okafor", "said")
+    units = claim_units(a1, [q1]) + claim_units(a2, [])
+    assert [u.stance for u in units] == ["reports", "denies"]
+    assert units[1].holder == "The Harbour Board" or units[1].holder == "Harbour Board"
+    claims = group_claims(units, _BagEncoder(), threshold=0.4)
+    assert len(claims) == 1
+    c = claims[0]
+    assert c.holder == "Ruth Okafor"
+    assert c.text.startswith("the Harbour Board rigged")
+    assert {(s.article_id, s.stance) for s in c.stances} == {("a1", "reports"), ("a2", "denies")}
+    for s in c.stances:
+        text = t1 if s.article_id == "a1" else t2
+        assert 0 <= s.start < s.end <= len(text)
+
+
+def test_dispute_words_make_a_dispute() -> None:
+    t = "The union called the claim that wages fell baseless, the paper said."
+    q = Quote(id="q", article_id="u", start=t.index("the claim"), end=t.index(", the paper"),
+              text="the claim that wages fell baseless", kind="indirect", cue="called", speaker="Union")
+    units = claim_units(_article("u", t), [q])
+    assert units and units[0].stance == "disputes"
+
+
+def test_different_actors_stay_apart() -> None:
+    texts = {"a": "Officials said that Canada tried to sway the vote.",
+             "b": "Officials said that Finland tried to sway the vote.",
+             "c": "Officials said that Canadian envoys tried to sway the vote."}
+    u = []
+    for aid, t in texts.items():
+        content = t[t.index("that"):-1]
+        u += claim_units(_article(aid, t), [_quote(aid, t, content, "Officials", "said")])
+    claims = group_claims(u, _BagEncoder(), threshold=0.75)
+    groups = sorted(sorted({s.article_id for s in c.stances}) for c in claims)
+    assert groups == [["a", "c"], ["b"]] or groups == [["a", "c"]]
+
+
+# --- seeds ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_claims(tmp_path_factory: pytest.TempPathFactory):
+    if not SEEDS.exists():
+        pytest.skip("seeds not available")
+    db = tmp_path_factory.mktemp("claims") / "s.db"
+    with Store(db) as store:
+        Pipeline(store, detect_language=False).add([str(SEEDS)])
+        arts = store.list_articles()
+    names = {a.id: Path(a.path or "").name[:3] for a in arts}
+    res = QuotesStage().process(arts)
+    claims = ClaimsStage(checkworthy=False).process(arts, res.quotes, {a.id: "one" for a in arts})
+    return names, claims, {a.id: a.text for a in arts}
+
+
+def _interference(claims, names):  # noqa: ANN001, ANN202
+    hits = [c for c in claims
+            if {names[s.article_id] for s in c.stances if s.stance == "denies"} >= {"000", "001", "002", "004"}]
+    return hits
+
+
+def test_seed_interference_claim_is_one_claim(seed_claims) -> None:  # noqa: ANN001
+    names, claims, texts = seed_claims
+    hits = _interference(claims, names)
+    assert len(hits) == 1, [c.text for c in claims]
+    c = hits[0]
+    assert "interfere" in c.text.lower()
+    reported = {names[s.article_id] for s in c.stances if s.stance == "reports"}
+    assert {"000", "001", "002", "003"} <= reported
+    assert "Blinken" in (c.holder or "")
+    deny004 = [s for s in c.stances if names[s.article_id] == "004" and s.stance == "denies"]
+    assert len(deny004) == 1
+    who = f"{deny004[0].holder} {deny004[0].holder_role}"
+    assert "Lin Jian" in who and "Foreign Ministry" in who
+    for s in c.stances:
+        assert 0 <= s.start < s.end <= len(texts[s.article_id])
+        assert s.text and s.text[:12] in texts[s.article_id][s.start:s.end]
+    # every other claim that one of the denials could belong to is a different one
+    for other in claims:
+        if other is not c:
+            assert not any(s.stance == "denies" and names[s.article_id] in ("002",) for s in other.stances)
+
+
+def test_seed_russian_denial_is_not_the_chinese_claim(seed_claims) -> None:  # noqa: ANN001
+    names, claims, _ = seed_claims
+    c = _interference(claims, names)[0]
+    assert all("Peskov" not in (s.holder or "") for s in c.stances)
+    assert any("Peskov" in (s.holder or "") and s.stance == "denies" for o in claims for s in o.stances)
+
+
+def test_seed_claims_are_deterministic(seed_claims) -> None:  # noqa: ANN001
+    names, claims, texts = seed_claims
+    arts = [Article(id=i, text=t, language="en") for i, t in sorted(texts.items())]
+    res = QuotesStage().process(arts)
+    again = ClaimsStage(checkworthy=False).process(arts, res.quotes, {a.id: "one" for a in arts})
+    assert [c.to_dict() for c in again] == [c.to_dict() for c in claims]
