@@ -120,3 +120,11 @@ def test_stage_groups_across_seed_articles(seed_texts: dict[str, str]) -> None:
     # deterministic
     again = QuotesStage().process(arts, story_of={a.id: "story" for a in arts})
     assert [q.to_dict() for q in again.quotes] == [q.to_dict() for q in res.quotes]
+
+
+def test_interrupted_quote_is_one_direct_quote() -> None:
+    text = "“The ferry will run again,” the harbour master Ines Moreau said, “as soon as the storm passes.”"
+    qs = [q for q in extract_quotes(text) if q.kind == "direct"]
+    assert len(qs) == 1
+    assert qs[0].text.startswith("The ferry will run again") and qs[0].text.endswith("storm passes.")
+    assert qs[0].speaker == "Ines Moreau" and qs[0].cue == "said"

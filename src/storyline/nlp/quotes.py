@@ -783,12 +783,13 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
             continue
         if qwords >= 4 and _looks_like_speech(text[qs:qe]):
             items.append((qs, qe, "direct", None, "continuation"))
+    items = _join_interrupted(text, items)
     for f in frames:
         if id(f) in covered_frames:
             continue
         items.append((f.content_start, f.content_end, "indirect", f, None))
     for f in nominal:
-        if any(it[3] is not None and it[3].cue_tok is f.cue_tok for it in items):
+        if any(it[3] is not None and it[3].cue_start == f.cue_start for it in items):
             continue
         if any(_overlap((q.open_at, q.close_at + 1), (f.content_start, f.content_end)) for q in quoted):
             continue
@@ -863,6 +864,28 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
     return out
 
 
+def _join_interrupted(text: str, items: list[tuple[int, int, QuoteKind, Frame | None, str | None]]
+                      ) -> list[tuple[int, int, QuoteKind, Frame | None, str | None]]:
+    """One quote for '"The plan," she said, "is dead."': the cue sits between two quoted parts.
+
+    The second part joins the first when it has no cue of its own (or the same one) and the short
+    gap between them, inside one paragraph, holds the first part's cue.
+    """
+    out: list[tuple[int, int, QuoteKind, Frame | None, str | None]] = []
+    for it in items:
+        if out:
+            ps, pe, pkind, pf, pnote = out[-1]
+            s, e, kind, f, note = it
+            gap = text[pe:s]
+            if (pf is not None and pkind in ("direct", "partial") and kind in ("direct", "partial")
+                    and 0 < len(gap) <= 80 and "\n" not in gap and pe <= pf.cue_start < s
+                    and (f is None or f.cue_start == pf.cue_start)):
+                out[-1] = (ps, e, "direct", pf, pnote)
+                continue
+        out.append(it)
+    return out
+
+
 def _looks_like_speech(s: str) -> bool:
     """A quoted passage that reads as a sentence (not a title or a scare-quoted term)."""
     words = s.split()
@@ -922,7 +945,7 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
                     candidates.append((abs(anc.idx - q.start), anc))
                     break
     for _, tok in candidates:
-        existing = next((f for f in frames if f.cue_tok is tok), None)
+        existing = next((f for f in frames if f.cue_start == tok.idx), None)
         if existing is not None:
             return existing
         subj = _subject_of(tok)
