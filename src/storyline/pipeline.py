@@ -38,6 +38,9 @@ class IngestReport:
     reuse_links: int = 0  # links found by the reuse stage in this add (0 when reuse is off)
     stories_assigned: int = 0  # articles put in a story in this add (0 when stories are off)
     new_stories: int = 0
+    quotes: int = 0  # quotes found in this add's articles (0 when the quotes stage is off)
+    quote_articles: int = 0  # articles the quotes stage analysed in this add
+    claims: int = 0  # claims (re)computed for the stories this add changed
     stage_seconds: dict[str, float] = field(default_factory=lambda: Counter())
     by_kind: Counter[str] = field(default_factory=Counter)
 
@@ -62,6 +65,9 @@ class IngestReport:
             "reuse_links": self.reuse_links,
             "stories_assigned": self.stories_assigned,
             "new_stories": self.new_stories,
+            "quotes": self.quotes,
+            "quote_articles": self.quote_articles,
+            "claims": self.claims,
             "by_kind": dict(sorted(self.by_kind.items())),
             "stage_seconds": {k: round(v, 4) for k, v in sorted(self.stage_seconds.items())},
         }
@@ -87,7 +93,7 @@ class Pipeline:
 
     def __init__(
         self, store: Store, *, batch_size: int = 200, detect_language: bool = True, workers: int | None = 1,
-        reuse: bool = False, encoder: object | None = None, stories: bool = False,
+        reuse: bool = False, encoder: object | None = None, stories: bool = False, quotes: bool = False,
     ) -> None:
         """``workers``: reader processes for local files (``None``: one per core; the CLI's default).
         More than one uses ``spawn``, so a calling script needs an ``if __name__ == "__main__":`` guard.
@@ -99,6 +105,11 @@ class Pipeline:
 
         ``stories``: after reuse, put the new articles in stories and relink storylines
         (:mod:`storyline.stories`); off by default in the library, on in ``storyline add``.
+
+        ``quotes``: after stories, find the quotes of every article not analysed yet, then recompute the
+        quote groups of the stories they are in and the claims of those stories' storylines
+        (:class:`QuotesStep`); off by default in the library (it loads spaCy and MiniLM), on in
+        ``storyline add`` (``--no-quotes`` skips).
         """
         self.store = store
         self.batch_size = batch_size
@@ -116,6 +127,7 @@ class Pipeline:
             from storyline.stories import StoriesStage
 
             self.stories = StoriesStage(encoder)
+        self.quotes = QuotesStep(encoder) if quotes else None
 
     # -- per-source line statistics --------------------------------------------------------
     def _load_stats(self, source_keys: Iterable[str]) -> None:
@@ -164,6 +176,12 @@ class Pipeline:
             srep = self.stories.run(self.store, self.reuse.encoder if self.reuse is not None else None)
             report.stories_assigned, report.new_stories = srep.articles, srep.new_stories
             timer["stories"] += time.perf_counter() - t0
+        if self.quotes is not None:
+            t0 = time.perf_counter()
+            qrep = self.quotes.run(self.store)
+            report.quotes, report.quote_articles, report.claims = qrep.quotes, qrep.articles, qrep.claims
+            timer["quotes"] += qrep.quote_seconds
+            timer["claims"] += time.perf_counter() - t0 - qrep.quote_seconds
         logger.info(
             "added %d new, %d already stored, %d dropped in %.2fs",
             report.inserted, report.existing, len(report.dropped), report.total_seconds,
@@ -262,6 +280,97 @@ class Pipeline:
         if n:
             logger.info("re-cleaned %d stored articles after learning repeated lines of %s", n, sorted(diffs))
         return n
+
+
+@dataclass
+class QuotesStepReport:
+    articles: int = 0  # articles analysed for quotes
+    quotes: int = 0
+    groups: int = 0
+    claims: int = 0
+    stories: int = 0  # stories whose groups were recomputed
+    quote_seconds: float = 0.0
+
+
+class QuotesStep:
+    """The quotes and claims stage over the store (the one place that wires them to it).
+
+    1. Every ok article the quotes stage has not analysed (``quote_runs``) goes through
+       :class:`~storyline.nlp.quotes.QuotesStage` in batches; its quotes replace any stored ones.
+    2. The stories holding those articles get their quote groups recomputed over all their members.
+    3. The claims of those stories' storylines (a story outside any storyline on its own; an article
+       outside any story on its own) are recomputed over all their members' quotes and sentences
+       (:class:`~storyline.nlp.claims.ClaimsStage`), with the cached sentence vectors when check-worthiness
+       scoring is available.
+
+    Re-running with nothing new does nothing.
+    """
+
+    def __init__(self, encoder: object | None = None, *, batch_size: int = 50, checkworthy: object | bool = True) -> None:
+        self.batch_size = batch_size
+        self._encoder = encoder
+        self._checkworthy = checkworthy
+
+    def run(self, store: Store, ids: Sequence[str] | None = None) -> QuotesStepReport:
+        from storyline.nlp.claims import ClaimsStage
+        from storyline.nlp.quote_groups import apply_groups, group_quotes
+        from storyline.nlp.quotes import QuotesStage
+
+        rep = QuotesStepReport()
+        todo = list(store.ids_without_quote_run() if ids is None else ids)
+        if not todo:
+            return rep
+        t0 = time.perf_counter()
+        stage = QuotesStage()
+        for i in range(0, len(todo), self.batch_size):
+            chunk = todo[i:i + self.batch_size]
+            arts = [store.get_article(a) for a in chunk]
+            res = stage.process(arts)
+            rep.articles += res.articles
+            rep.quotes += store.put_quotes(chunk, res.quotes)
+        rep.quote_seconds = time.perf_counter() - t0
+
+        stories = store.stories()
+        story_of = {aid: s["id"] for s in stories for aid in s["article_ids"]}
+        members = {s["id"]: list(s["article_ids"]) for s in stories}
+        line_of = {s["id"]: s.get("storyline_id") or s["id"] for s in stories}
+        new = set(todo)
+        changed = sorted({story_of[a] for a in new if a in story_of})
+        groups_by_story = {}
+        grouped = []
+        for sid in changed:
+            qs = store.quotes(members[sid])
+            gs = group_quotes(qs, {a: sid for a in members[sid]})
+            groups_by_story[sid] = gs
+            grouped += apply_groups(qs, gs)
+            rep.groups += len(gs)
+        if groups_by_story:
+            store.put_quote_groups(groups_by_story, grouped)
+        rep.stories = len(changed)
+
+        scopes = sorted({line_of[story_of[a]] if a in story_of else a for a in new})
+        scope_of: dict[str, str] = {}
+        for sid, arts_ in members.items():
+            if line_of[sid] in scopes:
+                for a in arts_:
+                    scope_of[a] = line_of[sid]
+        for a in new:
+            scope_of.setdefault(a, a)
+        if scope_of:
+            claims_stage = ClaimsStage(self._encoder, checkworthy=self._checkworthy)  # type: ignore[arg-type]
+            all_ids = sorted(scope_of)
+            arts = [store.get_article(a) for a in all_ids]
+            arts = [a for a in arts if a.status == "ok"]
+            vectors = None
+            if claims_stage.checkworthy is not None:
+                from storyline.embed import ensure_sentence_vectors
+
+                vectors = ensure_sentence_vectors(store, claims_stage.encoder, arts)
+            claims = claims_stage.process(arts, store.quotes(all_ids), scope_of, vectors)
+            rep.claims = store.put_claims(all_ids, claims)
+        logger.info("quotes: %d in %d articles; %d groups in %d stories; %d claims", rep.quotes, rep.articles,
+                    rep.groups, rep.stories, rep.claims)
+        return rep
 
 
 def _count(x: object) -> int:

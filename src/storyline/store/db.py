@@ -26,7 +26,7 @@ from typing import Any, Callable
 from urllib.parse import quote
 
 from storyline.errors import NotFoundError, StoreError, UsageError
-from storyline.model import Article, Removal
+from storyline.model import Article, ChainLink, Claim, ClaimStance, Quote, QuoteGroup, Removal
 from storyline.store import migrations as _migrations
 from storyline.store.fts import fts_query, fts_query_plain
 from storyline.text import domain_of
@@ -417,6 +417,8 @@ class Store:
                 c.execute("DELETE FROM minhash WHERE article_id = ?", (a.id,))
                 c.execute("DELETE FROM article_citations WHERE article_id = ?", (a.id,))
                 c.execute("DELETE FROM vectors WHERE article_id = ?", (a.id,))  # embedded the old text
+                # quotes and claim evidence index the old clean text too: the quotes stage runs again
+                self._forget_quotes(c, a.id)
         return n
 
     # ---------------------------------------------------------------- reading articles
@@ -739,6 +741,9 @@ class Store:
             "cached_vectors": dict(c.execute("SELECT kind || ' ' || model, count(*) FROM vectors GROUP BY 1 ORDER BY 1").fetchall()),
             "stories": one("SELECT count(*) FROM stories"),
             "storylines": one("SELECT count(*) FROM storylines"),
+            "quotes": one("SELECT count(*) FROM quotes"),
+            "quote_groups": one("SELECT count(*) FROM quote_groups"),
+            "claims": one("SELECT count(*) FROM claims"),
             "sqlite_version": sqlite3.sqlite_version,
         }
 
@@ -999,6 +1004,152 @@ class Store:
 
     def storyline_ids(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT id FROM storylines ORDER BY id")]
+
+
+    # ---------------------------------------------------------------- quotes and claims (issue 6)
+
+    _QUOTE_COLS = ("id, article_id, start, \"end\", text, kind, cue, cue_start, cue_end, speaker, speaker_start, "
+                   "speaker_end, speaker_mention, speaker_role, speaker_type, denial, group_id, altered, difference")
+
+    @staticmethod
+    def _forget_quotes(c: sqlite3.Connection, article_id: str) -> None:
+        c.execute("DELETE FROM quote_chain WHERE quote_id IN (SELECT id FROM quotes WHERE article_id = ?)",
+                  (article_id,))
+        c.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
+        c.execute("DELETE FROM quote_runs WHERE article_id = ?", (article_id,))
+        c.execute("DELETE FROM claim_stances WHERE article_id = ?", (article_id,))
+        c.execute("DELETE FROM claims WHERE id NOT IN (SELECT claim_id FROM claim_stances)")
+
+    def ids_without_quote_run(self) -> list[str]:
+        """Ids of ok articles the quotes stage has not analysed yet, in insertion order."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM articles WHERE status = 'ok' AND id NOT IN (SELECT article_id FROM quote_runs) "
+            "ORDER BY rid")]
+
+    def put_quotes(self, article_ids: Iterable[str], quotes: Iterable[Quote]) -> int:
+        """Replace the quotes of ``article_ids`` with ``quotes`` (and their chains) and record the articles
+        as analysed, in one transaction; returns how many quotes were written."""
+        ids = list(dict.fromkeys(article_ids))
+        qs = list(quotes)
+        stray = {q.article_id for q in qs} - set(ids)
+        if stray:
+            raise UsageError(f"quotes of articles {sorted(stray)[:3]} were given without their ids: list them in article_ids")
+        with self.transaction() as c:
+            for aid in ids:
+                c.execute("DELETE FROM quote_chain WHERE quote_id IN (SELECT id FROM quotes WHERE article_id = ?)",
+                          (aid,))
+                c.execute("DELETE FROM quotes WHERE article_id = ?", (aid,))
+            c.executemany(
+                f"INSERT OR REPLACE INTO quotes({self._QUOTE_COLS}) VALUES ({', '.join('?' * 19)})",
+                [(q.id, q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.cue_start, q.cue_end, q.speaker,
+                  q.speaker_start, q.speaker_end, q.speaker_mention, q.speaker_role, q.speaker_type,
+                  int(q.denial), q.group_id, int(q.altered), q.difference) for q in qs])
+            c.executemany(
+                'INSERT OR REPLACE INTO quote_chain(quote_id, seq, name, start, "end", how) VALUES (?, ?, ?, ?, ?, ?)',
+                [(q.id, i, ln.name, ln.start, ln.end, ln.how) for q in qs for i, ln in enumerate(q.chain)])
+            c.executemany("INSERT OR IGNORE INTO quote_runs(article_id) VALUES (?)", [(a,) for a in ids])
+        return len(qs)
+
+    def quotes(self, article_ids: Iterable[str] | None = None, *, speaker: str | None = None) -> list[Quote]:
+        """Stored quotes (all, or of ``article_ids``), in article insertion order then text order.
+        ``speaker`` keeps quotes whose speaker contains it (case-insensitive)."""
+        where: list[str] = []
+        params: list[Any] = []
+        if speaker:
+            where.append("lower(q.speaker) LIKE ? ESCAPE '\\'")
+            params.append("%" + speaker.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        rows: list[Any] = []
+        cols = ", ".join("q." + c.strip() for c in self._QUOTE_COLS.split(","))
+        base = f"SELECT {cols} FROM quotes q JOIN articles a ON a.id = q.article_id"
+        if article_ids is None:
+            sql = base + (" WHERE " + " AND ".join(where) if where else "")
+            rows = self.conn.execute(sql + " ORDER BY a.rid, q.start, q.\"end\", q.id", params).fetchall()
+        else:
+            for chunk in _chunks(list(dict.fromkeys(article_ids))):
+                cond = where + [f"q.article_id IN ({', '.join('?' for _ in chunk)})"]
+                rows += self.conn.execute(base + " WHERE " + " AND ".join(cond), [*params, *chunk]).fetchall()
+            rid = dict(self.conn.execute(
+                "SELECT id, rid FROM articles WHERE id IN (SELECT DISTINCT article_id FROM quotes)").fetchall())
+            rows.sort(key=lambda r: (rid.get(r[1], 0), r[2], r[3], r[0]))
+        chains: dict[str, list[ChainLink]] = {}
+        ids = [r[0] for r in rows]
+        for chunk in _chunks(ids):
+            for qid, name, st, en, how in self.conn.execute(
+                    f'SELECT quote_id, name, start, "end", how FROM quote_chain WHERE quote_id IN '
+                    f"({', '.join('?' for _ in chunk)}) ORDER BY quote_id, seq", list(chunk)):
+                chains.setdefault(qid, []).append(ChainLink(name=name, start=st, end=en, how=how))
+        return [Quote(id=r[0], article_id=r[1], start=r[2], end=r[3], text=r[4], kind=r[5], cue=r[6], cue_start=r[7],
+                      cue_end=r[8], speaker=r[9], speaker_start=r[10], speaker_end=r[11], speaker_mention=r[12],
+                      speaker_role=r[13], speaker_type=r[14], chain=chains.get(r[0], []), denial=bool(r[15]),
+                      group_id=r[16], altered=bool(r[17]), difference=r[18]) for r in rows]
+
+    def put_quote_groups(self, groups_by_story: Mapping[str, Sequence[QuoteGroup]], quotes: Iterable[Quote]) -> int:
+        """Replace the quote groups of each story in ``groups_by_story`` and write the group fields
+        (``group_id``, ``altered``, ``difference``) of ``quotes`` (those stories' quotes), in one transaction."""
+        qs = list(quotes)
+        n = 0
+        with self.transaction() as c:
+            c.executemany("UPDATE quotes SET group_id = ?, altered = ?, difference = ? WHERE id = ?",
+                          [(q.group_id, int(q.altered), q.difference, q.id) for q in qs])
+            for sid, gs in groups_by_story.items():
+                c.execute("DELETE FROM quote_groups WHERE story_id = ?", (sid,))
+                c.executemany(
+                    "INSERT OR REPLACE INTO quote_groups(id, story_id, reference_id, text, speaker, quote_ids, altered) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(g.id, sid, g.reference_id, g.text, g.speaker, _dumps(list(g.quote_ids)), _dumps(dict(g.altered)))
+                     for g in gs])
+                n += len(gs)
+        return n
+
+    def quote_groups(self, story_id: str | None = None) -> list[QuoteGroup]:
+        """Stored quote groups (all, or of one story), by story then id."""
+        sql = "SELECT id, reference_id, text, speaker, quote_ids, altered FROM quote_groups"
+        rows = (self.conn.execute(sql + " WHERE story_id = ? ORDER BY id", (story_id,)) if story_id
+                else self.conn.execute(sql + " ORDER BY story_id, id"))
+        return [QuoteGroup(id=r[0], quote_ids=json.loads(r[4]), reference_id=r[1], text=r[2], speaker=r[3],
+                           altered=json.loads(r[5])) for r in rows]
+
+    def put_claims(self, article_ids: Iterable[str], claims: Iterable[Claim]) -> int:
+        """Replace every claim with evidence in ``article_ids`` by ``claims``, in one transaction."""
+        cs = list(claims)
+        with self.transaction() as c:
+            for chunk in _chunks(list(dict.fromkeys(article_ids))):
+                ph = ", ".join("?" for _ in chunk)
+                old = [r[0] for r in c.execute(
+                    f"SELECT DISTINCT claim_id FROM claim_stances WHERE article_id IN ({ph})", list(chunk))]
+                for cid in old:
+                    c.execute("DELETE FROM claim_stances WHERE claim_id = ?", (cid,))
+                    c.execute("DELETE FROM claims WHERE id = ?", (cid,))
+            for seq, cl in enumerate(cs):
+                c.execute("DELETE FROM claim_stances WHERE claim_id = ?", (cl.id,))
+                c.execute("INSERT OR REPLACE INTO claims(id, scope, seq, text, holder, score) VALUES (?, ?, ?, ?, ?, ?)",
+                          (cl.id, cl.scope, seq, cl.text, cl.holder, cl.score))
+                c.executemany(
+                    'INSERT INTO claim_stances(claim_id, seq, article_id, stance, start, "end", holder, holder_role, '
+                    "text, quote_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(cl.id, i, s.article_id, s.stance, s.start, s.end, s.holder, s.holder_role, s.text, s.quote_id)
+                     for i, s in enumerate(cl.stances)])
+        return len(cs)
+
+    def claims(self, article_ids: Iterable[str] | None = None) -> list[Claim]:
+        """Stored claims (all, or those with evidence in ``article_ids``), by scope then seq."""
+        if article_ids is None:
+            rows = self.conn.execute("SELECT id, scope, text, holder, score FROM claims ORDER BY scope, seq, id").fetchall()
+        else:
+            wanted: set[str] = set()
+            for chunk in _chunks(list(dict.fromkeys(article_ids))):
+                wanted |= {r[0] for r in self.conn.execute(
+                    f"SELECT claim_id FROM claim_stances WHERE article_id IN ({', '.join('?' for _ in chunk)})",
+                    list(chunk))}
+            rows = [r for r in self.conn.execute(
+                "SELECT id, scope, text, holder, score FROM claims ORDER BY scope, seq, id") if r[0] in wanted]
+        stances: dict[str, list[ClaimStance]] = {}
+        for r in self.conn.execute('SELECT claim_id, article_id, stance, start, "end", holder, holder_role, text, '
+                                   "quote_id FROM claim_stances ORDER BY claim_id, seq"):
+            stances.setdefault(r[0], []).append(ClaimStance(article_id=r[1], stance=r[2], start=r[3], end=r[4],
+                                                            holder=r[5], holder_role=r[6], text=r[7], quote_id=r[8]))
+        return [Claim(id=r[0], text=r[2], holder=r[3], stances=stances.get(r[0], []), scope=r[1], score=r[4])
+                for r in rows]
 
 
 def _passage_tuple(p: Any) -> tuple[int, int, int, int, float, str]:

@@ -241,12 +241,97 @@ CREATE TABLE clusterer_state (
 );
 """
 
+_V5 = """
+-- Quotes (issue 6). Offsets index the article's clean text. kind: direct, indirect, partial, mixed.
+-- group_id/altered/difference come from grouping the same quote across the articles of a story.
+CREATE TABLE quotes (
+    id               TEXT PRIMARY KEY,
+    article_id       TEXT NOT NULL,
+    start            INTEGER NOT NULL,
+    "end"            INTEGER NOT NULL,
+    text             TEXT NOT NULL,
+    kind             TEXT NOT NULL,
+    cue              TEXT,
+    cue_start        INTEGER,
+    cue_end          INTEGER,
+    speaker          TEXT,
+    speaker_start    INTEGER,
+    speaker_end      INTEGER,
+    speaker_mention  TEXT,
+    speaker_role     TEXT,
+    speaker_type     TEXT,
+    denial           INTEGER NOT NULL DEFAULT 0,
+    group_id         TEXT,
+    altered          INTEGER NOT NULL DEFAULT 0,
+    difference       TEXT
+);
+CREATE INDEX quotes_article ON quotes(article_id, start);
+CREATE INDEX quotes_speaker ON quotes(speaker);
+CREATE INDEX quotes_group ON quotes(group_id);
+
+-- A quote's attribution chain, original outlet first (seq 0).
+CREATE TABLE quote_chain (
+    quote_id  TEXT NOT NULL,
+    seq       INTEGER NOT NULL,
+    name      TEXT NOT NULL,
+    start     INTEGER NOT NULL,
+    "end"     INTEGER NOT NULL,
+    how       TEXT NOT NULL,
+    PRIMARY KEY (quote_id, seq)
+) WITHOUT ROWID;
+
+-- Articles the quotes stage has analysed (with or without quotes found), so it runs once per article.
+CREATE TABLE quote_runs (
+    article_id  TEXT PRIMARY KEY
+);
+
+-- The same quote across a story's articles: quote_ids and altered (quote id -> difference) are JSON.
+CREATE TABLE quote_groups (
+    id            TEXT PRIMARY KEY,
+    story_id      TEXT,
+    reference_id  TEXT NOT NULL,
+    text          TEXT NOT NULL,
+    speaker       TEXT,
+    quote_ids     TEXT NOT NULL DEFAULT '[]',
+    altered       TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX quote_groups_story ON quote_groups(story_id);
+
+-- Canonical claims across the articles of a story or storyline (scope); seq orders them in a scope.
+CREATE TABLE claims (
+    id      TEXT PRIMARY KEY,
+    scope   TEXT,
+    seq     INTEGER NOT NULL,
+    text    TEXT NOT NULL,
+    holder  TEXT,
+    score   REAL
+);
+CREATE INDEX claims_scope ON claims(scope, seq);
+
+-- Per article stances on a claim: asserts, reports, denies, disputes; offsets index the clean text.
+CREATE TABLE claim_stances (
+    claim_id     TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    article_id   TEXT NOT NULL,
+    stance       TEXT NOT NULL,
+    start        INTEGER NOT NULL,
+    "end"        INTEGER NOT NULL,
+    holder       TEXT,
+    holder_role  TEXT,
+    text         TEXT NOT NULL DEFAULT '',
+    quote_id     TEXT,
+    PRIMARY KEY (claim_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX claim_stances_article ON claim_stances(article_id);
+"""
+
 #: Every schema step, in order. Append only.
 MIGRATIONS: list[Migration] = [
     Migration(1, "articles, sources, removals, FTS5 index, source line statistics", _V1),
     Migration(2, "vector cache (document and sentence embeddings per model)", _V2),
     Migration(3, "reuse links and passages, MinHash signatures, cited sources", _V3),
     Migration(4, "stories, story membership, storylines and their links, clusterer state", _V4),
+    Migration(5, "quotes with their chains, quote groups, claims and their stances", _V5),
 ]
 
 #: The schema version this code writes.
