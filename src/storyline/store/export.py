@@ -299,3 +299,36 @@ def _storylines(store: "Store") -> Iterable[Mapping[str, Any]]:
 
 register_section("stories", _stories)
 register_section("storylines", _storylines)
+
+
+def quote_records(store: "Store") -> Iterator[dict[str, Any]]:
+    """The ``quotes`` section (1.4): every stored quote, sorted by (article_id, start, end, id)."""
+    for q in sorted(store.quotes(), key=lambda q: (q.article_id, q.start, q.end, q.id)):
+        yield {
+            "id": q.id, "article_id": q.article_id, "text": q.text, "start": q.start, "end": q.end,
+            "kind": q.kind, "cue": q.cue, "speaker": q.speaker, "speaker_start": q.speaker_start,
+            "speaker_end": q.speaker_end, "chain": [c.to_dict() for c in q.chain], "group_id": q.group_id,
+            "altered": q.altered, "speaker_role": q.speaker_role, "denial": q.denial, "difference": q.difference,
+        }
+
+
+def claim_records(store: "Store") -> Iterator[dict[str, Any]]:
+    """The ``claims`` section (1.4): canonical claims sorted by (scope, rank in scope), stances in
+    (article, stance) order."""
+    for c in store.claims():
+        yield {
+            "id": c.id, "text": c.text, "holder": c.holder,
+            "stances": [{"article_id": s.article_id, "stance": s.stance, "start": s.start, "end": s.end,
+                         "holder": s.holder, "holder_role": s.holder_role, "quote_id": s.quote_id}
+                        for s in c.stances],
+            "scope": c.scope, "score": c.score,
+        }
+
+
+def _quote_groups(store: "Store") -> Iterable[Mapping[str, Any]]:
+    return [g.to_dict() for g in sorted(store.quote_groups(), key=lambda g: g.id)]
+
+
+register_section("quotes", quote_records)
+register_section("claims", claim_records)
+register_section("quote_groups", _quote_groups)
