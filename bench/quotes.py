@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from storyline.model import Article, Quote  # noqa: E402
 from storyline.nlp.parse import get_nlp, parse_many  # noqa: E402
-from storyline.nlp.quotes import QuotesStage, extract_quotes  # noqa: E402
+from storyline.nlp.quotes import CUE_VERBS, QuotesStage, extract_quotes  # noqa: E402
 
 SHARED = Path(os.environ.get("STORYLINE_SHARED", ROOT.parent / "shared"))
 POLNEAR = SHARED / "datasets" / "polnear" / "data"
@@ -143,6 +143,7 @@ def _prf(tp: int, npred: int, ngold: int) -> dict[str, float]:
 def eval_polnear(articles: list[dict[str, Any]]) -> dict[str, Any]:
     counts = {(k, m): [0, 0, 0] for k in ("source", "cue", "content") for m in ("exact", "overlap")}
     sp_ok = sp_n = 0
+    speech_n = speech_found = 0
     docs = parse_many([a["text"] for a in articles], batch_size=8)
     for art, doc in zip(articles, docs):
         text = art["text"]
@@ -162,6 +163,13 @@ def eval_polnear(articles: list[dict[str, Any]]) -> dict[str, Any]:
                 c[2] += len(gold[k])
         # speaker accuracy over gold attributions whose content we found
         content_pairs = _match(pred["content"], [g["content"] for g in art["gold"]], False)
+        found = {j for _, j in content_pairs}
+        for j, g in enumerate(art["gold"]):
+            span = doc.char_span(g["cue"][0], g["cue"][1], alignment_mode="expand")
+            lemma = span.root.lemma_.lower() if span is not None else ""
+            if lemma in CUE_VERBS or lemma == "accord":
+                speech_n += 1
+                speech_found += j in found
         for i, j in content_pairs:
             g = art["gold"][j]
             if g["source"] is None:
@@ -182,6 +190,10 @@ def eval_polnear(articles: list[dict[str, Any]]) -> dict[str, Any]:
         result.setdefault(k, {})[m] = _prf(tp, npred, ngold)
     result["speaker_accuracy"] = round(sp_ok / sp_n, 4) if sp_n else 0.0
     result["speaker_n"] = sp_n
+    # PolNeAR also annotates attitudes and acts ("supports", "wants", "endorsed", "seems"): the share
+    # of gold attributions whose cue is a reporting verb, and our content recall on those
+    result["speech_cue_share"] = round(speech_n / max(1, result["gold_attributions"]), 4)
+    result["speech_content_recall"] = round(speech_found / speech_n, 4) if speech_n else 0.0
     return result
 
 
@@ -323,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {k:8s} exact P/R/F1 {e['p']:.3f}/{e['r']:.3f}/{e['f1']:.3f}   "
               f">=50% overlap P/R/F1 {o['p']:.3f}/{o['r']:.3f}/{o['f1']:.3f}")
     print(f"  speaker accuracy {pn['speaker_accuracy']:.3f} (n={pn['speaker_n']})")
+    print(f"  gold attributions with a reporting-verb cue: {pn['speech_cue_share']:.3f}; "
+          f"content recall (>=50% overlap) on those {pn['speech_content_recall']:.3f}")
     b = report["basil"]
     print(f"BASIL: {b['quotes']} named-speaker quotes in {b['articles']} articles: coverage {b['coverage']:.3f}, "
           f"speaker accuracy {b['speaker_accuracy']:.3f} on covered, {b['speaker_accuracy_all']:.3f} on all; "
