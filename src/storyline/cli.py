@@ -109,14 +109,14 @@ def _parse_field_map(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def run_add(ctx: Ctx, inputs: list[str], options: Any, *, store: Any | None = None,
-            workers: int | None = None, reuse: bool = True, stories: bool = True) -> Any:
+            workers: int | None = None, reuse: bool = True, stories: bool = True, quotes: bool = True) -> Any:
     from storyline.pipeline import Pipeline
     from storyline.store import Store
 
     own = store is None
     store = store or Store(ctx.db)
     try:
-        pipe = Pipeline(store, workers=workers, reuse=reuse, stories=stories)
+        pipe = Pipeline(store, workers=workers, reuse=reuse, stories=stories, quotes=quotes)
         if ctx.show_progress:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -140,7 +140,8 @@ def print_report(ctx: Ctx, report: Any) -> None:
             f"[{'red' if report.dropped else 'green'}]{len(report.dropped)} dropped[/]"
             + (f", {report.recleaned} re-cleaned" if report.recleaned else "")
             + (f", {report.reuse_links} reuse link(s) found" if report.reuse_links else "")
-            + (f", {report.stories_assigned} put in stories ({report.new_stories} new)" if report.stories_assigned else ""))
+            + (f", {report.stories_assigned} put in stories ({report.new_stories} new)" if report.stories_assigned else "")
+            + (f", {report.quotes} quote(s), {report.claims} claim(s)" if report.quote_articles else ""))
     for a in report.dropped:
         e.print(f"  [red]dropped[/] {escape(a.location)}: {a.drop_reason} — {escape(a.drop_detail or '')}")
     secs = report.stage_seconds
@@ -163,16 +164,20 @@ def print_report(ctx: Ctx, report: Any) -> None:
               help="Skip reuse detection (copies, rewrites) for now; the next add without it links these too.")
 @click.option("--no-stories", "no_stories", is_flag=True,
               help="Skip story clustering for now; the next add without it puts these articles in stories.")
+@click.option("--no-quotes", "no_quotes", is_flag=True,
+              help="Skip quotes and claims for now; the next add without it analyses these articles too.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 def add(ctx: Ctx, inputs: tuple[str, ...], follow: bool, field_map: tuple[str, ...], source: str | None,
-        workers: int | None, html_fast: bool, no_reuse: bool, no_stories: bool, as_json: bool) -> None:
+        workers: int | None, html_fast: bool, no_reuse: bool, no_stories: bool, no_quotes: bool,
+        as_json: bool) -> None:
     """Add articles: files, folders, feeds, WARC, JSON(L), URLs, or - for stdin."""
     from storyline.ingest import ReadOptions
 
     options = ReadOptions(field_map=_parse_field_map(field_map), follow=follow, source=source, html_fast=html_fast)
     try:
-        report = run_add(ctx, list(inputs), options, workers=workers, reuse=not no_reuse, stories=not no_stories)
+        report = run_add(ctx, list(inputs), options, workers=workers, reuse=not no_reuse, stories=not no_stories,
+                         quotes=not no_quotes)
     except StorylineError as exc:
         _fail(ctx, exc)
     if as_json:
@@ -447,6 +452,104 @@ def relink(ctx: Ctx) -> None:
         _fail(ctx, exc)
     ctx.out.print(f"relinked {rep.articles} article(s): {before} link(s) before, {rep.links} now "
                   f"({rep.candidates} candidate pairs aligned)")
+
+
+# --- quotes and claims ------------------------------------------------------------------------------
+
+def _story_members(store: Any, story_id: str) -> tuple[str, list[str]]:
+    for s in store.stories():
+        if s["id"] == story_id or s["id"].lower() == story_id.strip().lower():
+            return s["id"], list(s["article_ids"])
+    raise NotFoundError(f"no story {story_id!r} in this database: list them with `storyline stories`")
+
+
+@cli.command()
+@click.option("--story", "story_id", default=None, help="Only quotes in this story's articles.")
+@click.option("--speaker", default=None, help="Only quotes whose speaker contains this (case-insensitive).")
+@click.option("--json", "as_json", is_flag=True, help="The quotes in their export form, JSON.")
+@click.pass_obj
+def quotes(ctx: Ctx, story_id: str | None, speaker: str | None, as_json: bool) -> None:
+    """Who said what: quotes with speaker, cue, kind and the outlets they came through."""
+    try:
+        with ctx.store() as store:
+            ids = _story_members(store, story_id)[1] if story_id else None
+            qs = store.quotes(ids, speaker=speaker)
+            outlet = {a.id: a.source or a.source_key or "-" for a in (
+                [store.get_article(i) for i in sorted({q.article_id for q in qs})])}
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    if as_json:
+        from storyline.store.export import quote_record
+
+        click.echo(json.dumps([quote_record(q) for q in qs], indent=2, ensure_ascii=False))
+        return
+    if not qs:
+        ctx.err.print("no quotes found" + ("" if story_id or speaker else
+                      ": add articles with `storyline add` (without --no-quotes)"))
+        return
+    t = Table(show_lines=False)
+    for col in ("speaker", "kind", "cue", "quote", "article", "via"):
+        t.add_column(col, overflow="fold")
+    for q in qs:
+        role = f" ({q.speaker_role})" if q.speaker_role else ""
+        text = q.text if len(q.text) <= 160 else q.text[:157] + "..."
+        t.add_row(escape((q.speaker or "?") + role), q.kind + (" denial" if q.denial else ""), escape(q.cue or ""),
+                  escape(text) + (" [yellow](altered)[/]" if q.altered else ""),
+                  f"{q.article_id[:8]} {escape(outlet.get(q.article_id, '-'))}",
+                  escape(" > ".join(c.name for c in q.chain)))
+    ctx.out.print(t)
+    ctx.out.print(f"{len(qs)} quote(s)")
+
+
+_STANCE_MARK = {"asserts": "asserts", "reports": "reports", "denies": "[red]denies[/]",
+                "disputes": "[yellow]disputes[/]"}
+
+
+@cli.command()
+@click.option("--story", "story_id", required=True, help="The story (see `storyline stories`).")
+@click.option("--limit", type=int, default=20, show_default=True, help="At most this many claims, most widely carried first.")
+@click.option("--json", "as_json", is_flag=True, help="The claims in their export form, JSON.")
+@click.pass_obj
+def claims(ctx: Ctx, story_id: str, limit: int, as_json: bool) -> None:
+    """Claims x outlets: who asserts, reports, denies or disputes each claim of a story."""
+    try:
+        with ctx.store() as store:
+            sid, ids = _story_members(store, story_id)
+            cls = store.claims(ids)
+            member = set(ids)
+            linked = sorted({s.article_id for c in cls[:limit] for s in c.stances} - member)
+            arts = {i: store.get_article(i) for i in [*ids, *linked]}
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    cls = [c for c in cls if any(s.article_id in member for s in c.stances)]
+    cls.sort(key=lambda c: (-len({s.article_id for s in c.stances if s.article_id in member}),
+                            -len({s.article_id for s in c.stances}), c.id))
+    if as_json:
+        from storyline.store.export import claim_record
+
+        click.echo(json.dumps([claim_record(c) for c in cls[:limit]], indent=2, ensure_ascii=False))
+        return
+    if not cls:
+        ctx.err.print(f"no claims in story {sid}: add its articles without --no-quotes")
+        return
+    order = sorted(ids, key=lambda i: ((arts[i].source or arts[i].source_key or "").lower(), i))
+    order += [i for i in linked if any(s.article_id == i for c in cls[:limit] for s in c.stances)]
+    t = Table(show_lines=True, title=f"claims of story {sid}")
+    t.add_column("claim", overflow="fold", max_width=60)
+    t.add_column("holder", overflow="fold")
+    for i in order:
+        t.add_column(escape(f"{(arts[i].source or arts[i].source_key or '?')[:18]}\n{i[:8]}")
+                     + ("" if i in member else "\n[dim](linked story)[/]"), overflow="fold")
+    for c in cls[:limit]:
+        cells = []
+        for i in order:
+            here = [s for s in c.stances if s.article_id == i]
+            cells.append("\n".join(f"{_STANCE_MARK[s.stance]}" + (f" ({escape(s.holder)})" if s.holder and s.stance != "asserts" else "")
+                                   for s in here) or "")
+        text = c.text if len(c.text) <= 200 else c.text[:197] + "..."
+        t.add_row(escape(text), escape(c.holder or "outlet"), *cells)
+    ctx.out.print(t)
+    ctx.out.print(f"{min(limit, len(cls))} of {len(cls)} claim(s)")
 
 
 # --- stories --------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ def summarize(store: Any, report: Any, console: Any) -> None:
                       + ", ".join(f"{k} ×{n}" for k, n in reasons.most_common()))
     summarize_reuse(store, arts, console)
     summarize_stories(store, arts, console)
+    summarize_quotes(store, arts, console)
     worst = max(arts, key=lambda a: len(a.removed), default=None)
     if worst is not None and worst.removed:
         console.print(f"Most boilerplate: [cyan]{worst.id[:10]}[/] {worst.source} — "
@@ -120,3 +121,47 @@ def summarize_stories(store: Any, arts: list[Any], console: Any) -> None:
                           f"gap {'undated' if gap is None else f'{gap:g} days'}; similarity {ev['similarity']:.2f}")
     console.print(f"{len(recs)} stories, {len(lines)} storylines; see [bold]storyline stories[/], "
                   "[bold]storyline story <id>[/] and [bold]storyline storylines[/]")
+
+
+def summarize_quotes(store: Any, arts: list[Any], console: Any, *, shown: int = 5) -> None:
+    """Print a few quotes (speaker, kind, cue, chain) and the claims of the story with the most claims."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    by_id = {a.id: a for a in arts}
+    quotes = [q for q in store.quotes() if q.article_id in by_id]
+    if not quotes:
+        console.print("[bold]Quotes[/]: none (was the demo built with quotes off?)")
+        return
+    named = [q for q in quotes if q.speaker_type and q.kind in ("direct", "mixed")] or quotes
+    table = Table(header_style="bold", title=f"Quotes ({len(quotes)}; {min(shown, len(named))} shown)")
+    for col in ("speaker", "kind", "cue", "quote", "via"):
+        table.add_column(col, overflow="fold")
+    for q in sorted(named, key=lambda q: (-(len(q.chain)), q.article_id, q.start))[:shown]:
+        text = q.text if len(q.text) <= 110 else q.text[:107] + "..."
+        table.add_row(escape(q.speaker or "?"), q.kind, escape(q.cue or ""), escape(text),
+                      escape(" > ".join(c.name for c in q.chain)))
+    console.print(table)
+    stories = store.stories()
+    claims = store.claims()
+    if not stories or not claims:
+        return
+    per = {s["id"]: [c for c in claims if any(st.article_id in set(s["article_ids"]) for st in c.stances)]
+           for s in stories}
+    best = max(stories, key=lambda s: (len(per[s["id"]]), -s["seq"]))
+    cls = per[best["id"]][:shown]
+    if not cls:
+        return
+    table = Table(header_style="bold", title=f"Claims of story {best['id']} ({len(per[best['id']])}; "
+                                             f"{len(cls)} shown)")
+    for col in ("claim", "holder", "stances (outlet: stance by whom)"):
+        table.add_column(col, overflow="fold")
+    for c in cls:
+        text = c.text if len(c.text) <= 100 else c.text[:97] + "..."
+        st = "; ".join(f"{(by_id[s.article_id].source if s.article_id in by_id else None) or s.article_id[:8]}: "
+                       f"{s.stance}" + (f" ({s.holder})" if s.holder and s.stance != "asserts" else "")
+                       for s in c.stances)
+        table.add_row(escape(text), escape(c.holder or "outlet"), escape(st))
+    console.print(table)
+    console.print(f"see [bold]storyline quotes --story {best['id']}[/] and "
+                  f"[bold]storyline claims --story {best['id']}[/]")

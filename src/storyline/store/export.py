@@ -32,7 +32,7 @@ FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "parquet")
 #: Section name -> callable(store) giving the section's records (dicts), for the JSON export.
 EXPORT_SECTIONS: dict[str, Callable[["Store"], Iterable[Mapping[str, Any]]]] = {}
 #: Planned sections are written in this order; any other registered section follows, by name.
-SECTION_ORDER = ("stories", "storylines", "reuse", "quotes", "claims", "comparisons")
+SECTION_ORDER = ("stories", "storylines", "reuse", "reuse_groups", "quotes", "claims", "comparisons")
 
 CSV_COLUMNS = (
     "id", "path", "url", "source", "title", "byline", "published_at", "language", "status",
@@ -304,25 +304,35 @@ register_section("storylines", _storylines)
 def quote_records(store: "Store") -> Iterator[dict[str, Any]]:
     """The ``quotes`` section (1.4): every stored quote, sorted by (article_id, start, end, id)."""
     for q in sorted(store.quotes(), key=lambda q: (q.article_id, q.start, q.end, q.id)):
-        yield {
-            "id": q.id, "article_id": q.article_id, "text": q.text, "start": q.start, "end": q.end,
-            "kind": q.kind, "cue": q.cue, "speaker": q.speaker, "speaker_start": q.speaker_start,
-            "speaker_end": q.speaker_end, "chain": [c.to_dict() for c in q.chain], "group_id": q.group_id,
-            "altered": q.altered, "speaker_role": q.speaker_role, "denial": q.denial, "difference": q.difference,
-        }
+        yield quote_record(q)
+
+
+def quote_record(q: Any) -> dict[str, Any]:
+    """The export form of one :class:`~storyline.model.Quote` (keys in the documented order)."""
+    return {
+        "id": q.id, "article_id": q.article_id, "text": q.text, "start": q.start, "end": q.end,
+        "kind": q.kind, "cue": q.cue, "speaker": q.speaker, "speaker_start": q.speaker_start,
+        "speaker_end": q.speaker_end, "chain": [c.to_dict() for c in q.chain], "group_id": q.group_id,
+        "altered": q.altered, "speaker_role": q.speaker_role, "denial": q.denial, "difference": q.difference,
+    }
 
 
 def claim_records(store: "Store") -> Iterator[dict[str, Any]]:
     """The ``claims`` section (1.4): canonical claims sorted by (scope, rank in scope), stances in
     (article, stance) order."""
     for c in store.claims():
-        yield {
-            "id": c.id, "text": c.text, "holder": c.holder,
-            "stances": [{"article_id": s.article_id, "stance": s.stance, "start": s.start, "end": s.end,
-                         "holder": s.holder, "holder_role": s.holder_role, "quote_id": s.quote_id}
-                        for s in c.stances],
-            "scope": c.scope, "score": c.score,
-        }
+        yield claim_record(c)
+
+
+def claim_record(c: Any) -> dict[str, Any]:
+    """The export form of one :class:`~storyline.model.Claim`."""
+    return {
+        "id": c.id, "text": c.text, "holder": c.holder,
+        "stances": [{"article_id": s.article_id, "stance": s.stance, "start": s.start, "end": s.end,
+                     "holder": s.holder, "holder_role": s.holder_role, "quote_id": s.quote_id}
+                    for s in c.stances],
+        "scope": c.scope, "score": c.score,
+    }
 
 
 def _quote_groups(store: "Store") -> Iterable[Mapping[str, Any]]:
