@@ -1,0 +1,144 @@
+"""The quotes and claims stage wired in: pipeline -> store -> export -> CLI, on the seeds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from storyline.cli import cli
+from storyline.model import Article, EXPORT_FORMAT_VERSION
+from storyline.pipeline import Pipeline
+from storyline.store import Store, export
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def run(db: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not SEEDS.exists():
+        pytest.skip("seeds not available")
+    db = tmp_path_factory.mktemp("qs") / "s.db"
+    code, _ = run(db, "-q", "add", "--workers", "1", str(SEEDS))
+    assert code == 0
+    return db
+
+
+def _names(store: Store) -> dict[str, str]:
+    return {a.id: Path(a.path or "").name[:3] for a in store.list_articles()}
+
+
+def _export(db: Path) -> dict:
+    import io
+
+    with Store(db) as store:
+        buf = io.StringIO()
+        export(store, "json", buf)
+    return json.loads(buf.getvalue())
+
+
+def test_pipeline_stores_quotes_groups_and_claims(seeded: Path) -> None:
+    with Store(seeded) as store:
+        names = _names(store)
+        qs = store.quotes()
+        assert {names[q.article_id] for q in qs} == {"000", "001", "002", "003", "004"}
+        blinken = [q for q in qs if names[q.article_id] == "003" and q.kind == "direct"
+                   and q.speaker == "Antony Blinken"]
+        assert len(blinken) == 2 and all([c.name for c in q.chain] == ["CNN", "Daily Mail"] for q in blinken)
+        assert store.ids_without_quote_run() == []
+        claims = store.claims()
+        hit = [c for c in claims if {names[s.article_id] for s in c.stances if s.stance == "denies"}
+               >= {"000", "001", "002", "004"}]
+        assert len(hit) == 1
+        assert {names[s.article_id] for s in hit[0].stances if s.stance == "reports"} >= {"000", "001", "002", "003"}
+        text = {a.id: a.text for a in store.list_articles()}
+        for c in claims:
+            for s in c.stances:
+                assert 0 <= s.start < s.end <= len(text[s.article_id])
+
+
+def test_readding_changes_nothing(seeded: Path, tmp_path: Path) -> None:
+    before = _export(seeded)
+    code, out = run(seeded, "add", "--json", "--workers", "1", str(SEEDS))
+    assert code == 0
+    rep = json.loads(out)
+    assert rep["quotes"] == 0 and rep["claims"] == 0 and rep["quote_articles"] == 0
+    assert _export(seeded) == before
+
+
+def test_export_sections(seeded: Path) -> None:
+    doc = _export(seeded)
+    assert doc["version"] == EXPORT_FORMAT_VERSION == "1.4"
+    keys = list(doc)
+    assert keys.index("quotes") < keys.index("claims")
+    q = doc["quotes"][0]
+    assert list(q)[:13] == ["id", "article_id", "text", "start", "end", "kind", "cue", "speaker", "speaker_start",
+                            "speaker_end", "chain", "group_id", "altered"]
+    texts = {a["id"]: a["text"] for a in doc["articles"]}
+    for q in doc["quotes"]:
+        assert texts[q["article_id"]][q["start"]:q["end"]] == q["text"]
+    c = doc["claims"][0]
+    assert list(c)[:4] == ["id", "text", "holder", "stances"]
+    assert list(c["stances"][0])[:4] == ["article_id", "stance", "start", "end"]
+    assert all(s["stance"] in ("asserts", "reports", "denies", "disputes") for c in doc["claims"] for s in c["stances"])
+    groups = {g["id"] for g in doc["quote_groups"]}
+    assert {q["group_id"] for q in doc["quotes"] if q["group_id"]} <= groups
+
+
+def test_cli_quotes_and_claims(seeded: Path) -> None:
+    code, out = run(seeded, "quotes", "--speaker", "lin jian", "--json")
+    assert code == 0
+    got = json.loads(out)
+    assert got and all("Lin Jian" in q["speaker"] for q in got)
+    assert any("never interfered" in q["text"] for q in got)
+    with Store(seeded) as store:
+        names = _names(store)
+        story = next(s for s in store.stories() if len(s["article_ids"]) >= 4)
+    code, out = run(seeded, "quotes", "--story", story["id"], "--json")
+    assert code == 0 and {q["article_id"] for q in json.loads(out)} <= set(story["article_ids"])
+    code, out = run(seeded, "claims", "--story", story["id"], "--json")
+    assert code == 0
+    cl = json.loads(out)
+    top = cl[0]
+    assert {names[s["article_id"]] for s in top["stances"] if s["stance"] == "denies"} >= {"000", "001", "002", "004"}
+    code, out = run(seeded, "claims", "--story", story["id"])
+    assert code == 0 and "denies" in out and "reports" in out
+    code, out = run(seeded, "claims", "--story", "S999999")
+    assert code != 0
+
+
+def test_no_quotes_then_later_add_catches_up(tmp_path: Path) -> None:
+    if not SEEDS.exists():
+        pytest.skip("seeds not available")
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in sorted(SEEDS.iterdir())[:2]:
+        shutil.copy(p, src / p.name)
+    db = tmp_path / "n.db"
+    code, _ = run(db, "-q", "add", "--no-quotes", "--no-reuse", "--no-stories", "--workers", "1", str(src))
+    assert code == 0
+    with Store(db) as store:
+        assert store.quotes() == [] and len(store.ids_without_quote_run()) == 2
+        rep = Pipeline(store, detect_language=False, quotes=True).add([str(src)])
+        assert rep.quote_articles == 2 and rep.quotes > 0
+        assert store.ids_without_quote_run() == []
+
+
+def test_reclean_forgets_quotes(tmp_path: Path) -> None:
+    with Store(tmp_path / "r.db") as store:
+        a = Article(id="a" * 16, text="The mayor said that the bridge will open in May.", raw_text="x",
+                    language="en", source_key="s")
+        store.add_articles([a])
+        Pipeline(store, quotes=True, detect_language=False).quotes.run(store)  # type: ignore[union-attr]
+        assert len(store.quotes()) == 1 and store.ids_without_quote_run() == []
+        a.text = "The mayor said nothing."
+        store.update_clean_many([a])
+        assert store.quotes() == [] and store.ids_without_quote_run() == [a.id]
