@@ -48,6 +48,7 @@ def test_basil_subset_speaker_accuracy_above_floor(bench, floors) -> None:
     res = bench.eval_basil(bench.load_basil(floors["basil_articles"]))
     assert res["speaker_accuracy"] >= floors["basil_speaker_accuracy"], res
     assert res["coverage"] >= floors["basil_coverage"], res
+    assert res["person_speaker_accuracy"] >= floors["basil_person_speaker_accuracy"], res
 
 
 def test_quote_stage_speed_above_floor(bench, floors) -> None:

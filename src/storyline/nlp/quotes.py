@@ -653,7 +653,7 @@ class _Resolver:
             if last_sp is not None:
                 return last_sp
             return Resolved(mention_text, None, None)
-        # a description: "the secretary of state", "the spokesperson", "the ministry"
+        # a description: "the finance minister", "the spokesperson", "the ministry"
         desc = _strip_det(mention_text).lower()
         desc = re.sub(r"^(his|her|its|their)\s+", "", desc)
         head = tok.lemma_.lower()
