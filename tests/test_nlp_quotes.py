@@ -128,3 +128,13 @@ def test_interrupted_quote_is_one_direct_quote() -> None:
     assert len(qs) == 1
     assert qs[0].text.startswith("The ferry will run again") and qs[0].text.endswith("storm passes.")
     assert qs[0].speaker == "Ines Moreau" and qs[0].cue == "said"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "“", "He said “", '"""', "x" * 3000, "„Hallo“, sagte er."])
+def test_odd_inputs_do_not_raise(text: str) -> None:
+    for q in extract_quotes(text):
+        assert text[q.start:q.end] == q.text
+
+
+def test_elision_is_not_a_quote() -> None:
+    assert [text for text in ("rock 'n' roll",) if find_quoted_spans(text)] == []

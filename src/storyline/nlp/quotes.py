@@ -235,7 +235,8 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1
-        if e > s and _WORD_RE.search(text[s:e]):
+        # a single-quoted run of one letter is an elision ("rock 'n' roll"), not a quote
+        if e > s and _WORD_RE.search(text[s:e]) and (q.double or len(_WORD_RE.findall(text[s:e])) >= 2):
             q.start, q.end = s, e
             cleaned.append(q)
     return cleaned
