@@ -140,6 +140,7 @@ class ClaimUnit:
     score: float | None = None  # check-worthiness, when scored
     names: frozenset[str] = field(default_factory=frozenset)
     affirmative: str = ""  # the proposition without the holder put in as actor (the claim's wording)
+    vector: np.ndarray | None = None  # a cached vector of the unit's sentence (outlet units), reused for grouping
 
 
 def _clean(s: str) -> str:
@@ -372,7 +373,8 @@ def _outlet_units(article: Article, spans: Sequence[tuple[int, int]], covered: l
         s, e = spans[i]
         hedged = bool(HEDGES.search(t))
         out.append(ClaimUnit(article_id=article.id, start=s, end=e, text=_clean(t), proposition=proposition(t),
-                             stance="reports" if hedged else "asserts", score=float(round(p, 4))))
+                             stance="reports" if hedged else "asserts", score=float(round(p, 4)),
+                             vector=None if vecs is None else np.asarray(vectors[i], dtype=np.float32)))
     return out
 
 
@@ -441,13 +443,14 @@ def group_claims(
     units = list(units)
     if not units:
         return []
-    props = sorted({u.proposition for u in units})
-    pv = encoder.encode(props)
-    pv = np.asarray(pv, dtype=np.float32)
-    norms = np.linalg.norm(pv, axis=1, keepdims=True)
-    pv = pv / np.where(norms == 0, 1.0, norms)
+    # outlet sentences reuse their cached sentence vector (their proposition is the sentence, with at
+    # most a negation word dropped); every other proposition is embedded once
+    props = sorted({u.proposition for u in units if u.vector is None})
+    pv = np.asarray(encoder.encode(props), dtype=np.float32) if props else np.zeros((0, 1), np.float32)
     row = {p: i for i, p in enumerate(props)}
-    vecs = pv[[row[u.proposition] for u in units]]
+    vecs = np.stack([u.vector if u.vector is not None else pv[row[u.proposition]] for u in units]).astype(np.float32)
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    vecs = vecs / np.where(norms == 0, 1.0, norms)
     sim = _similarity(vecs, units)
     claims: list[Claim] = []
     for members in _cluster(sim, threshold):
