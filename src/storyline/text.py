@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Sequence
 from urllib.parse import urlsplit
 
 # Small capitals and other Latin letter variants that NFKC leaves alone.
@@ -172,51 +171,3 @@ def domain_of(url: str | None) -> str | None:
     host = host.lower().rstrip(".")
     return host[4:] if host.startswith("www.") else host
 
-
-_OPEN_QUOTES = "“„«"
-_CLOSE_QUOTES = "”»"
-_PARAGRAPH_RE = re.compile(r"\n\s*\n")
-
-
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of ``text`` inside double quotation marks (curly, straight, guillemets).
-
-    A straight ``"`` opens after a space, a line start or an opening bracket/dash and closes
-    otherwise. Quotes never run across a paragraph break: the news convention for a quote that goes
-    on in the next paragraph is to open it again there. Single quotes are ignored (apostrophes make
-    them ambiguous). Spans include the marks."""
-    spans: list[tuple[int, int]] = []
-    bounds = [0] + [m.end() for m in _PARAGRAPH_RE.finditer(text)] + [len(text)]
-    for p_start, p_end in zip(bounds, bounds[1:]):
-        start = -1
-        for i in range(p_start, p_end):
-            ch = text[i]
-            if ch == '"':
-                prev = text[i - 1] if i > p_start else " "
-                opening = start < 0 and (prev.isspace() or prev in "([{—–-:")
-                ch = "“" if opening else "”"
-            if ch in _OPEN_QUOTES and start < 0:
-                start = i
-            elif ch in _CLOSE_QUOTES and start >= 0:
-                spans.append((start, i + 1))
-                start = -1
-        if start >= 0:  # unclosed at the paragraph end
-            spans.append((start, p_end))
-    return spans
-
-
-def quoted_share(text: str, spans: Sequence[tuple[int, int]],
-                 quotes: Sequence[tuple[int, int]] | None = None) -> list[float]:
-    """For each span of ``text`` (sentences), the share of its non-space characters inside quotes."""
-    if quotes is None:
-        quotes = quoted_spans(text)
-    out = []
-    for s, e in spans:
-        total = sum(1 for c in text[s:e] if not c.isspace())
-        inside = 0
-        for qs, qe in quotes:
-            lo, hi = max(s, qs), min(e, qe)
-            if lo < hi:
-                inside += sum(1 for c in text[lo:hi] if not c.isspace())
-        out.append(inside / total if total else 0.0)
-    return out
