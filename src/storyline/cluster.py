@@ -335,35 +335,39 @@ class StoryClusterer:
         if n:
             self.comparisons += n
             sims = rows.C[:n] @ v
-            first, last = rows.first[:n], rows.last[:n]
+            # time decay only lowers a score and entities add at most entity_weight, so a row whose
+            # plain cosine misses the lowest bar by more than entity_weight can never be chosen: the
+            # rest of the scoring runs on the few rows left (same result, O(n) work is one matvec)
+            lowest = min(self.threshold, self.undated_threshold) - self.entity_weight
+            reach = sims >= lowest if lowest > 0 else np.ones(n, dtype=bool)  # (decay lifts a negative cosine)
+            idx = np.flatnonzero(reach & rows.alive[:n])
+            first, last = rows.first[idx], rows.last[idx]
             story_dated = np.isfinite(first)
             if t is None:
-                score = sims
+                score = sims[idx]
                 cross = story_dated
             else:
                 with np.errstate(invalid="ignore"):
                     gap = np.maximum(np.maximum(first - t, t - last), 0.0)
                 gap[~story_dated] = 0.0  # an undated story: no decay (its bar is raised instead)
-                score = sims * np.exp(-gap / self.tau_days)
+                score = sims[idx] * np.exp(-gap / self.tau_days)
                 cross = ~story_dated
             # across the dated/undated boundary time cannot confirm a match, so the text must: higher bar
             bar = np.where(cross, self.undated_threshold, self.threshold)
             # candidates: the top_k by score among the stories that can still reach their bar
-            key = np.where(score + self.entity_weight >= bar, score, -np.inf)
-            key[~rows.alive[:n]] = -np.inf  # rows of merged stories
-            k = min(self.top_k, n)
-            cand = np.argpartition(-key, k - 1)[:k] if n > k else np.arange(n)
-            cand = cand[np.lexsort((cand, -key[cand]))]  # by score, ties by row: deterministic
+            ok = score + self.entity_weight >= bar
+            idx, score, bar = idx[ok], score[ok], bar[ok]
+            order = np.lexsort((idx, -score))[: self.top_k]  # by score, ties by row: deterministic
+            cand = idx[order]
+            score_of = dict(zip(idx.tolist(), score.tolist()))
+            bar_of = dict(zip(idx.tolist(), bar.tolist()))
             wsum = self._weights(ents)
-            for r in cand:
-                r = int(r)
-                if not math.isfinite(key[r]):
-                    continue
+            for r in cand.tolist():
                 sid = rows.ids[r]
-                s = float(score[r])
+                s = score_of[r]
                 if ents and self.entity_weight:
                     s += self.entity_weight * self._overlap(ents, self.stories[sid].entities, wsum)
-                if s >= bar[r] and s > best_score:  # the best-scoring story that clears its bar wins
+                if s >= bar_of[r] and s > best_score:  # the best-scoring story that clears its bar wins
                     best_id, best_score = sid, s
         if best_id is None:
             best_id = self._open()
