@@ -31,9 +31,10 @@ class ReuseGroup:
                 "source": self.source, "evidence": self.evidence}
 
 
-def components(ids: Iterable[str], links: Sequence[Mapping[str, Any]]) -> list[list[str]]:
-    """Connected components of ``ids`` under ``links`` (``a``/``b`` keys), each sorted, ordered by
-    their first id; singletons included."""
+def components(ids: Sequence[str], links: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    """Connected components of ``ids`` under ``links`` (``a``/``b`` keys; links to ids outside are
+    ignored), members in the order of ``ids``, groups ordered by their first member; singletons
+    included."""
     parent = {i: i for i in ids}
 
     def find(x: str) -> str:
@@ -49,9 +50,9 @@ def components(ids: Iterable[str], links: Sequence[Mapping[str, Any]]) -> list[l
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
     groups: dict[str, list[str]] = {}
-    for i in parent:
+    for i in ids:
         groups.setdefault(find(i), []).append(i)
-    return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+    return sorted(groups.values(), key=lambda g: g[0])
 
 
 def group_of(members: Sequence[str], texts: Mapping[str, str], links: Sequence[Mapping[str, Any]],
@@ -83,7 +84,7 @@ def reuse_groups(store: Any, article_ids: Iterable[str] | None = None) -> list[R
     links = store.reuse_links()
     ids = set(article_ids) if article_ids is not None else {i for ln in links for i in (ln["a"], ln["b"])}
     out = []
-    for members in components(ids, links):
+    for members in components(sorted(ids), links):
         if len(members) < 2:
             continue
         inside = [ln for ln in links if ln["a"] in members and ln["b"] in members]

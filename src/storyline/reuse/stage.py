@@ -201,21 +201,6 @@ class ReuseStage:
 def fold_copies(ids: Sequence[str], links: Sequence[dict[str, Any]],
                 kinds: tuple[str, ...] = ("duplicate", "near_duplicate")) -> list[list[str]]:
     """Groups of ``ids`` joined by copy links (union-find); each group is one independent version."""
-    parent = {i: i for i in ids}
+    from storyline.reuse.provenance import components
 
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for ln in links:
-        a, b = ln["a"], ln["b"]
-        if ln["kind"] in kinds and a in parent and b in parent:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[str]] = {}
-    for i in ids:
-        groups.setdefault(find(i), []).append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
+    return components(ids, [ln for ln in links if ln["kind"] in kinds])
