@@ -158,7 +158,7 @@ def test_killed_add_then_rerun_leaves_each_article_once(tmp_path: Path) -> None:
     db = tmp_path / "k.db"
     exe = [sys.executable, "-c", "from storyline.cli import main; main()"]
     env = dict(os.environ)
-    proc = subprocess.Popen([*exe, "--db", str(db), "-q", "add", "--no-reuse", str(pile)], env=env, start_new_session=True,
+    proc = subprocess.Popen([*exe, "--db", str(db), "-q", "add", "--no-reuse", "--no-quotes", str(pile)], env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     while time.time() < deadline:  # kill once some batches are in
@@ -171,7 +171,7 @@ def test_killed_add_then_rerun_leaves_each_article_once(tmp_path: Path) -> None:
             break
     os.killpg(proc.pid, signal.SIGKILL)  # the whole group: the CLI and its reader processes
     proc.wait()
-    done = subprocess.run([*exe, "--db", str(db), "-q", "add", "--no-reuse", str(pile)], env=env, capture_output=True)
+    done = subprocess.run([*exe, "--db", str(db), "-q", "add", "--no-reuse", "--no-quotes", str(pile)], env=env, capture_output=True)
     assert done.returncode == 0, done.stderr
     con = sqlite3.connect(db)
     assert con.execute("pragma integrity_check").fetchone()[0] == "ok"

@@ -398,13 +398,14 @@ def _similarity(vecs: np.ndarray, units: Sequence[ClaimUnit]) -> np.ndarray:
     return sim
 
 
-def _cluster(sim: np.ndarray, threshold: float) -> list[list[int]]:
-    """Average-linkage agglomerative clustering; deterministic (ties broken by index)."""
+def _cluster(sim: np.ndarray, threshold: float, weights: np.ndarray | None = None) -> list[list[int]]:
+    """Average-linkage agglomerative clustering; deterministic (ties broken by index). ``weights``
+    counts how many identical units each row stands for (copies of one statement)."""
     clusters: list[list[int]] = [[i] for i in range(len(sim))]
     if len(clusters) < 2:
         return clusters
-    total = sim.astype(np.float64).copy()  # sum of pair similarities between clusters
-    size = np.ones(len(sim))
+    size = np.ones(len(sim)) if weights is None else np.asarray(weights, dtype=np.float64)
+    total = sim.astype(np.float64) * np.outer(size, size)  # sum of pair similarities between clusters
     alive = np.ones(len(sim), dtype=bool)
     np.fill_diagonal(total, -np.inf)
     while True:
@@ -451,9 +452,15 @@ def group_claims(
     vecs = np.stack([u.vector if u.vector is not None else pv[row[u.proposition]] for u in units]).astype(np.float32)
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     vecs = vecs / np.where(norms == 0, 1.0, norms)
-    sim = _similarity(vecs, units)
+    # copies of one statement (same proposition, stance and holder) are one node of the clustering
+    node_of: dict[tuple[str, str, str | None], int] = {}
+    node = np.array([node_of.setdefault((u.proposition, u.stance, u.holder), len(node_of)) for u in units])
+    firsts = [int(np.flatnonzero(node == k)[0]) for k in range(len(node_of))]
+    weights = np.bincount(node, minlength=len(node_of))
+    nsim = _similarity(vecs[firsts], [units[i] for i in firsts])
     claims: list[Claim] = []
-    for members in _cluster(sim, threshold):
+    for nodes in _cluster(nsim, threshold, weights):
+        members = [int(i) for i in np.flatnonzero(np.isin(node, nodes))]
         mem = [units[i] for i in members]
         articles = {u.article_id for u in mem}
         rejected = any(u.stance in ("denies", "disputes") for u in mem)
@@ -462,8 +469,8 @@ def group_claims(
         if len(articles) < 2 and not rejected and not worthy:
             continue
         affirmative = [i for i in members if units[i].stance in ("asserts", "reports")] or members
-        sub = sim[np.ix_(members, members)]
-        mean_sim = {i: float(sub[members.index(i)].mean()) for i in affirmative}
+        mnodes = node[members]
+        mean_sim = {i: float(nsim[node[i], mnodes].mean()) for i in affirmative}
         rep = max(affirmative, key=lambda i: (round(mean_sim[i], 6), -units[i].start, units[i].article_id))
         rep_u = units[rep]
         text = rep_u.text if rep_u.stance in ("asserts", "reports") else (rep_u.affirmative or rep_u.proposition)
@@ -472,7 +479,7 @@ def group_claims(
         best: dict[tuple[str, str], tuple[float, ClaimUnit]] = {}
         for i in members:
             u = units[i]
-            fit = float(sim[i, rep] if i != rep else 1.0) + (0.2 if u.holder and u.holder[:1].isupper() else 0.0)
+            fit = (float(nsim[node[i], node[rep]]) if i != rep else 1.0) + (0.2 if u.holder and u.holder[:1].isupper() else 0.0)
             key = (u.article_id, u.stance)
             if key not in best or fit > best[key][0] + 1e-9:
                 best[key] = (fit, u)
