@@ -4,10 +4,12 @@
 
 * CT19 task 1 test (../shared/datasets/checkthat-claimbuster/data/clef19/CT19-T1-Test.csv, 7 debates
   and speeches, 7,080 sentences, 136 check-worthy): sentences of each file ranked by
-  :class:`storyline.nlp.checkworthy.CheckWorthiness` score; AP per file, averaged (MAP), as the task
+  :class:`storyline.nlp.checkworthy.CheckWorthiness` score (each file scored as one text in line
+  order, so the context features see the neighbouring sentences; speaker names are not used); AP per file, averaged (MAP), as the task
   did. Best published primary run: 0.166. ``--limit-files N`` scores the N smallest files only.
 * ClaimBuster two_class/test.json (702 sentences, balanced): precision, recall and F1 of the
   check-worthy class at the model's shipped threshold, and the MAP-free ranking AP over the set.
+  Each sentence is scored alone (no context).
   ``--limit-cb N`` keeps N evenly spaced sentences (the file is sorted by label).
 
 The model never saw either file (bench/train_classifiers.py trains on the training files only).
@@ -52,7 +54,11 @@ def run(limit_files: int | None = None, limit_cb: int | None = None) -> dict[str
         keep = set(sorted(sizes, key=lambda f: (sizes[f], f))[:limit_files])
         ct = [r for r in ct if r["file"] in keep]
     texts = [r["text"] for r in ct]
-    scores = model.score(texts, T.embed_cached(texts))
+    vecs = T.embed_cached(texts)
+    # Each debate is scored as one text, in line order (its sentences are each other's context).
+    scores = np.zeros(len(ct))
+    for ix in T.ct19_documents(ct):
+        scores[ix] = model.score([texts[i] for i in ix], vecs[ix])
     labels = np.array([r["label"] for r in ct])
     files = [r["file"] for r in ct]
     per_file = {f: round(T.average_precision(scores[np.array(files) == f], labels[np.array(files) == f]), 4)
@@ -61,7 +67,9 @@ def run(limit_files: int | None = None, limit_cb: int | None = None) -> dict[str
     if limit_cb:  # evenly spaced: the file is sorted by label
         cb = cb[:: max(1, len(cb) // limit_cb)][:limit_cb]
     cb_texts = [r["text"] for r in cb]
-    cb_scores = model.score(cb_texts, T.embed_cached(cb_texts))
+    cb_vecs = T.embed_cached(cb_texts)
+    # ClaimBuster sentences are unrelated (and the file is sorted by label): one call each, no context.
+    cb_scores = np.array([model.score([t], cb_vecs[i : i + 1])[0] for i, t in enumerate(cb_texts)])
     cb_labels = np.array([r["label"] for r in cb])
     p, r, f1 = T.prf(cb_scores >= model.threshold, cb_labels)
     return {

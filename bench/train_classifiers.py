@@ -4,9 +4,12 @@
 
 * ``src/storyline/models/classifiers/checkworthy.json``: check-worthiness
   (:mod:`storyline.nlp.checkworthy`). Training data: CheckThat! 2019 task 1 *training* debates
-  (16,421 sentences, 440 check-worthy) plus ClaimBuster's two-class ``train.json`` (7,976 sentences),
-  minus the 3 ClaimBuster sentences whose text also occurs in the CT19 test file. The test files
-  (CT19-T1-Test.csv, two_class/test.json) are never read here.
+  (16,421 sentences, 440 check-worthy; read per debate in line order for the context features) plus
+  ClaimBuster's two-class ``train.json`` (7,976 sentences), minus the 3 ClaimBuster sentences whose
+  text also occurs in the CT19 test file, plus the CheckThat! 2020 task 5 training sentences from
+  debates in neither CT19 file (:func:`ct20_extra_rows`). The CT19 test file is read for its texts
+  only (to keep them out); its labels and two_class/test.json are never read here. The dense model's
+  logit is summed with a lexical (word n-gram) model's (:func:`fit_lexical`).
 * ``src/storyline/models/classifiers/framing.json``: loaded wording (:mod:`storyline.nlp.framing`).
   Training data: the BABE SG2 training split of :func:`babe_split` (80 %, seeded, grouped by text);
   the held-out 20 % is only read by bench/framing.py. The loaded-word lexicon is learned from the
@@ -14,9 +17,10 @@
   *out of fold* (5 folds) so the model does not learn to trust words seen in the very sentence.
 
 The learner is L2-regularised logistic regression fitted by Newton's method (IRLS) in numpy on
-standardised features, with sample weights that balance the classes: deterministic. Hyper-parameters
-(the L2 strength, the ClaimBuster share) were picked by grouped cross-validation on the training data
-only (``--cv``); the chosen values are the constants below.
+standardised features (the lexical models: accelerated gradient descent, fixed steps), with sample
+weights that balance the classes: deterministic. Hyper-parameters (L2 strengths, source shares,
+lexical weights) were picked by grouped cross-validation on the training data only (``--cv``); the
+chosen values are the constants below.
 
 Sentence vectors (MiniLM int8) are cached in ~/.cache/storyline-bench/ (keyed by the texts' hash).
 ``--check`` retrains and fails if the written files would differ from the ones in the repository.
@@ -49,6 +53,10 @@ if str(ROOT / "src") not in sys.path:
 DATA = ROOT.parent / "shared" / "datasets"
 CT19 = DATA / "checkthat-claimbuster" / "data" / "clef19"
 CB = DATA / "checkthat-claimbuster" / "data" / "two_class"
+CT20_T5 = DATA / "checkthat-claimbuster" / "data" / "clef20" / "task5"
+#: CT20 extra rows: block size and the CT19-test share above which a block is dropped whole.
+CT20_BLOCK = 100
+CT20_MAX_TEST_SHARE = 0.3
 BABE = DATA / "babe" / "data" / "final_labels_SG2.csv"
 BASIL = DATA / "basil"
 CACHE = Path(os.environ.get("STORYLINE_BENCH_CACHE", Path.home() / ".cache" / "storyline-bench"))
@@ -56,10 +64,21 @@ OUT = ROOT / "src" / "storyline" / "models" / "classifiers"
 
 #: L2 strength (on standardised features, per unit of total sample weight) for check-worthiness.
 CW_L2 = 1e-2
-#: Share of the total training weight given to ClaimBuster (the rest to CT19).
-CW_CB_SHARE = 0.6
+#: Share of the total training weight given to ClaimBuster (the rest to CT19 and CT20 extra).
+CW_CB_SHARE = 0.3
+#: Share given to the CT20 task 5 extra debates (:func:`ct20_extra_rows`; 0 leaves them out).
+CW_EX_SHARE = 0.3
+#: Lexical model (word uni+bigram logistic regression) for check-worthiness: L2, min document
+#: frequency of a gram, and the weight of its logit added to the dense model's logit.
+CW_LEX_L2 = 1e-5
+CW_LEX_MIN_DF = 3
+CW_LEX_WEIGHT = 0.5
 #: L2 strength for the framing model.
 FR_L2 = 0.3
+#: Framing lexical model: L2, min document frequency of a gram, weight of its logit.
+FR_LEX_L2 = 1e-3
+FR_LEX_MIN_DF = 3
+FR_LEX_WEIGHT = 1.0
 #: BABE split: seed and held-out share.
 BABE_SEED = 20240601
 BABE_TEST_SHARE = 0.2
@@ -263,39 +282,78 @@ def best_threshold(scores: np.ndarray, labels: np.ndarray, metric: Any) -> tuple
     return best
 
 
-# --------------------------------------------------------------------------- check-worthiness
+# --------------------------------------------------------------------------- lexical model
 
 
-def checkworthy_training_data() -> dict[str, Any]:
-    """CT19 training rows, ClaimBuster training rows (minus any text in the CT19 test file), features."""
-    from storyline.nlp import checkworthy as cw
+def gram_matrix(texts: Sequence[str], index: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Sparse rows of :class:`storyline.nlp.checkworthy.LexicalModel`'s input: (row, col, value, n_rows)."""
+    from storyline.nlp.checkworthy import grams
 
-    ct = load_ct19("Training")
-    # The CT19 test file is read for its texts only, to drop the ClaimBuster sentences it also holds.
-    ct_test_texts = {_norm(r["text"]) for r in load_ct19("Test")}
-    cb_all = load_claimbuster("train")
-    cb_vec_all = embed_cached([r["text"] for r in cb_all])
-    keep = [i for i, r in enumerate(cb_all) if _norm(r["text"]) not in ct_test_texts]
-    cb = [cb_all[i] for i in keep]
-    x_ct = cw.feature_matrix([r["text"] for r in ct], embed_cached([r["text"] for r in ct]))
-    x_cb = cw.feature_matrix([r["text"] for r in cb], cb_vec_all[keep])
-    return {
-        "ct": ct, "cb": cb, "x_ct": x_ct, "x_cb": x_cb,
-        "y_ct": np.array([r["label"] for r in ct]), "y_cb": np.array([r["label"] for r in cb]),
-        "files": [r["file"] for r in ct], "dropped_cb": len(cb_all) - len(cb),
-    }
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for i, t in enumerate(texts):
+        gs = set(grams(t))
+        hit = sorted(index[g] for g in gs if g in index)
+        rows += [i] * len(hit)
+        cols += hit
+        vals += [1.0 / np.sqrt(max(1, len(gs)))] * len(hit)
+    return np.array(rows, np.int64), np.array(cols, np.int64), np.array(vals, np.float64), len(texts)
 
 
-def fit_checkworthy(x_ct: np.ndarray, y_ct: np.ndarray, x_cb: np.ndarray, y_cb: np.ndarray, *, l2: float,
-                    cb_share: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    w_ct = balanced_weights(y_ct) * (1.0 - cb_share)
-    if cb_share > 0:
-        x = np.vstack([x_ct, x_cb])
-        y = np.concatenate([y_ct, y_cb])
-        sw = np.concatenate([w_ct, balanced_weights(y_cb) * cb_share])
-    else:
-        x, y, sw = x_ct, y_ct, w_ct
-    return fit_logistic(x, y, sw, l2)
+def gram_vocab(texts: Sequence[str], min_df: int) -> list[str]:
+    """Uni- and bigrams found in at least ``min_df`` of ``texts``, sorted."""
+    from storyline.nlp.checkworthy import grams
+
+    df: dict[str, int] = {}
+    for t in texts:
+        for g in set(grams(t)):
+            df[g] = df.get(g, 0) + 1
+    return sorted(g for g, c in df.items() if c >= min_df)
+
+
+def fit_lexical(texts: Sequence[str], y: np.ndarray, sw: np.ndarray, *, l2: float, min_df: int,
+                iters: int = 300) -> tuple[list[str], np.ndarray, float]:
+    """Weighted L2 logistic regression on the gram rows: (grams, weights, bias).
+
+    Full-batch accelerated gradient descent (FISTA-style momentum, fixed step 1/(0.25 + l2), fixed
+    ``iters``): deterministic; the rows have unit norm, so the step is safe.
+    """
+    vocab = gram_vocab(texts, min_df)
+    r, c, v, n = gram_matrix(texts, {g: i for i, g in enumerate(vocab)})
+    d = len(vocab)
+    sw = np.asarray(sw, np.float64) / np.sum(sw)
+    y = np.asarray(y, np.float64)
+    step = 1.0 / (0.25 + l2)
+    w = np.zeros(d)
+    b = 0.0
+    wy, by, t_prev = w.copy(), 0.0, 1.0
+    for _ in range(iters):
+        z = np.bincount(r, weights=v * wy[c], minlength=n) + by
+        g = sw * (1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))) - y)
+        w_new = wy - step * (np.bincount(c, weights=v * g[r], minlength=d) + l2 * wy)
+        b_new = by - step * float(g.sum())
+        t = (1 + np.sqrt(1 + 4 * t_prev**2)) / 2
+        wy = w_new + (t_prev - 1) / t * (w_new - w)
+        by = b_new + (t_prev - 1) / t * (b_new - b)
+        w, b, t_prev = w_new, b_new, t
+    return vocab, w, float(b)
+
+
+def lexical_logits(model: tuple[list[str], np.ndarray, float], texts: Sequence[str]) -> np.ndarray:
+    vocab, w, b = model
+    r, c, v, n = gram_matrix(texts, {g: i for i, g in enumerate(vocab)})
+    return np.bincount(r, weights=v * w[c], minlength=n) + b
+
+
+def lexical_payload(model: tuple[list[str], np.ndarray, float], weight: float, **meta: Any) -> dict[str, Any]:
+    """The ``lexical`` entry of a weights file (weights rounded as shipped)."""
+    vocab, w, b = model
+    return {"grams": list(vocab), "w": _round(w, 4), "b": float(f"{b:.6g}"), "weight": weight, **meta}
+
+
+def _shipped_lexical(payload: dict[str, Any]) -> tuple[list[str], np.ndarray, float]:
+    return payload["grams"], np.asarray(payload["w"], np.float64), float(payload["b"])
 
 
 def _proba(params: tuple[np.ndarray, np.ndarray, np.ndarray, float], x: np.ndarray) -> np.ndarray:
@@ -304,21 +362,129 @@ def _proba(params: tuple[np.ndarray, np.ndarray, np.ndarray, float], x: np.ndarr
     return 1.0 / (1.0 + np.exp(-np.clip(z.astype(np.float64), -40, 40)))
 
 
-def cv_checkworthy(d: dict[str, Any], grid: Sequence[tuple[float, float]], folds: int = 4) -> list[dict[str, Any]]:
-    """MAP over held-out CT19 training debates (files split into ``folds`` groups) for each (l2, share)."""
+# --------------------------------------------------------------------------- check-worthiness
+
+
+def ct20_extra_rows() -> list[dict[str, Any]]:
+    """CheckThat! 2020 task 5 *training* sentences from debates that are in neither CT19 file.
+
+    That file (text, label; debates concatenated in order) also holds the CT19 training and test
+    debates. Blocks of :data:`CT20_BLOCK` rows where more than :data:`CT20_MAX_TEST_SHARE` of the texts
+    occur in the CT19 test file are dropped whole (a CT19 test debate), and so is every remaining
+    sentence whose normalised text occurs in either CT19 file.
+    """
+    path = CT20_T5 / "train.tsv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = [line.rstrip("\n").split("\t") for line in f][1:]
+    rows = [(r[0], int(r[1])) for r in rows if len(r) == 2 and r[1] in ("0", "1")]
+    # The CT19 test file is read for its texts only, to keep its debates out.
+    test_texts = {_norm(r["text"]) for r in load_ct19("Test")}
+    train_texts = {_norm(r["text"]) for r in load_ct19("Training")}
+    norm = [_norm(t) for t, _ in rows]
+    in_test = np.array([n in test_texts for n in norm], dtype=float)
+    out = []
+    for s in range(0, len(rows), CT20_BLOCK):
+        if in_test[s : s + CT20_BLOCK].mean() > CT20_MAX_TEST_SHARE:
+            continue
+        out += [{"text": rows[i][0], "label": rows[i][1]} for i in range(s, min(s + CT20_BLOCK, len(rows)))
+                if norm[i] not in test_texts and norm[i] not in train_texts]
+    return out
+
+
+def ct19_documents(rows: Sequence[dict[str, Any]]) -> list[list[int]]:
+    """Row indices of each CT19 debate, in line order (the unit that context features read)."""
+    by_file: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_file.setdefault(r["file"], []).append(i)
+    return [sorted(ix, key=lambda i: rows[i]["line"]) for _f, ix in sorted(by_file.items())]
+
+
+def document_features(texts: Sequence[str], vectors: np.ndarray, docs: Sequence[Sequence[int]]) -> np.ndarray:
+    """:func:`storyline.nlp.checkworthy.feature_matrix` of each document, rows back in input order."""
+    from storyline.nlp import checkworthy as cw
+
+    x = np.zeros((len(texts), vectors.shape[1] + len(cw.FEATURES) + len(cw.CONTEXT_FEATURES)), np.float32)
+    for ix in docs:
+        ix = list(ix)
+        x[ix] = cw.feature_matrix([texts[i] for i in ix], vectors[ix])
+    return x
+
+
+def checkworthy_training_data() -> dict[str, Any]:
+    """CT19 training debates (with context), ClaimBuster training rows and CT20 extra rows (isolated)."""
+    ct = load_ct19("Training")
+    # The CT19 test file is read for its texts only, to drop the ClaimBuster sentences it also holds.
+    ct_test_texts = {_norm(r["text"]) for r in load_ct19("Test")}
+    cb_all = load_claimbuster("train")
+    cb_vec_all = embed_cached([r["text"] for r in cb_all])
+    keep = [i for i, r in enumerate(cb_all) if _norm(r["text"]) not in ct_test_texts]
+    cb = [cb_all[i] for i in keep]
+    ex = ct20_extra_rows() if CW_EX_SHARE > 0 else []
+    ct_texts = [r["text"] for r in ct]
+    x_ct = document_features(ct_texts, embed_cached(ct_texts), ct19_documents(ct))
+    x_cb = document_features([r["text"] for r in cb], cb_vec_all[keep], [[i] for i in range(len(cb))])
+    x_ex = (document_features([r["text"] for r in ex], embed_cached([r["text"] for r in ex]),
+                              [[i] for i in range(len(ex))]) if ex else x_cb[:0])
+    return {
+        "ct": ct, "cb": cb, "ex": ex, "x_ct": x_ct, "x_cb": x_cb, "x_ex": x_ex,
+        "y_ct": np.array([r["label"] for r in ct]), "y_cb": np.array([r["label"] for r in cb]),
+        "y_ex": np.array([r["label"] for r in ex], dtype=int),
+        "files": [r["file"] for r in ct], "dropped_cb": len(cb_all) - len(cb),
+    }
+
+
+def _cw_sources(d: dict[str, Any], ct_idx: np.ndarray, cb_idx: np.ndarray, cb_share: float,
+                ex_share: float) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray]:
+    """Stacked training rows (x, texts, y, sample weights) from CT19 rows ``ct_idx``, ClaimBuster rows
+    ``cb_idx`` and all extra rows; each source's classes balanced, sources weighted by their shares."""
+    parts = [(d["x_ct"][ct_idx], [d["ct"][i]["text"] for i in ct_idx], d["y_ct"][ct_idx], 1.0 - cb_share - ex_share),
+             (d["x_cb"][cb_idx], [d["cb"][i]["text"] for i in cb_idx], d["y_cb"][cb_idx], cb_share)]
+    if ex_share > 0 and len(d["ex"]):
+        parts.append((d["x_ex"], [r["text"] for r in d["ex"]], d["y_ex"], ex_share))
+    parts = [p for p in parts if p[3] > 0]
+    x = np.vstack([p[0] for p in parts])
+    texts = [t for p in parts for t in p[1]]
+    y = np.concatenate([p[2] for p in parts])
+    sw = np.concatenate([balanced_weights(p[2]) * p[3] for p in parts])
+    return x, texts, y, sw
+
+
+def fit_checkworthy_parts(d: dict[str, Any], ct_idx: np.ndarray, cb_idx: np.ndarray, *, l2: float,
+                          cb_share: float, ex_share: float, lex_l2: float) -> tuple[Any, Any]:
+    """(dense logistic params, lexical model) fitted on the given rows."""
+    x, texts, y, sw = _cw_sources(d, ct_idx, cb_idx, cb_share, ex_share)
+    dense = fit_logistic(x, y, sw, l2)
+    lexical = fit_lexical(texts, y, sw, l2=lex_l2, min_df=CW_LEX_MIN_DF) if lex_l2 > 0 else None
+    return dense, lexical
+
+
+def _dense_logits(params: tuple[np.ndarray, np.ndarray, np.ndarray, float], x: np.ndarray) -> np.ndarray:
+    mean, scale, w, b = params
+    return (((x - mean) / scale) @ w + b).astype(np.float64)
+
+
+def cv_checkworthy(d: dict[str, Any], grid: Sequence[dict[str, float]], weights: Sequence[float] = (0.0,),
+                   folds: int = 4) -> list[dict[str, Any]]:
+    """MAP over held-out CT19 training debates (files split into ``folds`` groups) for each setting of
+    ``grid`` (l2, cb_share, ex_share, lex_l2) and each lexical weight of ``weights``."""
     files = sorted(set(d["files"]))
     fold_of = {f: i % folds for i, f in enumerate(files)}
     fid = np.array([fold_of[f] for f in d["files"]])
+    all_cb = np.arange(len(d["cb"]))
     out = []
-    for l2, share in grid:
-        scores = np.zeros(len(fid))
+    for g in grid:
+        zd = np.zeros(len(fid))
+        zl = np.zeros(len(fid))
         for k in range(folds):
-            tr, te = fid != k, fid == k
-            params = fit_checkworthy(d["x_ct"][tr], d["y_ct"][tr], d["x_cb"], d["y_cb"], l2=l2, cb_share=share)
-            scores[te] = _proba(params, d["x_ct"][te])
-        m = mean_ap_by_file(scores, d["y_ct"], d["files"])
-        out.append({"l2": l2, "cb_share": share, "cv_map": round(m, 4)})
-        print(f"  check-worthiness cv l2={l2:g} cb_share={share:g}: MAP {m:.4f}", file=sys.stderr)
+            tr, te = np.flatnonzero(fid != k), np.flatnonzero(fid == k)
+            dense, lexical = fit_checkworthy_parts(d, tr, all_cb, **g)
+            zd[te] = _dense_logits(dense, d["x_ct"][te])
+            if lexical is not None:
+                zl[te] = lexical_logits(lexical, [d["ct"][i]["text"] for i in te])
+        for wt in weights if g.get("lex_l2", 0) > 0 else (0.0,):
+            m = mean_ap_by_file(zd + wt * zl, d["y_ct"], d["files"])
+            out.append({**g, "lex_weight": wt, "cv_map": round(m, 4)})
+            print(f"  check-worthiness cv {g} lex_weight={wt:g}: MAP {m:.4f}", file=sys.stderr, flush=True)
     return out
 
 
@@ -326,20 +492,34 @@ def train_checkworthy() -> dict[str, Any]:
     from storyline.nlp import checkworthy as cw
 
     d = checkworthy_training_data()
-    params = fit_checkworthy(d["x_ct"], d["y_ct"], d["x_cb"], d["y_cb"], l2=CW_L2, cb_share=CW_CB_SHARE)
-    mean, scale, w, b = params
+    setting = {"l2": CW_L2, "cb_share": CW_CB_SHARE, "ex_share": CW_EX_SHARE, "lex_l2": CW_LEX_L2}
+    all_ct, all_cb = np.arange(len(d["ct"])), np.arange(len(d["cb"]))
+    dense, lexical = fit_checkworthy_parts(d, all_ct, all_cb, **setting)
+    mean, scale, w, b = dense
+    lex = lexical_payload(lexical, CW_LEX_WEIGHT, l2=CW_LEX_L2, min_df=CW_LEX_MIN_DF)
     # Cut for claims_in: best F1 on the ClaimBuster training sentences (check-worthy factual
-    # statements, the closer match to news prose than debate transcripts).
-    cut, f1 = best_threshold(_proba(params, d["x_cb"]), d["y_cb"], lambda p, y: prf(p, y)[2])
+    # statements, the closer match to news prose than debate transcripts), scored out of fold
+    # (4 folds of ClaimBuster, each model trained on the rest plus all CT19 rows): the lexical model
+    # nearly memorises its own training sentences.
+    fold = np.arange(len(d["cb"])) % 4
+    z = np.zeros(len(d["cb"]))
+    for k in range(4):
+        dn, lx = fit_checkworthy_parts(d, all_ct, np.flatnonzero(fold != k), **setting)
+        te = np.flatnonzero(fold == k)
+        z[te] = _dense_logits(dn, d["x_cb"][te]) + CW_LEX_WEIGHT * lexical_logits(lx, [d["cb"][i]["text"] for i in te])
+    cut, f1 = best_threshold(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))), d["y_cb"], lambda p, y: prf(p, y)[2])
     return {
-        "kind": "logistic", "features": list(cw.FEATURES), "vector": "all-minilm-l6-v2-int8",
+        "kind": "logistic+lexical", "features": list(cw.FEATURES + cw.CONTEXT_FEATURES),
+        "vector": "all-minilm-l6-v2-int8",
         "mean": _round(mean), "scale": _round(scale), "w": _round(w), "b": float(f"{b:.6g}"),
-        "threshold": cut,
+        "threshold": cut, "lexical": lex,
         "meta": {
-            "trained_on": "CT19-T1-Training.csv (16421) + two_class/train.json "
-                          f"({len(d['cb'])}, {d['dropped_cb']} dropped: text in CT19 test)",
-            "l2": CW_L2, "cb_share": CW_CB_SHARE, "threshold_rule": "max F1 on ClaimBuster train",
-            "threshold_train_f1": round(f1, 4), "script": "bench/train_classifiers.py",
+            "trained_on": "CT19-T1-Training.csv (16421, context within each debate) + two_class/train.json "
+                          f"({len(d['cb'])}, {d['dropped_cb']} dropped: text in CT19 test)"
+                          + (f" + CT20 task 5 train rows outside both CT19 files ({len(d['ex'])})" if d["ex"] else ""),
+            **setting, "lex_weight": CW_LEX_WEIGHT, "lex_min_df": CW_LEX_MIN_DF,
+            "threshold_rule": "max F1 on ClaimBuster train, 4-fold out-of-fold scores",
+            "threshold_oof_f1": round(f1, 4), "script": "bench/train_classifiers.py",
         },
     }
 
@@ -403,18 +583,29 @@ def framing_training_data() -> dict[str, Any]:
             "lexicon": lexicon, "word_scores": word_scores}
 
 
-def cv_framing(d: dict[str, Any], l2s: Sequence[float]) -> list[dict[str, Any]]:
-    """Out-of-fold macro-F1 (best cut) on the BABE training split for each L2 strength."""
+def cv_framing(d: dict[str, Any], l2s: Sequence[float], lex_weights: Sequence[float] = (0.0,)) -> list[dict[str, Any]]:
+    """Out-of-fold macro-F1 (best cut) on the BABE training split for each L2 strength and weight of
+    the lexical model's logit (its L2 and min_df are FR_LEX_L2, FR_LEX_MIN_DF)."""
+    texts = [r["text"] for r in d["rows"]]
+    zl = np.zeros(len(d["y"]))
+    if any(lex_weights):
+        for k in range(5):
+            tr, te = np.flatnonzero(d["fold"] != k), np.flatnonzero(d["fold"] == k)
+            lx = fit_lexical([texts[i] for i in tr], d["y"][tr], balanced_weights(d["y"][tr]), l2=FR_LEX_L2,
+                             min_df=FR_LEX_MIN_DF)
+            zl[te] = lexical_logits(lx, [texts[i] for i in te])
     out = []
     for l2 in l2s:
-        scores = np.zeros(len(d["y"]))
+        zd = np.zeros(len(d["y"]))
         for k in range(5):
             tr, te = d["fold"] != k, d["fold"] == k
             params = fit_logistic(d["x"][tr], d["y"][tr], balanced_weights(d["y"][tr]), l2)
-            scores[te] = _proba(params, d["x"][te])
-        cut, f1 = best_threshold(scores, d["y"], macro_f1)
-        out.append({"l2": l2, "cut": cut, "cv_macro_f1": round(f1, 4), "scores": scores})
-        print(f"  framing cv l2={l2:g}: macro-F1 {f1:.4f} at cut {cut}", file=sys.stderr)
+            zd[te] = _dense_logits(params, d["x"][te])
+        for lw in lex_weights:
+            scores = 1.0 / (1.0 + np.exp(-np.clip(zd + lw * zl, -40, 40)))
+            cut, f1 = best_threshold(scores, d["y"], macro_f1)
+            out.append({"l2": l2, "lex_weight": lw, "cut": cut, "cv_macro_f1": round(f1, 4), "scores": scores})
+            print(f"  framing cv l2={l2:g} lex_weight={lw:g}: macro-F1 {f1:.4f} at cut {cut}", file=sys.stderr)
     return out
 
 
@@ -422,12 +613,15 @@ def train_framing() -> dict[str, Any]:
     from storyline.nlp import framing as fr
 
     d = framing_training_data()
-    cut, f1 = [(r["cut"], r["cv_macro_f1"]) for r in cv_framing(d, [FR_L2])][0]
+    cut, f1 = [(r["cut"], r["cv_macro_f1"]) for r in cv_framing(d, [FR_L2], [FR_LEX_WEIGHT])][0]
     mean, scale, w, b = fit_logistic(d["x"], d["y"], balanced_weights(d["y"]), FR_L2)
+    lexical = fit_lexical([r["text"] for r in d["rows"]], d["y"], balanced_weights(d["y"]), l2=FR_LEX_L2,
+                          min_df=FR_LEX_MIN_DF)
     return {
-        "kind": "logistic", "features": list(fr.FEATURES), "vector": "all-minilm-l6-v2-int8",
+        "kind": "logistic+lexical", "features": list(fr.FEATURES), "vector": "all-minilm-l6-v2-int8",
         "mean": _round(mean), "scale": _round(scale), "w": _round(w), "b": float(f"{b:.6g}"),
         "threshold": cut, "lexicon": d["lexicon"], "word_scores": d["word_scores"],
+        "lexical": lexical_payload(lexical, FR_LEX_WEIGHT, l2=FR_LEX_L2, min_df=FR_LEX_MIN_DF),
         "meta": {
             "trained_on": f"BABE SG2 training split ({len(d['y'])} sentences; seed {BABE_SEED}, "
                           f"{int(BABE_TEST_SHARE * 100)} % of distinct texts held out)",
@@ -443,6 +637,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--embed-only", action="store_true", help="only fill the vector cache")
     ap.add_argument("--cv", action="store_true", help="print the cross-validation grids (training data only)")
+    ap.add_argument("--only", choices=("checkworthy", "framing"), default=None, help="one model only")
     ap.add_argument("--check", action="store_true", help="fail if retraining changes the shipped files")
     args = ap.parse_args(argv)
     if args.embed_only:
@@ -451,12 +646,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             embed_cached(texts)
         return 0
     if args.cv:
-        cv_checkworthy(checkworthy_training_data(),
-                       [(l2, s) for l2 in (3e-3, 1e-2, 3e-2) for s in (0.0, 0.3, 0.6)])
-        cv_framing(framing_training_data(), [3e-2, 1e-1, 3e-1, 1.0])
+        if args.only != "framing":
+            cv_checkworthy(checkworthy_training_data(),
+                           [{"l2": CW_L2, "cb_share": cb, "ex_share": ex, "lex_l2": CW_LEX_L2}
+                            for cb, ex in ((0.6, 0.0), (0.4, 0.2), (0.3, 0.3))], weights=(0.0, 0.5, 1.0))
+        if args.only != "checkworthy":
+            cv_framing(framing_training_data(), [1e-1, FR_L2, 1.0], [0.0, 0.3, 0.5, 1.0])
         return 0
     status = 0
     for name, build in (("checkworthy.json", train_checkworthy), ("framing.json", train_framing)):
+        if args.only and not name.startswith(args.only):
+            continue
         payload = build()
         path = OUT / name
         old = path.read_bytes() if path.is_file() else None

@@ -49,3 +49,23 @@ def test_claims_in_returns_spans_in_text_order():
     assert m.claims_in(text, spans, threshold=1.01) == []
     with pytest.raises(UsageError):
         m.claims_in(text, [(0, len(text) + 5)])
+
+
+def test_context_features_read_neighbours():
+    sents = ["What did the plan cost?", "It cost $4 billion in 2019.", "Thank you."]
+    vecs = np.eye(3, 384, dtype=np.float32)
+    x = cw.feature_matrix(sents, vecs)
+    assert x.shape == (3, 384 + len(cw.FEATURES) + len(cw.CONTEXT_FEATURES))
+    ctx = [dict(zip(cw.CONTEXT_FEATURES, row[384 + len(cw.FEATURES):])) for row in x]
+    assert ctx[1]["follows_question"] == 1.0 and ctx[1]["has_prev"] == 1.0 and ctx[1]["has_next"] == 1.0
+    assert ctx[0]["has_prev"] == 0.0 and ctx[2]["has_next"] == 0.0 and ctx[2]["rel_position"] == 1.0
+    assert ctx[2]["prev_has_digit"] == 1.0
+    alone = dict(zip(cw.CONTEXT_FEATURES, cw.feature_matrix(sents[1:2], vecs[1:2])[0, 384 + len(cw.FEATURES):]))
+    assert alone["has_prev"] == alone["has_next"] == alone["follows_question"] == 0.0
+
+
+def test_lexical_model_grams():
+    assert cw.grams("Taxes rose 4.5% in 2019!") == [
+        "taxes", "rose", "0", "%", "in", "0", "!", "taxes rose", "rose 0", "0 %", "% in", "in 0", "0 !"]
+    m = cw.CheckWorthiness()
+    assert len(m.lexical.index) == len(m.lexical.w) > 1000

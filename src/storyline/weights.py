@@ -55,7 +55,7 @@ PINNED: dict[str, PinnedFile] = {
         name="framing.json",
         package="storyline",
         relpath="models/classifiers/framing.json",
-        sha256="ac9bd9f64d6a3b5ea8e6a815de33e525bf89d0ce405f31daea2bb23538b8aacd",
+        sha256="9f889e9931940f2fb22da74c7cf83e06f1c905b7221adbe9121cdabe24397aee",
         note="loaded-wording model + lexicon (storyline.nlp.framing), trained on BABE SG2's training split "
         "by bench/train_classifiers.py",
     ),
@@ -63,7 +63,7 @@ PINNED: dict[str, PinnedFile] = {
         name="checkworthy.json",
         package="storyline",
         relpath="models/classifiers/checkworthy.json",
-        sha256="444490e293d01be2734cf2d81df842d2a5a6d8405dc2acb5528f9ad6f3de8da4",
+        sha256="817b672e725a6367a5bbad7e3828c371761decf50b0f270e7304b42b3e4d491d",
         note="check-worthiness model (storyline.nlp.checkworthy), trained on CT19 task 1 training + "
         "ClaimBuster two-class train by bench/train_classifiers.py",
     ),

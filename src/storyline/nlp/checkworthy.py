@@ -1,16 +1,26 @@
 """Check-worthiness of sentences: how likely a sentence states a fact worth checking (0..1).
 
-A linear model (L2 logistic regression) over the sentence's MiniLM vector (384 dimensions, the shared
-int8 encoder of :mod:`storyline.embed`) plus a few cheap surface features (:func:`surface_features`):
-numbers and quantities, capitalised names inside the sentence (a cheap stand-in for named entities),
-comparatives and superlatives, past and future tense, first and second person, opinion verbs,
-questions, length. The weights are trained by ``bench/train_classifiers.py`` on the CheckThat! 2019
-task 1 training debates plus ClaimBuster's two-class training sentences (never on the test files) and
-shipped as ``models/classifiers/checkworthy.json``, pinned by sha256 in :mod:`storyline.weights`.
+Two linear models whose logits are summed (the second with a stored weight):
 
-The score is the model's probability under balanced classes (the training weights give check-worthy
-and other sentences equal mass), so 0.5 means "as likely check-worthy as not"; :data:`DEFAULT_THRESHOLD`
-(stored with the weights) is the cut used by :func:`claims_in`. Figures: bench/README.md, "Claims".
+* **Dense**: L2 logistic regression over the sentence's MiniLM vector (384 dimensions, the shared
+  int8 encoder of :mod:`storyline.embed`), a few cheap surface features (:func:`surface_features`:
+  numbers and quantities, capitalised names inside the sentence (a cheap stand-in for named entities),
+  comparatives and superlatives, past and future tense, first and second person, opinion verbs,
+  questions, length) and context features (:data:`CONTEXT_FEATURES`): the sentences passed to one
+  :meth:`CheckWorthiness.score` call are read as consecutive sentences of one text, so each sees
+  whether it follows a question, its neighbours' surface features, its cosine to them and its
+  position. A lone sentence has no context.
+* **Lexical** (:class:`LexicalModel`): L2 logistic regression over the sentence's word uni- and
+  bigrams (numbers folded to "0").
+
+The weights are trained by ``bench/train_classifiers.py`` on the CheckThat! 2019 task 1 training
+debates plus ClaimBuster's two-class training sentences (never on the test files), choosing every
+setting by leave-debates-out cross-validation on the training debates, and shipped as
+``models/classifiers/checkworthy.json``, pinned by sha256 in :mod:`storyline.weights`.
+
+Both models are trained with class-balanced weights, so a score of 0.5 means roughly "as likely
+check-worthy as not"; the ``threshold`` stored with the weights (:attr:`CheckWorthiness.threshold`) is the cut
+used by :func:`claims_in`. Figures: bench/README.md, "Claims".
 """
 
 from __future__ import annotations
@@ -94,12 +104,98 @@ def surface_features(sentence: str) -> np.ndarray:
     )
 
 
+#: Context features, in column order after :data:`FEATURES`: the sentences passed together are read as
+#: consecutive sentences of one text (an article, a transcript), so each sentence sees its neighbours.
+CONTEXT_FEATURES: tuple[str, ...] = (
+    ("follows_question",) + tuple(f"prev_{f}" for f in FEATURES) + tuple(f"next_{f}" for f in FEATURES)
+    + ("cos_prev", "cos_next", "rel_position", "opening", "has_prev", "has_next")
+)
+
+
+def context_features(surface: np.ndarray, vectors: np.ndarray, questions: np.ndarray) -> np.ndarray:
+    """Context columns (:data:`CONTEXT_FEATURES`) of ``n`` consecutive sentences.
+
+    ``surface`` holds their :func:`surface_features` rows, ``vectors`` their sentence vectors and
+    ``questions`` 1.0 where a sentence ends with "?". A missing neighbour (first or last sentence)
+    contributes zeros; a lone sentence has no context at all.
+    """
+    n = len(surface)
+    out = np.zeros((n, len(CONTEXT_FEATURES)), dtype=np.float32)
+    if n == 0:
+        return out
+    k = len(FEATURES)
+    v = np.asarray(vectors, dtype=np.float32)
+    v = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+    if n > 1:
+        out[1:, 0] = questions[:-1]
+        out[1:, 1 : 1 + k] = surface[:-1]
+        out[:-1, 1 + k : 1 + 2 * k] = surface[1:]
+        cos = np.sum(v[1:] * v[:-1], axis=1)
+        out[1:, 1 + 2 * k] = cos
+        out[:-1, 2 + 2 * k] = cos
+        out[1:, 5 + 2 * k] = 1.0
+        out[:-1, 6 + 2 * k] = 1.0
+    pos = np.arange(n, dtype=np.float32)
+    out[:, 3 + 2 * k] = pos / max(n - 1, 1)
+    out[:, 4 + 2 * k] = (pos < 3).astype(np.float32)
+    return out
+
+
 def feature_matrix(sentences: Sequence[str], vectors: np.ndarray) -> np.ndarray:
-    """``[vector | surface features]`` rows, one per sentence (the model's input before scaling)."""
+    """``[vector | surface features | context features]`` rows, one per sentence (before scaling).
+
+    ``sentences`` are read as consecutive sentences of one text (see :data:`CONTEXT_FEATURES`); score
+    unrelated sentences one call each so that they do not become each other's context.
+    """
     if len(sentences) != len(vectors):
         raise UsageError(f"{len(sentences)} sentences but {len(vectors)} vectors: pass one vector per sentence")
-    surf = np.stack([surface_features(s) for s in sentences]) if sentences else np.zeros((0, len(FEATURES)), np.float32)
-    return np.hstack([np.asarray(vectors, dtype=np.float32), surf]).astype(np.float32)
+    if not sentences:
+        return np.zeros((0, np.asarray(vectors).reshape(0, -1).shape[1] + len(FEATURES) + len(CONTEXT_FEATURES)),
+                        np.float32)
+    surf = np.stack([surface_features(s) for s in sentences])
+    questions = np.array([1.0 if s.rstrip().endswith("?") else 0.0 for s in sentences], dtype=np.float32)
+    ctx = context_features(surf, vectors, questions)
+    return np.hstack([np.asarray(vectors, dtype=np.float32), surf, ctx]).astype(np.float32)
+
+
+_GRAM = re.compile(r"[a-z][a-z'-]*|\d[\d,.]*|[$%?!]")
+
+
+def grams(sentence: str) -> list[str]:
+    """Lower-cased words (numbers as "0", "$", "%", "?", "!" kept as tokens) and word bigrams."""
+    words = ["0" if t[0].isdigit() else t for t in _GRAM.findall((sentence or "").lower().replace("\u2019", "'"))]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+
+
+@dataclass(frozen=True, slots=True)
+class LexicalModel:
+    """Logistic model over a sentence's word uni- and bigrams (binary, scaled by 1/sqrt(#distinct grams))."""
+
+    index: dict[str, int]
+    w: np.ndarray
+    b: float
+
+    def logits(self, sentences: Sequence[str]) -> np.ndarray:
+        out = np.empty(len(sentences), dtype=np.float64)
+        for i, s in enumerate(sentences):
+            gs = set(grams(s))
+            hit = [self.index[g] for g in gs if g in self.index]
+            out[i] = float(np.sum(self.w[hit], dtype=np.float64)) / math.sqrt(max(1, len(gs))) + self.b
+        return out
+
+
+def load_lexical(data: dict[str, Any], name: str) -> tuple[LexicalModel, float]:
+    """The ``lexical`` part of a weights file: (model, weight of its logit in the combined score)."""
+    try:
+        lex = data["lexical"]
+        model = LexicalModel(index={str(g): i for i, g in enumerate(lex["grams"])},
+                             w=np.asarray(lex["w"], dtype=np.float64), b=float(lex["b"]))
+        weight = float(lex["weight"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelIntegrityError(f"{name} has no readable lexical model ({exc}): rerun bench/train_classifiers.py") from exc
+    if len(model.index) != len(model.w):
+        raise ModelIntegrityError(f"{name} has mismatched lexical shapes: rerun bench/train_classifiers.py")
+    return model, weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,14 +243,15 @@ def load_linear(name: str) -> tuple[LinearModel, dict[str, Any]]:
 
 
 @cache
-def _checkworthy_model() -> LinearModel:
+def _checkworthy_model() -> tuple[LinearModel, LexicalModel, float]:
     model, data = load_linear(WEIGHTS_NAME)
-    if tuple(data.get("features", ())) != FEATURES:
+    if tuple(data.get("features", ())) != FEATURES + CONTEXT_FEATURES:
         raise ModelIntegrityError(
             f"{WEIGHTS_NAME} was trained with other features than this code computes: "
             "rerun bench/train_classifiers.py"
         )
-    return model
+    lexical, weight = load_lexical(data, WEIGHTS_NAME)
+    return model, lexical, weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +272,7 @@ class CheckWorthiness:
     """
 
     def __init__(self, encoder: Any | None = None) -> None:
-        self.model = _checkworthy_model()
+        self.model, self.lexical, self.lexical_weight = _checkworthy_model()
         self._encoder = encoder
 
     @property
@@ -190,11 +287,16 @@ class CheckWorthiness:
         return self._encoder.encode(list(sentences))
 
     def score(self, sentences: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
-        """Check-worthiness in 0..1, one float64 per sentence, in input order."""
+        """Check-worthiness in 0..1, one float64 per sentence, in input order.
+
+        ``sentences`` are read as consecutive sentences of one text (each one's neighbours are context
+        features); score unrelated sentences with one call each.
+        """
         if not sentences:
             return np.zeros(0, dtype=np.float64)
         vecs = self._encode(sentences) if vectors is None else vectors
-        return self.model.proba(feature_matrix(sentences, vecs))
+        z = self.model.logits(feature_matrix(sentences, vecs)) + self.lexical_weight * self.lexical.logits(sentences)
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
 
     def claims_in(
         self,

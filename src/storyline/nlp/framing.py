@@ -22,7 +22,9 @@ Two parts:
 
 * **Sentence decision** (:meth:`Framing.analyse`): L2 logistic regression over the sentence's MiniLM
   vector plus features of its terms (how many, how strongly marked in BABE, the rule hits) and a few
-  surface cues (quotation marks, exclamation, first/second person, length). Trained by
+  surface cues (quotation marks, exclamation, first/second person, length), its logit summed with a
+  weighted lexical model's (:class:`storyline.nlp.checkworthy.LexicalModel`: logistic regression on
+  the sentence's word uni- and bigrams). Trained by
   ``bench/train_classifiers.py`` on BABE's training split; the decision cut (``threshold`` in the
   weights file) maximises macro-F1 out of fold on that split. Weights and lexicon ship in
   ``models/classifiers/framing.json``, pinned by sha256 in :mod:`storyline.weights`. Figures:
@@ -42,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from storyline.errors import ModelIntegrityError, UsageError
-from storyline.nlp.checkworthy import LinearModel, load_linear
+from storyline.nlp.checkworthy import LexicalModel, LinearModel, load_lexical, load_linear
 
 logger = logging.getLogger(__name__)
 
@@ -273,7 +275,7 @@ def learn_lexicon(rows: Iterable[tuple[str, Sequence[str]]]) -> dict[str, float]
 
 
 @cache
-def _framing_model() -> tuple[LinearModel, dict[str, float], dict[str, float]]:
+def _framing_model() -> tuple[LinearModel, dict[str, float], dict[str, float], LexicalModel, float]:
     model, data = load_linear(WEIGHTS_NAME)
     if tuple(data.get("features", ())) != FEATURES:
         raise ModelIntegrityError(
@@ -282,14 +284,15 @@ def _framing_model() -> tuple[LinearModel, dict[str, float], dict[str, float]]:
         )
     lexicon = {str(k): float(v) for k, v in data.get("lexicon", {}).items()}
     word_scores = {str(k): float(v) for k, v in data.get("word_scores", {}).items()}
-    return model, lexicon, word_scores
+    lexical, weight = load_lexical(data, WEIGHTS_NAME)
+    return model, lexicon, word_scores, lexical, weight
 
 
 class Framing:
     """Loaded-wording decisions and terms for sentences, with the pinned model and lexicon."""
 
     def __init__(self, encoder: Any | None = None) -> None:
-        self.model, self.lexicon, self.word_scores = _framing_model()
+        self.model, self.lexicon, self.word_scores, self.lexical, self.lexical_weight = _framing_model()
         self._encoder = encoder
 
     @property
@@ -308,7 +311,9 @@ class Framing:
         if not sentences:
             return np.zeros(0, dtype=np.float64)
         vecs = self._encode(sentences) if vectors is None else vectors
-        return self.model.proba(feature_matrix(sentences, vecs, self.lexicon, self.word_scores))
+        z = self.model.logits(feature_matrix(sentences, vecs, self.lexicon, self.word_scores))
+        z = z + self.lexical_weight * self.lexical.logits(sentences)
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
 
     def terms(self, sentence: str) -> list[LoadedTerm]:
         """Loaded terms of one sentence (offsets into ``sentence``)."""
