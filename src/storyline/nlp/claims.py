@@ -362,9 +362,11 @@ def _outlet_units(article: Article, spans: Sequence[tuple[int, int]], covered: l
         keep.append(i)
     if not keep:
         return []
+    # score every sentence in text order (the scorer reads neighbours as context), keep the candidates
+    vecs = vectors if vectors is not None and len(vectors) == len(spans) else None
+    all_scores = checkworthy.score([text[s:e] for s, e in spans], vecs)
     texts = [text[spans[i][0]:spans[i][1]] for i in keep]
-    vecs = vectors[keep] if vectors is not None and len(vectors) == len(spans) else None
-    scores = checkworthy.score(texts, vecs)
+    scores = [all_scores[i] for i in keep]
     cut = float(checkworthy.threshold)
     out: list[ClaimUnit] = []
     for i, t, p in zip(keep, texts, scores):
