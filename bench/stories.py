@@ -273,14 +273,16 @@ def bench_mstream(results: dict) -> None:
 # --------------------------------------------------------------------------- throughput
 
 
-def synthetic_stream(n: int, dim: int = 384, seed: int = 0, per_story: int = 20, chunk: int = 20000):
+def synthetic_stream(n: int, dim: int = 384, seed: int = 0, per_story: int = 20, chunk: int = 20000,
+                     per_day: float | None = None):
     """Yield (vectors chunk, datetimes chunk): stories with random centres, each running ~3 days,
-    starts spread uniformly over a year, articles in date order."""
+    starts spread uniformly over a year (or, with ``per_day``, over n / per_day days: the same
+    density of news at every corpus size), articles in date order."""
     rng = np.random.default_rng(seed)
     k = max(1, n // per_story)
     centres = rng.standard_normal((k, dim)).astype(np.float32)
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    start = rng.uniform(0, 365, k)
+    start = rng.uniform(0, 365 if per_day is None else n / per_day, k)
     sid = rng.integers(0, k, n)
     t = start[sid] + rng.exponential(1.0, n).clip(0, 3)
     order = np.argsort(t, kind="stable")
@@ -294,7 +296,7 @@ def synthetic_stream(n: int, dim: int = 384, seed: int = 0, per_story: int = 20,
         yield X, [base + timedelta(days=float(x)) for x in t[a:b]], sid[a:b]
 
 
-def bench_throughput(results: dict, sizes: list[int]) -> None:
+def bench_throughput(results: dict, sizes: list[int], per_day: float | None = None) -> None:
     out = {}
     for n in sizes:
         c = StoryClusterer(384, entity_weight=0.0)  # defaults otherwise (window from the bars)
@@ -304,7 +306,7 @@ def bench_throughput(results: dict, sizes: list[int]) -> None:
         t_tail = None
         max_active = 0
         gold, pred_ids = [], []
-        for X, dates, sid in synthetic_stream(n):
+        for X, dates, sid in synthetic_stream(n, per_day=per_day):
             for x, d in zip(X, dates):
                 if i == tail_from:
                     t_tail = time.perf_counter()
@@ -380,6 +382,8 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-basil", action="store_true")
     ap.add_argument("--skip-mstream", action="store_true")
     ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--per-day", type=float, default=None,
+                    help="synthetic stream density (articles per day; default: n articles over one year)")
     ap.add_argument("--json")
     a = ap.parse_args(argv)
     res: dict = {}
@@ -389,7 +393,7 @@ def main(argv=None) -> int:
         bench_mstream(res)
     sizes = [int(s) for s in a.sizes.split(",") if s]
     if sizes:
-        bench_throughput(res, sizes)
+        bench_throughput(res, sizes, a.per_day)
     print_table(res)
     if a.json:
         Path(a.json).write_text(json.dumps(res, indent=2, default=str))
