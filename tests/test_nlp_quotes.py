@@ -138,3 +138,48 @@ def test_odd_inputs_do_not_raise(text: str) -> None:
 
 def test_elision_is_not_a_quote() -> None:
     assert [text for text in ("rock 'n' roll",) if find_quoted_spans(text)] == []
+
+
+def test_grouping_many_copies_is_fast_and_equals_pairwise(seed_texts: dict[str, str]) -> None:
+    """Copies of one article carry the same quotes: grouping collapses them, with the same groups as
+    comparing every pair of quotes from different articles (the reference loop below)."""
+    import dataclasses
+    import time
+
+    from storyline.nlp import quote_groups as qg
+
+    base = []
+    for name, text in sorted(seed_texts.items()):
+        base += extract_quotes(text, article_id=name)
+    # 3 articles' quotes, then copies of the first two under new ids
+    quotes = list(base)
+    for k in range(4):
+        quotes += [dataclasses.replace(q, id=f"{q.id}-c{k}", article_id=f"{q.article_id}-copy{k}")
+                   for q in base if q.article_id in sorted(seed_texts)[:2]]
+
+    def reference(qs_in):
+        qs = sorted(qs_in, key=lambda q: (q.article_id, q.start, q.end, q.id))
+        parent = list(range(len(qs)))
+
+        def find(i):
+            while parent[i] != i:
+                i = parent[i]
+            return i
+
+        for i in range(len(qs)):
+            for j in range(i + 1, len(qs)):
+                if qs[i].article_id != qs[j].article_id and find(i) != find(j) and qg._match(qs[i], qs[j]):
+                    parent[find(i)] = find(j)
+        comps = {}
+        for i, q in enumerate(qs):
+            comps.setdefault(find(i), set()).add(q.id)
+        return {frozenset(c) for c in comps.values() if len({q.article_id for q in qs if q.id in c}) > 1}
+
+    got = {frozenset(g.quote_ids) for g in group_quotes(quotes)}
+    assert got == reference(quotes)
+    many = list(base)
+    for k in range(300):
+        many += [dataclasses.replace(q, id=f"{q.id}-m{k}", article_id=f"{q.article_id}-m{k}") for q in base]
+    t = time.perf_counter()
+    groups = group_quotes(many)
+    assert time.perf_counter() - t < 20 and groups

@@ -152,13 +152,43 @@ def group_quotes(quotes: Sequence[Quote], story_of: Mapping[str, str] | None = N
     def story(q: Quote) -> str:
         return story_of.get(q.article_id, q.article_id) if story_of is not None else ""
 
-    for i in range(len(qs)):
-        for j in range(i + 1, len(qs)):
-            a, b = qs[i], qs[j]
-            if a.article_id == b.article_id or story(a) != story(b):
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[ri] = rj
+
+    # Quotes with the same story, kind, text and speaker (copies of one article carry the same quotes)
+    # match everything alike, so the pairwise test runs once per pair of distinct versions; the
+    # result is the same as comparing every pair of quotes from different articles.
+    keys: dict[tuple[str, str, str, str], list[int]] = {}
+    for i, q in enumerate(qs):
+        keys.setdefault((story(q), q.kind, q.text, q.speaker or ""), []).append(i)
+    klist = list(keys.values())
+
+    def connect(xs: list[int], ys: list[int]) -> None:
+        """The unions that comparing every x with every y from another article would make."""
+        for x in xs:
+            y = next((y for y in ys if qs[y].article_id != qs[x].article_id), None)
+            if y is not None:
+                union(x, y)
+        for y in ys:
+            x = next((x for x in xs if qs[x].article_id != qs[y].article_id), None)
+            if x is not None:
+                union(y, x)
+
+    for a, xs in enumerate(klist):
+        rep = qs[xs[0]]
+        if len({qs[x].article_id for x in xs}) > 1 and _match(rep, rep):
+            connect(xs, xs)
+        for ys in klist[a + 1:]:
+            other = qs[ys[0]]
+            if story(rep) != story(other):
                 continue
-            if find(i) != find(j) and _match(a, b):
-                parent[find(i)] = find(j)
+            if {qs[x].article_id for x in xs} == {qs[y].article_id for y in ys} and \
+                    len({qs[x].article_id for x in xs}) == 1:
+                continue  # all in one article: never compared
+            if _match(rep, other):
+                connect(xs, ys)
     members: dict[int, list[Quote]] = {}
     for i, q in enumerate(qs):
         members.setdefault(find(i), []).append(q)
