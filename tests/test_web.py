@@ -53,12 +53,12 @@ HOSTILE = {
 
 
 def build_db(tmp: Path) -> Path:
-    """The seeds and the hostile article in one database (reuse and stories on)."""
+    """The seeds and the hostile article in one database (reuse, stories, quotes and claims on)."""
     src = tmp / "hostile.json"
     src.write_text(json.dumps(HOSTILE), encoding="utf-8")
     db = tmp / "web.db"
     with Store(db) as s:
-        Pipeline(s, reuse=True, stories=True).add([str(SEEDS), str(src)])
+        Pipeline(s, reuse=True, stories=True, quotes=True).add([str(SEEDS), str(src)])
     return db
 
 
@@ -368,3 +368,20 @@ def test_server_answers_over_http(db: Path) -> None:
 def test_serve_needs_a_database(tmp_path: Path) -> None:
     r = CliRunner().invoke(cli, ["--db", str(tmp_path / "none.db"), "serve", "--port", "0"])
     assert r.exit_code == 2 and "no database" in r.output
+
+
+def test_story_page_coverage_matrix_and_quotes_by_speaker(app: StorylineApp, db: Path) -> None:
+    sid = seed_story(db)
+    with Store(db, readonly=True) as s:
+        page = views.story_page(s, sid)
+        page_ids = [t.article.id for t in page.timeline]
+        n_claims = len([c for c in s.claims(page_ids) if any(st.article_id in page_ids for st in c.stances)])
+    assert page.matrix is not None and len(page.matrix["columns"]) == len(page.timeline)
+    assert len(page.matrix["rows"]) == min(15, n_claims)
+    top = page.matrix["rows"][0]
+    assert sum(c["stance"] != "none" for c in top["cells"]) >= 3  # the most widely carried claim first
+    assert any(c["stance"] == "denies" for r in page.matrix["rows"] for c in r["cells"])
+    speakers = [q["speaker"] for q in page.quotes_by_speaker]
+    assert speakers and any("Blinken" in sp for sp in speakers[:2])
+    status, _, body = get(app, f"/story/{sid}")
+    assert status == 200 and 'id="matrix"' in body and 'id="quotes"' in body and "stance-denies" in body

@@ -521,9 +521,9 @@ def claims(ctx: Ctx, story_id: str, limit: int, as_json: bool) -> None:
             arts = {i: store.get_article(i) for i in [*ids, *linked]}
     except StorylineError as exc:
         _fail(ctx, exc)
-    cls = [c for c in cls if any(s.article_id in member for s in c.stances)]
-    cls.sort(key=lambda c: (-len({s.article_id for s in c.stances if s.article_id in member}),
-                            -len({s.article_id for s in c.stances}), c.id))
+    from storyline.nlp.claims import rank_claims
+
+    cls = rank_claims(cls, member)
     if as_json:
         from storyline.store.export import claim_record
 

@@ -46,7 +46,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -571,3 +571,13 @@ class ClaimsStage:
             claims.extend(group_claims(by_scope[scope], self.encoder, scope=scope, checkworthy_threshold=cut))
         LOGGER.info("claims: %d units in %d articles -> %d claims", len(units), len(articles), len(claims))
         return claims
+
+
+def rank_claims(claims: Sequence["Claim"], members: Collection[str]) -> list["Claim"]:
+    """The claims that touch ``members`` (a story's articles), most widely carried there first, then
+    most widely carried overall; ties by id (the order of `storyline claims` and the web matrix)."""
+    member = set(members)
+    out = [c for c in claims if any(s.article_id in member for s in c.stances)]
+    out.sort(key=lambda c: (-len({s.article_id for s in c.stances if s.article_id in member}),
+                            -len({s.article_id for s in c.stances}), c.id))
+    return out

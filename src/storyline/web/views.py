@@ -465,7 +465,58 @@ def story_page(store: Any, story_id: str) -> StoryPage:
         timeline=timeline, graph=provenance_graph(timeline, links), neighbours=storyline_neighbours(store, rec),
         link_counts=sorted(Counter(ln["kind"] for ln in links).items(),
                            key=lambda kv: LINK_ORDER.index(kv[0]) if kv[0] in LINK_ORDER else 99),
+        quotes_by_speaker=quotes_by_speaker(store, ids, meta), matrix=claims_matrix(store, ids, meta),
     )
+
+
+def _outlet(m: ArticleMeta) -> str:
+    return m.source or m.source_key or m.id[:8]
+
+
+def quotes_by_speaker(store: Any, ids: Sequence[str], meta: dict[str, ArticleMeta],
+                      speakers: int = 12, per_speaker: int = 6) -> list[dict[str, Any]]:
+    """The story's quotes by named speaker (most quoted first): one entry per quote group (or per
+    ungrouped quote) with the outlets that carry it."""
+    by: dict[str, dict[str, dict[str, Any]]] = {}
+    for q in store.quotes(ids):
+        if not q.speaker:
+            continue
+        key = q.group_id or q.id
+        entry = by.setdefault(q.speaker, {}).setdefault(key, {"text": q.text, "outlets": set(), "n": 0})
+        if len(q.text) > len(entry["text"]) and q.kind == "direct":
+            entry["text"] = q.text
+        entry["outlets"].add(_outlet(meta[q.article_id]) if q.article_id in meta else q.article_id[:8])
+        entry["n"] += 1
+    ranked = sorted(by.items(), key=lambda kv: (-sum(e["n"] for e in kv[1].values()), kv[0]))[:speakers]
+    return [{"speaker": sp, "quotes": [{"text": e["text"], "outlets": sorted(e["outlets"])}
+                                      for e in sorted(qs.values(), key=lambda e: (-e["n"], e["text"]))[:per_speaker]]}
+            for sp, qs in ranked]
+
+
+def claims_matrix(store: Any, ids: Sequence[str], meta: dict[str, ArticleMeta], limit: int = 15) -> dict[str, Any] | None:
+    """Claims x the story's articles: each cell the article's stances (asserts / reports / denies /
+    disputes, with the holder); None when the story has no claims."""
+    from storyline.nlp.claims import rank_claims
+
+    cls = rank_claims(store.claims(ids), ids)[:limit]
+    if not cls:
+        return None
+    columns = [f"{meta[i].source or meta[i].source_key} · {i[:8]}" if (meta[i].source or meta[i].source_key)
+               else i[:8] for i in ids]
+    strongest = ("denies", "disputes", "reports", "asserts")  # the cell's colour: a denial shows first
+    rows = []
+    for c in cls:
+        cells = []
+        for i in ids:
+            here = [st for st in c.stances if st.article_id == i]
+            text = "; ".join(st.stance + (f" ({st.holder})" if st.holder and st.stance != "asserts" else "")
+                             for st in here)
+            kinds = {st.stance for st in here}
+            cells.append({"stance": next((k for k in strongest if k in kinds), "none"), "text": text,
+                          "tip": text or "not carried"})
+        label = c.text if len(c.text) <= 160 else c.text[:157] + "..."
+        rows.append({"label": label + (f" — {c.holder}" if c.holder else ""), "cells": cells})
+    return {"columns": columns, "rows": rows}
 
 
 def storyline_neighbours(store: Any, rec: dict[str, Any]) -> list[Neighbour]:
