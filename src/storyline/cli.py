@@ -919,6 +919,47 @@ def report(ctx: Ctx, story_id: str, output: str, fmt: str) -> None:
         ctx.err.print(f"wrote {output}")
 
 
+@cli.command()
+@click.argument("story_id")
+@click.option("--article", "article_id", default=None, help="Only this version (id or prefix).")
+@click.option("--json", "as_json", is_flag=True, help="The comparisons in their export form (with evidence), JSON.")
+@click.pass_obj
+def compare(ctx: Ctx, story_id: str, article_id: str | None, as_json: bool) -> None:
+    """What each version of a story adds (new facts, commentary, off-topic) and omits."""
+    from storyline.compare import compare_story
+
+    try:
+        with ctx.store() as store:
+            comps = compare_story(store, story_id)
+            if article_id:
+                full = store.get_article(article_id).id
+                comps = [c for c in comps if c.article_id == full]
+                if not comps:
+                    raise NotFoundError(f"article {article_id!r} is not a version of story {story_id!r}")
+            titles = {c.article_id: store.get_article(c.article_id) for c in comps}
+    except StorylineError as exc:
+        _fail(ctx, exc)
+    if as_json:
+        click.echo(json.dumps([c.to_dict(evidence=True) for c in comps], indent=2, ensure_ascii=False))
+        return
+    out = ctx.out
+    for c in comps:
+        a = titles[c.article_id]
+        out.print(f"[bold]{c.article_id[:10]}[/] {escape(a.source or '—')}: {escape(a.title or '(untitled)')}")
+        out.print(f"  shared paragraphs: {len(c.shared)}")
+        for kind in ("new_fact", "commentary", "off_topic"):
+            items = [x for x in c.additions if x["kind"] == kind]
+            out.print(f"  {kind} ({len(items)})")
+            for x in items:
+                out.print(f"    [{x['start']}:{x['end']}] {escape(x['text'][:100])}")
+        out.print(f"  omits ({len(c.omissions)})")
+        for o in c.omissions:
+            ref = o["ref"]
+            out.print(f"    {o['kind']}: {escape(o['text'][:90])} — in {', '.join(i[:10] for i in ref['carried_by'])}")
+        if c.loaded_terms:
+            out.print("  loaded terms: " + escape(", ".join(dict.fromkeys(t["text"] for t in c.loaded_terms))))
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)

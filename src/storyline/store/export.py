@@ -342,3 +342,12 @@ def _quote_groups(store: "Store") -> Iterable[Mapping[str, Any]]:
 register_section("quotes", quote_records)
 register_section("claims", claim_records)
 register_section("quote_groups", _quote_groups)
+
+
+def _comparisons(store: "Store") -> Iterable[Mapping[str, Any]]:
+    from storyline.compare import comparison_records
+
+    return comparison_records(store)
+
+
+register_section("comparisons", _comparisons)
