@@ -1,0 +1,116 @@
+"""Issue 7, scope 1: what each version of a story adds and omits, on the seeds."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from storyline.cli import cli
+from storyline.compare import Comparison, compare_story, entity_mentions, is_heading, paragraphs
+from storyline.pipeline import Pipeline
+from storyline.store import Store, export
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def test_paragraphs_headings_and_entities() -> None:
+    text = "Title line\n\nFirst para. Two.\nStill first.\n\n  Conclusion  \n\nLast one."
+    pars = [text[s:e] for s, e in paragraphs(text)]
+    assert pars == ["Title line", "First para. Two.\nStill first.", "Conclusion", "Last one."]
+    assert is_heading("Conclusion") and is_heading("Editor's note:") and not is_heading("He said it.")
+    assert {"us", "u.s", "antony blinken", "blinken"} <= entity_mentions("The U.S. envoy Antony Blinken’s trip")
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], str]:
+    if not SEEDS.is_dir():
+        pytest.skip("seeds not available")
+    db = tmp_path_factory.mktemp("compare") / "s.db"
+    with Store(db) as s:
+        Pipeline(s, reuse=True, stories=True, quotes=True).add([str(SEEDS)])
+        names = {a.id: Path(a.path or "").name[:3] for a in s.list_articles()}
+        story = next(st for st in s.stories() if {names[i] for i in st["article_ids"]} >= {"000", "001", "002", "003"})
+    return db, names, story["id"]
+
+
+@pytest.fixture(scope="module")
+def comps(seeded) -> dict[str, Comparison]:
+    db, names, sid = seeded
+    with Store(db) as s:
+        out = compare_story(s, sid)
+    return {names[c.article_id]: c for c in out}
+
+
+def _kinds(c: Comparison, *needles: str) -> list[str]:
+    return [a["kind"] for a in c.additions if any(n in a["text"] for n in needles)]
+
+
+def test_versions_only_and_offsets(seeded, comps) -> None:
+    db, names, sid = seeded
+    assert set(comps) == {"000", "001", "002", "003"}  # 004 (the denial story) is a reference only
+    with Store(db) as s:
+        for c in comps.values():
+            text = s.get_article(c.article_id).text
+            assert all(text[a["start"]:a["end"]] == a["text"] for a in c.additions)
+            assert {a["kind"] for a in c.additions} <= {"new_fact", "commentary", "off_topic"}
+            assert all(text[t["start"]:t["end"]] == t["text"] for t in c.loaded_terms)
+    # the copied core is shared, not an addition
+    assert comps["002"].shared and comps["001"].shared
+
+
+def test_off_topic_padding_in_003(comps) -> None:
+    c = comps["003"]
+    for needles in (("tariffs",), ("Iran nuclear deal",), ("metal sectors",), ("than his predecessor",),
+                    ("TikTok into a formal partnership",), ("Users of their App",)):
+        assert _kinds(c, *needles) == ["off_topic"], needles
+    # its reporting on the event is not padding
+    for needles in (("three-day visit",), ("no immediate response",)):
+        assert _kinds(c, *needles) == ["new_fact"], needles
+    assert {"communist President", "regime"} <= {t["text"] for t in c.loaded_terms}
+
+
+def test_commentary_in_001_and_000(comps) -> None:
+    ed = comps["001"]
+    assert _kinds(ed, "Editor's P/S") == ["commentary"]
+    assert _kinds(ed, "is alarming", "are well-founded") == ["commentary", "commentary"]
+    assert _kinds(ed, "Chinese support is helping Russia") == ["new_fact"]
+    gen = comps["000"]
+    for needles in (("Geopolitical Implications",), ("carry significant geopolitical implications",),
+                    ("Conclusion",), ("revelations regarding China",), ("delicate balance",)):
+        assert _kinds(gen, *needles) == ["commentary"], needles
+    assert not [a for a in gen.additions if a["kind"] == "off_topic"]
+
+
+def test_003_omits_campus_protest_remarks(seeded, comps) -> None:
+    db, names, sid = seeded
+    omitted = [o for o in comps["003"].omissions if "antisemit" in o["text"].lower() or "protest" in o["text"].lower()]
+    assert omitted
+    carriers = set().union(*({names[i] for i in o["ref"]["carried_by"]} for o in omitted))
+    assert carriers == {"000", "001", "002"}
+    for o in omitted:
+        assert names[o["ref"]["article_id"]] in {"000", "001", "002"}
+    # the versions that carry the remarks are not told they omit them
+    for v in ("000", "001", "002"):
+        assert not [o for o in comps[v].omissions if "antisemit" in o["text"].lower()]
+
+
+def test_cli_and_export(seeded) -> None:
+    db, names, sid = seeded
+    res = CliRunner().invoke(cli, ["--db", str(db), "compare", sid, "--json"], catch_exceptions=False)
+    assert res.exit_code == 0
+    data = json.loads(res.output)
+    assert {names[d["article_id"]] for d in data} == {"000", "001", "002", "003"}
+    res = CliRunner().invoke(cli, ["--db", str(db), "compare", sid], catch_exceptions=False)
+    assert res.exit_code == 0 and "off_topic" in res.output and "omits" in res.output
+    with Store(db) as s:
+        buf = io.StringIO()
+        export(s, "json", buf)
+    doc = json.loads(buf.getvalue())
+    recs = doc["comparisons"]
+    assert recs == [{k: v for k, v in d.items()} | {"additions": [{k: a[k] for k in ("start", "end", "text", "kind")}
+                                                                  for a in d["additions"]]} for d in data]
+    assert list(recs[0]) == ["story_id", "article_id", "additions", "omissions", "loaded_terms"]
