@@ -76,7 +76,7 @@ def test_readding_changes_nothing(seeded: Path, tmp_path: Path) -> None:
 
 def test_export_sections(seeded: Path) -> None:
     doc = _export(seeded)
-    assert doc["version"] == EXPORT_FORMAT_VERSION == "1.4"
+    assert doc["version"] == EXPORT_FORMAT_VERSION
     keys = list(doc)
     assert keys.index("quotes") < keys.index("claims")
     q = doc["quotes"][0]
