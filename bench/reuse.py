@@ -174,7 +174,7 @@ def _next_day(d: str | None) -> str | None:
 
 def build_corpus(n_families: int, seed: int = 7, basil_events: int | None = None) -> tuple[list[dict], dict]:
     """Records for the JSONL file and the gold: {"pairs": {(url_a, url_b): kind}, "direction":
-    {(url_a, url_b): url_from}, "negatives": set of pairs, "siblings": set of pairs}."""
+    {(url_a, url_b): url_from}, "negatives": set of pairs, "family_of": {url: family number}}."""
     rng = random.Random(seed)
     basil = basil_articles()
     events = sorted({a["event"] for a in basil})
@@ -205,7 +205,7 @@ def build_corpus(n_families: int, seed: int = 7, basil_events: int | None = None
 
     for a in basil:  # every BASIL article: the hard negatives, and sources for half the families
         add(a["key"], a["title"], a["paras"], a["date"], a["source"])
-    gold: dict = {"pairs": {}, "direction": {}, "negatives": set(), "siblings": set(), "family_of": {}}
+    gold: dict = {"pairs": {}, "direction": {}, "negatives": set(), "family_of": {}}
     by_event = defaultdict(list)
     for a in basil:
         by_event[a["event"]].append(url(a["key"]))

@@ -166,17 +166,15 @@ def test_cited_sources_general_patterns():
 
 
 @pytest.fixture(scope="module")
-def seeds():
+def seeds(encoder):
     if not SEEDS.exists():
         pytest.skip("../shared/seeds not present")
     from storyline.clean import Cleaner
-    from storyline.embed import get_encoder
     from storyline.ingest import read_inputs
 
     arts = sorted([a for a in read_inputs([str(SEEDS)]) if a.status == "ok"], key=lambda a: a.path)
     Cleaner().process(arts)
-    enc = get_encoder()
-    vecs = [enc.encode([a.text[s:e] for s, e in a.sentences]) for a in arts]
+    vecs = [encoder.encode([a.text[s:e] for s, e in a.sentences]) for a in arts]
     return arts, vecs
 
 

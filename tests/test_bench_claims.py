@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+import benchlib
+
 ROOT = Path(__file__).resolve().parents[1]
-FLOORS = json.loads((ROOT / "bench" / "floors.json").read_text(encoding="utf-8"))["claims"]
+FLOORS = benchlib.floors("claims")
 SHARED = ROOT.parent / "shared"
 
 pytestmark = pytest.mark.skipif(not (SHARED / "datasets" / "checkthat-claimbuster").is_dir(),
@@ -19,13 +18,7 @@ pytestmark = pytest.mark.skipif(not (SHARED / "datasets" / "checkthat-claimbuste
 
 
 def load_bench():
-    sys.path.insert(0, str(ROOT / "bench"))
-    spec = importlib.util.spec_from_file_location("storyline_bench_claims", ROOT / "bench" / "claims.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return benchlib.load_bench("claims")
 
 
 def test_claims_subset_above_floors(tmp_path, monkeypatch):

@@ -6,26 +6,18 @@ STORYLINE_BENCH_FULL=1 (about 1.5 minutes on 2 cores). Both skip when ../shared/
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-FLOORS = json.loads((ROOT / "bench" / "floors.json").read_text(encoding="utf-8"))
+import benchlib
+
+FLOORS = benchlib.floors()
 DATASETS = ("scrapinghub-aeb", "trafilatura-eval")
 
 
 def load_bench():
-    spec = importlib.util.spec_from_file_location("storyline_bench_extraction", ROOT / "bench" / "extraction.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return benchlib.load_bench("extraction")
 
 
 @pytest.fixture(scope="module")

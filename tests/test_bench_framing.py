@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+import benchlib
+
 ROOT = Path(__file__).resolve().parents[1]
-FLOORS = json.loads((ROOT / "bench" / "floors.json").read_text(encoding="utf-8"))["framing"]
+FLOORS = benchlib.floors("framing")
 SHARED = ROOT.parent / "shared"
 
 pytestmark = pytest.mark.skipif(not (SHARED / "datasets" / "babe").is_dir(),
@@ -19,13 +18,7 @@ pytestmark = pytest.mark.skipif(not (SHARED / "datasets" / "babe").is_dir(),
 
 
 def load_bench():
-    sys.path.insert(0, str(ROOT / "bench"))
-    spec = importlib.util.spec_from_file_location("storyline_bench_framing", ROOT / "bench" / "framing.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return benchlib.load_bench("framing")
 
 
 def test_framing_subset_above_floors(tmp_path, monkeypatch):

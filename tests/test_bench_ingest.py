@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
+import benchlib
+
 ROOT = Path(__file__).resolve().parents[1]
-FLOORS = json.loads((ROOT / "bench" / "floors.json").read_text(encoding="utf-8"))["ingest"]
+FLOORS = benchlib.floors("ingest")
 SHARED = ROOT.parent / "shared"
 
 pytestmark = pytest.mark.skipif(not (SHARED / "datasets" / "polnear").is_dir(),
@@ -19,12 +18,7 @@ pytestmark = pytest.mark.skipif(not (SHARED / "datasets" / "polnear").is_dir(),
 
 
 def load_bench():
-    spec = importlib.util.spec_from_file_location("storyline_bench_ingest", ROOT / "bench" / "ingest.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return benchlib.load_bench("ingest")
 
 
 def measure(bench, tmp: Path, attempt: int) -> tuple[dict, dict]:

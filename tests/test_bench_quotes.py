@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import sys
 from pathlib import Path
 
 import pytest
+
+import benchlib
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -17,17 +16,12 @@ pytestmark = pytest.mark.skipif(not (SHARED / "datasets" / "polnear").is_dir(),
 
 
 def load_bench():
-    spec = importlib.util.spec_from_file_location("storyline_bench_quotes", ROOT / "bench" / "quotes.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return benchlib.load_bench("quotes")
 
 
 @pytest.fixture(scope="module")
 def floors() -> dict:
-    return json.loads((ROOT / "bench" / "floors.json").read_text(encoding="utf-8"))["quotes"]["subset"]
+    return benchlib.floors("quotes")["subset"]
 
 
 @pytest.fixture(scope="module")

@@ -8,16 +8,16 @@ versions of each; a floor only ever goes up.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import benchlib
+
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT.parent / "shared" / "datasets"
-FLOORS = json.loads((ROOT / "bench" / "floors.json").read_text())["reuse"]
+FLOORS = benchlib.floors("reuse")
 
 pytestmark = pytest.mark.skipif(not (DATASETS / "basil").is_dir() or not (DATASETS / "msrp").is_dir(),
                                 reason="../shared/datasets is not beside the checkout")
@@ -25,13 +25,7 @@ pytestmark = pytest.mark.skipif(not (DATASETS / "basil").is_dir() or not (DATASE
 
 @pytest.fixture(scope="module")
 def bench_mod():
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import reuse as mod  # bench/reuse.py
-
-        yield mod
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
+    return benchlib.load_bench("reuse")
 
 
 def test_derived_links_quick(bench_mod, tmp_path: Path) -> None:
@@ -46,11 +40,7 @@ def test_derived_links_quick(bench_mod, tmp_path: Path) -> None:
 
 
 def test_msrp_paraphrase_decision_subset() -> None:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import msrp
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
+    msrp = benchlib.load_bench("msrp")
     from storyline.embed import shared_encoder
     from storyline.reuse import align as al
 
@@ -66,11 +56,7 @@ def test_msrp_paraphrase_decision_subset() -> None:
 
 def test_candidate_stage_beats_datasketch() -> None:
     pytest.importorskip("datasketch")
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import reuse_candidates as rc
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
+    rc = benchlib.load_bench("reuse_candidates")
     from storyline.reuse.stage import BANDS, ROWS
 
     f = FLOORS["candidates_test"]

@@ -42,12 +42,10 @@ INDEPENDENT = [("B1-2", "B1-1")]
 
 
 @pytest.fixture(scope="module")
-def demo_links(tmp_path_factory: pytest.TempPathFactory):
-    from storyline.embed import get_encoder
-
+def demo_links(tmp_path_factory: pytest.TempPathFactory, encoder):
     db = tmp_path_factory.mktemp("demo-reuse") / "demo.db"
     with Store(db) as s:
-        Pipeline(s, reuse=True, encoder=get_encoder()).add([str(DEMO)])
+        Pipeline(s, reuse=True, encoder=encoder).add([str(DEMO)])
         ids = {}
         for a in s.iter_articles():
             for label, frag in LOC.items():

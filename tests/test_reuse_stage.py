@@ -23,12 +23,6 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the checkout")
 
 
-@pytest.fixture(scope="module")
-def encoder():
-    from storyline.embed import get_encoder
-
-    return get_encoder()
-
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory, encoder) -> Path:

@@ -38,12 +38,6 @@ DEMO_STORIES = {
 DEMO_STORYLINES = [{"A1", "A2"}, {"B1", "B2"}, {"C1", "C2"}]
 
 
-@pytest.fixture(scope="module")
-def encoder():
-    from storyline.embed import get_encoder
-
-    return get_encoder()
-
 
 def _inputs(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file())

@@ -27,12 +27,6 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the checkout")
 
 
-@pytest.fixture(scope="module")
-def encoder():
-    from storyline.embed import get_encoder
-
-    return get_encoder()
-
 
 def _stories_by_file(s: Store) -> dict[str, str]:
     names = {a.id: Path(a.location).name[:3] if a.path else (a.url or a.id) for a in s.list_articles()}

@@ -383,7 +383,7 @@ def _other_side(link: dict[str, Any], me: str) -> dict[str, Any]:
 @click.pass_obj
 def reuse(ctx: Ctx, article_id: str, as_json: bool) -> None:
     """Reuse links of one article: copies, partial reuse and rewrites, with direction and coverage."""
-    from storyline.reuse.provenance import reuse_groups
+    from storyline.reuse.provenance import reuse_group_of
 
     try:
         with ctx.store() as store:
@@ -394,7 +394,7 @@ def reuse(ctx: Ctx, article_id: str, as_json: bool) -> None:
                 oid = ln["b"] if ln["a"] == a.id else ln["a"]
                 others[oid] = store.get_article(oid)
             seen = bool(store.get_citations([a.id]))
-            group = next((g for g in reuse_groups(store) if a.id in g.article_ids), None)
+            group = reuse_group_of(store, a.id)
     except StorylineError as exc:
         _fail(ctx, exc)
     if as_json:

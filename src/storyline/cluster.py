@@ -358,16 +358,13 @@ class StoryClusterer:
             ok = score + self.entity_weight >= bar
             idx, score, bar = idx[ok], score[ok], bar[ok]
             order = np.lexsort((idx, -score))[: self.top_k]  # by score, ties by row: deterministic
-            cand = idx[order]
-            score_of = dict(zip(idx.tolist(), score.tolist()))
-            bar_of = dict(zip(idx.tolist(), bar.tolist()))
             wsum = self._weights(ents)
-            for r in cand.tolist():
-                sid = rows.ids[r]
-                s = score_of[r]
+            for k in order.tolist():
+                sid = rows.ids[int(idx[k])]
+                s = float(score[k])
                 if ents and self.entity_weight:
                     s += self.entity_weight * self._overlap(ents, self.stories[sid].entities, wsum)
-                if s >= bar_of[r] and s > best_score:  # the best-scoring story that clears its bar wins
+                if s >= bar[k] and s > best_score:  # the best-scoring story that clears its bar wins
                     best_id, best_score = sid, s
         if best_id is None:
             best_id = self._open()

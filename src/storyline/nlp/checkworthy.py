@@ -264,15 +264,13 @@ class ClaimCandidate:
     score: float
 
 
-class CheckWorthiness:
-    """Scores sentences for check-worthiness with the pinned linear model.
+class SentenceModel:
+    """What the pinned sentence classifiers share: a lazily loaded MiniLM encoder (the process-wide
+    one unless given) and the model's decision threshold."""
 
-    ``encoder`` defaults to the process-wide MiniLM (:func:`storyline.embed.shared_encoder`). Pass
-    ``vectors`` to :meth:`score` when the sentences are already embedded (the reuse stage caches them).
-    """
+    model: LinearModel
 
     def __init__(self, encoder: Any | None = None) -> None:
-        self.model, self.lexical, self.lexical_weight = _checkworthy_model()
         self._encoder = encoder
 
     @property
@@ -285,6 +283,18 @@ class CheckWorthiness:
 
             self._encoder = shared_encoder()
         return self._encoder.encode(list(sentences))
+
+
+class CheckWorthiness(SentenceModel):
+    """Scores sentences for check-worthiness with the pinned linear model.
+
+    ``encoder`` defaults to the process-wide MiniLM (:func:`storyline.embed.shared_encoder`). Pass
+    ``vectors`` to :meth:`score` when the sentences are already embedded (the reuse stage caches them).
+    """
+
+    def __init__(self, encoder: Any | None = None) -> None:
+        super().__init__(encoder)
+        self.model, self.lexical, self.lexical_weight = _checkworthy_model()
 
     def score(self, sentences: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """Check-worthiness in 0..1, one float64 per sentence, in input order.

@@ -502,12 +502,13 @@ def group_claims(
 # --- the stage -------------------------------------------------------------------------------------
 
 
-def load_checkworthy() -> Any | None:
-    """The check-worthiness scorer, or ``None`` (logged) when its module or weights are not installed."""
+def load_checkworthy(encoder: Any | None = None) -> Any | None:
+    """The check-worthiness scorer (on ``encoder``, else the process-wide MiniLM), or ``None``
+    (logged) when its module or weights are not installed."""
     try:
         from storyline.nlp.checkworthy import CheckWorthiness
 
-        return CheckWorthiness()
+        return CheckWorthiness(encoder)
     except Exception as exc:  # noqa: BLE001 - any failure means: run without outlet sentences
         LOGGER.warning("check-worthiness scorer unavailable (%s): claims come from quotes and denials only", exc)
         return None
@@ -539,9 +540,8 @@ class ClaimsStage:
     def checkworthy(self) -> Any | None:
         if not self._loaded:
             w = self._want_checkworthy
-            self._checkworthy = load_checkworthy() if w is True else (None if w is False else w)
-            if self._checkworthy is not None and getattr(self._checkworthy, "_encoder", "x") is None:
-                self._checkworthy._encoder = self.encoder  # share the encoder already loaded
+            # the scorer embeds with this stage's encoder (loaded on first use, shared)
+            self._checkworthy = load_checkworthy(self._encoder) if w is True else (None if w is False else w)
             self._loaded = True
         return self._checkworthy
 

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from storyline.errors import ModelIntegrityError, UsageError
-from storyline.nlp.checkworthy import LexicalModel, LinearModel, load_lexical, load_linear
+from storyline.nlp.checkworthy import LexicalModel, LinearModel, SentenceModel, load_lexical, load_linear
 
 logger = logging.getLogger(__name__)
 
@@ -288,23 +288,12 @@ def _framing_model() -> tuple[LinearModel, dict[str, float], dict[str, float], L
     return model, lexicon, word_scores, lexical, weight
 
 
-class Framing:
+class Framing(SentenceModel):
     """Loaded-wording decisions and terms for sentences, with the pinned model and lexicon."""
 
     def __init__(self, encoder: Any | None = None) -> None:
+        super().__init__(encoder)
         self.model, self.lexicon, self.word_scores, self.lexical, self.lexical_weight = _framing_model()
-        self._encoder = encoder
-
-    @property
-    def threshold(self) -> float:
-        return self.model.threshold
-
-    def _encode(self, sentences: Sequence[str]) -> np.ndarray:
-        if self._encoder is None:
-            from storyline.embed import shared_encoder
-
-            self._encoder = shared_encoder()
-        return self._encoder.encode(list(sentences))
 
     def score(self, sentences: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """Probability-like score (0..1) that each sentence uses loaded wording."""

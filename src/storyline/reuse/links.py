@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
 from storyline.reuse.align import Passage, norm_key
@@ -84,6 +85,12 @@ def quoted_share(text: str, spans: Sequence[Span]) -> list[float]:
     return out
 
 
+@lru_cache(maxsize=512)
+def _narrative(text: str, sents: tuple[Span, ...]) -> tuple[bool, ...]:
+    """Per sentence: mostly outside quotation marks? Cached: an article meets up to 30 candidates."""
+    return tuple(q < QUOTED_SENTENCE for q in quoted_share(text, sents))
+
+
 def _covered(spans: Sequence[Span], sents: Sequence[Span], keep: Sequence[bool] | None = None) -> tuple[int, int, int]:
     """(characters of sentences inside spans, all sentence characters, sentences inside spans),
     counting only the sentences whose ``keep`` flag is set (all when ``keep`` is None)."""
@@ -128,7 +135,7 @@ def coverage(passages: Sequence[Passage], a_sents: Sequence[Span], b_sents: Sequ
             spans_same = [(p[key[0]], p[key[1]]) for k, p in enumerate(passages) if k in identical]
             c_same, _, _ = _covered(spans_same, sents)
             out[f"identical_{side}"] = round(c_same / total, 4) if total else 0.0
-            narrative = [q < QUOTED_SENTENCE for q in quoted_share(text, sents)]
+            narrative = _narrative(text, tuple(sents))
             c_nar, t_nar, n_nar = _covered(spans_all, sents, narrative)
             spans_solid = [(p[key[0]], p[key[1]]) for p in passages if p.match != "changed"]
             _, _, n_solid = _covered(spans_solid, sents, narrative)

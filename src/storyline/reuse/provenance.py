@@ -83,15 +83,29 @@ def reuse_groups(store: Any, article_ids: Iterable[str] | None = None) -> list[R
     """Reuse groups of two or more articles among the stored ones (or among ``article_ids``)."""
     links = store.reuse_links()
     ids = set(article_ids) if article_ids is not None else {i for ln in links for i in (ln["a"], ln["b"])}
-    out = []
-    for members in components(sorted(ids), links):
-        if len(members) < 2:
-            continue
-        inside = [ln for ln in links if ln["a"] in members and ln["b"] in members]
-        if not inside:
-            continue
-        out.append(_load_group(store, members, inside))
-    return out
+    comps = [m for m in components(sorted(ids), links) if len(m) > 1]
+    comp_of = {i: k for k, m in enumerate(comps) for i in m}
+    inside: dict[int, list[Mapping[str, Any]]] = {}
+    for ln in links:
+        k = comp_of.get(ln["a"])
+        if k is not None and comp_of.get(ln["b"]) == k:
+            inside.setdefault(k, []).append(ln)
+    return [_load_group(store, comps[k], inside[k]) for k in sorted(inside)]
+
+
+def reuse_group_of(store: Any, article_id: str) -> ReuseGroup | None:
+    """The reuse group holding one article (None when it has no link), read link by link from it."""
+    seen, todo, links = {article_id}, [article_id], {}
+    while todo:
+        for ln in store.reuse_links(todo.pop()):
+            links[(ln["a"], ln["b"])] = ln
+            for i in (ln["a"], ln["b"]):
+                if i not in seen:
+                    seen.add(i)
+                    todo.append(i)
+    if not links:
+        return None
+    return _load_group(store, sorted(seen), [links[k] for k in sorted(links)])
 
 
 def articles_source(store: Any, article_ids: Sequence[str]) -> ReuseGroup:
