@@ -23,10 +23,18 @@ commentary heading. Omissions of a version: aligned passage groups (sentences jo
 reuse passages or cosine >= :data:`SHARED_COSINE`), quote groups and claims that at least half of the
 other versions (and at least two) carry and this version lacks, each with a reference to where it
 appears. ``loaded_terms`` come from :class:`storyline.nlp.framing.Framing`.
+
+Comparisons are computed once per story and cached in the store (``comparison_runs`` and
+``comparisons``, migration 6) under a key that fingerprints everything they read
+(:meth:`~storyline.store.db.Store.comparison_fingerprint`: member and reference ids with their text
+lengths, reuse links among the versions, quote groups, claim stances, the story's centroid and
+entities, and :data:`RULES_VERSION`); :func:`compare_story` answers from the cache while the key
+matches and recomputes (and stores, when the store is writable) when it does not.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -43,6 +51,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: Version of the rules below; part of the cache key, so a change of rules recomputes cached runs.
+RULES_VERSION = "compare-3"
 #: Sentences this close (cosine) to a sentence of another version count as shared.
 SHARED_COSINE = 0.80
 #: A paragraph covered at least this much (share of characters) is shared.
@@ -92,6 +102,31 @@ class Comparison:
     omissions: list[dict[str, Any]] = field(default_factory=list)
     loaded_terms: list[dict[str, Any]] = field(default_factory=list)
     shared: list[dict[str, Any]] = field(default_factory=list)
+    #: View-only data (not exported): ``headline_terms``, loaded terms of the article's title.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, Any]:
+        """Shared paragraphs, additions by kind and omissions by kind (the story page's table)."""
+        adds: dict[str, int] = {}
+        for a in self.additions:
+            adds[a["kind"]] = adds.get(a["kind"], 0) + 1
+        oms: dict[str, int] = {}
+        for o in self.omissions:
+            oms[o["kind"]] = oms.get(o["kind"], 0) + 1
+        return {"shared": len(self.shared), "additions": adds, "omissions": oms}
+
+    def record(self) -> dict[str, Any]:
+        """Everything, evidence included: the cache's row (``extra`` gains the :meth:`counts`, so a page
+        that shows only counts need not read the passages)."""
+        return {"article_id": self.article_id, "additions": [dict(a) for a in self.additions],
+                "omissions": [dict(o) for o in self.omissions], "loaded_terms": [dict(t) for t in self.loaded_terms],
+                "shared": [dict(p) for p in self.shared], "extra": dict(self.extra) | {"counts": self.counts()}}
+
+    @classmethod
+    def from_record(cls, story_id: str, rec: Mapping[str, Any]) -> "Comparison":
+        return cls(story_id=story_id, article_id=rec["article_id"], additions=list(rec.get("additions", [])),
+                   omissions=list(rec.get("omissions", [])), loaded_terms=list(rec.get("loaded_terms", [])),
+                   shared=list(rec.get("shared", [])), extra=dict(rec.get("extra") or {}))
 
     def to_dict(self, *, evidence: bool = False) -> dict[str, Any]:
         adds = [{k: a[k] for k in ("start", "end", "text", "kind")} | ({"evidence": a["evidence"]} if evidence else {})
@@ -229,9 +264,66 @@ def _story(store: "Store", story_id: str) -> tuple[dict[str, Any], list[str]]:
     return rec, refs
 
 
+def story_members(store: "Store", story_id: str) -> tuple[str, list[str], list[str]]:
+    """``(story id, member ids in order, reference ids)`` of a story given by any id it was known by
+    (merges followed); reference ids are the members of the storyline's other stories. A few small
+    queries, no texts or centroids: cheap enough for every page request."""
+    sid = story_id.strip().upper()
+    row = store.conn.execute("SELECT state FROM clusterer_state WHERE id = 1").fetchone()
+    merges = {a: k for k, a, _ in (json.loads(row[0]).get("merges", []) if row else [])}
+    seen: set[str] = set()
+    while sid in merges and sid not in seen:
+        seen.add(sid)
+        sid = merges[sid]
+    r = store.conn.execute("SELECT storyline_id FROM stories WHERE id = ?", (sid,)).fetchone()
+    if r is None:
+        raise NotFoundError(f"no story {story_id!r}: see `storyline stories`")
+    ids = [x[0] for x in store.conn.execute(
+        "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY seq", (sid,))]
+    refs: list[str] = []
+    if r[0]:
+        refs = [x[0] for x in store.conn.execute(
+            "SELECT sa.article_id FROM story_articles sa JOIN stories s ON s.id = sa.story_id "
+            "WHERE s.storyline_id = ? AND s.id != ? ORDER BY s.seq, sa.seq", (r[0], sid))]
+    return sid, ids, refs
+
+
+def comparison_key(store: "Store", story_id: str) -> tuple[str, str]:
+    """``(story id, cache key)`` of a story's comparison as the store holds it now."""
+    sid, ids, refs = story_members(store, story_id)
+    return sid, store.comparison_fingerprint(sid, ids, refs, RULES_VERSION)
+
+
+def cached_comparisons(store: "Store", story_id: str, article_id: str | None = None, *,
+                       fields: Sequence[str] = ("additions", "omissions", "loaded_terms", "shared", "extra"),
+                       ) -> list[dict[str, Any]] | None:
+    """The story's cached comparison records (all versions, or one article's), or None when the story
+    has no cached run or its run is stale (the key no longer matches). Reads only; never computes."""
+    sid, key = comparison_key(store, story_id)
+    run = store.comparison_run(sid)
+    if run is None or run["key"] != key:
+        return None
+    return store.stored_comparisons(sid, article_id, fields=fields)
+
+
 def compare_story(store: "Store", story_id: str, *, encoder: Any | None = None,
-                  framing: Any | None = None) -> list[Comparison]:
-    """One :class:`Comparison` per ok version of the story (in the story's member order)."""
+                  framing: Any | None = None, use_cache: bool = True) -> list[Comparison]:
+    """One :class:`Comparison` per ok version of the story (in the story's member order), from the
+    cache when it is fresh; else computed, and cached when ``store`` is writable."""
+    sid, key = comparison_key(store, story_id)
+    if use_cache:
+        run = store.comparison_run(sid)
+        if run is not None and run["key"] == key:
+            return [Comparison.from_record(sid, r) for r in store.stored_comparisons(sid)]
+    out = _compute_story(store, sid, encoder=encoder, framing=framing)
+    if not store.readonly:
+        store.put_comparisons(sid, comparison_key(store, sid)[1], [c.record() for c in out])
+        logger.info("cached comparisons of story %s (%d versions)", sid, len(out))
+    return out
+
+
+def _compute_story(store: "Store", story_id: str, *, encoder: Any | None = None,
+                   framing: Any | None = None) -> list[Comparison]:
     from storyline.embed import ensure_sentence_vectors, shared_encoder
 
     rec, ref_ids = _story(store, story_id)
@@ -367,6 +459,10 @@ def _compare_one(sid: str, a: Any, vx: np.ndarray, best: np.ndarray, ref_close: 
         (comp.shared if r["kind"] == "shared" else comp.additions).append(r)
     comp.loaded_terms = [{"start": t.start, "end": t.end, "text": t.text, "kind": t.kind,
                           "weight": round(float(t.weight), 4)} for t in framing.terms_in(text, sents)]
+    title = (a.title or "").strip()
+    if title:
+        comp.extra["headline_terms"] = [{"start": t.start, "end": t.end, "text": t.text, "kind": t.kind,
+                                         "weight": round(float(t.weight), 4)} for t in framing.terms(title)]
     return comp
 
 
@@ -429,11 +525,18 @@ def _omissions(store: "Store", sid: str, arts: Sequence[Any], comps: list[Compar
 
 
 def story_comparisons(store: "Store", *, encoder: Any | None = None) -> list[Comparison]:
-    """Comparisons for every story of two or more articles, by story seq then member order."""
+    """Comparisons for every story of two or more articles, by story seq then member order: cached
+    runs are read back; only stale or missing ones are computed (the encoder and framing model load
+    only then) and, when the store is writable, cached."""
     out: list[Comparison] = []
     framing = None
     for s in store.stories():
         if len(s["article_ids"]) < 2:
+            continue
+        sid, key = comparison_key(store, s["id"])
+        run = store.comparison_run(sid)
+        if run is not None and run["key"] == key:
+            out.extend(Comparison.from_record(sid, r) for r in store.stored_comparisons(sid))
             continue
         if encoder is None:
             from storyline.embed import shared_encoder
@@ -443,7 +546,7 @@ def story_comparisons(store: "Store", *, encoder: Any | None = None) -> list[Com
             from storyline.nlp.framing import Framing
 
             framing = Framing(encoder)
-        out.extend(compare_story(store, s["id"], encoder=encoder, framing=framing))
+        out.extend(compare_story(store, sid, encoder=encoder, framing=framing, use_cache=False))
     return out
 
 

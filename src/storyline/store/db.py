@@ -1151,6 +1151,109 @@ class Store:
         return [Claim(id=r[0], text=r[2], holder=r[3], stances=stances.get(r[0], []), scope=r[1], score=r[4])
                 for r in rows]
 
+    # ---------------------------------------------------------------- comparison cache (issue 7)
+
+    def comparison_fingerprint(self, story_id: str, version_ids: Iterable[str], reference_ids: Iterable[str],
+                               rules: str) -> str:
+        """A sha256 over everything a story's comparison reads: the member (version) and reference ids
+        with their status and clean-text and sentence lengths, the story's entities and centroid, the
+        reuse links among the versions, the story's quote groups, the versions' claim stances, and
+        ``rules`` (the compare rules' version). Any change gives another key, so a cached run whose key
+        differs is stale."""
+        import hashlib
+
+        versions, refs = sorted(set(version_ids)), sorted(set(reference_ids))
+        h = hashlib.sha256()
+
+        def feed(*parts: Any) -> None:
+            h.update(json.dumps(parts, separators=(",", ":"), default=str).encode("utf-8"))
+            h.update(b"\n")
+
+        feed("rules", rules, story_id)
+        row = self.conn.execute("SELECT entities, centroid FROM stories WHERE id = ?", (story_id,)).fetchone()
+        feed("story", row[0] if row else None, hashlib.sha256(row[1]).hexdigest() if row and row[1] else None)
+        for tag, ids in (("v", versions), ("r", refs)):
+            rows: list[tuple[Any, ...]] = []
+            for chunk in _chunks(ids):
+                rows += self.conn.execute(
+                    f"SELECT id, status, length(text), length(sentences) FROM articles "
+                    f"WHERE id IN ({', '.join('?' for _ in chunk)})", list(chunk)).fetchall()
+            feed(tag, sorted(rows))
+        members = set(versions)
+        links: list[tuple[Any, ...]] = []
+        stances: list[tuple[Any, ...]] = []
+        for chunk in _chunks(versions):
+            ph = ", ".join("?" for _ in chunk)
+            links += [r for r in self.conn.execute(
+                f"SELECT a, b, kind, scores FROM reuse_links WHERE a IN ({ph})", list(chunk)) if r[1] in members]
+            stances += self.conn.execute(
+                f'SELECT claim_id, seq, article_id, stance, start, "end" FROM claim_stances WHERE article_id IN ({ph})',
+                list(chunk)).fetchall()
+        feed("links", sorted(links))
+        feed("stances", sorted(stances))
+        feed("quote_groups", self.conn.execute(
+            "SELECT id, reference_id, text, quote_ids FROM quote_groups WHERE story_id = ? ORDER BY id",
+            (story_id,)).fetchall())
+        return h.hexdigest()
+
+    def comparison_run(self, story_id: str) -> dict[str, Any] | None:
+        """The cached comparison run of a story: ``{story_id, key, computed_at, versions}``, or None."""
+        r = self.conn.execute("SELECT story_id, key, computed_at, versions FROM comparison_runs WHERE story_id = ?",
+                              (story_id,)).fetchone()
+        return None if r is None else {"story_id": r[0], "key": r[1], "computed_at": r[2], "versions": r[3]}
+
+    def put_comparisons(self, story_id: str, key: str, records: Sequence[Mapping[str, Any]]) -> int:
+        """Replace a story's cached comparisons by ``records`` (dicts with ``article_id``, ``additions``,
+        ``omissions``, ``loaded_terms``, ``shared`` and optional ``extra``, in the story's order) and
+        record the run under ``key``, in one transaction."""
+        now = self._clock().astimezone(timezone.utc).isoformat(timespec="seconds")
+        with self.transaction() as c:
+            c.execute("DELETE FROM comparisons WHERE story_id = ?", (story_id,))
+            c.executemany(
+                "INSERT OR REPLACE INTO comparisons(story_id, article_id, seq, additions, omissions, loaded_terms, "
+                "shared, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(story_id, r["article_id"], i, _dumps(list(r.get("additions", []))), _dumps(list(r.get("omissions", []))),
+                  _dumps(list(r.get("loaded_terms", []))), _dumps(list(r.get("shared", []))),
+                  _dumps(dict(r.get("extra") or {}))) for i, r in enumerate(records)])
+            c.execute("INSERT OR REPLACE INTO comparison_runs(story_id, key, computed_at, versions) VALUES (?, ?, ?, ?)",
+                      (story_id, key, now, len(records)))
+        return len(records)
+
+    def stored_comparisons(self, story_id: str, article_id: str | None = None, *,
+                           fields: Sequence[str] = ("additions", "omissions", "loaded_terms", "shared", "extra"),
+                           ) -> list[dict[str, Any]]:
+        """A story's cached comparisons (all versions in order, or one article's), with the JSON
+        ``fields`` asked for decoded (leave out the ones a page does not need: they are the bulk)."""
+        allowed = ("additions", "omissions", "loaded_terms", "shared", "extra")
+        cols = [f for f in fields if f in allowed]
+        if len(cols) != len(fields):
+            raise UsageError(f"comparison fields are {', '.join(allowed)}")
+        sql = f"SELECT article_id{''.join(', ' + f for f in cols)} FROM comparisons WHERE story_id = ?"
+        args: list[Any] = [story_id]
+        if article_id is not None:
+            sql += " AND article_id = ?"
+            args.append(article_id)
+        out = []
+        for r in self.conn.execute(sql + " ORDER BY seq", args):
+            rec: dict[str, Any] = {"story_id": story_id, "article_id": r[0]}
+            for f, v in zip(cols, r[1:]):
+                rec[f] = json.loads(v)
+            out.append(rec)
+        return out
+
+    def forget_comparisons(self, story_ids: Iterable[str] | None = None) -> int:
+        """Drop cached comparisons (of these stories, or all); returns how many runs were dropped."""
+        with self.transaction() as c:
+            if story_ids is None:
+                n = c.execute("DELETE FROM comparison_runs").rowcount
+                c.execute("DELETE FROM comparisons")
+                return n
+            n = 0
+            for sid in story_ids:
+                n += c.execute("DELETE FROM comparison_runs WHERE story_id = ?", (sid,)).rowcount
+                c.execute("DELETE FROM comparisons WHERE story_id = ?", (sid,))
+            return n
+
 
 def _passage_tuple(p: Any) -> tuple[int, int, int, int, float, str]:
     if isinstance(p, Mapping):

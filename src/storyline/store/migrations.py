@@ -325,6 +325,32 @@ CREATE TABLE claim_stances (
 CREATE INDEX claim_stances_article ON claim_stances(article_id);
 """
 
+_V6 = """
+-- Cached comparisons of a story's versions (issue 7): one run per story, keyed by a fingerprint of
+-- what the comparison reads (member and reference ids, their clean-text lengths, reuse links, quote
+-- groups, claim stances, the compare rules' version); a run whose key no longer matches is stale.
+CREATE TABLE comparison_runs (
+    story_id     TEXT PRIMARY KEY,
+    key          TEXT NOT NULL,
+    computed_at  TEXT NOT NULL,
+    versions     INTEGER NOT NULL
+);
+
+-- One row per version of the story: JSON lists; offsets index the article's clean text.
+CREATE TABLE comparisons (
+    story_id      TEXT NOT NULL,
+    article_id    TEXT NOT NULL,
+    seq           INTEGER NOT NULL,
+    additions     TEXT NOT NULL DEFAULT '[]',  -- with kind and evidence
+    omissions     TEXT NOT NULL DEFAULT '[]',
+    loaded_terms  TEXT NOT NULL DEFAULT '[]',
+    shared        TEXT NOT NULL DEFAULT '[]',  -- shared paragraphs (start, end, evidence)
+    extra         TEXT NOT NULL DEFAULT '{}',  -- headline terms and other view-only fields
+    PRIMARY KEY (story_id, article_id)
+) WITHOUT ROWID;
+CREATE INDEX comparisons_article ON comparisons(article_id);
+"""
+
 #: Every schema step, in order. Append only.
 MIGRATIONS: list[Migration] = [
     Migration(1, "articles, sources, removals, FTS5 index, source line statistics", _V1),
@@ -332,6 +358,7 @@ MIGRATIONS: list[Migration] = [
     Migration(3, "reuse links and passages, MinHash signatures, cited sources", _V3),
     Migration(4, "stories, story membership, storylines and their links, clusterer state", _V4),
     Migration(5, "quotes with their chains, quote groups, claims and their stances", _V5),
+    Migration(6, "cached story comparisons (additions, omissions, loaded terms per version)", _V6),
 ]
 
 #: The schema version this code writes.
