@@ -9,7 +9,10 @@ Routes (GET and HEAD only)::
     /compare?a=<id>&b=<id>  two versions side by side
     /static/<file>          the stylesheet
 
-Each request opens the database read-only (SQLite WAL lets the pipeline write meanwhile). Every
+Each request opens the database read-only (SQLite WAL lets the pipeline write meanwhile). A story
+or article page whose story (of two or more articles) has no fresh cached comparison first computes
+it once, with a writable connection, one story at a time (``compare_story`` caches it; later requests
+only read). Every
 response carries a strict Content-Security-Policy: no script runs at all, styles come only from
 ``/static/``, forms post only here, and nothing may frame the pages.
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import socketserver
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -63,8 +67,49 @@ def server_href(kind: str, *args: str) -> str:
 class StorylineApp:
     """The WSGI application over one database file."""
 
-    def __init__(self, db: str | Path) -> None:
+    def __init__(self, db: str | Path, *, compute_comparisons: bool = True) -> None:
         self.db = Path(db)
+        self.compute_comparisons = compute_comparisons
+        self._compare_lock = threading.Lock()
+
+    def ensure_comparisons(self, kind: str, ident: str) -> None:
+        """Fill the comparison cache of the story behind a story or article page when it is missing or
+        stale. A failure is logged and the page renders without comparisons; an unknown id is left for
+        the page to report."""
+        from storyline.compare import cached_comparisons, compare_story
+
+        if not self.compute_comparisons:
+            return
+        try:
+            with self._store() as store:
+                sid = self._story_of(store, kind, ident)
+                if sid is None or cached_comparisons(store, sid, fields=()) is not None:
+                    return
+            with self._compare_lock:  # one computation at a time; a waiting request finds it done
+                from storyline.store import Store
+
+                with Store(self.db) as store:
+                    t0 = time.perf_counter()
+                    compare_story(store, sid)
+                    logger.info("compared the versions of story %s in %.1f s", sid, time.perf_counter() - t0)
+        except NotFoundError:
+            return
+        except Exception:  # the page still renders, without the comparison
+            logger.exception("cannot compare the versions of the story of %s %s", kind, ident)
+
+    @staticmethod
+    def _story_of(store: Any, kind: str, ident: str) -> str | None:
+        """The story behind a page when it has two or more articles (else None: nothing to compare)."""
+        if kind == "story":
+            sid = views.resolve_story_id(store, ident)
+        else:
+            row = store.conn.execute("SELECT story_id FROM story_articles WHERE article_id = ?",
+                                     (store.get_article(ident).id,)).fetchone()
+            if row is None:
+                return None
+            sid = row[0]
+        n = store.conn.execute("SELECT count(*) FROM story_articles WHERE story_id = ?", (sid,)).fetchone()[0]
+        return sid if n >= 2 else None
 
     def _store(self) -> Any:
         from storyline.store import Store
@@ -128,6 +173,7 @@ class StorylineApp:
         m = _ID_RE.match(path)
         if m:
             kind, ident = m.groups()
+            self.ensure_comparisons(kind, ident)
             with self._store() as store:
                 if kind == "story":
                     return self._html(render("story.html", server_href, s=views.story_page(store, ident)))

@@ -29,6 +29,9 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["version"] = __version__
+    from storyline.web.views import ROLE_HELP
+
+    env.globals["role_help"] = ROLE_HELP
     return env
 
 

@@ -5,9 +5,11 @@ request) and returns plain dataclasses that the templates render. Queries read o
 (article metadata without texts for a story's timeline and graph, links among the story's members in
 one query), so a story page of a few hundred articles stays a handful of SQL statements.
 
-Sections that later stages fill (quotes, claims, the coverage matrix, additions and omissions) are
-fields that stay empty until those stages store their results; the templates render a section only
-when its field holds data.
+Sections that depend on later stages (quotes, claims, the coverage matrix, the comparison of
+versions) are fields that stay empty when the store holds no results for them; the templates render
+a section only when its field holds data. Comparisons are read from the store's cache
+(:func:`storyline.compare.cached_comparisons`); the web app fills the cache before it renders a page
+whose story has none (see ``app.StorylineApp``), the report computes it when it must.
 """
 
 from __future__ import annotations
@@ -31,8 +33,23 @@ logger = logging.getLogger(__name__)
 LINK_ORDER = ("duplicate", "near_duplicate", "partial_reuse", "rewrite", "translation")
 #: Kinds folded into one version when counting a story's size (as ``storyline stories`` does).
 COPY_KINDS = ("duplicate", "near_duplicate")
-#: Passage match kinds, best first, for colouring shared spans.
-MATCH_ORDER = ("exact", "paraphrase", "changed")
+#: Passage match kinds, best first, for colouring shared spans ("similar": a paragraph the comparison
+#: found shared by sentence similarity, where no stored passage covers it).
+MATCH_ORDER = ("exact", "paraphrase", "changed", "similar")
+#: Roles of article text spans, in legend order, with what each means.
+ROLE_HELP = {
+    "shared": "carried by other versions of the story",
+    "new_fact": "its own material about the event",
+    "commentary": "opinion or generic analysis (editor's notes, implications, conclusions)",
+    "off_topic": "padding about other subjects",
+    "quote": "a quotation, with its speaker",
+    "loaded": "loaded wording or a label applied to an actor",
+    "removed": "boilerplate removed by the cleaner, with the reason",
+}
+#: Addition kinds in display order.
+ADDITION_KINDS = ("new_fact", "commentary", "off_topic")
+#: Omission kinds in display order.
+OMISSION_KINDS = ("passage", "quote", "claim")
 #: The provenance graph draws every link up to this many; above it, each article's strongest link.
 MAX_GRAPH_EDGES = 300
 #: Stories per page of the story list.
@@ -149,6 +166,34 @@ class Neighbour:
     shared_entities: list[str]
     gap: str
     similarity: float | None
+    members: list[ArticleMeta] = field(default_factory=list)  # its articles in time order (first few)
+    more: int = 0  # articles not listed in members
+
+
+@dataclass(slots=True)
+class VersionFraming:
+    """One version in the story's framing comparison."""
+
+    n: int  # timeline position
+    article: ArticleMeta
+    shared: int  # shared paragraphs
+    additions: dict[str, int]  # kind -> paragraphs
+    omissions: dict[str, int]  # kind -> items
+    headline: list[tuple[str, str]]  # (text, "" | "distinct" | "loaded") parts of the title
+    labels: list[str]  # labels applied to actors, distinct, in text order
+    loaded: list[tuple[str, int]]  # other loaded terms, most used first
+    quotes: int
+    speakers: list[tuple[str, int]]  # quoted speakers, most quoted first
+    own_quotes: int  # quotes no other version carries
+
+
+@dataclass(slots=True)
+class Framing:
+    """The story's versions compared: additions, omissions, headlines, labels and quote selection."""
+
+    versions: list[VersionFraming]
+    terms: list[dict[str, Any]]  # {text, kind, articles: [n, ...], outlets: [...]}, actor labels first
+    computed_at: str | None
 
 
 @dataclass(slots=True)
@@ -169,6 +214,8 @@ class StoryPage:
     # Filled by later stages when their results are stored (render only when non-empty):
     quotes_by_speaker: list[dict[str, Any]] = field(default_factory=list)
     matrix: dict[str, Any] | None = None
+    framing: Framing | None = None
+    side_by_side: "ComparePage | None" = None
 
     @property
     def articles(self) -> int:
@@ -215,9 +262,11 @@ class ArticlePage:
     roles: list[str]  # roles present in the text, for the legend
     # Filled by later stages (render only when non-empty):
     quotes: list[dict[str, Any]] = field(default_factory=list)
-    additions: list[dict[str, Any]] = field(default_factory=list)
-    omissions: list[dict[str, Any]] = field(default_factory=list)
-    loaded_terms: list[dict[str, Any]] = field(default_factory=list)
+    additions: list[dict[str, Any]] = field(default_factory=list)  # {start, end, text, kind, reason}
+    addition_counts: list[tuple[str, int]] = field(default_factory=list)
+    omissions: list[dict[str, Any]] = field(default_factory=list)  # {kind, text, carried_by, ref_id, ref_outlet}
+    loaded_terms: list[dict[str, Any]] = field(default_factory=list)  # {text, kind, n, tip}, actor labels first
+    versions: int = 0  # versions in the comparison (0: the story has no comparison)
 
 
 @dataclass(slots=True)
@@ -441,7 +490,8 @@ def closest_kind(kinds: Iterable[str]) -> str:
     return ks[0] if ks else "independent"
 
 
-def story_page(store: Any, story_id: str) -> StoryPage:
+def story_page(store: Any, story_id: str, *, comparisons: dict[str, dict[str, Any]] | None = None) -> StoryPage:
+    """A story's page; ``comparisons`` (records by article id) stand in for the store's cache."""
     sid = resolve_story_id(store, story_id)
     rec = _story_record(store, sid)
     if rec is None:
@@ -458,6 +508,15 @@ def story_page(store: Any, story_id: str) -> StoryPage:
         kinds[ln["a"]].append(ln["kind"])
         kinds[ln["b"]].append(ln["kind"])
     timeline = [TimelineRow(n + 1, meta[i], closest_kind(kinds[i]), group_of[i], size_of[i]) for n, i in enumerate(ids)]
+    quotes = store.quotes(ids)
+    framing = story_framing(store, sid, timeline, quotes, given=comparisons)
+    pair = side_by_side_pair(rec["representative_id"], links, framing)
+    side = None
+    if pair is not None:
+        try:
+            side = compare_page(store, pair[0], pair[1], align_missing=False)
+        except NotFoundError:
+            side = None
     return StoryPage(
         id=sid, title=rec["title"], first_seen=rec["first_seen"], last_seen=rec["last_seen"],
         representative_id=rec["representative_id"], entities=_top_entities(rec["entities"]),
@@ -465,7 +524,8 @@ def story_page(store: Any, story_id: str) -> StoryPage:
         timeline=timeline, graph=provenance_graph(timeline, links), neighbours=storyline_neighbours(store, rec),
         link_counts=sorted(Counter(ln["kind"] for ln in links).items(),
                            key=lambda kv: LINK_ORDER.index(kv[0]) if kv[0] in LINK_ORDER else 99),
-        quotes_by_speaker=quotes_by_speaker(store, ids, meta), matrix=claims_matrix(store, ids, meta),
+        quotes_by_speaker=quotes_by_speaker(store, ids, meta, quotes=quotes), matrix=claims_matrix(store, ids, meta),
+        framing=framing, side_by_side=side,
     )
 
 
@@ -474,11 +534,11 @@ def _outlet(m: ArticleMeta) -> str:
 
 
 def quotes_by_speaker(store: Any, ids: Sequence[str], meta: dict[str, ArticleMeta],
-                      speakers: int = 12, per_speaker: int = 6) -> list[dict[str, Any]]:
+                      speakers: int = 12, per_speaker: int = 6, *, quotes: Sequence[Any] | None = None) -> list[dict[str, Any]]:
     """The story's quotes by named speaker (most quoted first): one entry per quote group (or per
-    ungrouped quote) with the outlets that carry it."""
+    ungrouped quote) with the outlets that carry it (``quotes``: the story's, when already read)."""
     by: dict[str, dict[str, dict[str, Any]]] = {}
-    for q in store.quotes(ids):
+    for q in (store.quotes(ids) if quotes is None else quotes):
         if not q.speaker:
             continue
         key = q.group_id or q.id
@@ -519,8 +579,9 @@ def claims_matrix(store: Any, ids: Sequence[str], meta: dict[str, ArticleMeta], 
     return {"columns": columns, "rows": rows}
 
 
-def storyline_neighbours(store: Any, rec: dict[str, Any]) -> list[Neighbour]:
-    """The other stories of this story's storyline, in time order, with the direct link's evidence."""
+def storyline_neighbours(store: Any, rec: dict[str, Any], max_members: int = 12) -> list[Neighbour]:
+    """The other stories of this story's storyline, in time order, with the direct link's evidence
+    and their first ``max_members`` articles."""
     line = rec["storyline_id"]
     if not line:
         return []
@@ -534,6 +595,13 @@ def storyline_neighbours(store: Any, rec: dict[str, Any]) -> list[Neighbour]:
             (rec["id"], rec["id"])):
         ev[b if a == rec["id"] else a] = json.loads(e)
     mine = _iso_dt(rec["first_seen"])
+    members: dict[str, list[str]] = {}
+    for chunk in _chunks([r[0] for r in rows]):
+        for sid, aid in store.conn.execute(
+                f"SELECT story_id, article_id FROM story_articles WHERE story_id IN ({_marks(len(chunk))}) ORDER BY seq",
+                list(chunk)):
+            members.setdefault(sid, []).append(aid)
+    meta = article_meta(store, [a for ids in members.values() for a in ids])
     out = []
     for sid, title, first, last, n in rows:
         theirs = _iso_dt(first)
@@ -544,6 +612,8 @@ def storyline_neighbours(store: Any, rec: dict[str, Any]) -> list[Neighbour]:
         out.append(Neighbour(sid, title, first, last, int(n), rel, list(e.get("shared_entities", [])),
                              "" if not e else ("undated" if gap is None else f"{gap:g} days"),
                              e.get("similarity") if e else None))
+        mem = sorted((meta[a] for a in members.get(sid, []) if a in meta), key=_time_key)
+        out[-1].members, out[-1].more = mem[:max_members], max(0, len(mem) - max_members)
     out.sort(key=lambda nb: (_iso_dt(nb.first_seen) is None,
                              _iso_dt(nb.first_seen).timestamp() if nb.first_seen else 0.0, nb.id))
     return out
@@ -610,6 +680,161 @@ def provenance_graph(timeline: Sequence[TimelineRow], links: Sequence[dict[str, 
     height = int(top + max(1, len(lanes_order)) * lane_h)
     kinds = sorted({e.kind for e in edges}, key=lambda k: LINK_ORDER.index(k) if k in LINK_ORDER else 99)
     return Graph(width, height, nodes, edges, [(y, o) for o, y in lane_y.items()], kinds, hidden, r)
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def story_comparisons(store: Any, sid: str, article_id: str | None = None, *,
+                      fields: Sequence[str] = ("additions", "omissions", "loaded_terms", "shared", "extra"),
+                      given: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]] | None:
+    """The story's comparison records by article id (see :func:`storyline.compare.cached_comparisons`):
+    ``given`` when the caller computed them (the report over a read-only store), else the cache's;
+    None when the cache holds no fresh run."""
+    if given is not None:
+        return {k: v for k, v in given.items() if article_id is None or k == article_id}
+    from storyline.compare import cached_comparisons
+
+    recs = cached_comparisons(store, sid, article_id, fields=fields)
+    return None if recs is None else {r["article_id"]: r for r in recs}
+
+
+def _version_label(m: ArticleMeta) -> str:
+    """A version named for a reader: its outlet, or its headline's start when the outlet is unknown."""
+    if m.source:
+        return m.source
+    title = (m.title or "").strip()
+    return f"“{title[:40]}…”" if len(title) > 40 else (f"“{title}”" if title else m.id[:8])
+
+
+def addition_reason(kind: str, ev: dict[str, Any]) -> str:
+    """Why a paragraph got its kind, in words, from the comparison's evidence."""
+    cov = f"{ev.get('coverage', 0):.0%} of it found in other versions"
+    if ev.get("heading_of") is not None and kind != "commentary":
+        return f"{kind.replace('_', ' ')}: the heading of the paragraph after it"
+    if kind == "commentary":
+        if ev.get("section"):
+            return "commentary: in a section under a commentary heading (conclusion, implications, editor's note, ...)"
+        return (f"commentary: {ev.get('evaluative', 0)} evaluative word(s), {ev.get('second_person', 0)} second-person, "
+                f"{ev.get('biased_sentences', 0)} loaded sentence(s) against {ev.get('specifics', 0)} specific(s)")
+    keys = ", ".join(ev.get("key_entities") or []) or "none"
+    if kind == "off_topic":
+        return (f"off topic: cosine {ev.get('centroid_cosine', 0):.2f} to the story, key entities named: {keys}, "
+                f"{cov}")
+    return f"new fact: about the story (cosine {ev.get('centroid_cosine', 0):.2f}, key entities: {keys}), {cov}"
+
+
+_HEAD_WORD = re.compile(r"[^\W_](?:[\w’'\-]|\.(?=\w))*")
+_FUNCTION_WORDS = frozenset("""a an the of in on at to for from by with and or but as is are was were be been has have had
+it its this that these those he she they his her their we our you your i not no into over after before about than
+s""".split())
+
+
+def _head_norm(word: str) -> str:
+    """A headline word for comparison: lower case, no dots ("U.S." = "US"), no possessive, no plural s."""
+    w = re.sub(r"['’]s$", "", word.lower().replace(".", ""))
+    return w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
+
+
+def _head_words(title: str) -> set[str]:
+    return {_head_norm(w) for w in _HEAD_WORD.findall(title)} - _FUNCTION_WORDS
+
+
+def headline_parts(title: str, others: Sequence[set[str]], loaded: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
+    """A headline as (text, mark) parts: ``loaded`` for its loaded terms (offsets into the stripped
+    title), ``distinct`` for content words that no other version's headline uses."""
+    title = title.strip()
+    if not title:
+        return []
+    used = set().union(*others) if others else set()
+    marks: list[tuple[int, int, str]] = [(int(t["start"]), int(t["end"]), "loaded") for t in loaded
+                                         if 0 <= int(t["start"]) < int(t["end"]) <= len(title)]
+    if others:
+        for m in _HEAD_WORD.finditer(title):
+            w = _head_norm(m.group())
+            if w not in _FUNCTION_WORDS and w not in used and not any(a < m.end() and b > m.start() for a, b, _ in marks):
+                marks.append((m.start(), m.end(), "distinct"))
+    marks.sort()
+    out: list[tuple[str, str]] = []
+    pos = 0
+    for a, b, kind in marks:
+        if a < pos:
+            continue
+        if a > pos:
+            out.append((title[pos:a], ""))
+        out.append((title[a:b], kind))
+        pos = b
+    if pos < len(title):
+        out.append((title[pos:], ""))
+    return out
+
+
+def story_framing(store: Any, sid: str, timeline: Sequence[TimelineRow], quotes: Sequence[Any],
+                  given: dict[str, dict[str, Any]] | None = None, max_terms: int = 40) -> Framing | None:
+    """The framing comparison of a story's versions from its cached comparison (None without one):
+    per version its additions and omissions by kind, headline (distinct and loaded words marked),
+    labels applied to actors and other loaded terms, and its selection of quotes; and the story's
+    loaded terms with the versions that use each."""
+    recs = story_comparisons(store, sid, fields=("loaded_terms", "extra"), given=given)
+    if not recs:
+        return None
+    rows = [t for t in timeline if t.article.id in recs]
+    head_words = {t.article.id: _head_words(t.article.title or "") for t in rows}
+    carriers: dict[str, set[str]] = {}
+    for q in quotes:
+        if q.group_id:
+            carriers.setdefault(q.group_id, set()).add(q.article_id)
+    by_article: dict[str, list[Any]] = {}
+    for q in quotes:
+        by_article.setdefault(q.article_id, []).append(q)
+    terms: dict[tuple[str, str], dict[str, Any]] = {}
+    versions = []
+    for t in rows:
+        rec = recs[t.article.id]
+        extra = rec.get("extra") or {}
+        counts = extra.get("counts") or {}
+        labels: list[str] = []
+        loaded: Counter[str] = Counter()
+        for lt in rec.get("loaded_terms", []):
+            key = (lt["text"].lower(), lt["kind"])
+            entry = terms.setdefault(key, {"text": lt["text"], "kind": lt["kind"], "ns": [], "outlets": []})
+            if t.n not in entry["ns"]:
+                entry["ns"].append(t.n)
+                if t.article.outlet not in entry["outlets"]:
+                    entry["outlets"].append(t.article.outlet)
+            if lt["kind"] == "actor_label":
+                if lt["text"] not in labels:
+                    labels.append(lt["text"])
+            else:
+                loaded[lt["text"].lower()] += 1
+        qs = by_article.get(t.article.id, [])
+        speakers = Counter(q.speaker for q in qs if q.speaker)
+        own = sum(1 for q in qs if not q.group_id or carriers.get(q.group_id, set()) <= {t.article.id})
+        others = [w for i, w in head_words.items() if i != t.article.id]
+        versions.append(VersionFraming(
+            n=t.n, article=t.article, shared=int(counts.get("shared", 0)),
+            additions={k: int((counts.get("additions") or {}).get(k, 0)) for k in ADDITION_KINDS},
+            omissions={k: int((counts.get("omissions") or {}).get(k, 0)) for k in OMISSION_KINDS},
+            headline=headline_parts(t.article.title or "", others, extra.get("headline_terms") or []),
+            labels=labels, loaded=sorted(loaded.items(), key=lambda kv: (-kv[1], kv[0]))[:8],
+            quotes=len(qs), speakers=sorted(speakers.items(), key=lambda kv: (-kv[1], kv[0]))[:6], own_quotes=own))
+    ranked = sorted(terms.values(), key=lambda e: (e["kind"] != "actor_label", -len(e["ns"]), e["text"].lower()))
+    run = store.comparison_run(sid) if given is None else None
+    return Framing(versions, ranked[:max_terms], run["computed_at"] if run else None)
+
+
+def side_by_side_pair(rep: str | None, links: Sequence[dict[str, Any]], framing: Framing | None) -> tuple[str, str] | None:
+    """The pair the story page shows side by side: the representative article and, of the versions
+    with a stored link to it, the one with the most material of its own (else the first linked); any
+    stored link when the representative has none. None without links."""
+    own = {v.article.id: sum(v.additions.values()) for v in framing.versions} if framing else {}
+    mine = [ln for ln in links if rep in (ln["a"], ln["b"])]
+    if rep and mine:
+        others = [ln["b"] if ln["a"] == rep else ln["a"] for ln in mine]
+        return rep, max(others, key=lambda i: (own.get(i, 0), -others.index(i)))
+    if links:
+        return links[0]["a"], links[0]["b"]
+    return None
 
 
 # --------------------------------------------------------------------------- article page
@@ -679,11 +904,14 @@ def text_segments(a: Article, marks: Sequence[tuple[int, int, str, str, str]]) -
             if sep:
                 segs.append(Segment(sep))
         else:
+            if segs and not segs[-1].text.endswith("\n"):
+                segs.append(Segment("\n"))
             segs += [removal(item), Segment("\n")]
     return segs
 
 
-def article_page(store: Any, article_id: str) -> ArticlePage:
+def article_page(store: Any, article_id: str, *, comparisons: dict[str, dict[str, Any]] | None = None) -> ArticlePage:
+    """An article's page; ``comparisons`` (its story's records by article id) stand in for the cache."""
     a = store.get_article(article_id)
     links = store.reuse_links(a.id)
     others = article_meta(store, [ln["b"] if ln["a"] == a.id else ln["a"] for ln in links])
@@ -703,6 +931,56 @@ def article_page(store: Any, article_id: str) -> ArticlePage:
             marks.append((p[f"{mine}_start"], p[f"{mine}_end"], "shared", f"match-{p['match']}",
                           f"shared with {o.outlet} ({ln['kind']}, {p['match']})"))
     rows.sort(key=lambda r: (LINK_ORDER.index(r.kind) if r.kind in LINK_ORDER else 99, -(r.coverage_this or 0), r.other.id))
+    story = store.conn.execute(
+        "SELECT s.id, s.title FROM story_articles sa JOIN stories s ON s.id = sa.story_id WHERE sa.article_id = ?",
+        (a.id,)).fetchone()
+    comp = None
+    versions = 0
+    if story is not None:
+        recs = story_comparisons(store, story[0], given=comparisons)
+        if recs:
+            versions = len(recs) if comparisons is not None else store.comparison_run(story[0])["versions"]
+            comp = recs.get(a.id)
+    additions: list[dict[str, Any]] = []
+    omissions: list[dict[str, Any]] = []
+    loaded: list[dict[str, Any]] = []
+    n = len(a.text)
+    if comp is not None:
+        for p in comp.get("shared", []):
+            ev = p.get("evidence") or {}
+            marks.append((p["start"], p["end"], "shared", "match-similar",
+                          f"shared: {ev.get('coverage', 0):.0%} of the paragraph found in other versions"))
+        for ad in comp.get("additions", []):
+            if not (0 <= ad["start"] < ad["end"] <= n):
+                continue
+            reason = addition_reason(ad["kind"], ad.get("evidence") or {})
+            marks.append((ad["start"], ad["end"], ad["kind"], "", reason))
+            additions.append({"start": ad["start"], "end": ad["end"], "text": ad["text"], "kind": ad["kind"],
+                              "reason": reason})
+        ref_meta = article_meta(store, {i for o in comp.get("omissions", []) for i in o["ref"].get("carried_by", [])}
+                                | {o["ref"]["article_id"] for o in comp.get("omissions", [])})
+        for o in sorted(comp.get("omissions", []), key=lambda o: OMISSION_KINDS.index(o["kind"])
+                        if o["kind"] in OMISSION_KINDS else 99):
+            ref = o["ref"]
+            carried = [(i, _version_label(ref_meta[i]) if i in ref_meta else i[:8]) for i in ref.get("carried_by", [])]
+            omissions.append({"kind": o["kind"], "text": o["text"], "carried_by": carried,
+                              "speaker": ref.get("speaker"), "ref_id": ref["article_id"],
+                              "ref_outlet": _version_label(ref_meta[ref["article_id"]]) if ref["article_id"] in ref_meta
+                              else ref["article_id"][:8]})
+        grouped: dict[tuple[str, str], dict[str, Any]] = {}
+        for lt in comp.get("loaded_terms", []):
+            if 0 <= lt["start"] < lt["end"] <= n:
+                kind = lt["kind"].replace("_", " ")
+                marks.append((lt["start"], lt["end"], "loaded", f"lt-{lt['kind']}", f"loaded term ({kind})"))
+            e = grouped.setdefault((lt["text"].lower(), lt["kind"]), {"text": lt["text"], "kind": lt["kind"], "n": 0})
+            e["n"] += 1
+        loaded = sorted(grouped.values(), key=lambda e: (e["kind"] != "actor_label", -e["n"], e["text"].lower()))
+    quotes = []
+    for q in store.quotes([a.id]):
+        tip = "quote" + (f" of {q.speaker}" if q.speaker else "") + (f" ({q.cue})" if q.cue else "")
+        if 0 <= q.start < q.end <= n:
+            marks.append((q.start, q.end, "quote", "", tip))
+        quotes.append({"text": q.text, "speaker": q.speaker or "", "kind": q.kind, "cue": q.cue or ""})
     # a span shared with several versions shows its best match kind
     segs = text_segments(a, marks)
     for s in segs:
@@ -710,17 +988,18 @@ def article_page(store: Any, article_id: str) -> ArticlePage:
             best = next(m for m in MATCH_ORDER if f"match-{m}" in s.css)
             s.css = " ".join([c for c in s.css.split() if not c.startswith("match-")] + [f"match-{best}"])
     shared = sum(len(s.text) for s in segs if "shared" in s.roles)
-    story = store.conn.execute(
-        "SELECT s.id, s.title FROM story_articles sa JOIN stories s ON s.id = sa.story_id WHERE sa.article_id = ?",
-        (a.id,)).fetchone()
     counts = Counter(r.reason for r in a.removed)
-    roles = sorted({r for s in segs for r in s.roles})
+    present = {r for s in segs for r in s.roles}
+    roles = [r for r in ROLE_HELP if r in present]
+    add_counts = Counter(ad["kind"] for ad in additions)
     return ArticlePage(
         id=a.id, title=a.title, source=a.source, byline=a.byline,
         published_at=a.published_at.isoformat() if a.published_at else None, language=a.language,
         input_kind=a.input_kind, location=a.location, safe_url=safe_url(a.url), segments=segs,
         removal_counts=sorted(counts.items()), links=rows, story=(story[0], story[1]) if story else None,
-        shared_share=shared / len(a.text) if a.text else 0.0, roles=roles,
+        shared_share=shared / len(a.text) if a.text else 0.0, roles=roles, quotes=quotes, additions=additions,
+        addition_counts=[(k, add_counts[k]) for k in ADDITION_KINDS if add_counts[k]], omissions=omissions,
+        loaded_terms=loaded, versions=versions,
     )
 
 
