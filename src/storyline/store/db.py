@@ -1166,7 +1166,7 @@ class Store:
         h = hashlib.sha256()
 
         def feed(*parts: Any) -> None:
-            h.update(json.dumps(parts, separators=(",", ":"), default=str).encode("utf-8"))
+            h.update(repr(parts).encode("utf-8"))
             h.update(b"\n")
 
         feed("rules", rules, story_id)
@@ -1185,7 +1185,8 @@ class Store:
         for chunk in _chunks(versions):
             ph = ", ".join("?" for _ in chunk)
             links += [r for r in self.conn.execute(
-                f"SELECT a, b, kind, scores FROM reuse_links WHERE a IN ({ph})", list(chunk)) if r[1] in members]
+                f"SELECT a, b, kind, direction, length(scores) FROM reuse_links WHERE a IN ({ph})", list(chunk))
+                if r[1] in members]
             stances += self.conn.execute(
                 f'SELECT claim_id, seq, article_id, stance, start, "end" FROM claim_stances WHERE article_id IN ({ph})',
                 list(chunk)).fetchall()

@@ -21,6 +21,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timezone
 from typing import Any, Iterable, Sequence
 
@@ -185,6 +186,14 @@ class VersionFraming:
     quotes: int
     speakers: list[tuple[str, int]]  # quoted speakers, most quoted first
     own_quotes: int  # quotes no other version carries
+
+    @property
+    def omitted(self) -> int:
+        return sum(self.omissions.values())
+
+    @property
+    def omitted_tip(self) -> str:
+        return ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in self.omissions.items() if n)
 
 
 @dataclass(slots=True)
@@ -730,6 +739,7 @@ it its this that these those he she they his her their we our you your i not no 
 s""".split())
 
 
+@lru_cache(maxsize=65536)
 def _head_norm(word: str) -> str:
     """A headline word for comparison: lower case, no dots ("U.S." = "US"), no possessive, no plural s."""
     w = re.sub(r"['’]s$", "", word.lower().replace(".", ""))
@@ -740,19 +750,19 @@ def _head_words(title: str) -> set[str]:
     return {_head_norm(w) for w in _HEAD_WORD.findall(title)} - _FUNCTION_WORDS
 
 
-def headline_parts(title: str, others: Sequence[set[str]], loaded: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
+def headline_parts(title: str, used_elsewhere: Any, loaded: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
     """A headline as (text, mark) parts: ``loaded`` for its loaded terms (offsets into the stripped
-    title), ``distinct`` for content words that no other version's headline uses."""
+    title), ``distinct`` for content words that no other version's headline uses (``used_elsewhere(w)``
+    tells whether another headline has the normalised word ``w``; None: no other headline to compare)."""
     title = title.strip()
     if not title:
         return []
-    used = set().union(*others) if others else set()
     marks: list[tuple[int, int, str]] = [(int(t["start"]), int(t["end"]), "loaded") for t in loaded
                                          if 0 <= int(t["start"]) < int(t["end"]) <= len(title)]
-    if others:
+    if used_elsewhere is not None:
         for m in _HEAD_WORD.finditer(title):
             w = _head_norm(m.group())
-            if w not in _FUNCTION_WORDS and w not in used and not any(a < m.end() and b > m.start() for a, b, _ in marks):
+            if w not in _FUNCTION_WORDS and not used_elsewhere(w) and not any(a < m.end() and b > m.start() for a, b, _ in marks):
                 marks.append((m.start(), m.end(), "distinct"))
     marks.sort()
     out: list[tuple[str, str]] = []
@@ -780,6 +790,7 @@ def story_framing(store: Any, sid: str, timeline: Sequence[TimelineRow], quotes:
         return None
     rows = [t for t in timeline if t.article.id in recs]
     head_words = {t.article.id: _head_words(t.article.title or "") for t in rows}
+    word_versions: Counter[str] = Counter(w for ws in head_words.values() for w in ws)  # headlines using each word
     carriers: dict[str, set[str]] = {}
     for q in quotes:
         if q.group_id:
@@ -810,12 +821,13 @@ def story_framing(store: Any, sid: str, timeline: Sequence[TimelineRow], quotes:
         qs = by_article.get(t.article.id, [])
         speakers = Counter(q.speaker for q in qs if q.speaker)
         own = sum(1 for q in qs if not q.group_id or carriers.get(q.group_id, set()) <= {t.article.id})
-        others = [w for i, w in head_words.items() if i != t.article.id]
+        mine = head_words[t.article.id]
+        used = None if len(rows) < 2 else (lambda w, mine=mine: word_versions[w] > (1 if w in mine else 0))
         versions.append(VersionFraming(
             n=t.n, article=t.article, shared=int(counts.get("shared", 0)),
             additions={k: int((counts.get("additions") or {}).get(k, 0)) for k in ADDITION_KINDS},
             omissions={k: int((counts.get("omissions") or {}).get(k, 0)) for k in OMISSION_KINDS},
-            headline=headline_parts(t.article.title or "", others, extra.get("headline_terms") or []),
+            headline=headline_parts(t.article.title or "", used, extra.get("headline_terms") or []),
             labels=labels, loaded=sorted(loaded.items(), key=lambda kv: (-kv[1], kv[0]))[:8],
             quotes=len(qs), speakers=sorted(speakers.items(), key=lambda kv: (-kv[1], kv[0]))[:6], own_quotes=own))
     ranked = sorted(terms.values(), key=lambda e: (e["kind"] != "actor_label", -len(e["ns"]), e["text"].lower()))
@@ -937,9 +949,9 @@ def article_page(store: Any, article_id: str, *, comparisons: dict[str, dict[str
     comp = None
     versions = 0
     if story is not None:
-        recs = story_comparisons(store, story[0], given=comparisons)
+        recs = story_comparisons(store, story[0], a.id, given=comparisons)
         if recs:
-            versions = len(recs) if comparisons is not None else store.comparison_run(story[0])["versions"]
+            versions = len(comparisons) if comparisons is not None else store.comparison_run(story[0])["versions"]
             comp = recs.get(a.id)
     additions: list[dict[str, Any]] = []
     omissions: list[dict[str, Any]] = []
