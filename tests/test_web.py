@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from storyline.cli import cli, diff_rows
+from storyline.compare import cached_comparisons, compare_story
 from storyline.model import Article, Removal
 from storyline.pipeline import Pipeline
 from storyline.store import Store
@@ -65,6 +66,12 @@ def build_db(tmp: Path) -> Path:
 def hostile_id(db: Path) -> str:
     with Store(db, readonly=True) as s:
         return next(a.id for a in s.list_articles() if "Harbour" in (a.title or ""))
+
+
+def seed_ids(db: Path) -> dict[str, str]:
+    """Seed article ids by file number ("000" ... "004")."""
+    with Store(db, readonly=True) as s:
+        return {Path(a.path).name[:3]: a.id for a in s.list_articles() if a.path and Path(a.path).parent == SEEDS}
 
 
 def seed_story(db: Path) -> str:
@@ -385,3 +392,209 @@ def test_story_page_coverage_matrix_and_quotes_by_speaker(app: StorylineApp, db:
     assert speakers and any("Blinken" in sp for sp in speakers[:2])
     status, _, body = get(app, f"/story/{sid}")
     assert status == 200 and 'id="matrix"' in body and 'id="quotes"' in body and "stance-denies" in body
+
+
+# --------------------------------------------------------------------------- comparisons (issue 7)
+
+
+@pytest.fixture(scope="module")
+def compared(db: Path) -> dict[str, str]:
+    """The seed story's comparison computed and cached once; the seed ids by file number."""
+    with Store(db) as s:
+        compare_story(s, seed_story(db))
+    return seed_ids(db)
+
+
+def _role_text(page: views.ArticlePage, role: str) -> str:
+    return "".join(seg.text for seg in page.segments if role in seg.roles)
+
+
+def test_article_page_colours_additions_with_reasons(app: StorylineApp, db: Path, compared: dict[str, str]) -> None:
+    with Store(db, readonly=True) as s:
+        p3 = views.article_page(s, compared["003"])
+        p1 = views.article_page(s, compared["001"])
+        p0 = views.article_page(s, compared["000"])
+    # 003's padding about other subjects is off topic, its reporting on the visit is not
+    off = _role_text(p3, "off_topic")
+    for needle in ("tariffs", "Iran nuclear deal", "metal sectors", "TikTok into a formal partnership"):
+        assert needle in off, needle
+    assert "three-day visit" not in off and "three-day visit" in _role_text(p3, "new_fact") + _role_text(p3, "shared")
+    assert all(seg.tip.startswith("off topic: cosine") or "off topic" in seg.tip
+               for seg in p3.segments if "off_topic" in seg.roles)
+    assert {"shared", "new_fact", "off_topic", "quote", "loaded", "removed"} <= set(p3.roles)
+    # 001's editor's note and 000's generic analysis sections are commentary
+    assert "Editor's P/S" in _role_text(p1, "commentary") and "is alarming" in _role_text(p1, "commentary")
+    comm0 = _role_text(p0, "commentary")
+    assert "Geopolitical Implications" in comm0 and "Conclusion" in comm0 and "delicate balance" in comm0
+    assert "Chinese support is helping Russia" not in _role_text(p1, "commentary")
+    assert not _role_text(p0, "off_topic")
+    # the additions list says why
+    assert [a["kind"] for a in p3.additions].count("off_topic") >= 6
+    assert all(a["reason"].startswith(a["kind"].replace("_", " ")) for a in p3.additions + p1.additions)
+    body = get(app, f"/article/{compared['003']}")[2]
+    assert 'class="role-off_topic" title="off topic: cosine' in body
+    legend = body[body.index('class="legend roles"'):body.index('id="text"')]
+    for role in ("shared", "new fact", "off topic", "quote", "loaded term", "removed"):
+        assert f">{role}</span>" in legend, role
+    assert "padding about other subjects" in legend  # the legend explains each role
+
+
+def test_article_page_lists_labels_and_omissions(app: StorylineApp, db: Path, compared: dict[str, str]) -> None:
+    with Store(db, readonly=True) as s:
+        p3 = views.article_page(s, compared["003"])
+        p2 = views.article_page(s, compared["002"])
+    labels = [t["text"] for t in p3.loaded_terms if t["kind"] == "actor_label"]
+    assert "communist President" in labels
+    assert "regime" in [t["text"] for t in p3.loaded_terms]
+    assert p3.versions == 4
+    campus = [o for o in p3.omissions if "protest" in o["text"].lower() or "antisemit" in o["text"].lower()]
+    assert campus
+    carriers = {aid for o in campus for aid, _ in o["carried_by"]}
+    assert carriers == {compared["000"], compared["001"], compared["002"]}
+    assert not [o for o in p2.omissions if "antisemit" in o["text"].lower()]  # 002 carries the remarks
+    body = get(app, f"/article/{compared['003']}")[2]
+    section = body[body.index('id="loaded-terms"'):]
+    assert "Labels applied to actors" in section and "communist President" in section
+    om = body[body.index('id="omissions"'):body.index('id="loaded-terms"')]
+    assert "protest" in om.lower() and all(f"/article/{compared[k]}" in om for k in ("000", "001", "002"))
+
+
+def test_story_page_compares_framing(app: StorylineApp, db: Path, compared: dict[str, str]) -> None:
+    sid = seed_story(db)
+    with Store(db, readonly=True) as s:
+        page = views.story_page(s, sid)
+        comps = {c.article_id: c for c in compare_story(s, sid)}  # read back from the cache
+    f = page.framing
+    assert f is not None and {v.article.id for v in f.versions} == {compared[k] for k in ("000", "001", "002", "003")}
+    for v in f.versions:
+        c = comps[v.article.id]
+        assert v.shared == len(c.shared)
+        assert sum(v.additions.values()) == len(c.additions) and v.omitted == len(c.omissions)
+        assert "".join(t for t, _ in v.headline) == (v.article.title or "").strip()
+    by_id = {v.article.id: v for v in f.versions}
+    assert by_id[compared["003"]].additions["off_topic"] >= 6 and by_id[compared["000"]].additions["commentary"] >= 4
+    assert "communist President" in by_id[compared["003"]].labels
+    term = next(t for t in f.terms if t["text"] == "communist President")
+    assert term["kind"] == "actor_label" and term["outlets"] == ["The Gateway Pundit"]
+    assert f.terms[0]["kind"] == "actor_label"  # labels applied to actors first
+    # each version's quotes: counts add up to the story's quotes
+    with Store(db, readonly=True) as s:
+        assert sum(v.quotes for v in f.versions) == len(s.quotes(list(by_id)))
+    # headline differences: words no other headline uses are marked
+    h3 = dict((t, m) for t, m in by_id[compared["003"]].headline)
+    assert h3.get("Communist") == "distinct" and h3.get("Blinken") in ("", None)
+    assert page.side_by_side is not None and page.side_by_side.rows
+    status, _, body = get(app, f"/story/{sid}")
+    assert status == 200
+    for anchor in ('id="framing"', 'id="additions-table"', 'id="headlines"', 'id="labels"', 'id="quote-selection"',
+                   'id="side-by-side"', 'id="matrix"', 'id="provenance"', 'id="timeline"'):
+        assert anchor in body, anchor
+    assert '<mark class="distinct">Communist</mark>' in body
+
+
+def test_story_page_shows_the_follow_up_under_its_storyline(app: StorylineApp, db: Path, compared: dict[str, str]) -> None:
+    body = get(app, f"/story/{seed_story(db)}")[2]
+    for k in ("000", "001", "002", "003", "004"):
+        assert f'href="/article/{compared[k]}"' in body, k
+    line = body[body.index('id="storyline"'):]
+    assert f'href="/article/{compared["004"]}"' in line
+
+
+def test_comparisons_are_computed_once_and_cached(db: Path, tmp_path: Path, compared: dict[str, str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    import storyline.compare as compare_mod
+
+    copy = tmp_path / "copy.db"
+    with Store(db) as s:  # a consistent copy (WAL checkpointed)
+        s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(db, copy)
+    sid = seed_story(db)
+    app = StorylineApp(copy)
+    with Store(copy) as s:
+        s.forget_comparisons()
+        assert cached_comparisons(s, sid) is None
+    assert get(app, f"/story/{sid}")[0] == 200  # the first view computes and caches
+    with Store(copy, readonly=True) as s:
+        run = s.comparison_run(sid)
+        cached = cached_comparisons(s, sid)
+    assert run is not None and run["versions"] == 4 and cached is not None and len(cached) == 4
+
+    def boom(*a: Any, **k: Any) -> Any:
+        raise AssertionError("recomputed a fresh cache")
+
+    monkeypatch.setattr(compare_mod, "_compute_story", boom)
+    assert get(app, f"/story/{sid}")[0] == 200
+    assert get(app, f"/article/{compared['003']}")[0] == 200
+    with Store(copy) as s:
+        again = compare_story(s, sid)
+        assert [c.record() for c in again] == [compare_mod.Comparison.from_record(sid, r).record() for r in cached]
+        # the export reads the cache too
+        from storyline.store import export
+
+        import io
+        buf = io.StringIO()
+        export(s, "json", buf)
+        assert len(json.loads(buf.getvalue())["comparisons"]) == 4
+        # the story's article set changes: the key changes and the run is stale
+        s.conn.execute("DELETE FROM story_articles WHERE story_id = ? AND article_id = ?", (sid, compared["003"]))
+        assert cached_comparisons(s, sid) is None
+    monkeypatch.undo()
+    with Store(copy) as s:
+        assert {c.article_id for c in compare_story(s, sid)} == {compared[k] for k in ("000", "001", "002")}
+        assert s.comparison_run(sid)["versions"] == 3
+
+
+def test_comparison_text_is_escaped(db: Path) -> None:
+    hid = hostile_id(db)
+    evil = '<script>window.__pwned = 9</script><img src=x onerror="window.__pwned=10">'
+    rec = {"article_id": hid, "additions": [{"start": 0, "end": 10, "text": evil, "kind": "commentary",
+                                             "evidence": {"section": "commentary heading"}}],
+           "omissions": [{"kind": "quote", "text": evil, "ref": {"article_id": hid, "carried_by": [hid],
+                                                                 "speaker": evil}}],
+           "loaded_terms": [{"start": 0, "end": 4, "text": evil, "kind": "actor_label", "weight": 1.0}],
+           "shared": [], "extra": {"headline_terms": [], "counts": {"shared": 0, "additions": {"commentary": 1},
+                                                                  "omissions": {"quote": 1}}}}
+    from storyline.web.app import server_href
+    from storyline.web.render import render
+
+    with Store(db, readonly=True) as s:
+        page = views.article_page(s, hid, comparisons={hid: rec})
+        sid = next(r["id"] for r in s.stories() if hid in r["article_ids"])
+        story = views.story_page(s, sid, comparisons={hid: rec})
+    assert page.additions and page.omissions and page.loaded_terms and story.framing is not None
+    for html in (render("article.html", server_href, p=page), render("story.html", server_href, s=story)):
+        assert "<script" not in html and "<img" not in html and not re.search(r"<[^>]+\son\w+=", html)
+    assert "&lt;script&gt;window.__pwned = 9" in render("article.html", server_href, p=page)
+
+
+def test_report_carries_the_comparison(db: Path, compared: dict[str, str]) -> None:
+    sid = seed_story(db)
+    with Store(db, readonly=True) as s:
+        html = render_report(s, sid)
+        md = render_report(s, sid, "md")
+    assert 'id="framing"' in html and html.count('class="additions-section"') == 4
+    assert html.count('class="omissions-section"') == 4 and "communist President" in html
+    assert f'id="{compared["003"]}-additions"' in html  # ids stay unique in one file
+    assert "## How each version tells it" in md and "### Labels and loaded terms" in md
+    part = md[md.index("### #"):]
+    assert "*off topic*" in part and "*commentary*" in part and "Omits" in part
+    assert "Labels applied to actors: communist President" in md
+    assert re.search(r"\*claim\*: [^\n]*antisemitism", md)
+
+
+def test_report_over_a_read_only_store_computes_without_caching(db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "ro.db"
+    with Store(db) as s:
+        s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(db, copy)
+    sid = seed_story(db)
+    with Store(copy) as s:
+        s.forget_comparisons()
+    with Store(copy, readonly=True) as s:
+        html = render_report(s, sid)
+        assert s.comparison_run(sid) is None
+    assert html.count('class="additions-section"') == 4

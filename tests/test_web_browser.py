@@ -12,6 +12,7 @@ Skipped, with the reason, only when no chromium binary exists (``make test`` ins
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -23,7 +24,7 @@ from storyline.store import Store
 from storyline.web.app import make_server
 from storyline.web.report import write_report
 
-from test_web import SEEDS, build_db, hostile_id, seed_story
+from test_web import SEEDS, build_db, hostile_id, seed_ids, seed_story
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "build" / "artifacts"
@@ -115,9 +116,20 @@ def test_story_list_loads_and_searches(watched: Watched, base_url: str) -> None:
     watched.clean()
 
 
+def _artifact(p: Any, name: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A full-page screenshot, saved under the test's tmp folder and copied to build/artifacts/."""
+    shot = tmp_path_factory.mktemp("artifacts") / name
+    p.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(shot, ARTIFACTS / name)
+    return ARTIFACTS / name
+
+
 def test_story_page_with_screenshot(watched: Watched, base_url: str, db: Path,
                                     tmp_path_factory: pytest.TempPathFactory) -> None:
     sid = seed_story(db)
+    seeds = seed_ids(db)
     with Store(db, readonly=True) as s:
         n = len(next(r for r in s.stories() if r["id"] == sid)["article_ids"])
         n_links = sum(1 for ln in s.reuse_links())
@@ -130,11 +142,23 @@ def test_story_page_with_screenshot(watched: Watched, base_url: str, db: Path,
     assert p.locator("link[rel=stylesheet]").count() == 1
     # the stylesheet applied (CSP allows 'self' styles): the graph box has its border
     assert p.eval_on_selector(".graph-scroll", "e => getComputedStyle(e).borderTopStyle") == "solid"
-    shot = tmp_path_factory.mktemp("artifacts") / "story.png"
-    p.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 10_000
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(shot, ARTIFACTS / "story.png")
+    # all five seeds: 000-003 in the timeline, the follow-up 004 under its storyline
+    for k in ("000", "001", "002", "003"):
+        assert p.locator(f"table#timeline a[href='/article/{seeds[k]}']").count() == 1, k
+    assert p.locator(f"#storyline ul.members a[href='/article/{seeds['004']}']").is_visible()
+    # the coverage matrix, the side-by-side view and the framing comparison are on the page
+    assert p.locator("#matrix table.matrix tbody tr").count() > 0
+    assert p.locator("#side-by-side table.compare tbody tr").count() > 0
+    assert p.locator("#side-by-side table.compare tr.row-paraphrase, #side-by-side table.compare tr.row-exact, "
+                     "#side-by-side table.compare tr.row-changed").count() > 0
+    rows = p.locator("#additions-table tbody tr")
+    assert rows.count() == 4
+    off = p.locator(f"#version-{seeds['003']} td.add-off_topic").inner_text()
+    assert int(off) >= 6
+    assert p.locator("#framing table.terms").inner_text().count("communist President") == 1
+    assert p.locator("#framing ul.headlines mark.distinct").count() > 0
+    assert p.locator("#quote-selection tbody tr").count() == 4
+    _artifact(p, "story.png", tmp_path_factory)
     # a node links to its article page
     p.click("#provenance svg a.node-link >> nth=0")
     p.wait_for_load_state("load")
@@ -204,5 +228,55 @@ def test_report_opens_on_its_own(watched: Watched, db: Path, tmp_path: Path) -> 
     assert p.eval_on_selector(".graph-scroll", "e => getComputedStyle(e).borderTopStyle") == "solid"  # inline CSS applied
     p.click("details.article-block >> nth=0 >> summary")
     assert p.locator("details.article-block >> nth=0 >> .article-text").is_visible()
+    # the comparison travels with the report: per version counts, labels, and each article's additions
+    assert p.locator("#framing #additions-table tbody tr").count() == 4
+    assert "communist President" in p.locator("#framing table.terms").inner_text()
+    seeds = seed_ids(db)
+    block = p.locator(f"#article-{seeds['003']}")
+    block.locator("summary").click()
+    assert block.locator(".article-text .role-off_topic").count() >= 6
+    assert "protest" in block.locator(".omissions-section").inner_text().lower()
+    assert p.locator("#side-by-side table.compare tbody tr").count() > 0
     watched.clean()
     assert [u for u in watched.requests if u != url and not u.startswith("data:")] == []
+
+
+def test_article_pages_show_the_comparison(watched: Watched, base_url: str, db: Path,
+                                           tmp_path_factory: pytest.TempPathFactory) -> None:
+    seeds = seed_ids(db)
+    p = watched.page
+    watched.open(f"{base_url}/article/{seeds['003']}")
+    # 003's padding about other subjects is off topic, the reason on hover
+    off = p.locator(".article-text .role-off_topic")
+    assert off.count() >= 6
+    text = " ".join(off.all_inner_texts())
+    for needle in ("tariffs", "Iran nuclear deal", "TikTok into a formal partnership", "metal sectors"):
+        assert needle in text, needle
+    assert off.first.get_attribute("title").startswith("off topic: cosine")
+    # coloured: the off-topic background is not the new-fact one
+    bg = lambda sel: p.eval_on_selector(sel, "e => getComputedStyle(e).backgroundColor")  # noqa: E731
+    assert bg(".article-text .role-off_topic") != bg(".article-text .role-new_fact") != "rgba(0, 0, 0, 0)"
+    # its loaded labels are listed
+    assert "communist President" in p.locator("#loaded-terms .labels").inner_text()
+    assert p.locator(".article-text .role-loaded").count() > 0
+    # it omits the campus-protest remarks that 000-002 carry, with links to them
+    om = p.locator("#omissions li").filter(has_text=re.compile("protest|antisemit", re.I))
+    assert om.count() >= 1
+    hrefs = {om.nth(i).locator("a").nth(j).get_attribute("href") for i in range(om.count())
+             for j in range(om.nth(i).locator("a").count())}
+    assert {f"/article/{seeds[k]}" for k in ("000", "001", "002")} <= hrefs
+    # the legend names every role shown
+    legend = p.locator("dl.legend.roles").inner_text()
+    for role in ("shared", "new fact", "off topic", "quote", "loaded term", "removed"):
+        assert role in legend, role
+    _artifact(p, "article-003.png", tmp_path_factory)
+    watched.clean()
+    # 001's editor's note and 000's generic analysis sections are commentary
+    watched.open(f"{base_url}/article/{seeds['001']}")
+    comm = " ".join(p.locator(".article-text .role-commentary").all_inner_texts())
+    assert "Editor's P/S" in comm and "well-founded" in comm
+    watched.open(f"{base_url}/article/{seeds['000']}")
+    comm = " ".join(p.locator(".article-text .role-commentary").all_inner_texts())
+    assert "Geopolitical Implications" in comm and "Conclusion" in comm
+    assert p.locator(".article-text .role-off_topic").count() == 0
+    watched.clean()
