@@ -1206,7 +1206,8 @@ class Store:
     def put_comparisons(self, story_id: str, key: str, records: Sequence[Mapping[str, Any]]) -> int:
         """Replace a story's cached comparisons by ``records`` (dicts with ``article_id``, ``additions``,
         ``omissions``, ``loaded_terms``, ``shared`` and optional ``extra``, in the story's order) and
-        record the run under ``key``, in one transaction."""
+        record the run under ``key``, in one transaction; runs of stories that no longer exist (merged)
+        are dropped."""
         now = self._clock().astimezone(timezone.utc).isoformat(timespec="seconds")
         with self.transaction() as c:
             c.execute("DELETE FROM comparisons WHERE story_id = ?", (story_id,))
@@ -1218,6 +1219,9 @@ class Store:
                   _dumps(dict(r.get("extra") or {}))) for i, r in enumerate(records)])
             c.execute("INSERT OR REPLACE INTO comparison_runs(story_id, key, computed_at, versions) VALUES (?, ?, ?, ?)",
                       (story_id, key, now, len(records)))
+            # runs of stories merged away since are of no use: drop them
+            c.execute("DELETE FROM comparisons WHERE story_id NOT IN (SELECT id FROM stories)")
+            c.execute("DELETE FROM comparison_runs WHERE story_id NOT IN (SELECT id FROM stories)")
         return len(records)
 
     def stored_comparisons(self, story_id: str, article_id: str | None = None, *,
