@@ -979,7 +979,7 @@ class QuotesResult:
 class QuotesStage:
     """Quotes for a batch of cleaned articles; see the module docstring, section "Stage"."""
 
-    def __init__(self, *, n_process: int = 1, batch_size: int = 16) -> None:
+    def __init__(self, *, n_process: int = 1, batch_size: int = 32) -> None:
         self.n_process = n_process
         self.batch_size = batch_size
 
@@ -992,12 +992,104 @@ class QuotesStage:
             else:
                 ok.append(a)
         quotes: list[Quote] = []
-        docs = parse_many([a.text for a in ok], n_process=self.n_process, batch_size=self.batch_size)
-        for a, doc in zip(ok, docs):
-            quotes.extend(extract_quotes(a.text, article_id=a.id, doc=doc))
+        for qs in quotes_of_many([(a.id, a.text) for a in ok], n_process=self.n_process,
+                                 batch_size=self.batch_size):
+            quotes.extend(qs)
         groups: list[QuoteGroup] = []
         if story_of is not None:
             groups = group_quotes(quotes, story_of)
             quotes = apply_groups(quotes, groups)
         LOGGER.info("quotes: %d quotes in %d articles, %d groups", len(quotes), len(ok), len(groups))
         return QuotesResult(quotes=quotes, groups=groups, articles=len(ok), skipped=skipped)
+
+
+def _quotes_serial(items: Sequence[tuple[str, str]], batch_size: int) -> list[list[Quote]]:
+    docs = parse_many([t for _, t in items], batch_size=batch_size)
+    return [extract_quotes(t, article_id=aid, doc=doc) for (aid, t), doc in zip(items, docs)]
+
+
+def _share_out(items: Sequence[tuple[str, str]], n: int) -> list[list[int]]:
+    """Article indexes in ``n`` shares of about equal text length; articles that share a paragraph
+    (copies, near-copies) go to the same share, so each distinct paragraph is still parsed once."""
+    from storyline.nlp.parse import paragraphs
+
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, (_, text) in enumerate(items):
+        for para in paragraphs(text):
+            if len(para.strip()) < 40:  # datelines and bylines are shared by unrelated articles
+                continue
+            j = owner.setdefault(para, i)
+            if j != i:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(items)):
+        groups.setdefault(find(i), []).append(i)
+    shares: list[list[int]] = [[] for _ in range(n)]
+    load = [0] * n
+    for g in sorted(groups.values(), key=lambda g: -sum(len(items[i][1]) for i in g)):
+        k = min(range(n), key=lambda x: load[x])
+        shares[k].extend(g)
+        load[k] += sum(len(items[i][1]) for i in g)
+    return [sorted(sh) for sh in shares if sh]
+
+
+def _worker(conn: object, items: Sequence[tuple[str, str]], batch_size: int) -> None:  # pragma: no cover - child
+    try:
+        conn.send(("ok", _quotes_serial(items, batch_size)))  # type: ignore[attr-defined]
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which re-runs the share
+        conn.send(("error", repr(exc)))  # type: ignore[attr-defined]
+    finally:
+        conn.close()  # type: ignore[attr-defined]
+
+
+def quotes_of_many(items: Sequence[tuple[str, str]], *, n_process: int = 1,
+                   batch_size: int = 32) -> list[list[Quote]]:
+    """Quotes of many ``(article_id, text)`` pairs, in order.
+
+    With ``n_process`` > 1 the articles are cut into that many shares (:func:`_share_out`); the
+    calling process works through the first share while forked children (which inherit the loaded
+    model) do the others and send back only their quotes, not parsed documents. Spending the
+    parent's own core this way, and shipping a few small records instead of serialised ``Doc``s,
+    costs about the CPU time of one process. Where ``fork`` is not available, one process does all.
+    """
+    import multiprocessing as mp
+
+    if n_process <= 1 or len(items) < 2 or "fork" not in mp.get_all_start_methods():
+        return _quotes_serial(items, batch_size)
+    shares = _share_out(items, n_process)
+    if len(shares) < 2:
+        return _quotes_serial(items, batch_size)
+    from storyline.nlp.parse import get_nlp
+
+    get_nlp()  # load once, before forking: the children share the loaded model
+    ctx = mp.get_context("fork")
+    children = []
+    for share in shares[1:]:
+        recv, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_worker, args=(send, [items[i] for i in share], batch_size), daemon=True)
+        proc.start()
+        send.close()
+        children.append((share, recv, proc))
+    out: list[list[Quote] | None] = [None] * len(items)
+    for i, qs in zip(shares[0], _quotes_serial([items[i] for i in shares[0]], batch_size)):
+        out[i] = qs
+    for share, recv, proc in children:
+        try:
+            status, got = recv.recv()
+        except EOFError:
+            status, got = "error", "worker exited without an answer"
+        proc.join()
+        if status != "ok":
+            LOGGER.warning("quotes worker failed (%s); parsing its share here", got)
+            got = _quotes_serial([items[i] for i in share], batch_size)
+        for i, qs in zip(share, got):
+            out[i] = qs
+    return [qs or [] for qs in out]
