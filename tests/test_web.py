@@ -598,3 +598,27 @@ def test_report_over_a_read_only_store_computes_without_caching(db: Path, tmp_pa
         html = render_report(s, sid)
         assert s.comparison_run(sid) is None
     assert html.count('class="additions-section"') == 4
+
+
+def test_pages_render_when_the_comparison_cannot_be_computed(db: Path, tmp_path: Path, compared: dict[str, str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    import storyline.compare as compare_mod
+
+    copy = tmp_path / "broken.db"
+    with Store(db) as s:
+        s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(db, copy)
+    with Store(copy) as s:
+        s.forget_comparisons()
+
+    def broken(*a: Any, **k: Any) -> Any:
+        raise RuntimeError("no model here")
+
+    monkeypatch.setattr(compare_mod, "_compute_story", broken)
+    app = StorylineApp(copy)
+    status, _, body = get(app, f"/story/{seed_story(db)}")
+    assert status == 200 and 'id="timeline"' in body and 'id="framing"' not in body
+    status, _, body = get(app, f"/article/{compared['003']}")
+    assert status == 200 and 'class="article-text"' in body and 'id="additions"' not in body

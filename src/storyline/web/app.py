@@ -4,8 +4,11 @@ per request).
 Routes (GET and HEAD only)::
 
     /                       stories: ?q= full-text search, since, until, outlet, min_size, page
-    /story/<id>             timeline, provenance graph, storyline neighbours
-    /article/<id>           clean text, removed boilerplate with its reason, shared spans coloured
+    /story/<id>             timeline, provenance graph, side by side, how each version tells it (additions,
+                            omissions, headlines, labels, quote selection), coverage matrix, quotes,
+                            storyline neighbours
+    /article/<id>           clean text coloured by role (shared, new fact, commentary, off topic, quote,
+                            loaded term, removed boilerplate with its reason); additions, omissions, labels
     /compare?a=<id>&b=<id>  two versions side by side
     /static/<file>          the stylesheet
 
