@@ -309,15 +309,15 @@ class QuotesStep:
 
     def __init__(self, encoder: object | None = None, *, batch_size: int = 50, checkworthy: object | bool = True,
                  workers: int | None = 1) -> None:
-        """``workers``: spaCy parser processes (``None``: one per core). A second process is forked
-        only for a batch of at least ``PARALLEL_MIN`` articles (the fork and model copy cost ~2 s);
-        the quotes are the same either way (measured on 80 PolNeAR articles: 3.6 -> 5.4 articles/s)."""
+        """``workers``: spaCy parser processes (``None``: one per core). For a batch of at least
+        ``PARALLEL_MIN`` articles the quotes stage forks children that parse a share each while this
+        process parses its own and receive back only quotes; the quotes are the same either way."""
         self.batch_size = batch_size
         self._encoder = encoder
         self._checkworthy = checkworthy
         self.workers = workers
 
-    PARALLEL_MIN = 32
+    PARALLEL_MIN = 16
 
     def run(self, store: Store, ids: Sequence[str] | None = None) -> QuotesStepReport:
         from storyline.nlp.claims import ClaimsStage
@@ -332,7 +332,7 @@ class QuotesStep:
         procs = self.workers if self.workers is not None else min(2, os.cpu_count() or 1)
         n_process = max(1, procs) if len(todo) >= self.PARALLEL_MIN else 1
         stage = QuotesStage(n_process=n_process)
-        step = self.batch_size * (4 if n_process > 1 else 1)  # each parallel pass forks its workers anew
+        step = self.batch_size * (4 if n_process > 1 else 1)  # each parallel pass forks its children anew
         for i in range(0, len(todo), step):
             chunk = todo[i:i + step]
             arts = [store.get_article(a) for a in chunk]

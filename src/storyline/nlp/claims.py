@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -433,6 +433,37 @@ def _cluster(sim: np.ndarray, threshold: float, weights: np.ndarray | None = Non
 _STANCE_ORDER = {"asserts": 0, "reports": 1, "disputes": 2, "denies": 3}
 
 
+#: Proposition vectors already made in this process, by (encoder, proposition): a storyline's claims
+#: are regrouped over all its members whenever one article is added, so most propositions recur.
+_PROP_CACHE: "OrderedDict[tuple[str, str], np.ndarray]" = OrderedDict()
+_PROP_CACHE_MAX = 50_000
+
+
+def proposition_vectors(encoder: Any, props: Sequence[str]) -> dict[str, np.ndarray]:
+    """Vectors of ``props``, embedding in one call only those not cached for this encoder."""
+    name = getattr(encoder, "name", None)
+    if not isinstance(name, str) or not name:  # no stable name to key on: embed, cache nothing
+        vecs = np.asarray(encoder.encode(list(props)), dtype=np.float32) if props else []
+        return dict(zip(props, vecs))
+    out: dict[str, np.ndarray] = {}
+    missing = []
+    for p in dict.fromkeys(props):
+        v = _PROP_CACHE.get((name, p))
+        if v is None:
+            missing.append(p)
+        else:
+            _PROP_CACHE.move_to_end((name, p))
+            out[p] = v
+    if missing:
+        new = np.asarray(encoder.encode(missing), dtype=np.float32)
+        for p, v in zip(missing, new):
+            out[p] = v
+            _PROP_CACHE[(name, p)] = v
+        while len(_PROP_CACHE) > _PROP_CACHE_MAX:
+            _PROP_CACHE.popitem(last=False)
+    return out
+
+
 def group_claims(
     units: Sequence[ClaimUnit],
     encoder: Any,
@@ -449,9 +480,8 @@ def group_claims(
     # outlet sentences reuse their cached sentence vector (their proposition is the sentence, with at
     # most a negation word dropped); every other proposition is embedded once
     props = sorted({u.proposition for u in units if u.vector is None})
-    pv = np.asarray(encoder.encode(props), dtype=np.float32) if props else np.zeros((0, 1), np.float32)
-    row = {p: i for i, p in enumerate(props)}
-    vecs = np.stack([u.vector if u.vector is not None else pv[row[u.proposition]] for u in units]).astype(np.float32)
+    known = proposition_vectors(encoder, props)
+    vecs = np.stack([u.vector if u.vector is not None else known[u.proposition] for u in units]).astype(np.float32)
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     vecs = vecs / np.where(norms == 0, 1.0, norms)
     # copies of one statement (same proposition, stance and holder) are one node of the clustering
