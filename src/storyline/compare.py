@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: Version of the rules below; part of the cache key, so a change of rules recomputes cached runs.
-RULES_VERSION = "compare-3"
+RULES_VERSION = "compare-4"
 #: Sentences this close (cosine) to a sentence of another version count as shared.
 SHARED_COSINE = 0.80
 #: A paragraph covered at least this much (share of characters) is shared.
@@ -292,6 +292,13 @@ def comparison_key(store: "Store", story_id: str) -> tuple[str, str]:
     """``(story id, cache key)`` of a story's comparison as the store holds it now."""
     sid, ids, refs = story_members(store, story_id)
     return sid, store.comparison_fingerprint(sid, ids, refs, RULES_VERSION)
+
+
+def is_fresh(store: "Store", story_id: str) -> bool:
+    """Whether the store holds a cached comparison of the story whose key still matches."""
+    sid, key = comparison_key(store, story_id)
+    run = store.comparison_run(sid)
+    return run is not None and run["key"] == key
 
 
 def cached_comparisons(store: "Store", story_id: str, article_id: str | None = None, *,

@@ -1156,10 +1156,11 @@ class Store:
     def comparison_fingerprint(self, story_id: str, version_ids: Iterable[str], reference_ids: Iterable[str],
                                rules: str) -> str:
         """A sha256 over everything a story's comparison reads: the member (version) and reference ids
-        with their status and clean-text and sentence lengths, the story's entities and centroid, the
-        reuse links among the versions, the story's quote groups, the versions' claim stances, and
-        ``rules`` (the compare rules' version). Any change gives another key, so a cached run whose key
-        differs is stale."""
+        with their removals (an id fixes the raw text, so the removals fix the clean text: re-cleaning
+        shows here), the story's entities and centroid, the reuse links among the versions, the
+        story's quote groups, the versions' claim stances, and ``rules`` (the compare rules' version).
+        Any change gives another key, so a cached run whose key differs is stale. No article text is
+        read (a text column would walk its overflow pages): a few index-sized queries."""
         import hashlib
 
         versions, refs = sorted(set(version_ids)), sorted(set(reference_ids))
@@ -1176,9 +1177,9 @@ class Store:
             rows: list[tuple[Any, ...]] = []
             for chunk in _chunks(ids):
                 rows += self.conn.execute(
-                    f"SELECT id, status, length(text), length(sentences) FROM articles "
-                    f"WHERE id IN ({', '.join('?' for _ in chunk)})", list(chunk)).fetchall()
-            feed(tag, sorted(rows))
+                    f'SELECT article_id, count(*), sum(start), sum("end") FROM removals '
+                    f"WHERE article_id IN ({', '.join('?' for _ in chunk)}) GROUP BY article_id", list(chunk)).fetchall()
+            feed(tag, ids, sorted(rows))
         members = set(versions)
         links: list[tuple[Any, ...]] = []
         stances: list[tuple[Any, ...]] = []

@@ -327,8 +327,8 @@ CREATE INDEX claim_stances_article ON claim_stances(article_id);
 
 _V6 = """
 -- Cached comparisons of a story's versions (issue 7): one run per story, keyed by a fingerprint of
--- what the comparison reads (member and reference ids, their clean-text lengths, reuse links, quote
--- groups, claim stances, the compare rules' version); a run whose key no longer matches is stale.
+-- what the comparison reads (member and reference ids, their removals, reuse links, quote groups,
+-- claim stances, the story's centroid, the compare rules' version); a stale key means recompute.
 CREATE TABLE comparison_runs (
     story_id     TEXT PRIMARY KEY,
     key          TEXT NOT NULL,
@@ -336,16 +336,17 @@ CREATE TABLE comparison_runs (
     versions     INTEGER NOT NULL
 );
 
--- One row per version of the story: JSON lists; offsets index the article's clean text.
+-- One row per version of the story: JSON lists; offsets index the article's clean text. The small
+-- columns come first: a page that reads only them does not walk the large ones' overflow pages.
 CREATE TABLE comparisons (
     story_id      TEXT NOT NULL,
     article_id    TEXT NOT NULL,
     seq           INTEGER NOT NULL,
-    additions     TEXT NOT NULL DEFAULT '[]',  -- with kind and evidence
-    omissions     TEXT NOT NULL DEFAULT '[]',
+    extra         TEXT NOT NULL DEFAULT '{}',  -- counts, headline terms and other view-only fields
     loaded_terms  TEXT NOT NULL DEFAULT '[]',
+    omissions     TEXT NOT NULL DEFAULT '[]',
+    additions     TEXT NOT NULL DEFAULT '[]',  -- with kind and evidence
     shared        TEXT NOT NULL DEFAULT '[]',  -- shared paragraphs (start, end, evidence)
-    extra         TEXT NOT NULL DEFAULT '{}',  -- headline terms and other view-only fields
     PRIMARY KEY (story_id, article_id)
 ) WITHOUT ROWID;
 CREATE INDEX comparisons_article ON comparisons(article_id);

@@ -75,30 +75,34 @@ class StorylineApp:
         self.compute_comparisons = compute_comparisons
         self._compare_lock = threading.Lock()
 
-    def ensure_comparisons(self, kind: str, ident: str) -> None:
+    def ensure_comparisons(self, store: Any, kind: str, ident: str) -> dict[str, Any] | None:
         """Fill the comparison cache of the story behind a story or article page when it is missing or
-        stale. A failure is logged and the page renders without comparisons; an unknown id is left for
-        the page to report."""
-        from storyline.compare import cached_comparisons, compare_story
+        stale (``store``: the request's read-only one). Returns :data:`views.FRESH` when the cache is
+        fresh (checked here, so the page need not check again), else None: the page checks for itself.
+        A failure is logged and the page renders without comparisons; an unknown id is left for the
+        page to report."""
+        from storyline.compare import compare_story, is_fresh
 
-        if not self.compute_comparisons:
-            return
         try:
-            with self._store() as store:
-                sid = self._story_of(store, kind, ident)
-                if sid is None or cached_comparisons(store, sid, fields=()) is not None:
-                    return
+            sid = self._story_of(store, kind, ident)
+            if sid is None:
+                return None
+            if is_fresh(store, sid):
+                return views.FRESH
+            if not self.compute_comparisons:
+                return None
             with self._compare_lock:  # one computation at a time; a waiting request finds it done
                 from storyline.store import Store
 
-                with Store(self.db) as store:
+                with Store(self.db) as writable:
                     t0 = time.perf_counter()
-                    compare_story(store, sid)
+                    compare_story(writable, sid)
                     logger.info("compared the versions of story %s in %.1f s", sid, time.perf_counter() - t0)
         except NotFoundError:
-            return
+            return None
         except Exception:  # the page still renders, without the comparison
             logger.exception("cannot compare the versions of the story of %s %s", kind, ident)
+        return None
 
     @staticmethod
     def _story_of(store: Any, kind: str, ident: str) -> str | None:
@@ -176,11 +180,11 @@ class StorylineApp:
         m = _ID_RE.match(path)
         if m:
             kind, ident = m.groups()
-            self.ensure_comparisons(kind, ident)
             with self._store() as store:
+                comps = self.ensure_comparisons(store, kind, ident)
                 if kind == "story":
-                    return self._html(render("story.html", server_href, s=views.story_page(store, ident)))
-                return self._html(render("article.html", server_href, p=views.article_page(store, ident)))
+                    return self._html(render("story.html", server_href, s=views.story_page(store, ident, comparisons=comps)))
+                return self._html(render("article.html", server_href, p=views.article_page(store, ident, comparisons=comps)))
         if path == "/compare":
             with self._store() as store:
                 page = views.compare_page(store, arg("a").strip(), arg("b").strip())

@@ -68,11 +68,11 @@ def ensure_comparisons(store: Any, story_id: str) -> dict[str, dict[str, Any]] |
     (None: the views read it themselves), else computed (and cached when the store is writable).
     Over a read-only store the computed records are returned for the views to use. A story of one
     article has nothing to compare; a failure to compute is logged and the report goes without."""
-    from storyline.compare import cached_comparisons, compare_story
+    from storyline.compare import compare_story, is_fresh
 
     sid = views.resolve_story_id(store, story_id)
     n = store.conn.execute("SELECT count(*) FROM story_articles WHERE story_id = ?", (sid,)).fetchone()[0]
-    if n < 2 or cached_comparisons(store, sid, fields=()) is not None:
+    if n < 2 or is_fresh(store, sid):
         return None
     try:
         computed = compare_story(store, sid)

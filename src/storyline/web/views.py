@@ -694,17 +694,26 @@ def provenance_graph(timeline: Sequence[TimelineRow], links: Sequence[dict[str, 
 # --------------------------------------------------------------------------- comparisons
 
 
+#: ``comparisons=FRESH``: the caller has just checked that the story's cached comparison is fresh
+#: (``compare.is_fresh``), so the view reads the cached rows without computing the key again.
+FRESH: dict[str, dict[str, Any]] = {}
+
+
 def story_comparisons(store: Any, sid: str, article_id: str | None = None, *,
                       fields: Sequence[str] = ("additions", "omissions", "loaded_terms", "shared", "extra"),
                       given: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]] | None:
     """The story's comparison records by article id (see :func:`storyline.compare.cached_comparisons`):
-    ``given`` when the caller computed them (the report over a read-only store), else the cache's;
-    None when the cache holds no fresh run."""
-    if given is not None:
+    ``given`` when the caller computed them (the report over a read-only store), else the cache's
+    (``given`` is :data:`FRESH`: read without checking the key again); None when the cache holds no
+    fresh run."""
+    if given is FRESH:
+        recs = store.stored_comparisons(sid, article_id, fields=fields) if store.comparison_run(sid) else None
+    elif given is not None:
         return {k: v for k, v in given.items() if article_id is None or k == article_id}
-    from storyline.compare import cached_comparisons
+    else:
+        from storyline.compare import cached_comparisons
 
-    recs = cached_comparisons(store, sid, article_id, fields=fields)
+        recs = cached_comparisons(store, sid, article_id, fields=fields)
     return None if recs is None else {r["article_id"]: r for r in recs}
 
 
@@ -760,10 +769,14 @@ def headline_parts(title: str, used_elsewhere: Any, loaded: Sequence[dict[str, A
     marks: list[tuple[int, int, str]] = [(int(t["start"]), int(t["end"]), "loaded") for t in loaded
                                          if 0 <= int(t["start"]) < int(t["end"]) <= len(title)]
     if used_elsewhere is not None:
+        loaded_spans = [(a, b) for a, b, _ in marks]
         for m in _HEAD_WORD.finditer(title):
             w = _head_norm(m.group())
-            if w not in _FUNCTION_WORDS and not used_elsewhere(w) and not any(a < m.end() and b > m.start() for a, b, _ in marks):
-                marks.append((m.start(), m.end(), "distinct"))
+            if w in _FUNCTION_WORDS or used_elsewhere(w):
+                continue
+            if loaded_spans and any(a < m.end() and b > m.start() for a, b in loaded_spans):
+                continue
+            marks.append((m.start(), m.end(), "distinct"))
     marks.sort()
     out: list[tuple[str, str]] = []
     pos = 0
@@ -808,11 +821,9 @@ def story_framing(store: Any, sid: str, timeline: Sequence[TimelineRow], quotes:
         loaded: Counter[str] = Counter()
         for lt in rec.get("loaded_terms", []):
             key = (lt["text"].lower(), lt["kind"])
-            entry = terms.setdefault(key, {"text": lt["text"], "kind": lt["kind"], "ns": [], "outlets": []})
-            if t.n not in entry["ns"]:
-                entry["ns"].append(t.n)
-                if t.article.outlet not in entry["outlets"]:
-                    entry["outlets"].append(t.article.outlet)
+            entry = terms.setdefault(key, {"text": lt["text"], "kind": lt["kind"], "ns": {}, "outlets": {}})
+            entry["ns"][t.n] = None  # dicts as ordered sets
+            entry["outlets"][t.article.outlet] = None
             if lt["kind"] == "actor_label":
                 if lt["text"] not in labels:
                     labels.append(lt["text"])
@@ -830,8 +841,10 @@ def story_framing(store: Any, sid: str, timeline: Sequence[TimelineRow], quotes:
             headline=headline_parts(t.article.title or "", used, extra.get("headline_terms") or []),
             labels=labels, loaded=sorted(loaded.items(), key=lambda kv: (-kv[1], kv[0]))[:8],
             quotes=len(qs), speakers=sorted(speakers.items(), key=lambda kv: (-kv[1], kv[0]))[:6], own_quotes=own))
+    for e in terms.values():
+        e["ns"], e["outlets"] = list(e["ns"]), list(e["outlets"])
     ranked = sorted(terms.values(), key=lambda e: (e["kind"] != "actor_label", -len(e["ns"]), e["text"].lower()))
-    run = store.comparison_run(sid) if given is None else None
+    run = store.comparison_run(sid) if not given else None
     return Framing(versions, ranked[:max_terms], run["computed_at"] if run else None)
 
 
@@ -951,7 +964,7 @@ def article_page(store: Any, article_id: str, *, comparisons: dict[str, dict[str
     if story is not None:
         recs = story_comparisons(store, story[0], a.id, given=comparisons)
         if recs:
-            versions = len(comparisons) if comparisons is not None else store.comparison_run(story[0])["versions"]
+            versions = len(comparisons) if comparisons else store.comparison_run(story[0])["versions"]
             comp = recs.get(a.id)
     additions: list[dict[str, Any]] = []
     omissions: list[dict[str, Any]] = []
