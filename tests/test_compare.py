@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from storyline.cli import cli
-from storyline.compare import Comparison, compare_story, entity_mentions, is_heading, paragraphs
+from storyline.compare import (Comparison, cached_comparisons, compare_story, comparison_key, entity_mentions,
+                               is_fresh, is_heading, paragraphs)
 from storyline.pipeline import Pipeline
 from storyline.store import Store, export
 
@@ -114,3 +115,51 @@ def test_cli_and_export(seeded) -> None:
     assert recs == [{k: v for k, v in d.items()} | {"additions": [{k: a[k] for k in ("start", "end", "text", "kind")}
                                                                   for a in d["additions"]]} for d in data]
     assert list(recs[0]) == ["story_id", "article_id", "additions", "omissions", "loaded_terms"]
+
+
+def test_comparisons_are_cached_and_invalidated(seeded, comps, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    import storyline.compare as compare_mod
+
+    db, names, sid = seeded
+    with Store(db) as s:
+        s.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = tmp_path / "c.db"
+    shutil.copyfile(db, copy)
+    with Store(copy) as s:
+        assert is_fresh(s, sid)  # the comps fixture computed and cached it
+        cached = cached_comparisons(s, sid)
+        assert [r["article_id"] for r in cached] == [c.article_id for c in comps.values()]
+        assert cached[0]["extra"]["counts"] == Comparison.from_record(sid, cached[0]).counts()
+        key = comparison_key(s, sid)[1]
+        # a re-cleaned member (its removals change) makes the run stale
+        aid = next(i for i, n in names.items() if n == "003")
+        s.conn.execute('INSERT INTO removals(article_id, seq, start, "end", reason, text) VALUES (?, 999, 0, 1, ?, ?)',
+                       (aid, "test", "x"))
+        assert comparison_key(s, sid)[1] != key and not is_fresh(s, sid) and cached_comparisons(s, sid) is None
+        s.conn.execute("DELETE FROM removals WHERE article_id = ? AND seq = 999", (aid,))
+        assert is_fresh(s, sid)
+        # so does the storyline's reference set (the follow-up story leaving the storyline)
+        s.conn.execute("UPDATE stories SET storyline_id = NULL WHERE id != ?", (sid,))
+        assert not is_fresh(s, sid)
+        s.conn.execute("UPDATE stories SET storyline_id = (SELECT storyline_id FROM stories WHERE id = ?)", (sid,))
+        assert is_fresh(s, sid)
+        # and new compare rules
+        monkeypatch.setattr(compare_mod, "RULES_VERSION", "test-rules")
+        assert not is_fresh(s, sid)
+        monkeypatch.undo()
+        # a fresh run is read back, never recomputed
+        monkeypatch.setattr(compare_mod, "_compute_story", lambda *a, **k: pytest.fail("recomputed a fresh run"))
+        again = compare_story(s, sid)
+        assert [c.to_dict() for c in again] == [c.to_dict() for c in comps.values()]
+        buf = io.StringIO()
+        export(s, "json", buf)
+        assert [d["article_id"] for d in json.loads(buf.getvalue())["comparisons"]] == [c.article_id for c in again]
+    # a read-only store computes on demand but does not write
+    with Store(copy) as s:
+        s.forget_comparisons()
+    monkeypatch.undo()
+    with Store(copy, readonly=True) as s:
+        assert {names[c.article_id] for c in compare_story(s, sid)} == {"000", "001", "002", "003"}
+        assert s.comparison_run(sid) is None
