@@ -94,7 +94,14 @@ _CLAUSE_ONLY = frozenset({"believe", "think", "hope", "fear", "worry", "show", "
 #: report", "called the plan a disaster"). Such frames never absorb a quoted passage.
 NOMINAL_CUES = frozenset("""
 deny reject dismiss dispute refute rebuff announce confirm acknowledge admit predict promise reveal
-propose disclose
+propose disclose criticize criticise praise tout highlight mention recount reiterate underscore
+""".split())
+
+#: Cue lemmas whose infinitive complement is the content when there is no clause ("vowed to fight
+#: on", "urged lawmakers to act"); "call" also with a naming complement ("called the plan a
+#: disaster") or "for" ("called for a ban"). Like nominal cues, they never absorb a quoted passage.
+INFINITIVE_CUES = frozenset("""
+threaten vow pledge promise urge ask tell warn advise call swear
 """.split())
 
 #: Cue lemmas whose act rejects what follows.
@@ -509,6 +516,14 @@ def _find_frames(doc: "Doc", chains: ChainFinder) -> list[Frame]:
             if comp is None and lemma in NOMINAL_CUES:
                 comp = next((c for c in tok.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")), None)
                 nominal = comp is not None
+            if comp is None and lemma in INFINITIVE_CUES:
+                # "vowed to fight on", "urged Congress to act", "called Smith a liar"
+                comp = next((c for c in tok.children if c.dep_ == "xcomp" and (
+                    c.pos_ in ("VERB", "AUX") or (lemma == "call" and c.pos_ in ("NOUN", "PROPN", "ADJ")))), None)
+                if comp is None and lemma == "call":  # "called for a ban"
+                    prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "for"), None)
+                    comp = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+                nominal = comp is not None
             if comp is None:
                 # "... , he said." where the parser hangs the clause the other way round
                 if tok.dep_ == "parataxis" or (tok.dep_ == "ccomp" and tok.head.i < tok.i
@@ -883,8 +898,28 @@ def _join_interrupted(text: str, items: list[tuple[int, int, QuoteKind, Frame | 
                     and (f is None or f.cue_start == pf.cue_start)):
                 out[-1] = (ps, e, "direct", pf, pnote)
                 continue
+            if (pf is not None and pkind == "direct" and kind == "direct" and f is None
+                    and note == "continuation" and _continues(text, pe, s, pf)):
+                out[-1] = (ps, e, "direct", pf, pnote)
+                continue
         out.append(it)
     return out
+
+
+def _continues(text: str, end: int, start: int, frame: Frame) -> bool:
+    """Whether a quote with no cue of its own, starting at ``start``, goes on with the quote that ends
+    at ``end``: between them only that quote's own cue clause ('," she said. "') and at most one
+    paragraph break, or nothing but the marks of a quote that closed at the end of one paragraph and
+    reopens the next ('."\n\n"')."""
+    gap = text[end:start]
+    if len(gap) > 160 or gap.count("\n\n") > 1 or re.search(r"\n\s*\n.*\n\s*\n", gap, re.S):
+        return False
+    if not re.sub(r"[\s\"“”„«»‹›'‘’.,;:!?…—–-]", "", gap):
+        return "\n" in gap  # closed at a paragraph end, reopened in the next
+    if not (end <= frame.cue_start < start):
+        return False
+    # the cue clause is the only other thing in the gap: it ends a sentence before the next quote
+    return bool(re.search(r"[.:]\s*[\"“„«‘']?\s*$", gap)) and frame.sent_end <= start + 1
 
 
 def _looks_like_speech(s: str) -> bool:
@@ -895,6 +930,18 @@ def _looks_like_speech(s: str) -> bool:
     if s.rstrip()[-1:] in ".!?,…" or any(w.lower() in ("i", "we", "you", "our", "my", "us") for w in words):
         return True
     return False
+
+
+def _bare_attribution(sent: "Span", start: int) -> bool:
+    """A short sentence starting at ``start`` that is only a speaker and a cue verb ("Trump said.",
+    "said the spokesperson, Jane Smith."): it attributes the quote just before it."""
+    if sent.start_char < start - 3 or len(sent) > 14:
+        return False
+    root = sent.root
+    if root.lemma_.lower() not in CUE_VERBS or root.pos_ not in ("VERB", "AUX"):
+        return False
+    deps = {c.dep_ for c in root.children}
+    return "nsubj" in deps and not deps & {"ccomp", "dobj", "xcomp", "dative", "attr", "oprd"}
 
 
 def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
@@ -912,6 +959,8 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
     inner_end = text[q.start:q.end].rstrip()[-1:]
     ends_sentence = inner_end == "." or (inner_end in "?!…" and tail.lstrip()[:1].isupper()
                                          and not tail.lstrip().startswith(("I ", "I,")))
+    if sent_after is not None and ends_sentence and _bare_attribution(sent_after.sent, start_after):
+        ends_sentence = False  # '"... missing." Trump said.': a sentence of its own that only attributes
     if sent_after is not None and len(tail.strip()) > 0 and not ends_sentence:
         sent = sent_after.sent
         for tok in sent:
