@@ -183,3 +183,44 @@ def test_grouping_many_copies_is_fast_and_equals_pairwise(seed_texts: dict[str, 
     t = time.perf_counter()
     groups = group_quotes(many)
     assert time.perf_counter() - t < 20 and groups
+
+
+def test_surname_resolves_to_full_name_and_nouns_are_no_speakers() -> None:
+    text = ("Harbour Authority chief executive Maria Lindqvist opened the terminal on Monday.\n\n"
+            "Lindqvist said the port would double its traffic by 2030.\n\n"
+            "Concerns grew that the dredging would harm the estuary.")
+    qs = extract_quotes(text, article_id="x")
+    first = next(q for q in qs if q.text.startswith("the port"))
+    assert first.speaker == "Maria Lindqvist"
+    assert all(q.speaker != "Concerns" for q in qs)
+
+
+def test_negated_speech_is_no_denial() -> None:
+    text = ("Finance minister Tomas Brandt did not deny that the budget was late.\n\n"
+            "Brandt never said that taxes would rise.\n\n"
+            "The ministry denied that the figures were wrong.")
+    qs = extract_quotes(text, article_id="x")
+    by_text = {q.text.removeprefix("that "): q for q in qs}
+    assert not by_text["the budget was late"].denial
+    assert not by_text["taxes would rise"].denial
+    assert by_text["the figures were wrong"].denial
+
+
+def test_continuation_after_cue_joins_and_bare_attribution() -> None:
+    text = ("“We will not back down,” Mayor Ruth Okafor said. “The city has the money and the crews.”\n\n"
+            "“The bridge opens in May.” Okafor said.")
+    qs = extract_quotes(text, article_id="x")
+    assert qs[0].kind == "direct" and qs[0].text.endswith("the money and the crews.")
+    assert qs[0].speaker == "Ruth Okafor"
+    last = next(q for q in qs if q.text.startswith("The bridge opens"))
+    assert last.speaker == "Ruth Okafor" and last.cue == "said"
+
+
+def test_infinitive_and_nominal_speech_acts() -> None:
+    text = ("Senator Ana Ruiz vowed to block the pipeline permit.\n\n"
+            "Governor Paul Meyer criticized the agency’s handling of the spill.")
+    qs = extract_quotes(text, article_id="x")
+    vow = next(q for q in qs if q.cue == "vowed")
+    assert vow.text == "to block the pipeline permit" and vow.speaker == "Ana Ruiz" and vow.kind == "indirect"
+    crit = next(q for q in qs if q.cue == "criticized")
+    assert crit.text == "the agency’s handling of the spill" and crit.speaker == "Paul Meyer"

@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 
 from storyline.model import Article, Claim, ClaimStance, Quote, StanceKind, content_id
+from storyline.nlp.quotes import cue_negated
 
 LOGGER = logging.getLogger(__name__)
 
@@ -240,7 +241,8 @@ def _cue_object(text: str, q: Quote) -> tuple[int, int] | None:
 
 
 def _role_name(q: Quote) -> str | None:
-    return q.speaker or q.speaker_mention
+    # a quote whose source is no speaker ("concerns grew that ...") has no holder either
+    return q.speaker
 
 
 def _sentence_of(spans: Sequence[tuple[int, int]], off: int) -> tuple[int, int] | None:
@@ -259,7 +261,7 @@ def _missed_denials(article: Article, spans: Sequence[tuple[int, int]],
         sent = text[s:e]
         for m in DENY_FORMS.finditer(sent):
             vs, ve = s + m.start(), s + m.end()
-            if any(a <= vs < b for a, b in covered):
+            if any(a <= vs < b for a, b in covered) or cue_negated(text, vs):
                 continue
             # the clause before the verb: from the last comma or sentence start
             before = sent[:m.start()]
@@ -319,6 +321,8 @@ def claim_units(
                  q.cue_start if q.cue_start is not None else q.start)
         hi = max(q.end, q.speaker_end or q.end, q.cue_end or q.end)
         covered.append((lo, hi))
+        if cue_negated(text, q.cue_start):  # "did not say", "never denied": no stance either way
+            continue
         stance = _quote_stance(q)
         content, s, e = q.text, q.start, q.end
         if len(q.text.split()) <= SHORT_FRAGMENT:

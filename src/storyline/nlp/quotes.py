@@ -322,6 +322,22 @@ class _Entities:
                 best = cand
         return best
 
+    def person_named(self, word: str, before: int) -> str | None:
+        """The fullest person name ending in ``word`` ("Smith" -> "Jane Smith"), preferring names
+        seen before offset ``before``; None when no person of the article has that surname."""
+        key = _strip_possessive(word).lower()
+        if not key or " " in key:
+            return None
+        best: tuple[bool, int, str] | None = None
+        for m in self.mentions:
+            words = m.text.split()
+            if m.label != "PERSON" or len(words) < 2 or words[-1].lower() != key:
+                continue
+            cand = (m.start < before, len(m.text), self.canonical(m.text, "PERSON"))
+            if best is None or cand[:2] > best[:2]:
+                best = cand
+        return best[2] if best is not None else None
+
     def _role_of(self, m: Mention) -> str | None:
         doc = self.doc
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -648,6 +664,10 @@ class _Resolver:
                 if ms:
                     m = ms[-1]
                     canon = ents.canonical(m.text, label)
+                    if " " not in canon:  # a surname alone: the person named in full earlier
+                        full = ents.person_named(canon, s)
+                        if full is not None:
+                            canon, label = full, "PERSON"
                     role = ents.roles.get(canon) or self._role_from_mention(mention_text, m.text)
                     if label != "PERSON":
                         role = None if not role or role == canon else role
@@ -700,7 +720,14 @@ class _Resolver:
                 if best_p is not None:
                     canon, _ = best_p
                     return Resolved(canon, "PERSON", ents.roles.get(canon))
-        return Resolved(mention_text, None, None)
+        if tok.pos_ == "PROPN":
+            full = ents.person_named(tok.text, s)  # a surname the entity recogniser missed
+            if full is not None:
+                return Resolved(full, "PERSON", ents.roles.get(full))
+            return Resolved(mention_text, None, None)
+        if low in ("he", "she", "i", "we", "they") or _speaker_noun(tok):
+            return Resolved(mention_text, None, None)
+        return Resolved("", None, None)  # "concerns", "the report", "it": not a speaker
 
     @staticmethod
     def _heads(tok: "Token", m: Mention) -> bool:
@@ -725,6 +752,51 @@ class _Resolver:
         role = _strip_det(mention[:i].strip(" ,"))
         role = re.sub(r"[’']s$", "", role).strip()
         return role or None
+
+
+_NEGATED_CUE = re.compile(
+    r"(?:\b(?:not|never|no\s+longer|neither|nor)|n[’']t)\s+(?:(?:yet|once|even|ever|explicitly|directly|"
+    r"publicly|actually|really|specifically|immediately|officially|always|previously|also)\s+)*$", re.I)
+
+
+def cue_negated(text: str, cue_start: int | None) -> bool:
+    """Whether a cue is negated: "did not say", "never claimed", "hasn't denied", "did not
+    explicitly deny". Such a statement is about what the holder did not say: it neither reports nor
+    denies anything on the holder's behalf."""
+    if cue_start is None:
+        return False
+    return bool(_NEGATED_CUE.search(text[max(0, cue_start - 40):cue_start]))
+
+
+#: Heads of descriptions that stand for people or organisations ("officials", "the spokeswoman",
+#: "critics"), beyond :data:`ORG_NOUNS` and nouns with an agent ending (-er, -or, -ist, -ian, ...).
+PERSON_NOUNS = frozenset("""
+official spokesperson spokesman spokeswoman spokespeople minister president secretary aide adviser
+advisor source expert analyst critic lawmaker legislator leader voter resident people person man woman
+police officer diplomat envoy ambassador chief head director chairman chairwoman chair candidate
+nominee senator governor mayor judge lawyer attorney prosecutor investigator scientist researcher
+economist doctor witness victim survivor family parent mother father son daughter wife husband friend
+neighbour neighbor colleague staff staffer employee worker member supporter opponent activist
+protester demonstrator student teacher citizen official journalist reporter editor author observer
+representative delegate participant organizer organiser owner executive ceo founder partner insider
+""".split())
+_AGENT_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent|man|woman|person|people|ee|crat)s?$")
+
+
+def _speaker_noun(tok: "Token") -> bool:
+    """Whether a common-noun head can name a speaker (a person, a group, an organisation)."""
+    lemma = tok.lemma_.lower()
+    if lemma in PERSON_NOUNS or lemma in ORG_NOUNS:
+        return True
+    return tok.pos_ == "NOUN" and bool(_AGENT_ENDING.search(lemma)) and lemma not in _NOT_AGENTS
+
+
+#: Common nouns with an agent-like ending that do not name a speaker.
+_NOT_AGENTS = frozenset("""
+letter paper order number matter border center centre water power report statement document
+comment comments concern event content element agreement argument moment movement development
+investment environment
+""".split())
 
 
 def _negated(doc: "Doc", s: int, e: int) -> bool:
@@ -843,7 +915,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
             links = list(f.chain)
             if f.source is not None and f.source_tok is not None:
                 r = resolver.resolve(f.source_tok, f.source)
-                speaker, label, role = r.name, r.label, r.role
+                speaker, label, role = r.name or None, r.label, r.role
                 sp_s, sp_e = f.source
                 speaker_mention = text[sp_s:sp_e]
         elif note == "continuation":
@@ -868,8 +940,8 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
         links = order_links(links)
         if speaker is not None and links:
             context[speaker] = (pi, links)
-        denial = bool(f is not None and (f.lemma in DENY_VERBS or
-                                         (kind in ("indirect", "mixed") and _negated(doc, s, e))))
+        denial = bool(f is not None and not cue_negated(text, f.cue_start) and (
+            f.lemma in DENY_VERBS or (kind in ("indirect", "mixed") and _negated(doc, s, e))))
         qid = content_id(article_id, str(s), str(e))
         quote = Quote(id=qid, article_id=article_id, start=s, end=e, text=text[s:e], kind=kind, cue=cue,
                       cue_start=cue_s, cue_end=cue_e, speaker=speaker, speaker_start=sp_s, speaker_end=sp_e,
