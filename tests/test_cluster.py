@@ -121,6 +121,31 @@ def test_maintain_merges_into_older_id_and_keeps_others():
     assert c.assign("a5", vec((0, 1.0), seed=9), T0 + timedelta(days=3), EVENT_A) == before["a1"]
 
 
+def test_maintain_rehomes_small_story_into_the_story_it_belongs_to():
+    # p1 opens a story of its own: only 0.4 cosine to the first report and no entity in common yet.
+    # The next reports name p1's entities, so once the story has formed, p1 as a query clears the bar
+    # (0.4 + 0.3 x its whole entity weight): maintenance moves it in; the formed story keeps its id.
+    items = [
+        ("m1", vec((0, 1.0), seed=1), T0, {"alpha"}),
+        ("p1", vec((0, 0.4), (3, 0.917), seed=2), T0 + timedelta(hours=1), {"beta", "gamma"}),
+        ("m2", vec((0, 1.0), seed=3), T0 + timedelta(hours=2), {"alpha", "beta", "gamma"}),
+        ("m3", vec((0, 1.0), seed=4), T0 + timedelta(hours=3), {"alpha", "beta", "gamma"}),
+        ("o1", vec((5, 1.0), seed=5), T0 + timedelta(hours=4), {"delta"}),
+    ]
+    c = run(items)
+    main, lone, other = c.story_of["m1"], c.story_of["p1"], c.story_of["o1"]
+    assert c.story_of["m2"] == c.story_of["m3"] == main and len({main, lone, other}) == 3
+    merges = c.maintain()
+    assert [(m.kept, m.absorbed) for m in merges] == [(main, lone)]
+    assert c.story_of["p1"] == main and c.resolve(lone) == main
+    assert c.story_of["o1"] == other  # the unrelated singleton stays
+    assert sorted(c.stories[main].article_ids) == ["m1", "m2", "m3", "p1"]
+    assert c.maintain() == []  # nothing left to move
+    # switched off: nothing moves
+    c0 = run(items, rehome_size=0)
+    assert c0.maintain() == [] and c0.story_of["p1"] != c0.story_of["m1"]
+
+
 def test_ids_stable_across_maintain_when_nothing_merges():
     c = run(stream())
     before = dict(c.story_of)
