@@ -300,6 +300,7 @@ class StoryClusterer:
         self._active = _Rows(dim)  # stories near the stream clock, and undated stories
         self._all = _Rows(dim)  # every live story (for undated and out-of-order articles)
         self._oldest_last = math.inf
+        self._changed: set[str] = set()  # stories that gained members since the last maintain()
 
     # ---------------------------------------------------------------- public
 
@@ -454,7 +455,13 @@ class StoryClusterer:
         other active stories at least as large: centroid, time range and entities, the usual bars.
         One that clears its bar joins the best such story, which keeps its id. A story opened by the
         first reports of an event, before the story they belong to had a centroid to match, is
-        taken in once that story has formed. Smallest first, newest first among equals."""
+        taken in once that story has formed. Smallest first, newest first among equals.
+
+        Incremental: a pair is only worth scoring again when one side changed since the last
+        maintenance, so a small story that gained members is scored against every story, an
+        unchanged one only against the stories that changed (one product with their centroids
+        first); the cost follows what was added, not the size of the active set."""
+        changed, self._changed = self._changed, set()
         if self.rehome_size <= 0:
             return []
         rows = self._active
@@ -463,22 +470,39 @@ class StoryClusterer:
              if st.merged_into is None and 0 < len(st.article_ids) <= self.rehome_size),
             key=lambda st: (len(st.article_ids), -st.seq),
         )
+        targets = [sid for sid in sorted(changed) if sid in self.stories and self.stories[sid].merged_into is None]
+        lowest = min(self.threshold, self.undated_threshold) - self.entity_weight
+        if targets and small:
+            # unchanged small stories that no changed story can reach (plain cosine too low) are skipped
+            T = np.stack([self.stories[sid].centroid for sid in targets])
+            S = np.stack([st.centroid for st in small])
+            reach = (S @ T.T).max(axis=1) >= lowest
+        else:
+            reach = np.zeros(len(small), dtype=bool)
         done: list[Merge] = []
-        for st in small:
+        for k, st in enumerate(small):
             if st.merged_into is not None or len(st.article_ids) > self.rehome_size:
+                continue
+            fresh = st.id in changed
+            if not fresh and not reach[k] and not any(
+                float(st.centroid @ self.stories[m.kept].centroid) >= lowest for m in done  # moved this round
+            ):
                 continue
             lo = st.first_t if math.isfinite(st.first_t) else None
             hi = st.last_t if math.isfinite(st.last_t) else None
             full = hi is None or hi < self._clock - self.window_days
             sid, score = self._best(self._all if full else self._active, st.centroid, lo, hi, set(st.entities),
-                                    skip=st.id, min_members=len(st.article_ids))
+                                    skip=st.id, min_members=len(st.article_ids),
+                                    only=None if fresh else changed)
             if sid is None:
                 continue
             kept = self.stories[sid]
             self._absorb(kept, st)
+            changed.add(kept.id)
             m = Merge(kept.id, st.id, score)
             done.append(m)
             self.merges.append(m)
+        self._changed = set()
         return done
 
     # ---------------------------------------------------------------- internals
@@ -492,11 +516,13 @@ class StoryClusterer:
         ents: set[str],
         skip: str | None = None,
         min_members: int = 0,
+        only: set[str] | None = None,
     ) -> tuple[str | None, float]:
         """The best-scoring story of ``rows`` that clears its bar for a query with unit vector ``v``,
         time range ``lo..hi`` (one date for an article, a story's range when a story is the query;
-        None: undated) and entities ``ents``; ``(None, -inf)`` when none does. ``skip`` and
-        ``min_members`` leave out a story and the stories with fewer members (story queries)."""
+        None: undated) and entities ``ents``; ``(None, -inf)`` when none does. ``skip``, ``min_members``
+        and ``only`` leave out a story, the stories with fewer members and the stories not in
+        ``only`` (story queries)."""
         best_id, best_score = None, -math.inf
         n = len(rows)
         if not n:
@@ -509,9 +535,9 @@ class StoryClusterer:
         lowest = min(self.threshold, self.undated_threshold) - self.entity_weight
         reach = sims >= lowest if lowest > 0 else np.ones(n, dtype=bool)  # (decay lifts a negative cosine)
         idx = np.flatnonzero(reach & rows.alive[:n])
-        if skip is not None or min_members:
+        if skip is not None or min_members or only is not None:
             idx = idx[[rows.ids[j] != skip and len(self.stories[rows.ids[j]].article_ids) >= min_members
-                       for j in idx.tolist()]].astype(np.int64)
+                       and (only is None or rows.ids[j] in only) for j in idx.tolist()]].astype(np.int64)
         first, last = rows.first[idx], rows.last[idx]
         story_dated = np.isfinite(first)
         if lo is None or hi is None:
@@ -562,6 +588,7 @@ class StoryClusterer:
 
     def _add(self, sid: str, aid: str, v: np.ndarray, t: float | None, ents: set[str]) -> None:
         s = self.stories[sid]
+        self._changed.add(sid)
         s.article_ids.append(aid)
         s.vsum += v
         if t is not None:
@@ -586,6 +613,8 @@ class StoryClusterer:
         self._oldest_last = float(fin.min()) if len(fin) else math.inf
 
     def _absorb(self, kept: Story, gone: Story) -> None:
+        self._changed.add(kept.id)
+        self._changed.discard(gone.id)
         kept.article_ids.extend(gone.article_ids)
         kept.vsum = kept.vsum + gone.vsum
         kept.first_t = min(kept.first_t, gone.first_t)
