@@ -465,9 +465,24 @@ def _np_tokens(tok: "Token") -> list["Token"]:
 def _source_tokens(subj: "Token", cue: "Token") -> list["Token"]:
     """The whole source phrase with its appositives and modifiers ("Jane Smith, who runs the
     agency"), or the core noun phrase when the subtree is long, quoted or reaches the cue."""
-    sub = list(subj.subtree)
-    lo, hi = sub[0].i, sub[-1].i
     doc = subj.doc
+    # leave out a participle or an age that follows a name after a comma ("Jane Smith, speaking in
+    # Leeds,", "Jane Smith, 59, of Leeds,"): what the speaker was doing is not who spoke; appositive
+    # descriptions and relative clauses stay ("Jane Smith, a spokesperson for the agency,")
+    cut = {t.i for c in subj.children if subj.pos_ == "PROPN" and c.i > subj.i and c.left_edge.i > 0
+           and doc[c.left_edge.i - 1].text == "," and (
+               c.dep_ in ("acl", "advcl") or (c.dep_ in ("appos", "npadvmod", "amod") and c.like_num))
+           for t in c.subtree}
+    if cut:  # ", 59, of Leeds": the place that follows an age goes too
+        last = max(cut)
+        if last + 1 < len(doc) and doc[last + 1].text == "," and doc[last + 2:last + 3].text.lower() == "of" \
+                and doc[last + 2].head.i == subj.i:
+            cut |= {t.i for t in doc[last + 2].subtree}
+    sub = [t for t in subj.subtree if t.i not in cut]
+    hi = subj.i
+    while hi + 1 <= sub[-1].i and hi + 1 not in cut:
+        hi += 1
+    lo = sub[0].i
     if hi - lo < 30 and not (lo <= cue.i <= hi):
         toks = [doc[i] for i in range(lo, hi + 1)]
         if not any(t.text in _QUOTE_CHARS for t in toks):
