@@ -236,3 +236,109 @@ def test_torch_encoder_without_torch_says_what_to_install(monkeypatch) -> None:
         TorchMiniLM("cuda")
     with pytest.raises(StorylineError, match="install torch"):
         get_encoder("cuda")
+
+
+# --------------------------------------------------------------------------- accelerator path, no GPU needed
+
+
+def _corpus_texts() -> list[str]:
+    from pathlib import Path
+
+    from storyline.ingest import read_inputs
+
+    corpus = Path(embed.__file__).parent / "demo" / "corpus"
+    texts = []
+    for a in read_inputs([str(corpus)]):
+        if a.status == "ok":
+            texts += [a.text[s:e] for s, e in split_sentences(a.text)] + [a.text]  # whole texts run past 256
+    return texts
+
+
+ODD_TEXTS = [
+    "", " ", "A", "U.S. $5,000 -- 3.5% (approx.) e-mail@x.com #tag ~~", "x" * 150,
+    "supercalifragilisticexpialidocious " * 100, "Hello\tworld", "naïve café", "“Quoted” — text’s",
+    "a\x07b", "[CLS] [SEP] [UNK] [MASK]", "[cls] x", "don't won't it's", "AbC dEf 123abc",
+    "Σίσυφος ΣΣ ΟΔΟΣ", "\x1cX y", "a\u200bb c", "日本語テキスト です", "Ｆｕｌｌwidth", "ﬁne ligature",
+    "İstanbul İ", "x\x7fy", "a\u00a0b", "e\u0301 \u0301x", "tab\tin\nline", "\x00null", "l\u00adong",
+]
+
+
+def test_fast_tokenizer_gives_the_tokenizers_ids() -> None:
+    """The word-cache shortcut of the accelerator path: the same ids as the tokenizer on real news
+    sentences, whole articles (cut at 256) and odd text (accents, CJK, controls, special tokens)."""
+    from storyline.weights import verified_path
+
+    path = str(verified_path("minilm-tokenizer.json"))
+    texts = _corpus_texts() + ODD_TEXTS
+    want = [e.ids for e in embed._load_tokenizer(path, 256).encode_batch(texts)]
+    fast = embed._FastTokenizer(path, 256)
+    assert fast.ids(texts) == want
+    assert fast.ids(texts) == want  # again, from a warm cache
+    assert max(map(len, want)) == 256
+    flat, lengths = embed._tokenize_flat(fast, texts[:50])
+    assert lengths.tolist() == [len(w) for w in want[:50]]
+    assert flat.tolist() == [i for w in want[:50] for i in w]
+
+
+@pytest.mark.parametrize("m", [0, 1, 5, 1000, 40000])
+def test_plan_batches_cover_every_row_once(m: int) -> None:
+    rng = np.random.default_rng(m)
+    lengths = np.sort(rng.integers(3, 80, m))
+    lengths[-min(m, 3):] = 256
+    perm, batches = embed._plan_batches(lengths, 65536, 32)
+    assert sorted(perm.tolist()) == list(range(m))
+    seen = np.zeros(m, dtype=int)
+    for s, e, padded in batches:
+        seen[s:e] += 1
+        rows = lengths[perm[s:e]]
+        assert (np.diff(rows) >= 0).all()  # the last row is the widest
+        if not padded:
+            assert (rows == rows[0]).all()  # unpadded batches hold one length
+        assert (e - s) * rows[-1] <= 65536 + rows[-1] or e - s <= 32
+    assert (seen == 1).all()
+    if m == 40000:
+        assert sum(not p for *_, p in batches) > 0.8 * len(batches)
+
+
+def test_half_precision_pack_reads_back(tmp_path) -> None:
+    """bench/encoder_gpu.py's fp16 pack of a safetensors file, read by embed.read_safetensors."""
+    import json
+    import struct
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parents[1] / "bench"
+    sys.path.insert(0, str(bench))
+    try:
+        from encoder_gpu import half_safetensors
+    finally:
+        sys.path.remove(str(bench))
+    rng = np.random.default_rng(0)
+    tensors = {"a.weight": rng.normal(size=(4, 3)).astype("<f4"), "ids": np.arange(5, dtype="<i8")}
+    header, body = {}, b""
+    for k, v in tensors.items():
+        header[k] = {"dtype": "F32" if v.dtype.kind == "f" else "I64", "shape": list(v.shape),
+                     "data_offsets": [len(body), len(body) + v.nbytes]}
+        body += v.tobytes()
+    hb = json.dumps(header).encode()
+    src = tmp_path / "model.safetensors"
+    src.write_bytes(struct.pack("<Q", len(hb)) + hb + body)
+    half_safetensors(src, tmp_path / "half.safetensors")
+    half_safetensors(src, tmp_path / "again.safetensors")
+    assert (tmp_path / "half.safetensors").read_bytes() == (tmp_path / "again.safetensors").read_bytes()
+    back = embed.read_safetensors(tmp_path / "half.safetensors")
+    assert back["a.weight"].dtype == np.float16
+    assert np.allclose(back["a.weight"], tensors["a.weight"], atol=1e-3)
+    assert back["ids"].tolist() == [0, 1, 2, 3, 4]
+    assert np.allclose(embed.read_safetensors(src)["a.weight"], tensors["a.weight"])
+
+
+def test_add_on_cuda_without_torch_says_what_to_install(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from storyline.cli import cli
+
+    monkeypatch.setitem(sys.modules, "torch", None)
+    (tmp_path / "a.txt").write_text("Title\n\nFerry workers walked off the job on Monday.", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["--db", str(tmp_path / "s.db"), "add", "--device", "cuda", str(tmp_path / "a.txt")])
+    assert r.exit_code != 0
+    assert "install torch" in r.output

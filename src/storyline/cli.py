@@ -109,14 +109,20 @@ def _parse_field_map(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def run_add(ctx: Ctx, inputs: list[str], options: Any, *, store: Any | None = None,
-            workers: int | None = None, reuse: bool = True, stories: bool = True, quotes: bool = True) -> Any:
+            workers: int | None = None, reuse: bool = True, stories: bool = True, quotes: bool = True,
+            device: str = "cpu") -> Any:
     from storyline.pipeline import Pipeline
     from storyline.store import Store
 
+    encoder = None
+    if device != "cpu" and (reuse or stories or quotes):
+        from storyline.embed import get_encoder
+
+        encoder = get_encoder(device)
     own = store is None
     store = store or Store(ctx.db)
     try:
-        pipe = Pipeline(store, workers=workers, reuse=reuse, stories=stories, quotes=quotes)
+        pipe = Pipeline(store, workers=workers, reuse=reuse, stories=stories, quotes=quotes, encoder=encoder)
         if ctx.show_progress:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -164,12 +170,15 @@ def print_report(ctx: Ctx, report: Any) -> None:
               help="Skip reuse detection (copies, rewrites) for now; the next add without it links these too.")
 @click.option("--no-stories", "no_stories", is_flag=True,
               help="Skip story clustering for now; the next add without it puts these articles in stories.")
+@click.option("--device", default=lambda: os.environ.get("STORYLINE_DEVICE", "cpu"), show_default="cpu",
+              help="Where MiniLM runs: cpu (int8 ONNX) or cuda (torch, fp16; needs torch and the fp32 "
+                   "weights: see docs/user-guide.md). Env: STORYLINE_DEVICE.")
 @click.option("--no-quotes", "no_quotes", is_flag=True,
               help="Skip quotes and claims for now; the next add without it analyses these articles too.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 def add(ctx: Ctx, inputs: tuple[str, ...], follow: bool, field_map: tuple[str, ...], source: str | None,
-        workers: int | None, html_fast: bool, no_reuse: bool, no_stories: bool, no_quotes: bool,
+        workers: int | None, html_fast: bool, no_reuse: bool, no_stories: bool, device: str, no_quotes: bool,
         as_json: bool) -> None:
     """Add articles: files, folders, feeds, WARC, JSON(L), URLs, or - for stdin."""
     from storyline.ingest import ReadOptions
@@ -177,7 +186,7 @@ def add(ctx: Ctx, inputs: tuple[str, ...], follow: bool, field_map: tuple[str, .
     options = ReadOptions(field_map=_parse_field_map(field_map), follow=follow, source=source, html_fast=html_fast)
     try:
         report = run_add(ctx, list(inputs), options, workers=workers, reuse=not no_reuse, stories=not no_stories,
-                         quotes=not no_quotes)
+                         quotes=not no_quotes, device=device)
     except StorylineError as exc:
         _fail(ctx, exc)
     if as_json:

