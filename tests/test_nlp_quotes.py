@@ -224,3 +224,11 @@ def test_infinitive_and_nominal_speech_acts() -> None:
     assert vow.text == "to block the pipeline permit" and vow.speaker == "Ana Ruiz" and vow.kind == "indirect"
     crit = next(q for q in qs if q.cue == "criticized")
     assert crit.text == "the agency’s handling of the spill" and crit.speaker == "Paul Meyer"
+
+
+def test_quoted_titles_are_no_quotes() -> None:
+    text = ("Senator Ana Ruiz told “Morning Harbour Report” on Tuesday that the permit would be blocked.\n\n"
+            "“We will not let this pipeline through,” Ruiz said.")
+    qs = extract_quotes(text, article_id="x")
+    assert all("Morning Harbour" not in q.text for q in qs)
+    assert any(q.text.startswith("We will not let") and q.speaker == "Ana Ruiz" for q in qs)

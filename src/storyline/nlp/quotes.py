@@ -855,6 +855,8 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
     covered_frames: set[int] = set()
     for q in quoted:
         qs, qe = q.start, q.end
+        if _is_title(text[qs:qe]):
+            continue  # "told “Good Morning America”", "the “Make America Great Again” slogan"
         qwords = _words(text[qs:qe])
         best: Frame | None = None
         best_ov = 0
@@ -1007,6 +1009,21 @@ def _continues(text: str, end: int, start: int, frame: Frame) -> bool:
         return False
     # the cue clause is the only other thing in the gap: it ends a sentence before the next quote
     return bool(re.search(r"[.:]\s*[\"“„«‘']?\s*$", gap)) and frame.sent_end <= start + 1
+
+
+_TITLE_SMALL = frozenset("a an the of and or in on at to for from by with as vs nor but".split())
+
+
+def _is_title(s: str) -> bool:
+    """A quoted name in title case (a programme, a book, a slogan): two to eight words, every word but
+    the small ones capitalised, no sentence punctuation, no first or second person."""
+    words = re.findall(r"[\w’'-]+", s)
+    if not 2 <= len(words) <= 8 or re.search(r"[.!?,;:]", s.rstrip(".,")):
+        return False
+    if any(w.lower() in ("i", "we", "you", "my", "our", "your", "us", "me") for w in words):
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or (i > 0 and w.lower() in _TITLE_SMALL)
+               for i, w in enumerate(words))
 
 
 def _looks_like_speech(s: str) -> bool:
