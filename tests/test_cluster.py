@@ -278,3 +278,24 @@ def test_late_article_finds_its_story_outside_the_active_window():
     assert c.full_scans == scans + 1
     # an undated article is scored against every story too
     assert c.assign("u", vec((0, 1.0), seed=3), None) == "S000001"
+
+
+def test_rebuild_keeps_id_and_order_and_lets_out_a_member_that_no_longer_fits():
+    c = run(stream())
+    sid = c.story_of["a1"]
+    members = list(c.stories[sid].article_ids)
+    items = {aid: (aid, v, t, e) for aid, v, t, e in stream()}
+    n_docs = c.state()["n_docs"]
+    # same texts: nothing leaves, order and centroid as before
+    cen = c.stories[sid].centroid.copy()
+    assert c.rebuild(sid, [items[a] for a in members], check=["a2"]) == []
+    assert c.stories[sid].article_ids == members and np.allclose(c.stories[sid].centroid, cen, atol=1e-6)
+    # a2 re-cleaned into another subject: it leaves, and assigning it again (not counted twice) opens a story
+    changed = ("a2", vec((9, 1.0), seed=11), items["a2"][2], {"harbour"})
+    left = c.rebuild(sid, [changed if a == "a2" else items[a] for a in members], check=["a2"])
+    assert left == ["a2"] and "a2" not in c.story_of
+    assert c.stories[sid].article_ids == [a for a in members if a != "a2"]
+    new = c.assign("a2", changed[1], changed[2], changed[3], count=False)
+    assert new != sid and c.state()["n_docs"] == n_docs
+    # a story never loses its last member
+    assert c.rebuild(new, [changed], check=["a2"]) == []

@@ -178,3 +178,49 @@ def test_cli_stories(dated: tuple[Path, Path]) -> None:
     assert res.exit_code == 0 and "1 storyline(s)" in res.output
     res = r.invoke(cli, ["--db", str(db), "story", "S999999"])
     assert res.exit_code != 0
+
+
+def test_reclean_after_assignment_refreshes_and_reassigns(tmp_path: Path, encoder) -> None:
+    """An article re-cleaned after it was assigned (its head vector goes with the old text): the next
+    stories run recomputes its story from the current texts and assigns it again; a re-clean that
+    leaves the lead as it was changes nothing, one that replaces it moves the article out."""
+    import dataclasses
+
+    import numpy as np
+
+    from storyline.stories import assign_new_articles, head_model, stale_members
+    from storyline.text import split_sentences
+
+    src = _dated_jsonl(tmp_path)
+    with Store(tmp_path / "r.db") as s:
+        Pipeline(s, reuse=True, stories=True, encoder=encoder).add([str(src)])
+        before = _snapshot(s)
+        of = _by_stem(s)
+        aid = {(a.url or "").rsplit("/", 1)[-1][:3]: a.id for a in s.list_articles()}
+
+        def reclean(stem: str, text: str) -> None:
+            a = s.get_article(aid[stem])
+            s.update_clean_many([dataclasses.replace(a, text=text, sentences=list(split_sentences(text)),
+                                                     removed=[])])
+
+        # the last paragraph dropped (a footer learnt late): lead unchanged, nothing moves
+        text = s.get_article(aid["002"]).text
+        reclean("002", text[: text.rstrip().rfind("\n")].rstrip())
+        assert stale_members(s) == {of["002"]: {aid["002"]}}
+        assign_new_articles(s, encoder=encoder)
+        assert stale_members(s) == {}
+        assert _snapshot(s) == before
+        assert s.get_vectors([aid["002"]], "doc", head_model(encoder))  # embedded again, from the new text
+
+        # the whole text replaced: the article is assigned again, the other stories keep their ids
+        reclean("001", "Heavy rain is expected across the coastal plain this weekend, the weather service "
+                       "said on Friday.\n\nFarmers welcomed the forecast after the driest month on record.")
+        assign_new_articles(s, encoder=encoder)
+        after = _by_stem(s)
+        assert after["000"] == after["002"] == after["003"] == of["000"] and after["004"] == of["004"]
+        story = {st["id"]: st for st in s.load_stories()}[of["000"]]
+        vecs = s.get_vectors(story["article_ids"], "doc", head_model(encoder))
+        total = sum(vecs[i] / np.linalg.norm(vecs[i]) for i in story["article_ids"])
+        assert np.allclose(story["centroid"], total / np.linalg.norm(total), atol=1e-5)  # from the current texts
+        assert after["001"] not in (of["000"], of["004"])  # a weather report now: a story of its own
+        assert s.load_clusterer_state()["n_docs"] == before[2]["n_docs"]  # counted once

@@ -14,7 +14,12 @@ stories are on) takes every ok article not yet in a story and:
    into that story, whatever the similarity, unless it was published more than the clusterer's
    ``window_days`` away from the story's dates (a republication months later is a later chapter; it
    is then assigned like any article, and storylines link it);
-4. runs :meth:`StoryClusterer.maintain` (merges, recorded so an absorbed id still resolves), relinks
+   Before that, stories holding an article re-cleaned since it was assigned (``update_clean_many``
+   drops its cached vectors: :func:`stale_members`) are recomputed from their members' current texts
+   (:meth:`StoryClusterer.rebuild`, same id and order); a re-cleaned member that no longer clears the
+   bar for its story without it is assigned again with the new articles;
+4. runs :meth:`StoryClusterer.maintain` (merges and re-homing of small stories, recorded so an
+   absorbed id still resolves), relinks
    storylines over all stories (:func:`link_storylines`, :func:`build_storylines`) and writes the
    changed stories, the storylines with their evidence and the clusterer state in one transaction.
 
@@ -114,6 +119,18 @@ def restore(store: Any, dim: int) -> StoryClusterer:
     return cl
 
 
+def stale_members(store: Any) -> dict[str, set[str]]:
+    """Story members without a title + lead vector (of any encoder): articles re-cleaned after they
+    were assigned (``Store.update_clean_many`` drops every vector of the old text), by story."""
+    out: dict[str, set[str]] = {}
+    for sid, aid in store.conn.execute(
+        "SELECT sa.story_id, sa.article_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+        "WHERE a.status = 'ok' AND NOT EXISTS (SELECT 1 FROM vectors v WHERE v.article_id = sa.article_id "
+        "AND v.kind = 'doc' AND v.model LIKE '%+head')"):
+        out.setdefault(sid, set()).add(aid)
+    return out
+
+
 def _copy_partners(store: Any, aid: str) -> list[tuple[str, str | None]]:
     """(other article, which side is the original or None) for each copy link of ``aid``."""
     out = []
@@ -154,7 +171,7 @@ def assign_new_articles(store: Any, *, encoder: Any = None) -> StoriesReport:
     t0 = time.perf_counter()
     assigned = store.story_assigned_ids()
     todo_ids = [i for i in store.ok_ids() if i not in assigned]
-    if not todo_ids:
+    if not todo_ids and not (assigned and stale_members(store)):
         return rep
     if encoder is None:
         from storyline.embed import shared_encoder
@@ -162,7 +179,6 @@ def assign_new_articles(store: Any, *, encoder: Any = None) -> StoriesReport:
         encoder = shared_encoder()
     arts: dict[str, Article] = {i: store.get_article(i) for i in todo_ids}
     new = sorted(arts.values(), key=_order_key)
-    rep.articles = len(new)
     vecs = article_vectors(store, encoder, new)
     rep.seconds["vectors"] = time.perf_counter() - t0
 
@@ -170,6 +186,25 @@ def assign_new_articles(store: Any, *, encoder: Any = None) -> StoriesReport:
     cl = restore(store, encoder.dim)
     before = {s.id for s in cl.live_stories()}
     touched: set[str] = set()
+    # members re-cleaned since they were assigned (their head vector went with the old text): their
+    # stories are recomputed from the current texts, and a re-cleaned member that no longer clears the
+    # bar for its story without it is assigned again like a new article
+    for sid, gone in stale_members(store).items():
+        sid = cl.resolve(sid) if sid in cl.stories else None
+        if sid is None:
+            continue
+        ids = list(cl.stories[sid].article_ids)
+        for i in ids:
+            if i not in arts:
+                arts[i] = store.get_article(i)
+        vecs.update(article_vectors(store, encoder, [arts[i] for i in ids if i not in vecs]))
+        left = cl.rebuild(sid, [(i, vecs[i], arts[i].published_at, extract_entities(arts[i].text, arts[i].title))
+                                for i in ids], check=sorted(gone))
+        new.extend(arts[i] for i in left)
+        touched.add(sid)
+    recount = {a.id for a in new if a.id not in todo_ids}
+    new.sort(key=_order_key)
+    rep.articles = len(new)
     for a in new:
         ents = extract_entities(a.text, a.title)
         home = None
@@ -180,9 +215,9 @@ def assign_new_articles(store: Any, *, encoder: Any = None) -> StoriesReport:
             if _gap_days(cl.stories[home], a) > cl.window_days:
                 home = None  # a copy republished long after its story is a later chapter, not a member
         if home is not None:
-            sid = cl.assign_to(home, a.id, vecs[a.id], a.published_at, ents)
+            sid = cl.assign_to(home, a.id, vecs[a.id], a.published_at, ents, count=a.id not in recount)
         else:
-            sid = cl.assign(a.id, vecs[a.id], a.published_at, ents)
+            sid = cl.assign(a.id, vecs[a.id], a.published_at, ents, count=a.id not in recount)
         touched.add(sid)
     merges = cl.maintain()
     rep.merges = len(merges)
