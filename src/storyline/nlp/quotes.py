@@ -568,6 +568,8 @@ def _find_frames(doc: "Doc", chains: ChainFinder) -> list[Frame]:
                 cs, ce = _clause_without(doc, comp, tok)
             else:
                 cs, ce = _content_bounds(doc, comp)
+                if not nominal:
+                    ce = _reported_tail(doc, tok, ce)
             ce = _cut_relay_tail(doc, cs, ce)
             if ce - cs < 3:
                 continue
@@ -592,6 +594,36 @@ def _find_frames(doc: "Doc", chains: ChainFinder) -> list[Frame]:
     for f in frames:
         f.chain = chains.links_for(f)
     return frames
+
+
+_MODALS = frozenset({"would", "could", "will", "might", "should", "may", "can", "must", "'d", "’d"})
+
+
+def _reported_tail(doc: "Doc", cue: "Token", end: int) -> int:
+    """Extend a clause content over what the parser hung on the cue verb after it but still belongs
+    to the report: "said that A, but B refused" (a conjunct with a subject of its own), "said he
+    backed A but would now back B" (a conjunct in the reported future), "found that A, while B"."""
+    subj = next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    new_end = end
+    for c in cue.children:
+        if c.idx < end or c.lemma_.lower() in CUE_VERBS:
+            continue
+        ok = False
+        if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"):
+            own = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+            if own is not None:
+                ok = subj is None or (own.lower_ != subj.lower_ and own.lower_ not in PRONOUNS)
+            else:
+                ok = any(g.dep_ == "aux" and g.lower_ in _MODALS for g in c.children)
+        elif c.dep_ == "advcl":
+            ok = any(g.dep_ == "mark" and g.lower_ in ("while", "whereas", "although", "though")
+                     for g in c.children)
+        if ok:
+            r = c.right_edge
+            new_end = max(new_end, r.idx + len(r.text))
+    if new_end == end:
+        return end
+    return _trim(doc_text(doc), end, new_end)[1]
 
 
 def _cut_relay_tail(doc: "Doc", s: int, e: int) -> int:
