@@ -523,6 +523,8 @@ def _find_frames(doc: "Doc", chains: ChainFinder) -> list[Frame]:
                 head = tok.head if tok.head is not tok else None
                 if head is None:
                     continue
+                while head.dep_ == "conj" and head.head is not head and head.head.i < head.i:
+                    head = head.head  # "A won 37 percent, B 36 and C snagged 13, according to X"
                 # the clause the phrase modifies, minus the phrase itself
                 skip = {t.i for t in tok.subtree}
                 body = [t for t in head.subtree if t.i not in skip]
