@@ -537,12 +537,13 @@ def _word_vocab(rows: Sequence[dict[str, Any]]) -> list[str]:
     return sorted({w.lower().replace("\u2019", "'") for r in rows for _, _, w in fr.tokens(r["text"])})
 
 
-def fit_word_scores(rows: Sequence[dict[str, Any]], vocab: Sequence[str], vecs: np.ndarray) -> dict[str, float]:
+def fit_word_model(rows: Sequence[dict[str, Any]], vocab: Sequence[str], vecs: np.ndarray) -> tuple[
+        np.ndarray, np.ndarray, np.ndarray, float]:
     """Word scores for ``vocab``: logistic model on single-word vectors, fitted to the marked share.
 
     Each word seen in ``rows`` is one positive example weighted by sqrt(times marked) and one
     negative weighted by sqrt(times unmarked) (square roots damp the most frequent words).
-    Scores under WORD_SCORE_MIN are left out.
+    Returns the logistic parameters (mean, scale, w, b) over word vectors.
     """
     from storyline.nlp import framing as fr
 
@@ -552,10 +553,26 @@ def fit_word_scores(rows: Sequence[dict[str, Any]], vocab: Sequence[str], vecs: 
     x = vecs[[index[w] for w in words]]
     seen = np.array([marks[w][0] for w in words], dtype=np.float64)
     marked = np.array([marks[w][1] for w in words], dtype=np.float64)
-    params = fit_logistic(np.vstack([x, x]), np.r_[np.ones(len(words)), np.zeros(len(words))],
-                          np.sqrt(np.r_[marked, seen - marked]), WORD_L2)
-    p = _proba(params, vecs)
+    return fit_logistic(np.vstack([x, x]), np.r_[np.ones(len(words)), np.zeros(len(words))],
+                        np.sqrt(np.r_[marked, seen - marked]), WORD_L2)
+
+
+def fit_word_scores(rows: Sequence[dict[str, Any]], vocab: Sequence[str], vecs: np.ndarray) -> dict[str, float]:
+    """Scores of ``vocab`` (vectors ``vecs``) by :func:`fit_word_model` fitted on ``rows``; scores under
+    WORD_SCORE_MIN are left out (they count as 0)."""
+    from storyline.nlp import framing as fr
+
+    p = _proba(fit_word_model(rows, vocab, vecs), vecs)
     return {w: float(f"{v:.3f}") for w, v in zip(vocab, p) if v >= fr.WORD_SCORE_MIN}
+
+
+def wordpiece_words() -> list[str]:
+    """Whole lower-case words of the vendored MiniLM tokenizer's vocabulary (no "##" pieces): a general
+    English vocabulary for the shipped word-score table, so that the scorer rarely embeds a word."""
+    from storyline.weights import verified_path
+
+    vocab = json.loads(verified_path("minilm-tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+    return sorted(t for t in vocab if re.fullmatch(r"[a-z][a-z'-]+", t) and len(t) >= 3)
 
 
 def framing_training_data() -> dict[str, Any]:
@@ -578,9 +595,16 @@ def framing_training_data() -> dict[str, Any]:
         idx = np.flatnonzero(fold == k)
         x[idx] = fr.feature_matrix([tr_rows[i]["text"] for i in idx], vecs[idx], lex, ws)
     lexicon = fr.learn_lexicon((r["text"], r["biased_words"]) for r in tr_rows)
-    word_scores = fit_word_scores(tr_rows, vocab, wvecs)
+    # The shipped table: the training vocabulary plus the tokenizer's whole words, scored by the word
+    # model fitted on the whole training split. The scorer embeds any other word it meets and applies
+    # the same model (the out-of-fold features above score every word the same way).
+    word_model = fit_word_model(tr_rows, vocab, wvecs)
+    table_vocab = sorted(set(vocab) | set(wordpiece_words()))
+    p = _proba(word_model, embed_cached(table_vocab))
+    word_scores = {w: float(f"{v:.3f}") for w, v in zip(table_vocab, p) if v >= fr.WORD_SCORE_MIN}
+    word_known = [w for w in table_vocab if w not in word_scores]
     return {"rows": tr_rows, "x": x, "y": np.array([r["label"] for r in tr_rows]), "fold": fold,
-            "lexicon": lexicon, "word_scores": word_scores}
+            "lexicon": lexicon, "word_scores": word_scores, "word_model": word_model, "word_known": word_known}
 
 
 def cv_framing(d: dict[str, Any], l2s: Sequence[float], lex_weights: Sequence[float] = (0.0,)) -> list[dict[str, Any]]:
@@ -621,6 +645,9 @@ def train_framing() -> dict[str, Any]:
         "kind": "logistic+lexical", "features": list(fr.FEATURES), "vector": "all-minilm-l6-v2-int8",
         "mean": _round(mean), "scale": _round(scale), "w": _round(w), "b": float(f"{b:.6g}"),
         "threshold": cut, "lexicon": d["lexicon"], "word_scores": d["word_scores"],
+        "word_known": d["word_known"],
+        "word_model": {"mean": _round(d["word_model"][0]), "scale": _round(d["word_model"][1]),
+                       "w": _round(d["word_model"][2]), "b": float(f"{d['word_model'][3]:.6g}")},
         "lexical": lexical_payload(lexical, FR_LEX_WEIGHT, l2=FR_LEX_L2, min_df=FR_LEX_MIN_DF),
         "meta": {
             "trained_on": f"BABE SG2 training split ({len(d['y'])} sentences; seed {BABE_SEED}, "

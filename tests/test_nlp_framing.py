@@ -62,3 +62,42 @@ def test_terms_in_offsets_index_the_text():
     terms = f.terms_in(text, spans)
     assert terms and all(text[t.start : t.end] == t.text for t in terms)
     assert {"blasted", "so-called"} <= {t.text for t in terms}
+
+
+class _CountingEncoder:
+    """Wraps the shared encoder and records every text it embeds."""
+
+    def __init__(self) -> None:
+        from storyline.embed import shared_encoder
+
+        self.inner = shared_encoder()
+        self.seen: list[str] = []
+
+    def encode(self, texts, *, batch_size=32):
+        self.seen += list(texts)
+        return self.inner.encode(texts, batch_size=batch_size)
+
+
+def test_words_outside_the_table_are_scored_once_by_the_word_model():
+    enc = _CountingEncoder()
+    f = fr.Framing(enc)
+    assert f.words.model is not None and len(f.words.known) > 10_000
+    table_word = next(iter(f.words.table))
+    novel = "glorptastically"  # in no vocabulary: embedded alone, scored, cached for the process
+    fr._WORD_CACHE.pop(novel, None)
+    f.terms(f"The {table_word} plan was {novel} bad.")
+    assert novel in enc.seen and table_word not in enc.seen and "the" not in enc.seen
+    assert 0.0 <= fr._WORD_CACHE[novel] <= 1.0
+    n = len(enc.seen)
+    f.terms(f"Another {novel} remark.")
+    assert len(enc.seen) == n  # cached
+    assert f.words.get(novel) == fr._WORD_CACHE[novel]
+
+
+def test_scores_do_not_depend_on_what_was_scored_before():
+    sents = ["Critics called the flimflammery a grotesque, unhinged spectacle.",
+             "The committee will meet again on Thursday."]
+    fr._WORD_CACHE.clear()
+    a = fr.Framing().score(sents)
+    b = fr.Framing().score(sents[::-1])[::-1]
+    assert np.allclose(a, b)

@@ -55,7 +55,7 @@ PINNED: dict[str, PinnedFile] = {
         name="framing.json",
         package="storyline",
         relpath="models/classifiers/framing.json",
-        sha256="9f889e9931940f2fb22da74c7cf83e06f1c905b7221adbe9121cdabe24397aee",
+        sha256="11083e060b1700c8e9661d71b59ff6d9c920181b15fe1fb53722f358dc50b34c",
         note="loaded-wording model + lexicon (storyline.nlp.framing), trained on BABE SG2's training split "
         "by bench/train_classifiers.py",
     ),

@@ -15,8 +15,11 @@ Two parts:
     within one optional extra modifier.
   - ``learned``: words whose *word score* reaches :data:`WORD_TERM_MIN`. The word score generalises
     the BABE marks to words with similar meaning: a logistic model over the MiniLM vector of the word
-    alone, fitted to how often each training-split word was marked, then applied to the training
-    vocabulary (words scoring under :data:`WORD_SCORE_MIN` are not shipped).
+    alone, fitted to how often each training-split word was marked. The weights file ships the scores
+    of the training vocabulary plus the MiniLM tokenizer's whole words (those under
+    :data:`WORD_SCORE_MIN` only as a list of known words, scoring 0) and the word model itself: any
+    other word is embedded alone the first time it is met and scored by that model
+    (:class:`WordScorer`), as the out-of-fold training features score every word.
   - ``general``: a short general list of loaded words (:data:`GENERAL_LOADED`: "regime", "so-called",
     "slammed", "propaganda", ...) and intensifiers used as judgement ("shockingly", "absurdly").
 
@@ -159,7 +162,7 @@ def _is_name(word: str) -> bool:
 
 
 def loaded_terms(
-    sentence: str, lexicon: Mapping[str, float], word_scores: Mapping[str, float] | None = None
+    sentence: str, lexicon: Mapping[str, float], word_scores: Mapping[str, float] | WordScorer | None = None
 ) -> list[LoadedTerm]:
     """The loaded terms of ``sentence``, in text order, overlapping hits merged (rules win over lexicon)."""
     toks = tokens(sentence)
@@ -195,7 +198,7 @@ def loaded_terms(
 
 
 def framing_features(
-    sentence: str, lexicon: Mapping[str, float], word_scores: Mapping[str, float] | None = None
+    sentence: str, lexicon: Mapping[str, float], word_scores: Mapping[str, float] | WordScorer | None = None
 ) -> np.ndarray:
     """The non-vector features of one sentence (float32, :data:`FEATURES` order)."""
     toks = tokens(sentence)
@@ -228,7 +231,7 @@ def framing_features(
 
 def feature_matrix(
     sentences: Sequence[str], vectors: np.ndarray, lexicon: Mapping[str, float],
-    word_scores: Mapping[str, float] | None = None,
+    word_scores: Mapping[str, float] | WordScorer | None = None,
 ) -> np.ndarray:
     """``[vector | framing features]`` rows, one per sentence."""
     if len(sentences) != len(vectors):
@@ -274,8 +277,57 @@ def learn_lexicon(rows: Iterable[tuple[str, Sequence[str]]]) -> dict[str, float]
     return dict(sorted(out.items()))
 
 
+@dataclass(frozen=True, slots=True)
+class WordScorer:
+    """Word scores (0..1): the shipped table, else the word-score model on the word's own MiniLM vector.
+
+    ``table`` holds the scores of the shipped vocabulary that reach :data:`WORD_SCORE_MIN`; ``known``
+    the rest of that vocabulary (they score 0). Any other word is embedded alone and scored by the
+    logistic ``model`` it was trained with (a score under :data:`WORD_SCORE_MIN` counts as 0, as in the
+    table), so a loaded word the training split never held still counts. Those scores are cached per
+    process (:data:`_WORD_CACHE`).
+    """
+
+    table: Mapping[str, float]
+    known: frozenset[str]
+    model: LinearModel | None
+
+    def missing(self, words: Iterable[str]) -> list[str]:
+        """The distinct words of ``words`` that neither the table nor the cache can score, sorted."""
+        return sorted({w for w in words if w not in self.table and w not in self.known and w not in _WORD_CACHE})
+
+    def fill(self, words: Iterable[str], encode: Any) -> None:
+        """Score the ``words`` the table lacks with ``encode`` (texts -> vectors) into the process cache."""
+        if self.model is None:
+            return
+        todo = self.missing(words)
+        if not todo:
+            return
+        if len(_WORD_CACHE) + len(todo) > _WORD_CACHE_MAX:
+            _WORD_CACHE.clear()
+        p = self.model.proba(np.asarray(encode(todo), dtype=np.float32))
+        for w, v in zip(todo, p):
+            v = float(f"{float(v):.3f}")
+            _WORD_CACHE[w] = v if v >= WORD_SCORE_MIN else 0.0
+
+    def get(self, word: str, default: float = 0.0) -> float:
+        v = self.table.get(word)
+        if v is not None:
+            return v
+        return _WORD_CACHE.get(word, default)
+
+
+#: Scores of words outside the shipped table, computed once per process (bounded: cleared when full).
+_WORD_CACHE: dict[str, float] = {}
+_WORD_CACHE_MAX = 500_000
+
+
+def _words(sentences: Iterable[str]) -> set[str]:
+    return {w.lower().replace("\u2019", "'") for s in sentences for _, _, w in tokens(s)}
+
+
 @cache
-def _framing_model() -> tuple[LinearModel, dict[str, float], dict[str, float], LexicalModel, float]:
+def _framing_model() -> tuple[LinearModel, dict[str, float], WordScorer, LexicalModel, float]:
     model, data = load_linear(WEIGHTS_NAME)
     if tuple(data.get("features", ())) != FEATURES:
         raise ModelIntegrityError(
@@ -284,44 +336,76 @@ def _framing_model() -> tuple[LinearModel, dict[str, float], dict[str, float], L
         )
     lexicon = {str(k): float(v) for k, v in data.get("lexicon", {}).items()}
     word_scores = {str(k): float(v) for k, v in data.get("word_scores", {}).items()}
+    word_model = None
+    if "word_model" in data:
+        try:
+            wm = data["word_model"]
+            word_model = LinearModel(mean=np.asarray(wm["mean"], np.float32), scale=np.asarray(wm["scale"], np.float32),
+                                     w=np.asarray(wm["w"], np.float32), b=float(wm["b"]), threshold=WORD_SCORE_MIN,
+                                     meta={})
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelIntegrityError(f"{WEIGHTS_NAME} has no readable word model ({exc}): "
+                                      "rerun bench/train_classifiers.py") from exc
+        if not (word_model.mean.shape == word_model.scale.shape == word_model.w.shape):
+            raise ModelIntegrityError(f"{WEIGHTS_NAME} has mismatched word-model shapes: rerun bench/train_classifiers.py")
+    scorer = WordScorer(table=word_scores, known=frozenset(str(w) for w in data.get("word_known", ())),
+                        model=word_model)
     lexical, weight = load_lexical(data, WEIGHTS_NAME)
-    return model, lexicon, word_scores, lexical, weight
+    return model, lexicon, scorer, lexical, weight
 
 
 class Framing(SentenceModel):
-    """Loaded-wording decisions and terms for sentences, with the pinned model and lexicon."""
+    """Loaded-wording decisions and terms for sentences, with the pinned model and lexicon.
+
+    Words outside the shipped word-score table are embedded (alone) with the encoder the first time
+    they are met in a process (:class:`WordScorer`).
+    """
 
     def __init__(self, encoder: Any | None = None) -> None:
         super().__init__(encoder)
-        self.model, self.lexicon, self.word_scores, self.lexical, self.lexical_weight = _framing_model()
+        self.model, self.lexicon, self.words, self.lexical, self.lexical_weight = _framing_model()
+        #: The shipped word-score table (words outside it are scored by :attr:`words`).
+        self.word_scores = dict(self.words.table)
+
+    def _encode_words(self, words: Sequence[str]) -> np.ndarray:
+        self._encode([])  # loads the shared encoder when none was given
+        return self._encoder.encode(list(words), batch_size=256)  # single words: short rows, big batches
+
+    def _fill_words(self, sentences: Iterable[str]) -> None:
+        self.words.fill(_words(sentences), self._encode_words)
 
     def score(self, sentences: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """Probability-like score (0..1) that each sentence uses loaded wording."""
         if not sentences:
             return np.zeros(0, dtype=np.float64)
         vecs = self._encode(sentences) if vectors is None else vectors
-        z = self.model.logits(feature_matrix(sentences, vecs, self.lexicon, self.word_scores))
+        self._fill_words(sentences)
+        z = self.model.logits(feature_matrix(sentences, vecs, self.lexicon, self.words))
         z = z + self.lexical_weight * self.lexical.logits(sentences)
         return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
 
     def terms(self, sentence: str) -> list[LoadedTerm]:
         """Loaded terms of one sentence (offsets into ``sentence``)."""
-        return loaded_terms(sentence, self.lexicon, self.word_scores)
+        self._fill_words([sentence])
+        return loaded_terms(sentence, self.lexicon, self.words)
 
     def analyse(self, sentences: Sequence[str], vectors: np.ndarray | None = None) -> list[SentenceFraming]:
         """Decision, score and loaded terms for each sentence, in input order."""
         scores = self.score(sentences, vectors)
         return [
-            SentenceFraming(biased=bool(p >= self.threshold), score=float(round(p, 6)), terms=tuple(self.terms(s)))
+            SentenceFraming(biased=bool(p >= self.threshold), score=float(round(p, 6)),
+                            terms=tuple(loaded_terms(s, self.lexicon, self.words)))
             for s, p in zip(sentences, scores)
         ]
 
     def terms_in(self, text: str, sentences: Sequence[tuple[int, int]]) -> list[LoadedTerm]:
         """Loaded terms of ``text`` with offsets into ``text``, for its ``(start, end)`` sentence spans."""
-        out: list[LoadedTerm] = []
         for s, e in sentences:
             if not 0 <= s <= e <= len(text):
                 raise UsageError(f"sentence span ({s}, {e}) lies outside the text of length {len(text)}")
-            for t in loaded_terms(text[s:e], self.lexicon, self.word_scores):
+        self._fill_words(text[s:e] for s, e in sentences)
+        out: list[LoadedTerm] = []
+        for s, e in sentences:
+            for t in loaded_terms(text[s:e], self.lexicon, self.words):
                 out.append(LoadedTerm(t.start + s, t.end + s, t.text, t.kind, t.weight))
         return out
