@@ -23,8 +23,9 @@ labels name a group ("Democratic_Lawmakers", "Tea_Party", "NAACP") while the tex
 so the figure is also given for labels that name one person (two or more capitalised words, none a
 group word).
 
-Cost: :class:`storyline.nlp.quotes.QuotesStage` over N PolNeAR articles with ``n_process=2``
-(articles/s, model load excluded) and the peak RSS of the parent plus the largest child; the rate is
+Cost: :class:`storyline.nlp.quotes.QuotesStage` over N PolNeAR articles with ``n_process=2`` (the
+calling process parses one share, a forked child the other and returns its quotes) (articles/s,
+model load excluded) and the peak RSS of the parent plus the largest child; the rate is
 also given from CPU time (2 x articles / CPU seconds), what two otherwise idle cores would do, since the
 shared machine is often loaded by other work. A second run makes half the articles derived copies of
 the other half (new first paragraph, rest unchanged), where the stage parses each paragraph once.

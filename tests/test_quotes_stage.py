@@ -142,3 +142,21 @@ def test_reclean_forgets_quotes(tmp_path: Path) -> None:
         a.text = "The mayor said nothing."
         store.update_clean_many([a])
         assert store.quotes() == [] and store.ids_without_quote_run() == [a.id]
+
+
+def test_parallel_share_out_gives_the_serial_quotes() -> None:
+    """n_process=2: a forked child parses a share and returns its quotes; same quotes, same order,
+    and copies that share a paragraph stay in one share."""
+    from storyline.nlp.quotes import QuotesStage, _share_out
+
+    base = ("“We will rebuild the bridge this year,” Mayor Ruth Okafor said on Monday.\n\n"
+            "The council said that the money had been set aside in March.\n\n")
+    arts = [Article(id=f"a{i}", text=f"Item {i}: the harbour board met.\n\n" + base
+                    + f"Finance minister Tomas Brandt told reporters that item {i} was late.")
+            for i in range(6)]
+    arts.append(Article(id="other", text="Senator Ana Ruiz vowed to block the pipeline permit."))
+    serial = QuotesStage(n_process=1).process(arts)
+    parallel = QuotesStage(n_process=2).process(arts)
+    assert [(q.id, q.text, q.speaker) for q in parallel.quotes] == [(q.id, q.text, q.speaker) for q in serial.quotes]
+    shares = _share_out([(a.id, a.text) for a in arts], 2)
+    assert any(set(range(6)) <= set(sh) for sh in shares)

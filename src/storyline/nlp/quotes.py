@@ -45,8 +45,10 @@ Stage
   idempotent), ``groups`` (:class:`~storyline.model.QuoteGroup`, empty without ``story_of``; the
   quotes then carry ``group_id``, ``altered`` and ``difference``), ``articles`` (how many were
   analysed) and ``skipped`` (ids of the others).
-* Cost: one spaCy parse per distinct text (identical texts in a batch are parsed once);
-  ``n_process=2`` forks a second parser process. The rules on top cost a few ms per article.
+* Cost: one spaCy parse per distinct paragraph of the batch (copies and near-copies share the parse
+  of what they share); ``n_process=2`` forks a child that parses half the batch (articles sharing a
+  paragraph stay together) and sends back only its quotes while the calling process parses the other
+  half (:func:`quotes_of_many`). The rules on top cost a few ms per article.
 """
 
 from __future__ import annotations
