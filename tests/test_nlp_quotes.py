@@ -232,3 +232,12 @@ def test_quoted_titles_are_no_quotes() -> None:
     qs = extract_quotes(text, article_id="x")
     assert all("Morning Harbour" not in q.text for q in qs)
     assert any(q.text.startswith("We will not let") and q.speaker == "Ana Ruiz" for q in qs)
+
+
+def test_abbreviated_titles_and_statements_resolve_to_the_speaker() -> None:
+    text = ("Gov. Ruth Okafor signed the budget on Friday.\n\n"
+            "“This budget keeps every school open,” Okafor said in a statement.\n\n"
+            "“We did it without raising taxes,” the statement continued.\n\n"
+            "The governor said that the state would hire 300 teachers.")
+    qs = extract_quotes(text, article_id="x")
+    assert [q.speaker for q in qs] == ["Ruth Okafor"] * 3

@@ -766,11 +766,30 @@ class _Resolver:
                         break
                     if role == canon.lower():
                         continue
-                    if desc and (desc in role or head in role.split()):
+                    words = [_TITLE_ABBREV.get(w, w) for w in role.split()]
+                    if desc and (desc in role or head in words):
                         best_p = (canon, role)
                 if best_p is not None:
                     canon, _ = best_p
                     return Resolved(canon, "PERSON", ents.roles.get(canon))
+                if head in DOCUMENT_SOURCES:
+                    # "the statement continued", "his prepared remarks said": whose document it is
+                    owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+                    if owner is not None and owner.i != tok.i:
+                        r = self.resolve(owner, (owner.idx, owner.idx + len(owner.text)))
+                        if r.label is not None:
+                            return r
+                    last = next((r for off, r in reversed(self.speakers) if off < s and s - off < 1200
+                                 and r.label in ("PERSON", "ORG")), None)
+                    if last is not None:
+                        return last
+                elif head in PERSON_NOUNS and desc.split()[-1:] == [tok.lower_]:
+                    # "the senator", "the presumptive nominee" with no title seen: the person quoted last
+                    last = next((r for off, r in reversed(self.speakers) if off < s and s - off < 1500
+                                 and r.label == "PERSON"), None)
+                    if last is not None and (last.role is None or head in last.role.lower()
+                                             or tok.lower_ in last.role.lower()):
+                        return last
         if tok.pos_ == "PROPN":
             full = ents.person_named(tok.text, s)  # a surname the entity recogniser missed
             if full is not None:
@@ -819,6 +838,17 @@ def cue_negated(text: str, cue_start: int | None) -> bool:
     return bool(_NEGATED_CUE.search(text[max(0, cue_start - 40):cue_start]))
 
 
+#: Abbreviated titles, as they precede names ("Gov. Jane Smith" is "the governor").
+_TITLE_ABBREV = {"gov.": "governor", "sen.": "senator", "rep.": "representative", "pres.": "president",
+                 "gen.": "general", "lt.": "lieutenant", "atty.": "attorney", "sec.": "secretary",
+                 "amb.": "ambassador", "supt.": "superintendent", "insp.": "inspector", "cmdr.": "commander",
+                 "prof.": "professor", "dr.": "doctor", "sgt.": "sergeant", "capt.": "captain"}
+#: Nouns for what a statement came in ("the statement said", "his prepared remarks"): the speaker is
+#: whose it is.
+DOCUMENT_SOURCES = frozenset("""
+statement remarks text release letter post tweet video message memo email op-ed column speech
+""".split())
+
 #: Heads of descriptions that stand for people or organisations ("officials", "the spokeswoman",
 #: "critics"), beyond :data:`ORG_NOUNS` and nouns with an agent ending (-er, -or, -ist, -ian, ...).
 PERSON_NOUNS = frozenset("""
@@ -830,6 +860,7 @@ economist doctor witness victim survivor family parent mother father son daughte
 neighbour neighbor colleague staff staffer employee worker member supporter opponent activist
 protester demonstrator student teacher citizen official journalist reporter editor author observer
 representative delegate participant organizer organiser owner executive ceo founder partner insider
+congressman congresswoman congressperson commissioner sheriff speaker
 """.split())
 _AGENT_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent|man|woman|person|people|ee|crat)s?$")
 
