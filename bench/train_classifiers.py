@@ -15,6 +15,10 @@
   the held-out 20 % is only read by bench/framing.py. The loaded-word lexicon is learned from the
   training split's ``biased_words``; the model's lexicon features for training sentences are computed
   *out of fold* (5 folds) so the model does not learn to trust words seen in the very sentence.
+  The word-score model (logistic regression on a word's own MiniLM vector) ships with the file, with
+  a table of its scores over the training vocabulary plus the MiniLM tokenizer's whole words
+  (:func:`wordpiece_words`); the scorer embeds and scores any other word itself, so held-out words
+  get a score exactly as the out-of-fold training features gave one to every word.
 
 The learner is L2-regularised logistic regression fitted by Newton's method (IRLS) in numpy on
 standardised features (the lexical models: accelerated gradient descent, fixed steps), with sample

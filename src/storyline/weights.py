@@ -56,7 +56,8 @@ PINNED: dict[str, PinnedFile] = {
         package="storyline",
         relpath="models/classifiers/framing.json",
         sha256="11083e060b1700c8e9661d71b59ff6d9c920181b15fe1fb53722f358dc50b34c",
-        note="loaded-wording model + lexicon (storyline.nlp.framing), trained on BABE SG2's training split "
+        note="loaded-wording model + lexicon + word-score model and table (storyline.nlp.framing), trained on "
+        "BABE SG2's training split "
         "by bench/train_classifiers.py",
     ),
     "checkworthy.json": PinnedFile(
