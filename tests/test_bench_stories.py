@@ -2,8 +2,8 @@
 BASIL B-cubed F1 on the held-out 2013-2016 events with the defaults, MStream NMI on the first 2,000
 headlines of News-T in stream order (MiniLM + keywords, maintenance every 1,000 articles; threshold
 and entity weight chosen on the even-numbered stories, scored on the odd ones), MStream NMI on the
-whole of News-T with the defaults (nothing tuned), and assignment throughput with vectors at hand at 10k and 100k synthetic articles, which
-must also not slow down along the stream."""
+whole of News-T with the defaults (nothing tuned), and assignment throughput with vectors at hand at
+10k and 100k synthetic articles, which must also not slow down along the stream."""
 
 from __future__ import annotations
 
