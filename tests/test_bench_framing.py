@@ -1,4 +1,5 @@
-"""Framing stays above its floors (bench/floors.json, "framing") on a subset, cold cache < 60 s."""
+"""Framing stays above its floors (bench/floors.json, "framing") on a subset; from a cold cache it
+needs under 120 CPU seconds (60 s on the 2 cores; CPU time, so other jobs' load does not count)."""
 
 from __future__ import annotations
 
@@ -25,12 +26,12 @@ def test_framing_subset_above_floors(tmp_path, monkeypatch):
     bench = load_bench()
     monkeypatch.setattr(bench.T, "CACHE", tmp_path)  # cold cache: the test embeds what it scores
     sub = FLOORS["subset"]
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     res = bench.run(sub["limit_babe"], sub["limit_basil"])
-    elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - t0
     assert res["babe_test"]["macro_f1"] >= sub["babe_macro_f1_floor"], res["babe_test"]
     assert res["basil_lex"]["span_recall"] >= sub["basil_span_recall_floor"], res["basil_lex"]
-    assert elapsed < 60, f"subset took {elapsed:.0f} s"
+    assert cpu < 120, f"subset took {cpu:.0f} CPU s"
 
 
 def test_full_floors_sit_below_measured():
