@@ -51,9 +51,7 @@ def test_mstream_news_t_defaults_nmi_floor() -> None:
     rows = bench.load_mstream("News-T")
     pred = bench.run_mstream([r["textCleaned"] for r in rows], None, {})  # the defaults: nothing tuned
     score = bench.nmi(pred, [r["clusterNo"] for r in rows])
-    # (until floors.json has its own key for this run, the subset floor stands in)
-    floor = FLOORS.get("mstream_news_t_defaults_nmi", FLOORS["mstream_news_t_2000_odd_nmi"])["floor"]
-    assert score >= floor, score
+    assert score >= FLOORS["mstream_news_t_defaults_nmi"]["floor"], score
 
 
 def test_assignment_throughput_floor() -> None:
