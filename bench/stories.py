@@ -134,12 +134,26 @@ def basil_vectors(rows: list[dict]) -> np.ndarray:
     return V
 
 
+def split_touched(c: StoryClusterer, touched: set, vec: dict, date: dict, ents: dict) -> int:
+    """What the stories stage does after maintenance: cut the stories the add touched that drifted
+    (``StoryClusterer.split``; ``storyline.stories.split_drifted`` in the product)."""
+    n = 0
+    for sid in sorted({c.resolve(s) for s in touched}):
+        ids = list(c.stories[sid].article_ids)
+        if 2 * c.split_min <= len(ids) <= 2000:
+            n += c.split(sid, [(i, vec[i], date[i]) for i in ids], lambda i: ents[i]) is not None
+    return n
+
+
 def run_stream(rows, V, ents, params, maintain: bool = True) -> list[str]:
     c = StoryClusterer(V.shape[1], **params)
+    touched = set()
     for r, v, e in zip(rows, V, ents):
-        c.assign(r["id"], v, r["date"], e)
+        touched.add(c.assign(r["id"], v, r["date"], e))
     if maintain:
-        c.maintain()
+        touched |= {m.kept for m in c.maintain()}
+        split_touched(c, touched, {r["id"]: v for r, v in zip(rows, V)}, {r["id"]: r["date"] for r in rows},
+                      {r["id"]: e for r, e in zip(rows, ents)})
     return [c.story_of[r["id"]] for r in rows]
 
 
@@ -259,15 +273,20 @@ def run_mstream(texts, labels, params, add_size: int = MSTREAM_ADD) -> list[str]
     """Stream ``texts`` in order through the product's clusterer: the MiniLM vector as the text
     similarity, the words of each (stemmed, lower-cased) headline as its keywords in the entity
     channel (IDF over the stream so far, as in the product), no dates; maintenance after every
-    ``add_size`` articles, as after each ``storyline add`` of that many, and at the end."""
+    ``add_size`` articles, as after each ``storyline add`` of that many, and at the end, each followed
+    by the stage's cut of drifted stories among those the add touched."""
     V = mstream_vectors(texts)
     c = StoryClusterer(V.shape[1], **params)
     ids = [str(i) for i in range(len(texts))]
-    for k, (i, v, t) in enumerate(zip(ids, V, texts), 1):
-        c.assign(i, v, None, set(t.split()))
-        if add_size and k % add_size == 0:
-            c.maintain()
-    c.maintain()
+    vec, ents = dict(zip(ids, V)), {i: set(t.split()) for i, t in zip(ids, texts)}
+    date = dict.fromkeys(ids)
+    touched: set = set()
+    for k, i in enumerate(ids, 1):
+        touched.add(c.assign(i, vec[i], None, ents[i]))
+        if (add_size and k % add_size == 0) or k == len(ids):
+            touched |= {m.kept for m in c.maintain()}
+            split_touched(c, touched, vec, date, ents)
+            touched = set()
     return [c.story_of[i] for i in ids]
 
 

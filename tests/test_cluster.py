@@ -299,3 +299,58 @@ def test_rebuild_keeps_id_and_order_and_lets_out_a_member_that_no_longer_fits():
     assert new != sid and c.state()["n_docs"] == n_docs
     # a story never loses its last member
     assert c.rebuild(new, [changed], check=["a2"]) == []
+
+
+# --------------------------------------------------------------------------- drift
+
+
+def _drift_stream(dim: int = 16):
+    """Five reports on event A, then five on event B that each still clear the bar against the running
+    centroid (a chain: B's first reports mention A), so streaming puts all ten in one story."""
+    rng = np.random.default_rng(3)
+    a = np.zeros(dim); a[0] = 1.0
+    b = np.zeros(dim); b[1] = 1.0
+    day = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    rows = []
+    for i in range(5):
+        rows.append((f"a{i}", a + 0.05 * rng.normal(size=dim), day + timedelta(hours=6 * i), {"Alpha"}))
+    for i, w in enumerate((0.55, 0.7, 0.85, 0.97, 0.99)):
+        rows.append((f"b{i}", (1 - w) * a + w * b + 0.03 * rng.normal(size=dim),
+                     day + timedelta(days=2, hours=6 * i), {"Alpha", "Beta"} if i < 2 else {"Beta"}))
+    return rows
+
+
+def test_split_cuts_a_drifted_story_and_keeps_the_older_id() -> None:
+    rows = _drift_stream()
+    c = StoryClusterer(16, entity_weight=0.3, tau_days=7.0)
+    for aid, v, t, e in rows:
+        c.assign(aid, v, t, e)
+    c.maintain()
+    assert len({c.story_of[r[0]] for r in rows}) == 1, "the chain should have kept one story"
+    sid = c.story_of["a0"]
+    ents = {r[0]: r[3] for r in rows}
+    x = c.split(sid, [(r[0], r[1], r[2]) for r in rows], lambda i: ents[i])
+    assert x is not None and x.kept == sid and x.similarity < c.split_threshold
+    assert [c.story_of[f"a{i}"] for i in range(5)] == [sid] * 5
+    assert [c.story_of[f"b{i}"] for i in range(5)] == [x.new] * 5
+    assert c.stories[sid].article_ids == [f"a{i}" for i in range(5)]
+    assert c.stories[x.new].entities["Beta"] == 5 and c.stories[sid].entities["Beta"] == 0
+    assert c.stories[x.new].seq > c.stories[sid].seq
+    assert c.state()["splits"] == [[x.kept, x.new, round(x.similarity, 6)]]
+    # a story that holds together is left alone
+    again = c.split(sid, [(r[0], r[1], r[2]) for r in rows if c.story_of[r[0]] == sid], lambda i: ents[i])
+    assert again is None
+
+
+def test_split_leaves_a_coherent_story_alone() -> None:
+    rng = np.random.default_rng(5)
+    base = np.zeros(16); base[2] = 1.0
+    day = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    rows = [(f"x{i}", base + 0.2 * rng.normal(size=16), day + timedelta(hours=i)) for i in range(12)]
+    c = StoryClusterer(16)
+    for aid, v, t in rows:
+        c.assign(aid, v, t, ())
+    sid = c.story_of["x0"]
+    assert {c.story_of[r[0]] for r in rows} == {sid}
+    assert c.split(sid, rows, lambda i: ()) is None
+    assert c.splits == []

@@ -224,3 +224,49 @@ def test_reclean_after_assignment_refreshes_and_reassigns(tmp_path: Path, encode
         assert np.allclose(story["centroid"], total / np.linalg.norm(total), atol=1e-5)  # from the current texts
         assert after["001"] not in (of["000"], of["004"])  # a weather report now: a story of its own
         assert s.load_clusterer_state()["n_docs"] == before[2]["n_docs"]  # counted once
+
+
+class _KeywordEncoder:
+    """A stand-in encoder: a text's vector counts two keywords (plus a constant), so a test can build a
+    story that drifts from one subject to another article by article."""
+
+    name = "keyword-test"
+    dim = 8
+
+    def encode(self, texts, *, batch_size: int = 32):
+        import numpy as np
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            words = t.lower().split()
+            out[i, 0], out[i, 1], out[i, 2] = words.count("harbour"), words.count("tariff"), 0.01
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_a_story_that_drifts_is_cut_in_two_at_the_add(tmp_path) -> None:
+    """Five reports on one subject, then five that move to another, each still close enough to the
+    running story to join it (text and a shared name): the stage cuts the story in two after the
+    add, the earlier part keeping its id; without the cut all ten stay in one story."""
+    rows = []
+    mix = [(20, 0)] * 5 + [(9, 11), (6, 14), (3, 17), (1, 19), (0, 20)]
+    for i, (a, b) in enumerate(mix):
+        words = " ".join(["harbour"] * a + ["tariff"] * b)
+        # the same body named in every report: its entity bonus carries the later ones into the story
+        rows.append({"url": f"https://drift.example/{i}", "title": f"Marlow Council report {i}",
+                     "date": f"2024-05-{1 + i // 2:02d}",
+                     "text": f"Marlow Council said the {words} news continues today. more {words} follows here."})
+    src = tmp_path / "drift.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    with Store(tmp_path / "d.db") as s:
+        rep = Pipeline(s, stories=True, encoder=_KeywordEncoder()).add([str(src)])
+        by_url = {a.url: a.id for a in s.list_articles()}
+        story = {aid: st["id"] for st in s.stories() for aid in st["article_ids"]}
+        first = {story[by_url[f"https://drift.example/{i}"]] for i in range(5)}
+        later = {story[by_url[f"https://drift.example/{i}"]] for i in range(5, 10)}
+        assert rep.stories_assigned == 10
+        assert first == {"S000001"} and len(later) == 1 and later != first
+        assert s.load_clusterer_state()["splits"][0][:2] == ["S000001", later.pop()]
+    with Store(tmp_path / "nosplit.db") as s, pytest.MonkeyPatch.context() as mp:
+        mp.setattr("storyline.stories.SPLIT_CHECK_MAX", 0)
+        Pipeline(s, stories=True, encoder=_KeywordEncoder()).add([str(src)])
+        assert len(s.stories()) == 1

@@ -26,6 +26,10 @@ entity_weight``; :func:`default_window` derives the window from that, 11.3 days)
 changes no assignment and the cost does not grow with the corpus. An undated article, or one more than
 ``window_days`` behind the stream clock (added late), is scored against every live story.
 
+A story that drifted (its later members no longer about what its earlier ones were) is cut in two by
+:meth:`StoryClusterer.split`, which the stories stage runs on the stories an add changed: the
+earlier part keeps the id, the later part gets a new one, and the storyline links then join the two.
+
 Story ids (``S000001``, ...) are given at creation and never renumbered; :meth:`StoryClusterer.maintain`
 merges active stories whose centroids are very close and whose time ranges overlap into the older one,
 then re-homes small stories (at most ``rehome_size`` members): each is scored like an article (its
@@ -56,6 +60,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, Sequence
@@ -200,6 +205,16 @@ class Merge:
 
 
 @dataclass(frozen=True, slots=True)
+class Split:
+    """A story that drifted, cut in two at maintenance: ``kept`` keeps its id and its earlier members,
+    ``new`` (a new id) takes the later ones; ``similarity`` is the cosine between the two parts."""
+
+    kept: str
+    new: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
 class StorylineLink:
     """A later story (``to``) continuing an earlier one (``from_``), with the evidence."""
 
@@ -282,6 +297,8 @@ class StoryClusterer:
         top_k: int = 4,
         merge_threshold: float = 0.85,
         rehome_size: int = 3,
+        split_threshold: float = 0.40,
+        split_min: int = 2,
         id_prefix: str = "S",
         next_seq: int = 1,
     ) -> None:
@@ -294,11 +311,14 @@ class StoryClusterer:
         self.top_k = top_k
         self.merge_threshold = merge_threshold
         self.rehome_size = rehome_size
+        self.split_threshold = split_threshold
+        self.split_min = split_min
         self.id_prefix = id_prefix
         self.next_seq = next_seq
         self.stories: dict[str, Story] = {}
         self.story_of: dict[str, str] = {}  # article id -> story id (current, after merges)
         self.merges: list[Merge] = []
+        self.splits: list[Split] = []
         self.comparisons = 0  # centroid rows scored so far (cost counter)
         self.full_scans = 0  # assignments that scored every story (undated or out-of-order articles)
         self._df: Counter = Counter()  # entity -> articles holding it
@@ -390,15 +410,7 @@ class StoryClusterer:
         rows = {m[0]: m for m in members}
 
         def fill(ids: list[str]) -> None:
-            for a in s.article_ids:
-                self.story_of.pop(a, None)
-            s.article_ids = []
-            s.vsum = np.zeros(self.dim, dtype=np.float64)
-            s.first_t, s.last_t = math.inf, -math.inf
-            s.entities = Counter()
-            for aid in ids:
-                _, vector, published_at, entities = rows[aid]
-                self._add(s.id, aid, _unit(vector), _to_days(published_at), set(entities))
+            self._refill(s, [rows[a] for a in ids])
 
         fill([m[0] for m in members])
         left: list[str] = []
@@ -421,6 +433,72 @@ class StoryClusterer:
                 left.append(aid)
                 fill([a for a in s.article_ids if a != aid])
         return left
+
+    def _refill(self, s: Story, members: Sequence[tuple[str, np.ndarray, datetime | None, Iterable[str]]]) -> None:
+        """Make ``s`` hold exactly ``members`` (id, vector, date, entities), in that order."""
+        for a in s.article_ids:
+            if self.story_of.get(a) == s.id:
+                self.story_of.pop(a, None)
+        s.article_ids = []
+        s.vsum = np.zeros(self.dim, dtype=np.float64)
+        s.first_t, s.last_t = math.inf, -math.inf
+        s.entities = Counter()
+        for aid, vector, published_at, entities in members:
+            self._add(s.id, aid, _unit(vector), _to_days(published_at), set(entities))
+
+    def split(
+        self, story_id: str, members: Sequence[tuple[str, np.ndarray, datetime | None]],
+        entities_of: Callable[[str], Iterable[str]],
+    ) -> Split | None:
+        """Cut a story that drifted in two, given all its members (id, vector, date); ``entities_of``
+        gives a member's entities, asked only when the story is cut.
+
+        Members are put in time order (undated last) and every cut leaving at least ``split_min``
+        members on each side is tried; the cut whose two parts have the least similar centroids is
+        taken when that cosine is below ``split_threshold`` (under the bar an article must clear to
+        join a story: the later part would not have joined the earlier one as a whole). From that
+        cut each member goes to the part whose centroid is nearer, until nothing moves (a day's
+        articles can straddle the turn); the parts must still hold ``split_min`` members each and
+        stay below ``split_threshold``. The part holding the earliest member keeps the id; the other
+        becomes a new story. Returns the split, or None (nothing changes)."""
+        s = self.stories[self.resolve(story_id)]
+        n = len(members)
+        if n < 2 * self.split_min or n != len(s.article_ids):
+            return None
+        times = [_to_days(m[2]) for m in members]
+        order = sorted(range(n), key=lambda i: (times[i] is None, times[i] or 0.0, i))
+        V = np.stack([_unit(members[i][1]).astype(np.float64) for i in order])
+        pre = np.cumsum(V, axis=0)
+        total = pre[-1]
+        a = pre[self.split_min - 1 : n - self.split_min]  # first part = order[:k], k = split_min..n-split_min
+        b = total[None, :] - a
+        na, nb = np.linalg.norm(a, axis=1), np.linalg.norm(b, axis=1)
+        cos = (a * b).sum(axis=1) / np.maximum(na * nb, 1e-12)
+        j = int(np.argmin(cos))
+        if float(cos[j]) >= self.split_threshold:
+            return None
+        # from that cut, each member goes to the nearer part (articles of a bridging day interleave)
+        later = np.arange(n) >= j + self.split_min
+        for _ in range(10):
+            ca, cb = V[~later].sum(axis=0), V[later].sum(axis=0)
+            moved = (V @ cb / max(np.linalg.norm(cb), 1e-12)) > (V @ ca / max(np.linalg.norm(ca), 1e-12))
+            if (moved == later).all():
+                break
+            later = moved
+            if later.sum() < self.split_min or (~later).sum() < self.split_min:
+                return None
+        sim = float(ca @ cb) / max(float(np.linalg.norm(ca) * np.linalg.norm(cb)), 1e-12)
+        if sim >= self.split_threshold or later[0]:
+            return None
+        full = [(aid, v, t, entities_of(aid)) for aid, v, t in members]
+        self._refill(s, [full[i] for i in sorted(order[r] for r in np.nonzero(~later)[0])])  # member order kept
+        new_id = self._open()
+        for i in sorted(order[r] for r in np.nonzero(later)[0]):
+            aid, vector, published_at, entities = full[i]
+            self._add(new_id, aid, _unit(vector), _to_days(published_at), set(entities))
+        done = Split(s.id, new_id, sim)
+        self.splits.append(done)
+        return done
 
     def _observe(
         self, vector: np.ndarray, published_at: datetime | None, entities: Iterable[str], count: bool = True
@@ -460,6 +538,7 @@ class StoryClusterer:
         return {
             "next_seq": self.next_seq,
             "merges": [[m.kept, m.absorbed, round(m.similarity, 6)] for m in self.merges],
+            "splits": [[x.kept, x.new, round(x.similarity, 6)] for x in self.splits],
             "clock": self._clock,
             "n_docs": self._n_docs,
             "df": dict(sorted(self._df.items())),
@@ -468,6 +547,7 @@ class StoryClusterer:
     def load_state(self, state: dict) -> None:
         self.next_seq = max(self.next_seq, int(state.get("next_seq", 1)))
         self.merges = [Merge(k, a, float(sim)) for k, a, sim in state.get("merges", [])]
+        self.splits = [Split(k, n, float(sim)) for k, n, sim in state.get("splits", [])]
         for m in self.merges:
             if m.absorbed not in self.stories:
                 self.stories[m.absorbed] = Story(id=m.absorbed, seq=int(m.absorbed[len(self.id_prefix):] or 0),

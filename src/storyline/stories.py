@@ -19,7 +19,8 @@ stories are on) takes every ok article not yet in a story and:
    (:meth:`StoryClusterer.rebuild`, same id and order); a re-cleaned member that no longer clears the
    bar for its story without it is assigned again with the new articles;
 4. runs :meth:`StoryClusterer.maintain` (merges and re-homing of small stories, recorded so an
-   absorbed id still resolves), relinks
+   absorbed id still resolves), cuts the changed stories that drifted in two
+   (:func:`split_drifted`: the earlier part keeps the id, the later gets a new one), relinks
    storylines over all stories (:func:`link_storylines`, :func:`build_storylines`) and writes the
    changed stories, the storylines with their evidence and the clusterer state in one transaction.
 
@@ -35,11 +36,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from storyline.cluster import Story, StoryClusterer, _to_days, _to_dt, build_storylines, extract_entities, link_storylines
+from storyline.cluster import (
+    Split, Story, StoryClusterer, _to_days, _to_dt, build_storylines, extract_entities, link_storylines,
+)
 from storyline.model import Article
 
 logger = logging.getLogger(__name__)
@@ -57,6 +60,7 @@ class StoriesReport:
     stories: int = 0
     storylines: int = 0
     merges: int = 0
+    splits: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -223,6 +227,9 @@ def assign_new_articles(store: Any, *, encoder: Any = None) -> StoriesReport:
     rep.merges = len(merges)
     removed = [m.absorbed for m in merges if m.absorbed in before]
     touched = {cl.resolve(s) for s in touched} | {m.kept for m in merges}
+    splits = split_drifted(store, encoder, cl, touched, arts, vecs)
+    rep.splits = len(splits)
+    touched |= {x.new for x in splits}
     live = cl.live_stories()
     rep.new_stories = len({s.id for s in live} - before)
     rep.stories = len(live)
@@ -244,6 +251,35 @@ def assign_new_articles(store: Any, *, encoder: Any = None) -> StoriesReport:
     rep.seconds["assign"] = time.perf_counter() - t0
     logger.info("stories: %d articles, %d new stories, %d storylines", rep.articles, rep.new_stories, rep.storylines)
     return rep
+
+
+#: Stories larger than this are not checked for drift on an add (reading every member's vector would
+#: cost more than the add itself); they are checked when they shrink or by a full relink.
+SPLIT_CHECK_MAX = 2000
+
+
+def split_drifted(store: Any, encoder: Any, cl: StoryClusterer, story_ids: Iterable[str],
+                  arts: dict[str, Article], vecs: dict[str, np.ndarray]) -> list[Split]:
+    """Cut the given stories that drifted (:meth:`StoryClusterer.split`), reading their members'
+    cached title + lead vectors; ``arts`` and ``vecs`` are filled as a cache."""
+    done = []
+    for sid in sorted(story_ids):
+        ids = list(cl.stories[sid].article_ids)
+        if not 2 * cl.split_min <= len(ids) <= SPLIT_CHECK_MAX:
+            continue
+        for i in ids:
+            if i not in arts:
+                arts[i] = store.get_article(i)
+        missing = [arts[i] for i in ids if i not in vecs]
+        if missing:
+            vecs.update(article_vectors(store, encoder, missing))
+        x = cl.split(sid, [(i, vecs[i], arts[i].published_at) for i in ids],
+                     lambda i: extract_entities(arts[i].text, arts[i].title))
+        if x is not None:
+            logger.info("story %s drifted: its later %d articles are now %s (cosine %.2f between the parts)",
+                        x.kept, len(cl.stories[x.new].article_ids), x.new, x.similarity)
+            done.append(x)
+    return done
 
 
 class StoriesStage:
