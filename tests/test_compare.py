@@ -79,6 +79,8 @@ def test_commentary_in_001_and_000(comps) -> None:
     assert _kinds(ed, "Editor's P/S") == ["commentary"]
     assert _kinds(ed, "is alarming", "are well-founded") == ["commentary", "commentary"]
     assert _kinds(ed, "Chinese support is helping Russia") == ["new_fact"]
+    assert _kinds(ed, "Stay tuned for updates") == ["commentary"]  # a generic closing line, not another subject
+    assert not [a for a in ed.additions if a["kind"] == "off_topic"]
     gen = comps["000"]
     for needles in (("Geopolitical Implications",), ("carry significant geopolitical implications",),
                     ("Conclusion",), ("revelations regarding China",), ("delicate balance",)):
@@ -163,3 +165,18 @@ def test_comparisons_are_cached_and_invalidated(seeded, comps, tmp_path: Path, m
     with Store(copy, readonly=True) as s:
         assert {names[c.article_id] for c in compare_story(s, sid)} == {"000", "001", "002", "003"}
         assert s.comparison_run(sid) is None
+
+
+def test_a_paragraph_naming_nothing_is_commentary_not_off_topic() -> None:
+    """A closing line such as "Stay tuned for updates" is far from the story's vector but names no
+    other subject: a generic remark (commentary), while padding about other actors stays off topic."""
+    from storyline.compare import _DIGIT, _QUOTE_MARK, _SENTENCE_START, name_runs
+
+    def names_nothing(par: str) -> bool:
+        return not (_DIGIT.search(par) or _QUOTE_MARK.search(par) or name_runs(_SENTENCE_START.sub(r"\1", par)))
+
+    assert names_nothing("Stay tuned for updates on this developing story.")
+    assert names_nothing("Share this article with your friends. We value your feedback!")
+    assert not names_nothing("President Harlan announced further sanctions on Veloria's metal sectors.")
+    assert not names_nothing("It is odd because, in 2022, the council welcomed the plan.")
+    assert not names_nothing("Users will be fed “election information” instead.")

@@ -15,7 +15,8 @@ version's clean text is:
     counting as one more evaluative signal;
   - ``off_topic``: not about the story's event: cosine to the story centroid under
     :data:`TOPIC_COSINE`, fewer than two of the story's key entities (named in at least half of the
-    versions), and no sentence close to a reference article;
+    versions), and no sentence close to a reference article; such a paragraph that names nothing
+    (no name, number or quotation) is a generic remark, ``commentary``, not another subject;
   - ``new_fact``: the rest (about the event, its own).
 
 A heading line (short, no final punctuation) takes the kind of the paragraph after it, unless it is a
@@ -52,7 +53,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: Version of the rules below; part of the cache key, so a change of rules recomputes cached runs.
-RULES_VERSION = "compare-4"
+RULES_VERSION = "compare-5"
+#: The first word of each sentence (capitalised whatever it is), dropped before looking for names.
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+)\S+")
 #: Sentences this close (cosine) to a sentence of another version count as shared.
 SHARED_COSINE = 0.80
 #: A paragraph covered at least this much (share of characters) is shared.
@@ -449,6 +452,10 @@ def _compare_one(sid: str, a: Any, vx: np.ndarray, best: np.ndarray, ref_close: 
                 kind = "commentary"
             elif not heading and opinion >= 1 and specifics <= 1:
                 kind = "commentary"
+            elif (not topical and not heading and not _DIGIT.search(par) and not _QUOTE_MARK.search(par)
+                  and not name_runs(_SENTENCE_START.sub(r"\1", par))):
+                kind = "commentary"  # names nothing: a generic remark ("stay tuned"), not another subject
+                ev["generic"] = True
             elif not topical and not heading:
                 kind = "off_topic"
             else:

@@ -733,6 +733,9 @@ def addition_reason(kind: str, ev: dict[str, Any]) -> str:
     if kind == "commentary":
         if ev.get("section"):
             return "commentary: in a section under a commentary heading (conclusion, implications, editor's note, ...)"
+        if ev.get("generic"):
+            return (f"commentary: a generic remark (cosine {ev.get('centroid_cosine', 0):.2f} to the story, and it "
+                    "names no person, place, number or quotation)")
         return (f"commentary: {ev.get('evaluative', 0)} evaluative word(s), {ev.get('second_person', 0)} second-person, "
                 f"{ev.get('biased_sentences', 0)} loaded sentence(s) against {ev.get('specifics', 0)} specific(s)")
     keys = ", ".join(ev.get("key_entities") or []) or "none"
