@@ -352,7 +352,8 @@ def _highlight(snippet: str) -> Text:
 @click.option("--no-dropped", is_flag=True, help="Leave dropped inputs out.")
 @click.pass_obj
 def export(ctx: Ctx, fmt: str, output: str, no_dropped: bool) -> None:
-    """Export articles (JSON also: reuse links; later: stories, quotes, claims) as JSON, JSONL, CSV or Parquet."""
+    """Export articles as JSON, JSONL, CSV or Parquet; JSON also carries stories, storylines, reuse links and
+    groups, quotes (with their groups), claims and comparisons."""
     from storyline.store.export import export as do_export
 
     if fmt == "parquet" and output == "-":
