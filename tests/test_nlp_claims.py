@@ -86,6 +86,24 @@ def test_report_and_denial_form_one_claim_with_stances() -> None:
         assert 0 <= s.start < s.end <= len(text)
 
 
+def test_a_holder_does_not_deny_their_own_negative_statement() -> None:
+    """Two outlets carry one minister's negative statement; one version reads as negated content (a
+    denial on its own), but within the claim the holder is the one the other version reports: both
+    report it. Another holder's denial stays a denial."""
+    t1 = "Minister Ana Colvin said that tariffs cannot fix the deficit in Norland."
+    t2 = "Minister Ana Colvin said tariffs cannot fix the deficit in Norland, officials recalled."
+    t3 = "The Trade Office denied that tariffs cannot fix the deficit in Norland."
+    q1 = _quote("a1", t1, "that tariffs cannot fix the deficit in Norland", "Ana Colvin", "said")
+    q2 = _quote("a2", t2, "tariffs cannot fix the deficit in Norland", "Ana Colvin", "said", denial=True)
+    units = claim_units(_article("a1", t1), [q1]) + claim_units(_article("a2", t2), [q2])
+    units += claim_units(_article("a3", t3), [])
+    assert sorted(u.stance for u in units) == ["denies", "denies", "reports"]
+    claims = group_claims(units, _BagEncoder(), threshold=0.4)
+    stances = {(s.article_id, s.stance, s.holder) for c in claims for s in c.stances}
+    assert ("a2", "reports", "Ana Colvin") in stances and ("a2", "denies", "Ana Colvin") not in stances
+    assert any(a == "a3" and st == "denies" for a, st, _ in stances)
+
+
 def test_dispute_words_make_a_dispute() -> None:
     t = "The union called the claim that wages fell baseless, the paper said."
     q = Quote(id="q", article_id="u", start=t.index("the claim"), end=t.index(", the paper"),

@@ -22,7 +22,8 @@ Stances
 ``denies`` when the quote is a denial (a rejecting cue, negated content); ``disputes`` when the
 holder challenges it without denying (:data:`DISPUTE_WORDS`: "baseless", "absurd", "no evidence",
 or a challenging cue such as "questioned"); ``reports`` for other attributed units and hedged outlet
-sentences; ``asserts`` for the outlet's own check-worthy sentences.
+sentences; ``asserts`` for the outlet's own check-worthy sentences. Within one claim a ``denies`` by
+a holder the claim also ``reports`` is that holder's own (negative) statement and becomes ``reports``.
 
 Grouping
 --------
@@ -47,7 +48,7 @@ import logging
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -498,6 +499,12 @@ def group_claims(
     for nodes in _cluster(nsim, threshold, weights):
         members = [int(i) for i in np.flatnonzero(np.isin(node, nodes))]
         mem = [units[i] for i in members]
+        # a holder does not deny what the claim reports them saying: one outlet's version of their own
+        # negative statement ("X cannot solve Y", read as negated content) is that statement, reported
+        own = {u.holder for u in mem if u.stance == "reports" and u.holder}
+        mem = [replace(u, stance="reports") if u.stance == "denies" and u.holder in own else u for u in mem]
+        for i, u in zip(members, mem):
+            units[i] = u
         articles = {u.article_id for u in mem}
         rejected = any(u.stance in ("denies", "disputes") for u in mem)
         scores = [u.score for u in mem if u.score is not None]
