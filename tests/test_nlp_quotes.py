@@ -241,3 +241,13 @@ def test_abbreviated_titles_and_statements_resolve_to_the_speaker() -> None:
             "The governor said that the state would hire 300 teachers.")
     qs = extract_quotes(text, article_id="x")
     assert [q.speaker for q in qs] == ["Ruth Okafor"] * 3
+
+
+def test_a_time_is_not_a_link_in_the_chain() -> None:
+    """"told X in an interview on Wednesday evening": X is the chain, Wednesday is not."""
+    text = ('"Cutting rates cannot end a price war," Mara Velt told the Orlen Ledger in an interview on '
+            'Wednesday evening. "We will talk first."')
+    qs = extract_quotes(text, article_id="t")
+    chains = [[link.name for link in q.chain] for q in qs]
+    assert chains and all(not any("Wednesday" in n for n in c) for c in chains), chains
+    assert any(any("Orlen Ledger" in n for n in c) for c in chains), chains

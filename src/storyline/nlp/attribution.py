@@ -71,8 +71,19 @@ def order_links(links: Sequence[ChainLink]) -> list[ChainLink]:
     return out
 
 
+#: A time, not a source: "in an interview on Wednesday evening", "told the paper in March".
+_TIME_WORDS = re.compile(
+    r"^(?:(?:last|this|next|early|late)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|today|"
+    r"yesterday|tonight)\b", re.IGNORECASE)
+
+
 def _name_of(doc: "Doc", tok: "Token") -> tuple[str, int, int] | None:
-    """The name a preposition's object stands for, when it is a name (has a proper noun)."""
+    """The name a preposition's object stands for, when it is a name (has a proper noun) and not a
+    date or time."""
+    if _TIME_WORDS.match(tok.text) or any(e.start <= tok.i < e.end and e.label_ in ("DATE", "TIME")
+                                          for e in doc.ents):
+        return None
     toks = [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "punct") or t.i == tok.i]
     toks = [t for t in toks if abs(t.i - tok.i) <= 6]
     if not any(t.pos_ == "PROPN" for t in toks):
