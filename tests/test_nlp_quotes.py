@@ -251,3 +251,14 @@ def test_a_time_is_not_a_link_in_the_chain() -> None:
     chains = [[link.name for link in q.chain] for q in qs]
     assert chains and all(not any("Wednesday" in n for n in c) for c in chains), chains
     assert any(any("Orlen Ledger" in n for n in c) for c in chains), chains
+
+
+def test_she_is_not_the_man_called_he() -> None:
+    """After "he" went to one person, a later "she" goes to the woman mentioned earlier, not to him."""
+    text = ('Governor Lena Varga raised rates on Tuesday. Minister Tomas Brandt had asked her to wait. '
+            '"The timing was wrong," he said.\n\n'
+            '"Nobody asked us to change the timing of a decision," she said.')
+    qs = extract_quotes(text, article_id="g")
+    by_text = {q.text.split()[0]: q.speaker for q in qs}
+    assert by_text.get("The") == "Tomas Brandt", by_text
+    assert by_text.get("Nobody") == "Lena Varga", by_text

@@ -117,6 +117,10 @@ PRONOUNS = {
     "we": ("ORG", "GPE", "NORP"), "who": ("PERSON", "ORG", "GPE", "NORP"),
 }
 
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+_MALE_TITLE = re.compile(r"\bMr\.?\s*$")
+_FEMALE_TITLE = re.compile(r"\b(?:Ms|Mrs|Miss)\.?\s*$")
+
 #: Head nouns of organisation descriptions ("the ministry said"): resolved to the latest
 #: organisation whose name contains the noun, else to the latest organisation at all.
 ORG_NOUNS = frozenset("""
@@ -371,10 +375,11 @@ class _Entities:
         return None
 
     def latest(self, before: int, labels: tuple[str, ...], *, subject_first: bool = True,
-               skip: tuple[int, int] | None = None) -> Mention | None:
-        """The last mention of one of ``labels`` before an offset, preferring grammatical subjects."""
+               skip: tuple[int, int] | None = None, fits: Any = None) -> Mention | None:
+        """The last mention of one of ``labels`` before an offset, preferring grammatical subjects;
+        ``fits(mention)``, when given, must hold too."""
         cands = [m for m in self.mentions if m.end <= before and m.label in labels
-                 and not (skip and skip[0] <= m.start < skip[1])]
+                 and not (skip and skip[0] <= m.start < skip[1]) and (fits is None or fits(m))]
         if not cands:
             return None
         if subject_first:
@@ -695,6 +700,16 @@ class _Resolver:
         self.doc = doc
         self.ents = ents
         self.speakers: list[tuple[int, Resolved]] = []  # (offset, resolved) of earlier quotes
+        # person -> "m" / "f": from "Mr."/"Ms." before the name, then from the pronouns resolved to
+        # them, so a "she" is never given to the man the article called "he"
+        self.gender: dict[str, str] = {}
+        text = doc_text(doc)
+        for m in ents.mentions:
+            if m.label == "PERSON":
+                before = text[max(0, m.start - 6):m.start]
+                g = "m" if _MALE_TITLE.search(before) else "f" if _FEMALE_TITLE.search(before) else None
+                if g:
+                    self.gender.setdefault(ents.canonical(m.text, "PERSON"), g)
 
     def resolve(self, tok: "Token", span: tuple[int, int]) -> Resolved:
         doc, ents = self.doc, self.ents
@@ -726,19 +741,30 @@ class _Resolver:
         if low in PRONOUNS and len(mention_text.split()) == 1:
             labels = PRONOUNS[low]
             want_person = "PERSON" in labels and labels[0] == "PERSON"
+            g = _PRONOUN_GENDER.get(low)
+
+            def fits(name: str, label: str | None) -> bool:
+                return g is None or label != "PERSON" or self.gender.get(name, g) == g
+
+            def known(r: Resolved) -> Resolved:
+                if g is not None and r.label == "PERSON":
+                    self.gender.setdefault(r.name, g)
+                return r
+
             # the last speaker first (news rarely switches referent between two quotes), then the
-            # last compatible subject
-            m = ents.latest(s, labels, skip=None)
+            # last compatible subject; a person known by the other pronoun or title is skipped
+            m = ents.latest(s, labels, skip=None,
+                            fits=lambda x: fits(ents.canonical(x.text, x.label), x.label))
             last_sp = next((r for off, r in reversed(self.speakers)
-                            if off < s and (r.label in labels) and s - off < 1500), None)
+                            if off < s and (r.label in labels) and s - off < 1500 and fits(r.name, r.label)), None)
             if want_person and last_sp is not None and last_sp.label == "PERSON":
                 if m is None or self._last_offset(last_sp.name) >= m.start - 400:
-                    return last_sp
+                    return known(last_sp)
             if m is not None:
                 canon = ents.canonical(m.text, m.label)
-                return Resolved(canon, m.label, ents.roles.get(canon))
+                return known(Resolved(canon, m.label, ents.roles.get(canon)))
             if last_sp is not None:
-                return last_sp
+                return known(last_sp)
             return Resolved(mention_text, None, None)
         # a description: "the finance minister", "the spokesperson", "the ministry"
         desc = _strip_det(mention_text).lower()
