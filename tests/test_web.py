@@ -577,6 +577,8 @@ def test_report_carries_the_comparison(db: Path, compared: dict[str, str]) -> No
     assert 'id="framing"' in html and html.count('class="additions-section"') == 4
     assert html.count('class="omissions-section"') == 4 and "communist President" in html
     assert f'id="{compared["003"]}-additions"' in html  # ids stay unique in one file
+    ids = re.findall(r'id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in set(ids) if ids.count(i) > 1)
     assert "## How each version tells it" in md and "### Labels and loaded terms" in md
     part = md[md.index("### #"):]
     assert "*off topic*" in part and "*commentary*" in part and "Omits" in part
