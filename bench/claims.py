@@ -18,10 +18,7 @@ Sentence vectors are cached in ~/.cache/storyline-bench/.
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("OMP_NUM_THREADS", "2")
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
+import _env  # noqa: F401  (first: BLAS threads, sys.path)
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -33,10 +30,6 @@ from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-for p in (ROOT / "src", ROOT / "bench"):
-    if str(p) not in sys.path:
-        sys.path.insert(0, str(p))
 
 import train_classifiers as T  # noqa: E402
 

@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("OMP_NUM_THREADS", "2")
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
+import _env  # noqa: F401  (first: BLAS threads, sys.path)
 os.environ.setdefault("MKL_NUM_THREADS", "2")
 
 import argparse  # noqa: E402
@@ -40,8 +39,7 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from _env import ROOT  # noqa: E402
 
 from storyline.cluster import StoryClusterer, extract_entities  # noqa: E402
 from storyline.model import Article  # noqa: E402

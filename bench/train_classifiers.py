@@ -34,8 +34,7 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("OMP_NUM_THREADS", "2")
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
+import _env  # noqa: F401  (first: BLAS threads, sys.path)
 
 import argparse  # noqa: E402
 import csv  # noqa: E402
@@ -50,9 +49,7 @@ from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "src") not in sys.path:
-    sys.path.insert(0, str(ROOT / "src"))
+from _env import ROOT  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "datasets"
 CT19 = DATA / "checkthat-claimbuster" / "data" / "clef19"
