@@ -262,3 +262,33 @@ def test_she_is_not_the_man_called_he() -> None:
     by_text = {q.text.split()[0]: q.speaker for q in qs}
     assert by_text.get("The") == "Tomas Brandt", by_text
     assert by_text.get("Nobody") == "Lena Varga", by_text
+
+
+def test_she_after_a_description_subject_is_the_titled_person() -> None:
+    # "the governor" is tied to "Governor Anna Berg"; the minister, named in a "that" clause after
+    # her, is not whom the following "she said" refers to
+    text = ("Governor Anna Berg spoke to lawmakers on Monday. Finance Minister Tom Hale was not there.\n\n"
+            "At the hearing, the governor was asked about reports that Hale had urged her to wait.\n\n"
+            "“At no point did anyone ask us to wait,” she said.\n\n"
+            "Hale welcomed the testimony. “I hope that is the end of it,” he told reporters.")
+    qs = {q.text[:8]: q for q in extract_quotes(text) if q.kind == "direct"}
+    assert qs["At no po"].speaker == "Anna Berg"
+    assert qs["I hope t"].speaker == "Tom Hale"
+
+
+def test_description_resolves_to_a_person_titled_later() -> None:
+    text = ("The governor said the budget was balanced.\n\n"
+            "Governor Anna Berg took office in May.")
+    q = extract_quotes(text)[0]
+    assert q.speaker == "Anna Berg"
+
+
+def test_interrupted_quote_text_leaves_out_the_cue() -> None:
+    text = "“The plan is dead,” she said. “We will start again in the spring.” Jane Smith spoke on Monday."
+    text = "Jane Smith spoke on Monday. " + text
+    q = next(q for q in extract_quotes(text) if q.kind == "direct")
+    assert text[q.start:q.end].startswith("The plan is dead") and "she said" in text[q.start:q.end]
+    assert q.text == "The plan is dead. We will start again in the spring."
+    text = "Jane Smith spoke on Monday. “The plan,” she said, “is dead.”"
+    q = next(q for q in extract_quotes(text) if q.kind == "direct")
+    assert q.text == "The plan, is dead."

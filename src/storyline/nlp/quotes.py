@@ -265,6 +265,23 @@ class Mention:
     text: str
     label: str
     subject: bool  # the mention's head is a grammatical subject
+    main: bool = False  # ... of its sentence's main clause (not of a "that" clause or a relative clause)
+    sent: int = -1  # start offset of its sentence
+
+
+def _main_clause(verb: "Token") -> bool:
+    """Whether ``verb`` heads its sentence's main clause, directly or as a conjunct of it, and not a
+    subordinate clause ("..., that Smith had urged her to ...": a conjunct with a "that")."""
+    cur = verb
+    for _ in range(6):
+        if any(c.dep_ == "mark" for c in cur.children):
+            return False
+        if cur.dep_ == "ROOT":
+            return True
+        if cur.dep_ not in ("conj", "parataxis") or cur.head is cur:
+            return False
+        cur = cur.head
+    return False
 
 
 @dataclass(slots=True)
@@ -305,7 +322,10 @@ class _Entities:
                 continue
             subj = ent.root.dep_ in ("nsubj", "nsubjpass") or (
                 ent.root.dep_ in ("compound", "appos") and ent.root.head.dep_ in ("nsubj", "nsubjpass"))
-            self.mentions.append(Mention(ent.start_char, ent.end_char, name, ent.label_, subj))
+            head = ent.root if ent.root.dep_ in ("nsubj", "nsubjpass") else ent.root.head
+            main = subj and _main_clause(head.head)
+            self.mentions.append(Mention(ent.start_char, ent.end_char, name, ent.label_, subj, main,
+                                         ent.sent.start_char))
             self.full.setdefault(ent.label_, []).append(name)
         for m in self.mentions:
             if m.label == "PERSON":
@@ -317,6 +337,35 @@ class _Entities:
             elif m.label == "ORG":
                 canon = self.canonical(m.text, "ORG")
                 self.role_at.append((m.start, canon, canon.lower()))
+        # subjects that are descriptions of a titled person ("the governor was asked ...",
+        # "Governor Jane Smith" elsewhere): candidates for a later he/she beside the named mentions
+        self.desc_mentions: list[Mention] = []
+        for tok in doc:
+            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN" or tok.tag_ != "NN" \
+                    or tok.lemma_.lower() not in PERSON_NOUNS \
+                    or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+                continue
+            canon = self.titled_person(tok.lemma_.lower(), tok.idx)
+            if canon is not None:
+                self.desc_mentions.append(Mention(tok.idx, tok.idx + len(tok.text), canon, "PERSON", True,
+                                                  _main_clause(tok.head), tok.sent.start_char))
+
+    def titled_person(self, head: str, at: int, desc: str = "") -> str | None:
+        """The person whose title carries ``head`` ("governor" for "Governor Jane Smith", "Gov.
+        Jane Smith", "Jane Smith, the governor,"): the last one titled so before offset ``at``, else,
+        for a head that names a person ("the governor", not "the study"), the first one after it."""
+        before = after = None
+        later = head in PERSON_NOUNS
+        for off, canon, role in self.role_at:
+            if role == canon.lower():
+                continue
+            words = [_TITLE_ABBREV.get(w, w) for w in role.split()]
+            if (desc and desc in role) or head in words:
+                if off < at:
+                    before = canon
+                elif after is None and later:
+                    after = canon
+        return before or after
 
     def canonical(self, name: str, label: str) -> str:
         """The fullest name of the same label whose words include all of ``name``'s words."""
@@ -378,14 +427,19 @@ class _Entities:
                skip: tuple[int, int] | None = None, fits: Any = None) -> Mention | None:
         """The last mention of one of ``labels`` before an offset, preferring grammatical subjects;
         ``fits(mention)``, when given, must hold too."""
-        cands = [m for m in self.mentions if m.end <= before and m.label in labels
+        pool = self.mentions + self.desc_mentions if self.desc_mentions else self.mentions
+        cands = [m for m in pool if m.end <= before and m.label in labels
                  and not (skip and skip[0] <= m.start < skip[1]) and (fits is None or fits(m))]
         if not cands:
             return None
+        cands.sort(key=lambda m: m.start)
         if subject_first:
             subj = [m for m in cands if m.subject]
             if subj:
                 last_subj = subj[-1]
+                if not last_subj.main:  # the main clause's subject of that sentence comes first
+                    last_subj = next((m for m in reversed(subj) if m.sent == last_subj.sent and m.main),
+                                     last_subj)
                 # a subject in the current or previous paragraph wins over any later object mention
                 if before - last_subj.start < 1200:
                     return last_subj
@@ -700,6 +754,9 @@ class _Resolver:
         self.doc = doc
         self.ents = ents
         self.speakers: list[tuple[int, Resolved]] = []  # (offset, resolved) of earlier quotes
+        # offsets of speakers of frames inside a subordinate clause ("reports that Smith had urged
+        # her to ..."): not the referent a following "she said" continues with
+        self.embedded: set[int] = set()
         # person -> "m" / "f": from "Mr."/"Ms." before the name, then from the pronouns resolved to
         # them, so a "she" is never given to the man the article called "he"
         self.gender: dict[str, str] = {}
@@ -756,7 +813,8 @@ class _Resolver:
             m = ents.latest(s, labels, skip=None,
                             fits=lambda x: fits(ents.canonical(x.text, x.label), x.label))
             last_sp = next((r for off, r in reversed(self.speakers)
-                            if off < s and (r.label in labels) and s - off < 1500 and fits(r.name, r.label)), None)
+                            if off < s and (r.label in labels) and s - off < 1500 and fits(r.name, r.label)
+                            and off not in self.embedded), None)
             if want_person and last_sp is not None and last_sp.label == "PERSON":
                 if m is None or self._last_offset(last_sp.name) >= m.start - 400:
                     return known(last_sp)
@@ -786,18 +844,9 @@ class _Resolver:
                 if best is not None:
                     return Resolved(best, "ORG", None)
             else:
-                best_p = None
-                for off, canon, role in ents.role_at:
-                    if off >= s:
-                        break
-                    if role == canon.lower():
-                        continue
-                    words = [_TITLE_ABBREV.get(w, w) for w in role.split()]
-                    if desc and (desc in role or head in words):
-                        best_p = (canon, role)
-                if best_p is not None:
-                    canon, _ = best_p
-                    return Resolved(canon, "PERSON", ents.roles.get(canon))
+                canon_p = ents.titled_person(head, s, desc) if desc else None
+                if canon_p is not None:
+                    return Resolved(canon_p, "PERSON", ents.roles.get(canon_p))
                 if head in DOCUMENT_SOURCES:
                     # "the statement continued", "his prepared remarks said": whose document it is
                     owner = next((c for c in tok.children if c.dep_ == "poss"), None)
@@ -836,7 +885,8 @@ class _Resolver:
         return False
 
     def _last_offset(self, name: str) -> int:
-        offs = [m.start for m in self.ents.mentions if m.text in name or name in m.text]
+        offs = [m.start for m in self.ents.mentions + self.ents.desc_mentions
+                if m.text in name or name in m.text]
         offs += [o for o, r in self.speakers if r.name == name]
         return max(offs) if offs else -1
 
@@ -981,7 +1031,8 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
             continue
         if qwords >= 4 and _looks_like_speech(text[qs:qe]):
             items.append((qs, qe, "direct", None, "continuation"))
-    items = _join_interrupted(text, items)
+    parts_of: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    items = _join_interrupted(text, items, parts_of)
     for f in frames:
         if id(f) in covered_frames:
             continue
@@ -1040,6 +1091,8 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
         if speaker is not None:
             resolver.speakers.append((sp_s if sp_s is not None else s,
                                       Resolved(speaker, label, role)))
+            if f is not None and f.cue_tok is not None and _embedded_cue(f.cue_tok):
+                resolver.embedded.add(sp_s if sp_s is not None else s)
         if not links and speaker is not None and pi not in intro_links:
             ctx = context.get(speaker) or sentence_ctx.get_for(speaker, s)
             if ctx is not None and pi - ctx[0] <= 3:
@@ -1053,7 +1106,9 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
         denial = bool(f is not None and not cue_negated(text, f.cue_start) and (
             f.lemma in DENY_VERBS or (kind in ("indirect", "mixed") and _negated(doc, s, e))))
         qid = content_id(article_id, str(s), str(e))
-        quote = Quote(id=qid, article_id=article_id, start=s, end=e, text=text[s:e], kind=kind, cue=cue,
+        parts = parts_of.get((s, e))
+        qtext = _join_parts(text, parts) if parts else text[s:e]
+        quote = Quote(id=qid, article_id=article_id, start=s, end=e, text=qtext, kind=kind, cue=cue,
                       cue_start=cue_s, cue_end=cue_e, speaker=speaker, speaker_start=sp_s, speaker_end=sp_e,
                       speaker_mention=speaker_mention, speaker_role=role, speaker_type=label, chain=links,
                       denial=denial)
@@ -1062,29 +1117,69 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
     return out
 
 
-def _join_interrupted(text: str, items: list[tuple[int, int, QuoteKind, Frame | None, str | None]]
+def _embedded_cue(cue: "Token") -> bool:
+    """Whether a cue verb sits in a subordinate clause ("reports that Smith had urged her", "Jones
+    said Smith had asked him"), not in its sentence's main clause nor as the parenthetical cue of a
+    clause before it ('"...," she said') nor as a further verb of the main subject ("responded by
+    asserting")."""
+    if cue.pos_ not in ("VERB", "AUX") or _main_clause(cue) or cue.dep_ in ("advcl", "xcomp"):
+        return False
+    if cue.dep_ in ("ccomp", "parataxis") and cue.head.i < cue.i \
+            and cue.head.lemma_.lower() not in CUE_VERBS:
+        return False
+    return True
+
+
+def _join_interrupted(text: str, items: list[tuple[int, int, QuoteKind, Frame | None, str | None]],
+                      parts_of: dict[tuple[int, int], list[tuple[int, int]]] | None = None,
                       ) -> list[tuple[int, int, QuoteKind, Frame | None, str | None]]:
     """One quote for '"The plan," she said, "is dead."': the cue sits between two quoted parts.
 
     The second part joins the first when it has no cue of its own (or the same one) and the short
-    gap between them, inside one paragraph, holds the first part's cue.
+    gap between them, inside one paragraph, holds the first part's cue. The joined quote spans both
+    parts; ``parts_of`` (when given) maps its ``(start, end)`` to the quoted parts, whose words alone
+    make its text (:func:`_join_parts`).
     """
     out: list[tuple[int, int, QuoteKind, Frame | None, str | None]] = []
+    parts: list[list[tuple[int, int]]] = []
     for it in items:
         if out:
             ps, pe, pkind, pf, pnote = out[-1]
             s, e, kind, f, note = it
             gap = text[pe:s]
-            if (pf is not None and pkind in ("direct", "partial") and kind in ("direct", "partial")
-                    and 0 < len(gap) <= 80 and "\n" not in gap and pe <= pf.cue_start < s
-                    and (f is None or f.cue_start == pf.cue_start)):
+            joined = (pf is not None and pkind in ("direct", "partial") and kind in ("direct", "partial")
+                      and 0 < len(gap) <= 80 and "\n" not in gap and pe <= pf.cue_start < s
+                      and (f is None or f.cue_start == pf.cue_start))
+            joined = joined or (pf is not None and pkind == "direct" and kind == "direct" and f is None
+                                and note == "continuation" and _continues(text, pe, s, pf))
+            if joined:
                 out[-1] = (ps, e, "direct", pf, pnote)
-                continue
-            if (pf is not None and pkind == "direct" and kind == "direct" and f is None
-                    and note == "continuation" and _continues(text, pe, s, pf)):
-                out[-1] = (ps, e, "direct", pf, pnote)
+                parts[-1].append((s, e))
                 continue
         out.append(it)
+        parts.append([(it[0], it[1])])
+    if parts_of is not None:
+        for it, ps_ in zip(out, parts):
+            if len(ps_) > 1:
+                parts_of[(it[0], it[1])] = ps_
+    return out
+
+
+def _join_parts(text: str, parts: Sequence[tuple[int, int]]) -> str:
+    """The words of an interrupted quote without the cue between its parts: '"The plan," she said,
+    "is dead."' reads "The plan, is dead."; a part closed by a comma before a part that opens a new
+    sentence ends with a full stop (other commas stay); parts from different paragraphs stay in their paragraphs."""
+    out = ""
+    for i, (s, e) in enumerate(parts):
+        piece = text[s:e].strip()
+        if i + 1 < len(parts):
+            nxt = text[parts[i + 1][0]:parts[i + 1][1]].lstrip()
+            if piece.endswith(","):
+                if nxt[:1].isupper() and not re.match(r"I\b", nxt):
+                    piece = piece[:-1] + "."
+        if out:
+            out += "\n\n" if "\n" in text[parts[i - 1][1]:s] else " "
+        out += piece
     return out
 
 
