@@ -4,8 +4,9 @@ The model is the pinned copy of spaCy's small English pipeline (``en_core_web_sm
 ``requirements.lock``); nothing is downloaded. Quote extraction needs the tagger, the dependency
 parser and the named entities; the attribute ruler and lemmatizer (cue verbs are matched by lemma)
 are replaced by equivalents that give the same attributes faster (:class:`FastAttributeRuler`,
-:class:`FastLemmatizer`; ``STORYLINE_SPACY_COMPONENTS=original`` keeps spaCy's own), nothing else
-ships with the model. Loading takes about a second, so it happens on first
+:class:`FastLemmatizer`), and the entity recogniser's greedy decoding by a batched numpy one with the
+same entities (:mod:`storyline.nlp.ner`); ``STORYLINE_SPACY_COMPONENTS=original`` keeps spaCy's own.
+Nothing else ships with the model. Loading takes about a second, so it happens on first
 use and is shared by every stage in the process.
 """
 
@@ -278,6 +279,9 @@ def get_nlp() -> "Language":
                 nlp.add_pipe(_COMPONENT, before="parser")
                 if os.environ.get("STORYLINE_SPACY_COMPONENTS") != "original":
                     _use_fast_components(nlp)
+                    from storyline.nlp.ner import install as _fast_ner
+
+                    _fast_ner(nlp)
                 LOGGER.info("loaded spaCy model %s with %s", MODEL_NAME, ", ".join(nlp.pipe_names))
                 _NLP = nlp
     return _NLP

@@ -1,0 +1,81 @@
+"""The replacement spaCy components give exactly what spaCy's own give.
+
+``get_nlp`` swaps the attribute ruler and lemmatizer for table-driven equivalents and decodes the
+entity recogniser with a batched numpy decoder (``storyline.nlp.ner``). These tests parse the seeds
+and, where ``../shared`` is present, PolNeAR articles with both pipelines and compare every token.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+spacy = pytest.importorskip("spacy")
+
+from storyline.nlp import parse as parse_mod  # noqa: E402
+from storyline.nlp.ner import FACTORY, FastEntityRecognizer  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("STORYLINE_SHARED", ROOT.parent / "shared"))
+
+
+def _original() -> "spacy.language.Language":
+    nlp = spacy.load(parse_mod.MODEL_NAME, exclude=list(parse_mod.UNUSED))
+    parse_mod._register_component()
+    nlp.add_pipe(parse_mod._COMPONENT, before="parser")
+    return nlp
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "seeds").glob("*"))
+             if p.is_file() and p.suffix in (".txt", ".md", "")]
+    texts += [p.read_text(encoding="utf-8")
+              for p in sorted((SHARED / "datasets/polnear/data/dev/text").glob("*.txt"))[:12]]
+    texts += [
+        "",
+        "   \n\n  ",
+        "Apple Inc. said on Monday that Tim Cook will visit Beijing.",
+        "He said: “We will not back down.”\n\nThe New York Times reported it first.",
+        "Dr. Jane  Smith\n\n\nof the World Health Organization spoke in Geneva , Switzerland .",
+    ]
+    return texts
+
+
+def _view(doc: "spacy.tokens.Doc") -> list[tuple]:
+    return [(t.text, t.tag_, t.pos_, t.lemma_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_, t.is_sent_start)
+            for t in doc]
+
+
+def test_fast_components_match_spacy() -> None:
+    fast = parse_mod.get_nlp()
+    assert FACTORY in fast.pipe_names and "ner" not in fast.pipe_names
+    orig = _original()
+    texts = _texts()
+    assert len(texts) > 5
+    got = list(fast.pipe(texts, batch_size=8))
+    want = list(orig.pipe(texts, batch_size=8))
+    n_ents = 0
+    for text, g, w in zip(texts, got, want):
+        assert _view(g) == _view(w), text[:80]
+        assert [(e.start, e.end, e.label_) for e in g.ents] == [(e.start, e.end, e.label_) for e in w.ents]
+        n_ents += len(w.ents)
+    assert n_ents > 200  # the comparison covered real entities
+
+
+def test_fast_ner_keeps_preset_entities() -> None:
+    """A document with entities already set goes through spaCy's own decoder, which honours them."""
+    from spacy.tokens import Span
+
+    nlp = parse_mod.get_nlp()
+    fast = nlp.get_pipe(FACTORY)
+    assert isinstance(fast, FastEntityRecognizer)
+    doc = nlp.make_doc("Acme Widgets hired Mary Jones in Paris.")
+    for name, proc in nlp.pipeline:
+        if name != FACTORY:
+            doc = proc(doc)
+    doc.set_ents([Span(doc, 0, 2, label="PRODUCT")], default="unmodified")
+    out = fast(doc)
+    assert [(e.text, e.label_) for e in out.ents][0] == ("Acme Widgets", "PRODUCT")
+    assert any(e.label_ == "PERSON" for e in out.ents)
