@@ -153,7 +153,8 @@ def print_report(ctx: Ctx, report: Any) -> None:
     secs = report.stage_seconds
     total = report.total_seconds or 1e-9
     parts = ", ".join(f"{k} {v:.2f}s" for k, v in sorted(secs.items()) if v > 0)
-    e.print(f"  time: {total:.2f}s ({report.read / total:.0f} articles/s) — {parts}")
+    rate = report.read / total
+    e.print(f"  time: {total:.2f}s ({rate:.{0 if rate >= 10 else 1}f} articles/s) — {parts}")
 
 
 @cli.command()
