@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import benchlib
@@ -34,3 +35,16 @@ def test_framing_subset_above_floors(tmp_path, monkeypatch):
 def test_full_floors_sit_below_measured():
     for key in ("babe_test_macro_f1", "basil_lex_span_recall"):
         assert FLOORS[key]["floor"] <= FLOORS[key]["measured"]
+
+
+def test_smoothed_threshold_prefers_a_stable_plateau_to_a_lone_peak():
+    T = load_bench().T
+    # One isolated cut separates best (0.30), but the plateau around 0.60 holds up across its neighbours.
+    def metric(pred, labels):
+        cut = round(1.0 - float(pred.mean()), 2)
+        return 1.0 if cut == 0.3 else (0.9 if 0.58 <= cut <= 0.62 else 0.5)
+
+    scores = np.round(np.arange(0.0, 1.0, 0.01), 2)
+    cut, smooth, raw = T.smoothed_threshold(scores, np.zeros(len(scores)), metric)
+    assert cut == 0.6 and raw == 0.9 and abs(smooth - 0.9) < 1e-9
+    assert T.best_threshold(scores, np.zeros(len(scores)), metric)[0] == 0.3

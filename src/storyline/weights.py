@@ -55,7 +55,7 @@ PINNED: dict[str, PinnedFile] = {
         name="framing.json",
         package="storyline",
         relpath="models/classifiers/framing.json",
-        sha256="11083e060b1700c8e9661d71b59ff6d9c920181b15fe1fb53722f358dc50b34c",
+        sha256="129b1606af2daae996a8fe9822a664e3cab79d0703b22cf269d5e0c5d0ab492e",
         note="loaded-wording model + lexicon + word-score model and table (storyline.nlp.framing), trained on "
         "BABE SG2's training split "
         "by bench/train_classifiers.py",
