@@ -292,3 +292,20 @@ def test_interrupted_quote_text_leaves_out_the_cue() -> None:
     text = "Jane Smith spoke on Monday. “The plan,” she said, “is dead.”"
     q = next(q for q in extract_quotes(text) if q.kind == "direct")
     assert q.text == "The plan, is dead."
+
+
+def test_learned_cues_find_beliefs_intentions_and_described_acts() -> None:
+    """Verbs outside the reporting lexicon attribute a proposition or a stance (the learned cue
+    model, storyline/models/classifiers/cues.json); a bare act on a name or an unrelated act does not."""
+    def got(text: str) -> list[tuple[str, str | None, str | None, str]]:
+        return [(q.kind, q.speaker, q.cue, q.text) for q in extract_quotes(text)]
+
+    assert got("Senator Jane Smith expects that the bill will pass next week.") == [
+        ("indirect", "Jane Smith", "expects", "that the bill will pass next week")]
+    assert got("Senator Jane Smith wants to repeal the tax on imported steel.") == [
+        ("indirect", "Jane Smith", "wants", "to repeal the tax on imported steel")]
+    assert got("Jane Smith is confident that the bill will pass.") == [
+        ("indirect", "Jane Smith", "is confident", "that the bill will pass")]
+    assert got("Jane Smith endorsed the plan to cut taxes for small firms.")[0][2] == "endorsed"
+    assert got("Jane Smith supports Tom Hale.") == []
+    assert got("Jane Smith bought a new car for her daughter last week.") == []

@@ -213,8 +213,26 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[QuotedSpan], 
     return spans, None, False
 
 
+_TWO_APOSTROPHES = re.compile(r"(?<!')''(?!')")
+
+
+def _double_apostrophes(text: str) -> str:
+    """``text`` with each pair of apostrophes used as a double quotation mark (''Like this,'' some
+    archives write) turned into one curly mark and a space: same length, same offsets."""
+    if "''" not in text:
+        return text
+    chars = list(text)
+    for m in _TWO_APOSTROPHES.finditer(text):
+        i = m.start()
+        opening = i == 0 or not (text[i - 1].isalnum() or text[i - 1] in ".,;:!?…—-")
+        chars[i], chars[i + 1] = ("“", " ") if opening else ("”", " ")
+    return "".join(chars)
+
+
 def find_quoted_spans(text: str) -> list[QuotedSpan]:
     """Every passage between quotation marks, multi-paragraph quotes joined (see module docstring)."""
+    original = text
+    text = _double_apostrophes(text)
     paras = _paragraph_bounds(text)
     out: list[QuotedSpan] = []
     carry: QuotedSpan | None = None  # a quote left open at the end of the previous paragraph
@@ -251,6 +269,8 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
         # a single-quoted run of one letter is an elision ("rock 'n' roll"), not a quote
         if e > s and _WORD_RE.search(text[s:e]) and (q.double or len(_WORD_RE.findall(text[s:e])) >= 2):
             q.start, q.end = s, e
+            if original[q.close_at:q.close_at + 2] == "''":
+                q.close_at += 1  # what follows the closing mark starts after both apostrophes
             cleaned.append(q)
     return cleaned
 
@@ -571,7 +591,7 @@ def _content_bounds(doc: "Doc", head: "Token") -> tuple[int, int]:
     return s, e
 
 
-def _find_frames(doc: "Doc", chains: ChainFinder) -> list[Frame]:
+def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] | None = None) -> list[Frame]:
     frames: list[Frame] = []
     for sent in doc.sents:
         for tok in sent:
@@ -654,12 +674,128 @@ def _find_frames(doc: "Doc", chains: ChainFinder) -> list[Frame]:
                     cue_e = c.idx + len(c.text)
             frames.append(Frame(cue_s, cue_e, doc_text(doc)[cue_s:cue_e], cs, ce, src, subj, tok, lemma,
                                 sent.start_char, sent.end_char, nominal=nominal))
+    if quoted is not None:
+        rule_cues = {f.cue_tok.i for f in frames if f.cue_tok is not None}
+        frames.extend(_learned_frames(doc, quoted, rule_cues))
     for f in frames:
         f.chain = chains.links_for(f)
     return frames
 
 
 _MODALS = frozenset({"would", "could", "will", "might", "should", "may", "can", "must", "'d", "’d"})
+
+
+@dataclass(slots=True)
+class CueCandidate:
+    """A verb with a subject and a complement that the learned cue model scores."""
+
+    tok: "Token"
+    comp: "Token"
+    kind: str
+    subj: "Token"
+    feats: list[str]
+
+
+def cue_candidates(doc: "Doc", quoted: Sequence[QuotedSpan], skip: set[int] | None = None) -> list[CueCandidate]:
+    """Every verb of ``doc`` with a subject (its own or borrowed, :func:`_subject_of`) and a
+    complement (:func:`storyline.nlp.cues.complement`), with its features; tokens whose index is in
+    ``skip`` are left out."""
+    from storyline.nlp.cues import complement, features
+
+    text = doc_text(doc)
+    qmarks = [(q.open_at, q.close_at + 1) for q in quoted]
+    out: list[CueCandidate] = []
+    for tok in doc:
+        if tok.pos_ not in ("VERB", "AUX") or (skip and tok.i in skip):
+            continue
+        if tok.dep_ in ("aux", "auxpass", "amod", "compound"):
+            continue
+        comp, kind = complement(tok)
+        if comp is None or (tok.pos_ == "AUX" and kind != "acomp"):
+            continue
+        subj = _subject_of(tok)
+        if subj is None or subj.i == comp.i or comp.left_edge.i <= subj.i <= comp.right_edge.i:
+            continue
+        sent = tok.sent
+        off = tok.idx
+        in_q = any(a <= off < b for a, b in qmarks)
+        sent_q = any(a < sent.end_char and b > sent.start_char for a, b in qmarks)
+        cs, ce = comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge.text)
+        comp_q = any(ch in _QUOTE_CHARS for ch in text[cs:ce])
+        borrowed = subj.head.i != tok.i
+        feats = features(tok, comp, kind, subj, in_quote=in_q, sent_quote=sent_q, comp_quote=comp_q,
+                         lexicon=tok.lemma_.lower() in CUE_VERBS, borrowed=borrowed)
+        out.append(CueCandidate(tok, comp, kind, subj, feats))
+    return out
+
+
+#: Prepositions after an object that still belong to what a stance is about ("described X as Y",
+#: "accused X of Y", "compared X with Y"); others ("on Tuesday", "in an interview") do not.
+_ACT_PREPS = frozenset({"as", "of", "with", "for", "to", "from", "into", "against", "about"})
+
+
+def _act_bounds(doc: "Doc", verb: "Token", comp: "Token") -> tuple[int, int]:
+    """The content of a stance or act with a nominal complement: the object and what completes it
+    ("offered Smith the second spot", "regards the city as its capital", "accuses X of Y")."""
+    parts = [comp]
+    for c in verb.children:
+        if c.i <= verb.i or c is comp:
+            continue
+        if c.dep_ in ("dobj", "dative", "oprd", "xcomp", "ccomp", "acomp", "attr") or (
+                c.dep_ == "prep" and c.lower_ in _ACT_PREPS and c.i > comp.i):
+            parts.append(c)
+    lo = min(p.left_edge.i for p in parts)
+    hi = max(p.right_edge.i for p in parts)
+    # the run must be contiguous from the complement: stop before a gap of other dependents
+    s, e = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+    return _trim(doc_text(doc), s, e)
+
+
+#: Complements under which a learned cue makes a frame: a clause ("believes that ..."), an
+#: infinitive ("wants to ..."), a clause under an adjective ("is confident that ..."), and an act's
+#: object, direct or after a preposition ("endorsed the plan to cut taxes", "voted for the bill").
+LEARNED_KINDS = frozenset({"ccomp", "xcomp", "acomp", "dobj"} | {"prep:" + p for p in
+                                                                 ("for", "about", "against", "on", "with",
+                                                                  "of", "to", "over", "in")})
+#: Words an act's object must have to be reported: a stance on a described thing ("opposed the
+#: plan to cut taxes") says something a reader can compare across outlets; one on a bare name
+#: ("supports Smith", "responded to these allegations") is left to the writer's own account.
+ACT_MIN_WORDS = 3
+
+
+def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int]) -> list[Frame]:
+    """Frames for the candidates the learned cue model accepts (:mod:`storyline.nlp.cues`), beside
+    the verbs the rules already took."""
+    from storyline.nlp.cues import load_model
+
+    model = load_model()
+    if model is None:
+        return []
+    frames: list[Frame] = []
+    text = doc_text(doc)
+    for c in cue_candidates(doc, quoted, rule_cues):
+        if c.kind not in LEARNED_KINDS or model.prob(c.feats) < model.threshold:
+            continue
+        tok, comp = c.tok, c.comp
+        nominal = c.kind not in ("ccomp", "acomp")
+        cs, ce = _content_bounds(doc, comp) if not nominal else _act_bounds(doc, tok, comp)
+        if c.kind == "ccomp":
+            ce = _reported_tail(doc, tok, ce)
+        ce = _cut_relay_tail(doc, cs, ce)
+        if ce - cs < 2 or (nominal and c.kind != "xcomp" and _words(text[cs:ce]) < ACT_MIN_WORDS):
+            continue
+        st = _source_tokens(c.subj, tok)
+        ss, se, _ = _span_text(doc, st)
+        if cs <= ss < ce:
+            continue
+        cue_s, cue_e = tok.idx, tok.idx + len(tok.text)
+        for ch in tok.children:
+            if (ch.dep_ == "prt" and ch.i == tok.i + 1) or (c.kind == "acomp" and ch.dep_ == "acomp"):
+                cue_e = ch.idx + len(ch.text)  # "pointed out", "is confident (that)"
+        sent = tok.sent
+        frames.append(Frame(cue_s, cue_e, text[cue_s:cue_e], cs, ce, (ss, se), c.subj, tok,
+                            tok.lemma_.lower(), sent.start_char, sent.end_char, nominal=nominal))
+    return frames
 
 
 def _reported_tail(doc: "Doc", cue: "Token", end: int) -> int:
@@ -976,8 +1112,8 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
     doc.user_data[_TEXT_KEY] = text
     ents = _Entities(doc)
     chains = ChainFinder(doc, ents_mentions=ents.mentions)
-    frames = _find_frames(doc, chains)
     quoted = find_quoted_spans(text)
+    frames = _find_frames(doc, chains, quoted)
     resolver = _Resolver(doc, ents)
     paras = _paragraph_bounds(text)
 

@@ -1,0 +1,148 @@
+"""A learned attribution-cue detector: which verbs attribute a statement, a belief or a stance to a
+source ("officials believe that ...", "Smith wants to ...", "the group endorsed ...").
+
+The rules of :mod:`storyline.nlp.quotes` find reporting verbs from a lexicon. News also attributes
+through verbs no lexicon lists in full, and a verb's sense depends on its frame ("expects that" vs
+"expects rain"). This module scores each *candidate*, a verb with a subject and a complement (a
+clause, an infinitive, an object or a prepositional object), with a logistic regression over
+parse features: the lemma, its tag and dependency, the kind of complement and the lemma with it, the
+subject's kind (pronoun, named person / organisation / place, a noun naming people, another noun),
+negation, modality, passive voice, and quotation marks around. The weights live in
+``storyline/models/classifiers/cues.json``, trained on PolNeAR's training split by
+``bench/train_cues.py`` (same data, same bytes).
+
+Scoring is a dictionary lookup per feature: microseconds per verb, no dependency beyond the parse.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Token
+
+MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "classifiers" / "cues.json"
+
+#: Prepositions whose object is what a stance is about ("voted for the bill", "spoke about jobs").
+COMP_PREPS = frozenset({"for", "about", "against", "on", "with", "of", "to", "over", "in"})
+
+_FIRST = frozenset({"i", "we", "me", "us"})
+_THIRD = frozenset({"he", "she", "they", "him", "her", "them"})
+_MODALS = frozenset({"would", "could", "will", "might", "should", "may", "can", "must", "'d", "’d", "'ll", "’ll"})
+
+
+def complement(tok: "Token") -> tuple["Token | None", str]:
+    """The complement a candidate cue governs and its kind: a clause (``ccomp``), an infinitive
+    (``xcomp``), an object (``dobj``), the object of a preposition (``prep:for``) or the clause under
+    an adjective ("is confident that", ``acomp``); ``(None, "")`` when there is none."""
+    kids = list(tok.children)
+    for c in kids:
+        if c.dep_ == "ccomp":
+            return c, "ccomp"
+    for c in kids:
+        if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX"):
+            return c, "xcomp"
+    for c in kids:
+        if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+            return c, "dobj"
+    for c in kids:
+        if c.dep_ == "acomp":
+            for g in c.children:
+                if g.dep_ in ("ccomp", "xcomp"):
+                    return g, "acomp"
+    for c in kids:
+        if c.dep_ == "prep" and c.lower_ in COMP_PREPS and c.i > tok.i:
+            for g in c.children:
+                if g.dep_ in ("pobj", "pcomp"):
+                    return g, "prep:" + c.lower_
+    return None, ""
+
+
+def subject_kind(subj: "Token | None") -> str:
+    """What the subject is: a first or third person pronoun, a named entity's type, a noun that
+    names people, another noun, or none."""
+    if subj is None:
+        return "none"
+    low = subj.lower_
+    if low in _FIRST:
+        return "pron1"
+    if low in _THIRD:
+        return "pron3"
+    if low in ("it", "this", "that", "which", "what"):
+        return "it"
+    if low == "who":
+        return "who"
+    ent = subj.ent_type_
+    if ent in ("PERSON", "ORG", "GPE", "NORP"):
+        return ent.lower()
+    if ent:
+        return "ent"
+    if subj.pos_ == "PROPN":
+        return "propn"
+    if subj.pos_ == "NOUN":
+        from storyline.nlp.quotes import _speaker_noun
+
+        return "people" if _speaker_noun(subj) else "noun"
+    return subj.pos_.lower()
+
+
+def features(tok: "Token", comp: "Token | None", kind: str, subj: "Token | None", *,
+             in_quote: bool, sent_quote: bool, comp_quote: bool, lexicon: bool, borrowed: bool) -> list[str]:
+    """The binary features of one candidate cue (names only; the model holds their weights)."""
+    lemma = tok.lemma_.lower()
+    sk = subject_kind(subj)
+    kids = list(tok.children)
+    out = ["bias", "L=" + lemma, "T=" + tok.tag_, "D=" + tok.dep_, "K=" + kind, "LK=" + lemma + "|" + kind,
+           "S=" + sk, "LS=" + lemma + "|" + sk, "KS=" + kind + "|" + sk, "HD=" + tok.head.pos_ + "|" + tok.dep_]
+    out.extend("C=" + d for d in sorted({c.dep_ for c in kids}))
+    if any(c.dep_ == "neg" for c in kids):
+        out.append("NEG")
+    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in kids):
+        out.append("MODAL")
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in kids):
+        out.append("PASS")
+    if comp is not None:
+        if any(g.dep_ == "mark" and g.lower_ in ("that", "whether", "if") for g in comp.children):
+            out.append("MARK=" + next(g.lower_ for g in comp.children if g.dep_ == "mark"))
+        n = comp.right_edge.i - comp.left_edge.i + 1
+        out.append("CLEN=" + ("1" if n == 1 else "2-3" if n <= 3 else "4-9" if n <= 9 else "10+"))
+        out.append("CP=" + comp.pos_)
+    if in_quote:
+        out.append("INQ")
+    if sent_quote:
+        out.append("SQ")
+    if comp_quote:
+        out.append("CQ")
+    if lexicon:
+        out.append("LEX")
+        out.append("LEXK=" + kind)
+    if borrowed:
+        out.append("SB")
+    return out
+
+
+class CueModel:
+    """Logistic regression over :func:`features`; ``threshold`` is the probability above which a
+    candidate is a cue."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.weights: dict[str, float] = data["weights"]
+        self.threshold: float = float(data["threshold"])
+
+    def prob(self, feats: list[str]) -> float:
+        w = self.weights
+        z = sum(w.get(f, 0.0) for f in feats)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@cache
+def load_model(path: str | None = None) -> CueModel | None:
+    """The shipped model, or None when the file is missing (the rules then work alone)."""
+    p = Path(path) if path else MODEL_PATH
+    if not p.is_file():
+        return None
+    return CueModel(json.loads(p.read_text(encoding="utf-8")))
