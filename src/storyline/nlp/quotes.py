@@ -61,6 +61,7 @@ from typing import TYPE_CHECKING
 
 from storyline.model import Article, ChainLink, Quote, QuoteGroup, QuoteKind, content_id
 from storyline.nlp.attribution import _TEXT_KEY, ChainFinder, doc_text, order_links
+from storyline.nlp.cues import complement, features, load_model
 from storyline.nlp.parse import parse, parse_many
 from storyline.nlp.quote_groups import apply_groups, group_quotes
 
@@ -334,6 +335,7 @@ class _Entities:
         self.full: dict[str, list[str]] = {}  # label -> names seen, in order
         self.roles: dict[str, str] = {}  # canonical name -> role (first seen)
         self.role_at: list[tuple[int, str, str]] = []  # (offset, canonical, role lower)
+        self._canon: dict[tuple[str, str], str] = {}
         for ent in doc.ents:
             if ent.label_ not in ENTITY_TYPES:
                 continue
@@ -389,6 +391,13 @@ class _Entities:
 
     def canonical(self, name: str, label: str) -> str:
         """The fullest name of the same label whose words include all of ``name``'s words."""
+        key = (name, label)
+        got = self._canon.get(key)
+        if got is None:
+            got = self._canon[key] = self._canonical(name, label)
+        return got
+
+    def _canonical(self, name: str, label: str) -> str:
         words = set(name.lower().split())
         best = name
         for cand in self.full.get(label, []):
@@ -700,38 +709,42 @@ def cue_candidates(doc: "Doc", quoted: Sequence[QuotedSpan], skip: set[int] | No
     """Every verb of ``doc`` with a subject (its own or borrowed, :func:`_subject_of`) and a
     complement (:func:`storyline.nlp.cues.complement`), with its features; tokens whose index is in
     ``skip`` are left out."""
-    from storyline.nlp.cues import complement, features
-
     text = doc_text(doc)
     qmarks = [(q.open_at, q.close_at + 1) for q in quoted]
     out: list[CueCandidate] = []
-    for tok in doc:
-        if tok.pos_ not in ("VERB", "AUX") or (skip and tok.i in skip):
-            continue
-        if tok.dep_ in ("aux", "auxpass", "amod", "compound"):
-            continue
-        comp, kind = complement(tok)
-        if comp is None or (tok.pos_ == "AUX" and kind != "acomp"):
-            continue
-        subj = _subject_of(tok)
-        if subj is None or subj.i == comp.i or comp.left_edge.i <= subj.i <= comp.right_edge.i:
-            continue
-        sent = tok.sent
-        off = tok.idx
-        in_q = any(a <= off < b for a, b in qmarks)
+    for sent in doc.sents:
         sent_q = any(a < sent.end_char and b > sent.start_char for a, b in qmarks)
-        cs, ce = comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge.text)
-        comp_q = any(ch in _QUOTE_CHARS for ch in text[cs:ce])
-        borrowed = subj.head.i != tok.i
-        feats = features(tok, comp, kind, subj, in_quote=in_q, sent_quote=sent_q, comp_quote=comp_q,
-                         lexicon=tok.lemma_.lower() in CUE_VERBS, borrowed=borrowed)
-        out.append(CueCandidate(tok, comp, kind, subj, feats))
+        for tok in sent:
+            c = _candidate(tok, skip, text, qmarks, sent_q) if tok.pos_ in ("VERB", "AUX") else None
+            if c is not None:
+                out.append(c)
     return out
+
+
+def _candidate(tok: "Token", skip: set[int] | None, text: str, qmarks: list[tuple[int, int]],
+               sent_q: bool) -> CueCandidate | None:
+    """One verb as a :class:`CueCandidate`, or None when it has no subject or no complement."""
+    if (skip and tok.i in skip) or tok.dep_ in ("aux", "auxpass", "amod", "compound"):
+        return None
+    comp, kind = complement(tok)
+    if comp is None or (tok.pos_ == "AUX" and kind != "acomp"):
+        return None
+    subj = _subject_of(tok)
+    if subj is None or subj.i == comp.i or comp.left_edge.i <= subj.i <= comp.right_edge.i:
+        return None
+    off = tok.idx
+    in_q = sent_q and any(a <= off < b for a, b in qmarks)
+    cs, ce = comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge.text)
+    comp_q = any(ch in _QUOTE_CHARS for ch in text[cs:ce])
+    borrowed = subj.head.i != tok.i
+    feats = features(tok, comp, kind, subj, in_quote=in_q, sent_quote=sent_q, comp_quote=comp_q,
+                     lexicon=tok.lemma_.lower() in CUE_VERBS, borrowed=borrowed)
+    return CueCandidate(tok, comp, kind, subj, feats)
 
 
 #: Prepositions after an object that still belong to what a stance is about ("described X as Y",
 #: "accused X of Y", "compared X with Y"); others ("on Tuesday", "in an interview") do not.
-_ACT_PREPS = frozenset({"as", "of", "with", "for", "to", "from", "into", "against", "about"})
+_ACT_PREPS = frozenset({"as", "of", "with", "for", "to", "into", "against", "about"})
 
 
 def _act_bounds(doc: "Doc", verb: "Token", comp: "Token") -> tuple[int, int]:
@@ -746,7 +759,6 @@ def _act_bounds(doc: "Doc", verb: "Token", comp: "Token") -> tuple[int, int]:
             parts.append(c)
     lo = min(p.left_edge.i for p in parts)
     hi = max(p.right_edge.i for p in parts)
-    # the run must be contiguous from the complement: stop before a gap of other dependents
     s, e = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
     return _trim(doc_text(doc), s, e)
 
@@ -766,8 +778,6 @@ ACT_MIN_WORDS = 3
 def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int]) -> list[Frame]:
     """Frames for the candidates the learned cue model accepts (:mod:`storyline.nlp.cues`), beside
     the verbs the rules already took."""
-    from storyline.nlp.cues import load_model
-
     model = load_model()
     if model is None:
         return []
