@@ -309,3 +309,17 @@ def test_learned_cues_find_beliefs_intentions_and_described_acts() -> None:
     assert got("Jane Smith endorsed the plan to cut taxes for small firms.")[0][2] == "endorsed"
     assert got("Jane Smith supports Tom Hale.") == []
     assert got("Jane Smith bought a new car for her daughter last week.") == []
+
+
+def test_parenthetical_cue_inside_reported_speech() -> None:
+    text = "Jane Smith runs the club. Many of the closures, she said, have involved public courses."
+    q = extract_quotes(text)[0]
+    assert (q.kind, q.speaker, q.cue) == ("indirect", "Jane Smith", "said")
+    assert q.text == "Many of the closures have involved public courses"
+    q = extract_quotes("In the long run, many economists say, the effect could ripple through the system.")[0]
+    assert q.speaker_mention == "many economists" and q.text.startswith("In the long run the effect")
+
+
+def test_negated_or_dated_acts_are_no_attributions() -> None:
+    assert extract_quotes("Officials did not name a source for the contamination.") == []
+    assert extract_quotes("The report was posted by Jane Smith on May 15, 2025.") == []

@@ -496,6 +496,8 @@ class Frame:
     chain: list[ChainLink] = field(default_factory=list)
     used: bool = False
     nominal: bool = False  # the content is a noun phrase ("dismissed the report"), not a clause
+    gap: tuple[int, int] | None = None  # a parenthetical cue clause inside the content (", she said,")
+    learned: bool = False  # found by the learned cue model, not the reporting-verb rules
 
 
 def _subject_of(tok: "Token") -> "Token | None":
@@ -656,7 +658,7 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                         comp = None
                 if comp is None:
                     continue
-            if comp is tok.head:
+            if comp.i == tok.head.i:
                 cs, ce = _clause_without(doc, comp, tok)
             else:
                 cs, ce = _content_bounds(doc, comp)
@@ -670,19 +672,24 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
             if subj is not None:
                 st = _source_tokens(subj, tok)
                 ss, se, _ = _span_text(doc, st)
-                if cs <= ss < ce and (comp is tok.head or subj in set(comp.subtree)):
+                own = tok.left_edge.i <= subj.i <= tok.right_edge.i  # "The plan, she said, is dead"
+                if cs <= ss < ce and not own and (comp.i == tok.head.i or subj in set(comp.subtree)):
                     subj, src = None, None  # subject inside the content: not a source
                 else:
                     src = (ss, se)
             if src is None:
                 continue
+            gap = None
+            words = [t for t in tok.subtree if not t.is_punct]
+            if comp.i == tok.head.i and cs < words[0].idx and words[-1].idx < ce:
+                gap = (words[0].idx, words[-1].idx + len(words[-1].text))
             cue_s, cue_e = tok.idx, tok.idx + len(tok.text)
             # include particles and "in a statement" style phrases minimal: particle only
             for c in tok.children:
                 if c.dep_ == "prt" and c.i == tok.i + 1:
                     cue_e = c.idx + len(c.text)
             frames.append(Frame(cue_s, cue_e, doc_text(doc)[cue_s:cue_e], cs, ce, src, subj, tok, lemma,
-                                sent.start_char, sent.end_char, nominal=nominal))
+                                sent.start_char, sent.end_char, nominal=nominal, gap=gap))
     if quoted is not None:
         rule_cues = {f.cue_tok.i for f in frames if f.cue_tok is not None}
         frames.extend(_learned_frames(doc, quoted, rule_cues))
@@ -769,6 +776,8 @@ def _act_bounds(doc: "Doc", verb: "Token", comp: "Token") -> tuple[int, int]:
 LEARNED_KINDS = frozenset({"ccomp", "xcomp", "acomp", "dobj"} | {"prep:" + p for p in
                                                                  ("for", "about", "against", "on", "with",
                                                                   "of", "to", "over", "in")})
+#: Entity types of an object that no act takes a stance on ("posted on May 15", "raised $5 million").
+_NOT_STANCE_ENTS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL", "PERCENT", "ORDINAL"})
 #: Words an act's object must have to be reported: a stance on a described thing ("opposed the
 #: plan to cut taxes") says something a reader can compare across outlets; one on a bare name
 #: ("supports Smith", "responded to these allegations") is left to the writer's own account.
@@ -794,6 +803,8 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
         ce = _cut_relay_tail(doc, cs, ce)
         if ce - cs < 2 or (nominal and c.kind != "xcomp" and _words(text[cs:ce]) < ACT_MIN_WORDS):
             continue
+        if nominal and (comp.ent_type_ in _NOT_STANCE_ENTS or any(ch.dep_ == "neg" for ch in tok.children)):
+            continue  # "posted on May 15", "did not name a source": no stance attributed
         st = _source_tokens(c.subj, tok)
         ss, se, _ = _span_text(doc, st)
         if cs <= ss < ce:
@@ -804,7 +815,8 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
                 cue_e = ch.idx + len(ch.text)  # "pointed out", "is confident (that)"
         sent = tok.sent
         frames.append(Frame(cue_s, cue_e, text[cue_s:cue_e], cs, ce, (ss, se), c.subj, tok,
-                            tok.lemma_.lower(), sent.start_char, sent.end_char, nominal=nominal))
+                            tok.lemma_.lower(), sent.start_char, sent.end_char, nominal=nominal,
+                            learned=True))
     return frames
 
 
@@ -1155,7 +1167,10 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
                 best, best_ov = f, ov
         kind: QuoteKind
         if best is not None and best_ov > 0:
-            outside = text[best.content_start:qs] + text[qe:best.content_end]
+            lo, hi = best.content_start, best.content_end
+            if best.gap is not None:  # '"The plan," she said, "is dead."': the side of the cue it is on
+                lo, hi = (lo, best.gap[0]) if qe <= best.gap[0] else (best.gap[1], hi) if qs >= best.gap[1] else (lo, hi)
+            outside = text[lo:max(lo, qs)] + text[min(qe, hi):hi]
             if _words(outside) <= 2:
                 kind = "direct" if qwords >= 3 else "partial"
                 items.append((qs, qe, kind, best, None))
@@ -1234,6 +1249,8 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
             links = list(prev.chain)
         if speaker is None and kind in ("direct", "partial") and f is None:
             continue
+        if speaker is None and f is not None and f.learned and f.nominal:
+            continue  # "it showed the strain": an act needs an actor who can hold a stance
         if speaker is not None:
             resolver.speakers.append((sp_s if sp_s is not None else s,
                                       Resolved(speaker, label, role)))
@@ -1254,6 +1271,9 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
         qid = content_id(article_id, str(s), str(e))
         parts = parts_of.get((s, e))
         qtext = _join_parts(text, parts) if parts else text[s:e]
+        if not parts and f is not None and f.gap is not None and s < f.gap[0] and f.gap[1] < e:
+            # "Many of the closures, he said, have involved ...": the words around the cue clause
+            qtext = text[s:f.gap[0]].rstrip(" ,—–-") + " " + text[f.gap[1]:e].lstrip(" ,—–-")
         quote = Quote(id=qid, article_id=article_id, start=s, end=e, text=qtext, kind=kind, cue=cue,
                       cue_start=cue_s, cue_end=cue_e, speaker=speaker, speaker_start=sp_s, speaker_end=sp_e,
                       speaker_mention=speaker_mention, speaker_role=role, speaker_type=label, chain=links,
