@@ -74,6 +74,7 @@ class FastEntityRecognizer:
         self._lower = lower
         self._b_low = np.asarray(lower.get_param("b"), dtype=np.float32)  # (hidden, pieces)
         self._tok2vec = model.get_ref("tok2vec")
+        self._ops = model.ops
         n = len(labels)
         # validity templates: entity closed / open with label l
         self._begin_of = np.array([np.flatnonzero((kind == _BEGIN) & (lab == j))[0] for j in range(n)])
@@ -140,7 +141,8 @@ class FastEntityRecognizer:
         h = feats[:, 0] + pad[1]
         h += pad[2]
         h += self._b_low
-        scores = h.max(axis=2) @ w_up.T
+        # thinc's gemm (blis, one thread, as spaCy's own step); numpy's BLAS may start threads
+        scores = self._ops.gemm(np.ascontiguousarray(h.max(axis=2)), w_up, trans2=True)
         scores += b_up
         if self._unseen:
             scores[:, self._unseen] = scores.min()
@@ -176,7 +178,7 @@ class FastEntityRecognizer:
                 h = feats[t, 0] + feats[c, 1]
                 h += feats[t - 1, 2]
                 h += b_low
-                hid = h.max(axis=1)
+                hid = np.maximum(h[:, 0], h[:, 1]) if h.shape[1] == 2 else h.max(axis=1)
                 if can_continue[t] and hid @ w_up[w_in] + b_up[w_in] >= hid @ w_up[w_last] + b_up[w_last]:
                     t += 1
                     continue
