@@ -15,19 +15,30 @@ How it works, in order:
    complement (``ccomp``) is a frame: the complement is the content, the subject is the source.
    A verb without its own subject borrows it from the verb it hangs off ("responded ... by
    asserting that", "said ... and added that"). "according to X, ..." and "X, citing Y" are frames
-   too, the first with X as source and the rest of the clause as content.
+   too, the first with X as source and the rest of the clause as content. Beyond the lexicon, a
+   learned cue model (:mod:`storyline.nlp.cues`, trained on PolNeAR's training split) scores every
+   other verb with a subject and a complement; an accepted one is a frame whose content is its
+   clause or infinitive ("expects that ...", "wants to ...", "is confident that ...") or, for an
+   act, its object with what completes it ("endorsed the plan to ...", "accused X of Y": three
+   words or more, a holder that resolves, not negated, not a date or a number).
 3. **Kinds.** A quoted passage that is the content of a frame (or sits next to a cue verb outside
    the marks: ``"...," she said``; ``He said: "..."``) is ``direct``. A frame whose content is
    reported speech carrying a quoted fragment is ``mixed``. A short quoted fragment inside the
    writer's own sentence, under a cue verb ("dismissed the claims as "absurd"") is ``partial``.
    A frame without quotation marks is ``indirect``. A quoted passage with no cue joins the
    speaker of the previous quote in the same paragraph; otherwise it is a scare quote or a title
-   and is dropped.
+   and is dropped. An interrupted quote ('"The plan," she said, "is dead."') is one quote whose
+   span runs over both parts and whose ``text`` is the quoted parts joined without the cue between
+   them; an indirect quote around a parenthetical cue ("The plan, she said, is dead") likewise.
 4. **Speakers.** The source phrase is resolved to a named entity of the article: a named mention
    is expanded to its fullest form ("Smith" -> "Jane Smith"); a pronoun goes to the most recent
    compatible subject (a person for he/she, an organisation or place for it/they); a description
    ("the secretary", "the spokesperson", "the ministry") goes to the most recent entity whose
-   title or name carries its head noun. Titles next to a name ("Interior Ministry spokesperson",
+   title or name carries its head noun (for a noun naming a person, one titled so later in the
+   article when none is before). A description subject tied to a titled person ("the governor was
+   asked ...") counts as that person's mention for a later he/she; the subject of a sentence's main
+   clause comes before one in a "that" clause, and the speaker of a frame inside a subordinate
+   clause is not carried to the next pronoun. Titles next to a name ("Interior Ministry spokesperson",
    appositives) are kept as the speaker's role.
 5. **Chains.** Links are read from the frame's sentence and its context (see
    :mod:`storyline.nlp.attribution`).
