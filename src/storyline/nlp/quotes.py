@@ -675,8 +675,6 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 cs, ce = _content_bounds(doc, comp)
                 if not nominal:
                     ce = _reported_tail(doc, tok, ce)
-                elif comp.dep_ == "dobj":  # "accused Smith of lying", "praised the plan as bold"
-                    cs, ce = _act_bounds(doc, tok, comp)
             ce = _cut_relay_tail(doc, cs, ce)
             if ce - cs < 3:
                 continue
