@@ -323,3 +323,8 @@ def test_parenthetical_cue_inside_reported_speech() -> None:
 def test_negated_or_dated_acts_are_no_attributions() -> None:
     assert extract_quotes("Officials did not name a source for the contamination.") == []
     assert extract_quotes("The report was posted by Jane Smith on May 15, 2025.") == []
+
+
+def test_the_writers_own_we_is_no_learned_attribution() -> None:
+    text = "In this article, we explore what happened, how officials are responding, and what it means."
+    assert "we" not in [q.speaker_mention for q in extract_quotes(text)]

@@ -816,6 +816,8 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
             continue
         if nominal and (comp.ent_type_ in _NOT_STANCE_ENTS or any(ch.dep_ == "neg" for ch in tok.children)):
             continue  # "posted on May 15", "did not name a source": no stance attributed
+        if c.subj.lower_ in ("i", "we") and "INQ" not in c.feats:
+            continue  # "In this article, we explore ...": the writer's own voice
         st = _source_tokens(c.subj, tok)
         ss, se, _ = _span_text(doc, st)
         if cs <= ss < ce:
