@@ -310,7 +310,7 @@ def _main_clause(verb: "Token") -> bool:
             return False
         if cur.dep_ == "ROOT":
             return True
-        if cur.dep_ not in ("conj", "parataxis") or cur.head is cur:
+        if cur.dep_ not in ("conj", "parataxis") or cur.head.i == cur.i:
             return False
         cur = cur.head
     return False
@@ -525,7 +525,7 @@ def _subject_of(tok: "Token") -> "Token | None":
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return g
-        if cur.dep_ in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl") and cur.head is not cur:
+        if cur.dep_ in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl") and cur.head.i != cur.i:
             if cur.dep_ == "acl" and cur.head.pos_ in ("NOUN", "PROPN"):
                 return cur.head  # "Jane Smith, speaking to reporters, ..."
             cur = cur.head
@@ -623,10 +623,10 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
                 if pobj is None:
                     continue
-                head = tok.head if tok.head is not tok else None
+                head = tok.head if tok.head.i != tok.i else None
                 if head is None:
                     continue
-                while head.dep_ == "conj" and head.head is not head and head.head.i < head.i:
+                while head.dep_ == "conj" and head.head.i < head.i:
                     head = head.head  # "A won 37 percent, B 36 and C snagged 13, according to X"
                 # the clause the phrase modifies, minus the phrase itself
                 skip = {t.i for t in tok.subtree}
@@ -1457,7 +1457,7 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
         if span is not None:
             anc = span.root
             for _ in range(8):
-                if anc.head is anc:
+                if anc.head.i == anc.i:
                     break
                 anc = anc.head
                 if anc.idx >= q.start and anc.idx < q.end:
