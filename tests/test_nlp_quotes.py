@@ -328,3 +328,14 @@ def test_negated_or_dated_acts_are_no_attributions() -> None:
 def test_the_writers_own_we_is_no_learned_attribution() -> None:
     text = "In this article, we explore what happened, how officials are responding, and what it means."
     assert "we" not in [q.speaker_mention for q in extract_quotes(text)]
+
+
+def test_cue_model_is_pinned_and_verified():
+    """The learned cue weights load through the sha256 check like every shipped model file."""
+    from storyline.nlp.cues import load_model
+    from storyline.weights import PINNED, sha256_file, verified_path
+
+    path = verified_path("cues.json")
+    assert sha256_file(path) == PINNED["cues.json"].sha256
+    model = load_model()
+    assert model.weights and 0.0 < model.threshold < 1.0

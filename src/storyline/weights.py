@@ -68,6 +68,14 @@ PINNED: dict[str, PinnedFile] = {
         note="check-worthiness model (storyline.nlp.checkworthy), trained on CT19 task 1 training + "
         "ClaimBuster two-class train by bench/train_classifiers.py",
     ),
+    "cues.json": PinnedFile(
+        name="cues.json",
+        package="storyline",
+        relpath="models/classifiers/cues.json",
+        sha256="f56867eec6e57e8bbd58ebcd54bffa1a655893269386068383a4deecce94dd6e",
+        note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
+        "bench/train_cues.py",
+    ),
 }
 
 

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Token
 
-MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "classifiers" / "cues.json"
 
 #: Prepositions whose object is what a stance is about ("voted for the bill", "spoke about jobs").
 COMP_PREPS = frozenset({"for", "about", "against", "on", "with", "of", "to", "over", "in"})
@@ -140,9 +139,10 @@ class CueModel:
 
 
 @cache
-def load_model(path: str | None = None) -> CueModel | None:
-    """The shipped model, or None when the file is missing (the rules then work alone)."""
-    p = Path(path) if path else MODEL_PATH
-    if not p.is_file():
-        return None
+def load_model(path: str | None = None) -> CueModel:
+    """The shipped model (sha256 checked, :func:`storyline.weights.verified_path`), or the file at
+    ``path`` (for training and tests)."""
+    from storyline.weights import verified_path
+
+    p = Path(path) if path else verified_path("cues.json")
     return CueModel(json.loads(p.read_text(encoding="utf-8")))

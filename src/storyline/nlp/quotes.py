@@ -799,8 +799,6 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
     """Frames for the candidates the learned cue model accepts (:mod:`storyline.nlp.cues`), beside
     the verbs the rules already took."""
     model = load_model()
-    if model is None:
-        return []
     frames: list[Frame] = []
     text = doc_text(doc)
     for c in cue_candidates(doc, quoted, rule_cues):
