@@ -339,3 +339,23 @@ def test_cue_model_is_pinned_and_verified():
     assert sha256_file(path) == PINNED["cues.json"].sha256
     model = load_model()
     assert model.weights and 0.0 < model.threshold < 1.0
+
+
+def test_short_second_part_and_double_apostrophes_join_an_interrupted_quote() -> None:
+    text = 'Voters were split. "I can\'t vote for him," said Jane Smith, a retired nurse. "He\'s an embarrassment."'
+    qs = [q for q in extract_quotes(text) if q.kind == "direct"]
+    assert len(qs) == 1 and qs[0].text == "I can't vote for him. He's an embarrassment."
+    assert qs[0].speaker == "Jane Smith"
+    text = ("The mood changed. ''He liked them and he respected a lot of things they did,'' said John Brown, "
+            "a former governor. ''That's all out the window now.''")
+    qs = [q for q in extract_quotes(text) if q.kind == "direct"]
+    assert len(qs) == 1 and qs[0].text.endswith("That's all out the window now.")
+    # a short quoted sentence on its own is no quote
+    assert extract_quotes('The sign read "Keep out now." It was old.') == []
+
+
+def test_quoted_words_inside_a_described_act_report_the_whole_act() -> None:
+    text = 'Jane Smith described the new plan as "a total disaster" for the town.'
+    qs = extract_quotes(text)
+    assert len(qs) == 1 and qs[0].kind == "mixed" and qs[0].speaker == "Jane Smith"
+    assert qs[0].text.startswith("the new plan as")

@@ -1192,6 +1192,14 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
             if not any(it[3] is best for it in items):
                 items.append((best.content_start, best.content_end, "mixed", best, None))
             continue
+        # a stance or act whose object holds the quoted words ("described the plan as "a disaster"",
+        # "accused X of "lying""): the quote is a fragment of it, and the whole object is reported
+        host = next((f for f in nominal if f.content_start <= qs and qe <= f.content_end
+                     and _words(text[f.content_start:qs] + text[qe:f.content_end]) > 2), None)
+        if host is not None:
+            if not any(it[3] is host for it in items):
+                items.append((host.content_start, host.content_end, "mixed", host, None))
+            continue
         # no frame: a cue verb near the marks ("..., he added." / "He said: ...")
         f = _nearby_cue(doc, text, q, frames, chains)
         if f is not None:
@@ -1203,6 +1211,10 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
             continue
         if qwords >= 4 and _looks_like_speech(text[qs:qe]):
             items.append((qs, qe, "direct", None, "continuation"))
+        elif qwords >= 2 and text[qs:qe].rstrip()[-1:] in ".!?" and text[qs:qs + 1].isupper():
+            # a short sentence ('"He\'s an embarrassment."'): kept only as the second part of a quote
+            # interrupted by its cue clause ('"I can\'t vote for him," said X. "He\'s an embarrassment."')
+            items.append((qs, qe, "direct", None, "short"))
     parts_of: dict[tuple[int, int], list[tuple[int, int]]] = {}
     items = _join_interrupted(text, items, parts_of)
     for f in frames:
@@ -1328,11 +1340,13 @@ def _join_interrupted(text: str, items: list[tuple[int, int, QuoteKind, Frame | 
                       and 0 < len(gap) <= 80 and "\n" not in gap and pe <= pf.cue_start < s
                       and (f is None or f.cue_start == pf.cue_start))
             joined = joined or (pf is not None and pkind == "direct" and kind == "direct" and f is None
-                                and note == "continuation" and _continues(text, pe, s, pf))
+                                and note in ("continuation", "short") and _continues(text, pe, s, pf))
             if joined:
                 out[-1] = (ps, e, "direct", pf, pnote)
                 parts[-1].append((s, e))
                 continue
+        if it[4] == "short":
+            continue
         out.append(it)
         parts.append([(it[0], it[1])])
     if parts_of is not None:
@@ -1373,7 +1387,7 @@ def _continues(text: str, end: int, start: int, frame: Frame) -> bool:
     if not (end <= frame.cue_start < start):
         return False
     # the cue clause is the only other thing in the gap: it ends a sentence before the next quote
-    return bool(re.search(r"[.:]\s*[\"“„«‘']?\s*$", gap)) and frame.sent_end <= start + 1
+    return bool(re.search(r"[.:]\s*(?:''|[\"“„«‘'])?\s*$", gap)) and frame.sent_end <= start + 1
 
 
 _TITLE_SMALL = frozenset("a an the of and or in on at to for from by with as vs nor but".split())
