@@ -359,3 +359,20 @@ def test_quoted_words_inside_a_described_act_report_the_whole_act() -> None:
     qs = extract_quotes(text)
     assert len(qs) == 1 and qs[0].kind == "mixed" and qs[0].speaker == "Jane Smith"
     assert qs[0].text.startswith("the new plan as")
+
+
+def test_reported_clause_ends_before_the_writers_additions() -> None:
+    cases = {
+        "The company said its revenue rose to $557 million in 2015, an increase of almost $200 million.":
+            "its revenue rose to $557 million in 2015",
+        "Critics argue that the denials are disingenuous, pointing to evidence of covert operations.":
+            "that the denials are disingenuous",
+        "Scientists said the findings were plausible but urged caution.": "the findings were plausible",
+        "The mayor said the tax would fund the new library, which opened in 2019.":
+            "the tax would fund the new library",
+    }
+    for text, content in cases.items():
+        assert [q.text for q in extract_quotes(text)][:1] == [content], text
+    # the object of an act keeps its relative clause: it says what the stance is about
+    text = "Jane Smith criticised the water authority, which ignored 17 complaints about the smell."
+    assert any(q.text.endswith("about the smell") for q in extract_quotes(text))

@@ -675,7 +675,7 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 cs, ce = _content_bounds(doc, comp)
                 if not nominal:
                     ce = _reported_tail(doc, tok, ce)
-            ce = _cut_relay_tail(doc, cs, ce)
+            ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce), nominal)
             if ce - cs < 3:
                 continue
             subj = _subject_of(tok)
@@ -809,7 +809,7 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
         cs, ce = _content_bounds(doc, comp) if not nominal else _act_bounds(doc, tok, comp)
         if c.kind == "ccomp":
             ce = _reported_tail(doc, tok, ce)
-        ce = _cut_relay_tail(doc, cs, ce)
+        ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce), nominal)
         if ce - cs < 2 or (nominal and c.kind != "xcomp" and _words(text[cs:ce]) < ACT_MIN_WORDS):
             continue
         if nominal and (comp.ent_type_ in _NOT_STANCE_ENTS or any(ch.dep_ == "neg" for ch in tok.children)):
@@ -869,6 +869,48 @@ def _cut_relay_tail(doc: "Doc", s: int, e: int) -> int:
                                       and doc[t.i + 1].lower_ == "to")):
             if t.right_edge.i >= span.end - 2:
                 return _trim(doc_text(doc), s, doc[t.i - 1].idx)[1]
+    return e
+
+
+#: What :func:`_cut_writer_tail` cuts from the end of a reported clause (see there).
+TAIL_CUTS = frozenset({"relcl", "appos", "vbg", "conj"})
+
+
+def _cut_writer_tail(doc: "Doc", s: int, e: int, nominal: bool = False) -> int:
+    """End a reported clause before what the writer hung on its last words: a relative clause after a
+    comma (", which expires next year"), an appositive (", an increase of 20 percent"), a participle
+    (", noting that ...", ", sparking a debate"), or a further reporting verb of the speaker that the
+    parser joined to the clause ("said he was confused and called it a mistake"). The object of an
+    act keeps its relative clause ("criticised the agency, which ignored 17 complaints"): there it
+    says what the stance is about."""
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None or len(span) < 4:
+        return e
+    last = span.end - 1
+    while last > span.start and doc[last].is_punct:
+        last -= 1
+    text = doc_text(doc)
+    for t in span[2:]:
+        if t.right_edge.i < last or not (span.start <= t.head.i < t.i):
+            continue
+        left = t.left_edge
+        if left.i <= span.start + 1:
+            continue
+        cut = None
+        if doc[left.i - 1].text == ",":
+            if t.dep_ == "relcl" and "relcl" in TAIL_CUTS and not nominal and left.lower_ in ("which", "who", "whose", "whom"):
+                cut = left.i - 1
+            elif t.dep_ in ("appos", "npadvmod") and "appos" in TAIL_CUTS and t.pos_ in ("NOUN", "PROPN") \
+                    and left.pos_ == "DET":
+                cut = left.i - 1
+            elif t.dep_ in ("advcl", "acl") and "vbg" in TAIL_CUTS and t.tag_ == "VBG" and left.i == t.i:
+                cut = left.i - 1
+        if cut is None and t.dep_ == "conj" and "conj" in TAIL_CUTS and t.lemma_.lower() in CUE_VERBS \
+                and t.pos_ == "VERB" and doc[left.i - 1].lower_ in ("and", "but") \
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+            cut = left.i - 1
+        if cut is not None and cut > span.start:
+            return _trim(text, s, doc[cut].idx)[1]
     return e
 
 
