@@ -180,3 +180,58 @@ def test_a_paragraph_naming_nothing_is_commentary_not_off_topic() -> None:
     assert not names_nothing("President Harlan announced further sanctions on Veloria's metal sectors.")
     assert not names_nothing("It is odd because, in 2022, the council welcomed the plan.")
     assert not names_nothing("Users will be fed “election information” instead.")
+
+
+def test_reporting_far_from_the_centroid_is_not_off_topic() -> None:
+    """Real reports carry paragraphs whose vectors sit far from the story's centroid: an actor's own
+    words, a paragraph that goes on about the person before ("He said ..."), one that opens on a key
+    actor, one close to a sentence of another version. None is padding; a paragraph about other
+    actors with none of these signals still is."""
+    import re as _re
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from storyline.compare import TOPIC_NEAREST, _actor_quotes, _compare_one
+    from storyline.model import Quote
+
+    paras = [
+        "Senator Vale won the vote on the bridge bill on Tuesday.",
+        "“This is close to a miracle,” Vale said after the vote.",
+        "He said the work on the crossing would begin in the spring.",
+        "Mr. Vale thanked the crews who had waited two years.",
+        "It takes two-thirds of the chamber to pass such a measure.",
+        "Orvian cheese tariffs rose again last year, Minister Kolb of Orvia announced.",
+    ]
+    text = "\n\n".join(paras)
+    spans = []
+    for p in paras:
+        s = text.index(p)
+        spans.append((s, s + len(p)))
+    art = SimpleNamespace(id="a1", text=text, sentences=spans, title="Vale wins bridge vote")
+    other = SimpleNamespace(id="a2", text="Vale said the bridge vote was a win for the valley.", sentences=[(0, 51)])
+    q_start = text.index("“This")
+    quote = Quote(id="q1", article_id="a1", start=q_start, end=text.index(" Vale said"), text="This is close to a miracle",
+                  kind="direct", cue="said", speaker="Vale (Senator)", speaker_start=text.index("Vale said"),
+                  speaker_end=text.index("Vale said") + 4)
+    actors = _actor_quotes([quote], [art, other], keys=set())
+    assert actors == {"a1": [(quote.start, quote.end, "Vale")]}  # named by the other version
+    rng = np.random.default_rng(0)
+    vx = rng.normal(size=(len(spans), 64)).astype(np.float32)
+    centroid = rng.normal(size=64).astype(np.float32)
+    vx -= np.outer(vx @ centroid / (centroid @ centroid), centroid)  # every sentence orthogonal to it
+    vx /= np.linalg.norm(vx, axis=1, keepdims=True)
+    centroid /= np.linalg.norm(centroid)
+    best = np.zeros(len(spans))
+    best[4] = TOPIC_NEAREST + 0.05  # "two-thirds of the chamber" is close to a sentence of another version
+    framing = SimpleNamespace(score=lambda texts, vecs: np.zeros(len(texts)), threshold=1.0,
+                              terms_in=lambda text, sents: [], terms=lambda title: [])
+    comp = _compare_one("S1", art, vx, best, np.zeros(len(spans), dtype=bool), [], centroid, {"vale"},
+                        framing, actors["a1"])
+    kinds = {_re.sub(r"\W.*", "", a["text"][:6]): (a["kind"], a["evidence"]) for a in comp.additions}
+    assert kinds["Senato"][0] == "new_fact" and "leads_with_key_entity" in kinds["Senato"][1]
+    assert kinds[""][0] == "new_fact" and kinds[""][1]["story_speakers"] == ["Vale"]  # the quote
+    assert kinds["He"][0] == "new_fact" and kinds["He"][1]["continues_previous"]
+    assert kinds["Mr"][0] == "new_fact" and kinds["Mr"][1]["leads_with_key_entity"] == "vale"
+    assert kinds["It"][0] == "new_fact" and kinds["It"][1]["nearest_other"] >= TOPIC_NEAREST
+    assert kinds["Orvian"][0] == "off_topic"
