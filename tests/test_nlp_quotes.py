@@ -376,3 +376,12 @@ def test_reported_clause_ends_before_the_writers_additions() -> None:
     # the object of an act keeps its relative clause: it says what the stance is about
     text = "Jane Smith criticised the water authority, which ignored 17 complaints about the smell."
     assert any(q.text.endswith("about the smell") for q in extract_quotes(text))
+
+
+def test_quoted_words_under_a_cues_object_make_a_mixed_quote() -> None:
+    qs = extract_quotes('The minister dismissed the opposition\'s claims of fraud as "a total fabrication."')
+    assert [(q.kind, q.speaker, q.text) for q in qs] == [
+        ("mixed", "The minister", 'the opposition\'s claims of fraud as "a total fabrication."')]
+    # one quoted word stays a partial quote: the speaker's verdict in their own word
+    qs = extract_quotes('The minister dismissed the opposition\'s claims of fraud as "absurd."')
+    assert [(q.kind, q.text) for q in qs] == [("partial", "absurd")]

@@ -67,7 +67,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from storyline.model import Article, ChainLink, Quote, QuoteGroup, QuoteKind, content_id
@@ -1236,7 +1236,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
             continue
         # a stance or act whose object holds the quoted words ("described the plan as "a disaster"",
         # "accused X of "lying""): the quote is a fragment of it, and the whole object is reported
-        host = next((f for f in nominal if f.content_start <= qs and qe <= f.content_end
+        host = next((f for f in nominal if qwords >= MIXED_MIN_WORDS and f.content_start <= qs and qe <= f.content_end
                      and _words(text[f.content_start:qs] + text[qe:f.content_end]) > 2), None)
         if host is not None:
             if not any(it[3] is host for it in items):
@@ -1244,6 +1244,16 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
             continue
         # no frame: a cue verb near the marks ("..., he added." / "He said: ...")
         f = _nearby_cue(doc, text, q, frames, chains)
+        if f is not None and f.cue_tok is not None and f.cue_end <= q.open_at and qwords >= MIXED_MIN_WORDS \
+                and (f.content_start, f.content_end) == (qs, qe):
+            act = _governed_act(doc, f.cue_tok, qs, qe)
+            if act is not None and act[0] >= f.cue_end and _words(text[act[0]:qs] + text[qe:act[1]]) > 2:
+                # 'called the remarks "racist"': the quoted words are part of what the cue governs
+                if qe > act[1] and not text[act[1]:qe].strip(".,;:!?…"):
+                    act = (act[0], qe)  # 'as “absurd.”': the closing mark after the full stop
+                f = replace(f, content_start=act[0], content_end=act[1], nominal=True)
+                items.append((act[0], act[1], "mixed", f, None))
+                continue
         if f is not None:
             sent_words = _words(text[f.sent_start:f.sent_end])
             kind = "direct" if qwords >= 3 and qwords >= 0.4 * sent_words else "partial"
@@ -1346,6 +1356,22 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
         out.append(quote)
         last_by_para[pi] = quote
     return out
+
+
+#: Quoted words under a cue's object that make the object a mixed quote ('called the remarks "deeply
+#: racist"'); a single quoted word stays a partial quote of its own ('dismissed the claims as "absurd"').
+MIXED_MIN_WORDS = 2
+
+
+def _governed_act(doc: "Doc", cue: "Token", qs: int, qe: int) -> tuple[int, int] | None:
+    """The object of ``cue`` with what completes it (:func:`_act_bounds`) when it holds the quoted
+    words ``qs:qe`` in the same sentence, else None."""
+    for c in cue.children:
+        if c.i > cue.i and c.dep_ in ("dobj", "dative", "oprd", "xcomp", "ccomp", "acomp", "attr", "prep") \
+                and c.left_edge.idx <= qs and qe <= c.right_edge.idx + len(c.right_edge.text) + 1:
+            obj = next((d for d in cue.children if d.i > cue.i and d.dep_ in ("dobj", "dative")), c)
+            return _act_bounds(doc, cue, obj)
+    return None
 
 
 def _embedded_cue(cue: "Token") -> bool:
