@@ -385,3 +385,13 @@ def test_quoted_words_under_a_cues_object_make_a_mixed_quote() -> None:
     # one quoted word stays a partial quote: the speaker's verdict in their own word
     qs = extract_quotes('The minister dismissed the opposition\'s claims of fraud as "absurd."')
     assert [(q.kind, q.text) for q in qs] == [("partial", "absurd")]
+
+
+def test_cue_nouns_with_a_holder() -> None:
+    qs = extract_quotes("The senator repeated her claim that the budget had been cut twice.")
+    assert ("claim", "that the budget had been cut twice") in [(q.cue, q.text) for q in qs]
+    qs = extract_quotes("The agency rejected the announcement by the mayor that the water was safe to drink.")
+    assert ("the mayor", "that the water was safe to drink") in [(q.speaker_mention, q.text) for q in qs]
+    # no holder one can name, or an infinitive of purpose: nothing
+    assert extract_quotes("His pledge to cut taxes by half won him votes.") == []
+    assert extract_quotes("The report was her statement to explain the decision.") == []

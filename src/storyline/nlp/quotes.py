@@ -118,6 +118,21 @@ INFINITIVE_CUES = frozenset("""
 threaten vow pledge promise urge ask tell warn advise call swear
 """.split())
 
+#: Nouns that name what someone said, thinks or intends; with a holder ("Smith's claim that ...",
+#: "his pledge to ...", "the warning by the agency that ...") and a clause or an infinitive after
+#: them, the clause is reported content.
+NOUN_CUES = frozenset("""
+claim assertion allegation accusation insistence suggestion warning promise pledge vow call demand
+proposal concern fear hope belief view argument complaint announcement statement denial prediction
+threat request admission acknowledgment acknowledgement contention charge assurance recommendation
+plea boast opinion position intention commitment conviction message insinuation notion
+""".split())
+#: Cue nouns that also take an infinitive as content ("his pledge to cut taxes"); the others take a
+#: that-clause only ("a statement to explain ..." gives a purpose, not content).
+_NOUN_INFINITIVE = frozenset("""
+promise pledge vow call demand proposal request threat intention commitment hope plea recommendation
+""".split())
+
 #: Cue lemmas whose act rejects what follows.
 DENY_VERBS = frozenset({"deny", "reject", "dismiss", "refute", "dispute", "rebuff", "disavow",
                         "repudiate", "contradict", "deride", "slam", "decry", "denounce", "counter"})
@@ -509,6 +524,7 @@ class Frame:
     nominal: bool = False  # the content is a noun phrase ("dismissed the report"), not a clause
     gap: tuple[int, int] | None = None  # a parenthetical cue clause inside the content (", she said,")
     learned: bool = False  # found by the learned cue model, not the reporting-verb rules
+    noun: bool = False  # the cue is a noun with a holder ("her claim that ...")
 
 
 def _subject_of(tok: "Token") -> "Token | None":
@@ -701,11 +717,55 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                     cue_e = c.idx + len(c.text)
             frames.append(Frame(cue_s, cue_e, doc_text(doc)[cue_s:cue_e], cs, ce, src, subj, tok, lemma,
                                 sent.start_char, sent.end_char, nominal=nominal, gap=gap))
+    frames.extend(_noun_frames(doc))
     if quoted is not None:
         rule_cues = {f.cue_tok.i for f in frames if f.cue_tok is not None}
         frames.extend(_learned_frames(doc, quoted, rule_cues))
     for f in frames:
         f.chain = chains.links_for(f)
+    return frames
+
+
+def _noun_frames(doc: "Doc") -> list[Frame]:
+    """Frames for a cue noun (:data:`NOUN_CUES`) with a holder, a possessive ("Smith's claim",
+    "his pledge") or a by-phrase ("the announcement by the agency"), and a that-clause or an
+    infinitive after it ("... that the plan failed", "... to cut taxes")."""
+    frames: list[Frame] = []
+    text = doc_text(doc)
+    for tok in doc:
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in NOUN_CUES:
+            continue
+        holder = next((c for c in tok.children if c.dep_ == "poss" and c.i < tok.i
+                       and c.lower_ not in ("its", "their", "our", "my", "your")), None)
+        if holder is None:
+            by = next((c for c in tok.children if c.dep_ in ("prep", "agent") and c.lower_ == "by"
+                       and c.i > tok.i), None)
+            holder = next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None
+        if holder is None or holder.pos_ not in ("PROPN", "NOUN", "PRON"):
+            continue
+        comp = None
+        for c in tok.children:
+            if c.i <= tok.i or c.dep_ not in ("acl", "ccomp", "relcl"):
+                continue
+            mark = next((g for g in c.children if g.dep_ in ("mark", "aux") and g.i < c.i), None)
+            if mark is not None and (mark.lower_ == "that" and c.dep_ != "relcl" or
+                                     mark.lower_ == "to" and c.dep_ == "acl" and tok.lemma_.lower() in _NOUN_INFINITIVE) \
+                    and c.pos_ in ("VERB", "AUX"):
+                comp = c
+                break
+        if comp is None:
+            continue
+        cs, ce = _content_bounds(doc, comp)
+        ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce))
+        if _words(text[cs:ce]) < 3:
+            continue
+        src = _np_tokens(holder)
+        ss, se, _ = _span_text(doc, src)
+        if cs <= ss < ce:
+            continue
+        sent = tok.sent
+        frames.append(Frame(tok.idx, tok.idx + len(tok.text), tok.text, cs, ce, (ss, se), holder, tok,
+                            tok.lemma_.lower(), sent.start_char, sent.end_char, noun=True))
     return frames
 
 
@@ -1324,8 +1384,8 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
             links = list(prev.chain)
         if speaker is None and kind in ("direct", "partial") and f is None:
             continue
-        if speaker is None and f is not None and f.learned and f.nominal:
-            continue  # "it showed the strain": an act needs an actor who can hold a stance
+        if speaker is None and f is not None and ((f.learned and f.nominal) or f.noun):
+            continue  # "it showed the strain", "his pledge to ..." with no one he can be: no holder
         if speaker is not None:
             resolver.speakers.append((sp_s if sp_s is not None else s,
                                       Resolved(speaker, label, role)))
@@ -1342,7 +1402,10 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
         if speaker is not None and links:
             context[speaker] = (pi, links)
         denial = bool(f is not None and not cue_negated(text, f.cue_start) and (
-            f.lemma in DENY_VERBS or (kind in ("indirect", "mixed") and _negated(doc, s, e))))
+            f.lemma in DENY_VERBS or f.lemma == "denial"
+            # a negated clause under a cue noun is what the holder means or intends, not a denial
+            # ("his commitment not to do so")
+            or (kind in ("indirect", "mixed") and not f.noun and _negated(doc, s, e))))
         qid = content_id(article_id, str(s), str(e))
         parts = parts_of.get((s, e))
         qtext = _join_parts(text, parts) if parts else text[s:e]
