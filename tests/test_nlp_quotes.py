@@ -395,3 +395,11 @@ def test_cue_nouns_with_a_holder() -> None:
     # no holder one can name, or an infinitive of purpose: nothing
     assert extract_quotes("His pledge to cut taxes by half won him votes.") == []
     assert extract_quotes("The report was her statement to explain the decision.") == []
+
+
+def test_interrupted_quote_goes_on_past_a_fragment_in_its_cue_sentence() -> None:
+    text = ("“Everything. Everything is on the table,” John Brown told reporters on Wednesday after hinting "
+            "that “personnel changes” could come. “Every single thing is on the table. I am looking carefully.”")
+    direct = [q for q in extract_quotes(text) if q.kind == "direct"]
+    assert len(direct) == 1 and direct[0].text.endswith("I am looking carefully.")
+    assert direct[0].speaker == "John Brown"

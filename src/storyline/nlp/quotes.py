@@ -1463,8 +1463,15 @@ def _join_interrupted(text: str, items: list[tuple[int, int, QuoteKind, Frame | 
     out: list[tuple[int, int, QuoteKind, Frame | None, str | None]] = []
     parts: list[list[tuple[int, int]]] = []
     for it in items:
+        back = 1
+        if len(out) >= 2 and it[3] is None and it[4] in ("continuation", "short") and out[-1][3] is not None \
+                and out[-2][3] is not None and out[-1][3].sent_start == out[-2][3].sent_start \
+                and out[-2][1] <= out[-1][0] and out[-2][2] == "direct":
+            # '"A," X told reporters after hinting that "B" could come. "C."': the quote goes on past
+            # a fragment quoted inside its own cue sentence
+            back = 2
         if out:
-            ps, pe, pkind, pf, pnote = out[-1]
+            ps, pe, pkind, pf, pnote = out[-back]
             s, e, kind, f, note = it
             gap = text[pe:s]
             joined = (pf is not None and pkind in ("direct", "partial") and kind in ("direct", "partial")
@@ -1473,8 +1480,8 @@ def _join_interrupted(text: str, items: list[tuple[int, int, QuoteKind, Frame | 
             joined = joined or (pf is not None and pkind == "direct" and kind == "direct" and f is None
                                 and note in ("continuation", "short") and _continues(text, pe, s, pf))
             if joined:
-                out[-1] = (ps, e, "direct", pf, pnote)
-                parts[-1].append((s, e))
+                out[-back] = (ps, e, "direct", pf, pnote)
+                parts[-back].append((s, e))
                 continue
         if it[4] == "short":
             continue
