@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from storyline.errors import NotFoundError
+from storyline.unionfind import UnionFind
 
 if TYPE_CHECKING:
     from storyline.store.db import Store
@@ -241,23 +242,6 @@ def _covered(intervals: Iterable[tuple[int, int]], s: int, e: int) -> int:
     return total
 
 
-class _UF:
-    def __init__(self) -> None:
-        self.p: dict[Any, Any] = {}
-
-    def find(self, x: Any) -> Any:
-        self.p.setdefault(x, x)
-        while self.p[x] != x:
-            self.p[x] = self.p[self.p[x]]
-            x = self.p[x]
-        return x
-
-    def union(self, a: Any, b: Any) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.p[max(ra, rb)] = min(ra, rb)
-
-
 # ------------------------------------------------------------------------------------------ main
 
 
@@ -374,7 +358,7 @@ def _compute_story(store: "Store", story_id: str, *, encoder: Any | None = None,
                 aligned[b].append((p["b_start"], p["b_end"], a, p["a_start"], p["a_end"]))
 
     # sentence matches across versions, and sentence groups (union-find over (article, sentence))
-    uf = _UF()
+    uf: UnionFind[tuple[str, int]] = UnionFind()
     best_other: dict[str, np.ndarray] = {}
     ref_close: dict[str, np.ndarray] = {}
     ref_mat = np.vstack([vecs[r.id] for r in refs if len(vecs.get(r.id, []))]) if refs else None
@@ -526,7 +510,8 @@ def _compare_one(sid: str, a: Any, vx: np.ndarray, best: np.ndarray, ref_close: 
     return comp
 
 
-def _omissions(store: "Store", sid: str, arts: Sequence[Any], comps: list[Comparison], uf: _UF) -> None:
+def _omissions(store: "Store", sid: str, arts: Sequence[Any], comps: list[Comparison],
+               uf: UnionFind[tuple[str, int]]) -> None:
     ids = [a.id for a in arts]
     by_id = {a.id: a for a in arts}
     n = len(ids)
@@ -539,7 +524,7 @@ def _omissions(store: "Store", sid: str, arts: Sequence[Any], comps: list[Compar
     for x in ids:
         for i in range(len(by_id[x].sentences)):
             node = (x, i)
-            if node in uf.p:
+            if node in uf:
                 groups.setdefault(uf.find(node), []).append(node)
     found: list[tuple[set[str], dict[str, Any]]] = []
     for root in sorted(groups, key=lambda r: (ids.index(r[0]), r[1])):

@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from storyline.model import Quote, QuoteGroup, content_id
+from storyline.unionfind import UnionFind
 
 #: Shortest verbatim run that joins two quotes whatever their speakers.
 MIN_VERBATIM = 4
@@ -141,21 +142,10 @@ def group_quotes(quotes: Sequence[Quote], story_of: Mapping[str, str] | None = N
     articles are returned.
     """
     qs = sorted(quotes, key=lambda q: (q.article_id, q.start, q.end, q.id))
-    parent = list(range(len(qs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    sets: UnionFind[int] = UnionFind(range(len(qs)))
 
     def story(q: Quote) -> str:
         return story_of.get(q.article_id, q.article_id) if story_of is not None else ""
-
-    def union(i: int, j: int) -> None:
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[ri] = rj
 
     # Quotes with the same story, kind, text and speaker (copies of one article carry the same quotes)
     # match everything alike, so the pairwise test runs once per pair of distinct versions; the
@@ -170,11 +160,11 @@ def group_quotes(quotes: Sequence[Quote], story_of: Mapping[str, str] | None = N
         for x in xs:
             y = next((y for y in ys if qs[y].article_id != qs[x].article_id), None)
             if y is not None:
-                union(x, y)
+                sets.union(x, y)
         for y in ys:
             x = next((x for x in xs if qs[x].article_id != qs[y].article_id), None)
             if x is not None:
-                union(y, x)
+                sets.union(y, x)
 
     for a, xs in enumerate(klist):
         rep = qs[xs[0]]
@@ -191,7 +181,7 @@ def group_quotes(quotes: Sequence[Quote], story_of: Mapping[str, str] | None = N
                 connect(xs, ys)
     members: dict[int, list[Quote]] = {}
     for i, q in enumerate(qs):
-        members.setdefault(find(i), []).append(q)
+        members.setdefault(sets.find(i), []).append(q)
     groups: list[QuoteGroup] = []
     for ms in members.values():
         if len({q.article_id for q in ms}) < 2:

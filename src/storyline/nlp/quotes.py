@@ -1682,15 +1682,9 @@ def _share_out(items: Sequence[tuple[str, str]], n: int) -> list[list[int]]:
     """Article indexes in ``n`` shares of about equal text length; articles that share a paragraph
     (copies, near-copies) go to the same share, so each distinct paragraph is still parsed once."""
     from storyline.nlp.parse import paragraphs
+    from storyline.unionfind import UnionFind
 
-    parent = list(range(len(items)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets: UnionFind[int] = UnionFind(range(len(items)))
     owner: dict[str, int] = {}
     for i, (_, text) in enumerate(items):
         for para in paragraphs(text):
@@ -1698,10 +1692,10 @@ def _share_out(items: Sequence[tuple[str, str]], n: int) -> list[list[int]]:
                 continue
             j = owner.setdefault(para, i)
             if j != i:
-                parent[find(i)] = find(j)
+                sets.union(i, j)
     groups: dict[int, list[int]] = {}
     for i in range(len(items)):
-        groups.setdefault(find(i), []).append(i)
+        groups.setdefault(sets.find(i), []).append(i)
     shares: list[list[int]] = [[] for _ in range(n)]
     load = [0] * n
     for g in sorted(groups.values(), key=lambda g: -sum(len(items[i][1]) for i in g)):

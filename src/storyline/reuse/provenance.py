@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from storyline.reuse.links import cited_sources, common_source
+from storyline.unionfind import UnionFind
 
 
 @dataclass(slots=True)
@@ -35,23 +36,14 @@ def components(ids: Sequence[str], links: Sequence[Mapping[str, Any]]) -> list[l
     """Connected components of ``ids`` under ``links`` (``a``/``b`` keys; links to ids outside are
     ignored), members in the order of ``ids``, groups ordered by their first member; singletons
     included."""
-    parent = {i: i for i in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets: UnionFind[str] = UnionFind(ids)
     for ln in links:
         a, b = ln["a"], ln["b"]
-        if a in parent and b in parent:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+        if a in sets and b in sets:
+            sets.union(a, b)
     groups: dict[str, list[str]] = {}
     for i in ids:
-        groups.setdefault(find(i), []).append(i)
+        groups.setdefault(sets.find(i), []).append(i)
     return sorted(groups.values(), key=lambda g: g[0])
 
 
