@@ -389,12 +389,13 @@ def _compute_story(store: "Store", story_id: str, *, encoder: Any | None = None,
 
         framing = Framing(encoder)
 
-    actors = _actor_quotes(store.quotes(ids), arts, keys)
+    quotes = store.quotes(ids)
+    actors = _actor_quotes(quotes, arts, keys)
     out = []
     for a in arts:
         out.append(_compare_one(sid, a, vecs[a.id], best_other[a.id], ref_close[a.id], aligned[a.id],
                                 centroid, keys, framing, actors.get(a.id, [])))
-    _omissions(store, sid, arts, out, uf)
+    _omissions(store, sid, arts, out, uf, quotes)
     return out
 
 
@@ -511,7 +512,7 @@ def _compare_one(sid: str, a: Any, vx: np.ndarray, best: np.ndarray, ref_close: 
 
 
 def _omissions(store: "Store", sid: str, arts: Sequence[Any], comps: list[Comparison],
-               uf: UnionFind[tuple[str, int]]) -> None:
+               uf: UnionFind[tuple[str, int]], quotes: Sequence[Any]) -> None:
     ids = [a.id for a in arts]
     by_id = {a.id: a for a in arts}
     n = len(ids)
@@ -543,10 +544,10 @@ def _omissions(store: "Store", sid: str, arts: Sequence[Any], comps: list[Compar
                                  "ref": {"article_id": ref_id, "start": spans[0][0], "end": spans[-1][1],
                                          "carried_by": sorted(carriers)}}))
     # quote groups
-    quotes = {q.id: q for q in store.quotes(ids)}
+    by_quote = {q.id: q for q in quotes}
     for g in store.quote_groups(sid):
-        carriers = {quotes[q].article_id for q in g.quote_ids if q in quotes}
-        ref = quotes.get(g.reference_id)
+        carriers = {by_quote[q].article_id for q in g.quote_ids if q in by_quote}
+        ref = by_quote.get(g.reference_id)
         if len(carriers) < 2 or ref is None:
             continue
         found.append((carriers, {"kind": "quote", "text": g.text,
