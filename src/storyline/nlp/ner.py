@@ -75,9 +75,6 @@ class FastEntityRecognizer:
         self._b_low = np.asarray(lower.get_param("b"), dtype=np.float32)  # (hidden, pieces)
         self._tok2vec = model.get_ref("tok2vec")
         self._ops = model.ops
-        n = len(labels)
-        # validity templates: entity closed / open with label l
-        self._begin_of = np.array([np.flatnonzero((kind == _BEGIN) & (lab == j))[0] for j in range(n)])
         return self
 
     # -- spaCy pipe protocol -------------------------------------------------------------------------
@@ -101,8 +98,11 @@ class FastEntityRecognizer:
         from spacy.attrs import ENT_IOB
 
         assert self.ner is not None, "call setup() first"
-        plain = [d for d in docs if len(d) and not d.to_array(ENT_IOB).any()]
-        preset = [d for d in docs if len(d) and d.to_array(ENT_IOB).any()]
+        plain: list["Doc"] = []
+        preset: list["Doc"] = []
+        for d in docs:
+            if len(d):
+                (preset if d.to_array(ENT_IOB).any() else plain).append(d)
         if preset:  # keep spaCy's handling of preset and blocked entities
             self.ner.set_annotations(preset, self.ner.predict(preset))
         if plain:
