@@ -183,3 +183,90 @@ def test_seed_claims_are_deterministic(seed_claims) -> None:  # noqa: ANN001
     res = QuotesStage().process(arts)
     again = ClaimsStage(checkworthy=False).process(arts, res.quotes, {a.id: "one" for a in arts})
     assert [c.to_dict() for c in again] == [c.to_dict() for c in claims]
+
+
+# --- what a rejection rejects, statements, negative statements -----------------------------------
+
+
+def test_rejection_kinds_tell_acts_from_denials() -> None:
+    from storyline.nlp.claims import rejection_kinds
+
+    cases = {
+        "The assembly on Tuesday rejected the mayor's veto of a bill letting tenants sue the landlord.": None,
+        "The assembly rejected the budget by a wide margin.": None,
+        "The clerk denied bail to the suspect.": None,
+        "She denied the allegations.": None,  # what was alleged is not in this sentence
+        "A spokesman declined to confirm or deny whether the talks had stalled.": None,
+        "The council rejected the claims that it had raised the fares.": "allegation",
+        "She dismissed reports of a rift in the cabinet as nonsense.": "allegation",
+        "The firm denied any wrongdoing.": "involvement",
+        "The firm denied paying the bribes.": "gerund",
+        "The firm denied it had paid the bribes.": "clause",
+    }
+    verbs = ("rejected", "denied", "deny", "dismissed")
+    items = [(s, min(s.index(v) for v in verbs if v in s)) for s in cases]
+    assert dict(zip(cases, rejection_kinds(items))) == cases
+
+
+def test_rejecting_a_thing_is_an_act_not_a_denial() -> None:
+    """"The assembly rejected the mayor's veto" does not deny that the assembly would override it."""
+    t1 = "The assembly is set to override the mayor's veto of the harbour bill on Tuesday."
+    t2 = "The assembly on Tuesday rejected the mayor's veto of the harbour bill by a wide margin."
+    q = _quote("a2", t2, "the mayor's veto of the harbour bill by a wide margin", "The assembly", "rejected")
+    units = claim_units(_article("a2", t2), [q])
+    assert all(u.stance != "denies" for u in units)
+    units += claim_units(_article("a1", t1), [])
+    claims = group_claims(units, _BagEncoder(), threshold=0.3)
+    assert all(s.stance != "denies" for c in claims for s in c.stances)
+
+
+def test_a_denial_joins_only_a_claim_it_is_about() -> None:
+    """A denial grouped by loose similarity with a claim it shares no content with stays apart."""
+    t1 = "Mayor Ruth Okafor said that the Harbour Board rigged the ferry tender in Kessling."
+    t2 = "In Kessling, the Harbour Board denied that its chairman lost the shipping ledgers."
+    q1 = _quote("a1", t1, "that the Harbour Board rigged the ferry tender in Kessling", "Ruth Okafor", "said")
+    units = claim_units(_article("a1", t1), [q1]) + claim_units(_article("a2", t2), [])
+    assert sorted(u.stance for u in units) == ["denies", "reports"]
+    claims = group_claims(units, _BagEncoder(), threshold=-1.0)  # everything would be one group
+    assert all({s.article_id for s in c.stances} != {"a1", "a2"} for c in claims)
+    assert any(s.stance == "denies" and "ledgers" in (s.text or "") for c in claims for s in c.stances)
+
+
+def test_fragments_are_not_claims() -> None:
+    """A quote's content must be a statement: a bare noun phrase ("the mayor's concerns", under
+    "dismissed ... as "weak""), an infinitive or an indirect question is none; a proposition noun with
+    its clause ("her insistence that ...") gives the clause."""
+    t = ("The senator dismissed the mayor's concerns as \"weak\". The unions urged the assembly to override "
+         "the veto. Reporters asked whether the port would close. Ms Dunne repeated her insistence that "
+         "the ferry fares rose by half in Kessling.")
+    a = _article("f", t)
+    qs = [
+        Quote(id="q1", article_id="f", start=t.index("weak"), end=t.index("weak") + 4, text="weak", kind="partial",
+              cue="dismissed", cue_start=t.index("dismissed"), cue_end=t.index("dismissed") + 9, speaker="Senator"),
+        _quote("f", t, "to override the veto", "The unions", "urged"),
+        _quote("f", t, "whether the port would close", "Reporters", "asked"),
+        _quote("f", t, "her insistence that the ferry fares rose by half in Kessling", "Dunne", "repeated"),
+    ]
+    units = claim_units(a, qs)
+    assert [u.text for u in units] == ["the ferry fares rose by half in Kessling"]
+    assert t[units[0].start:units[0].end].startswith("the ferry fares rose")
+
+
+def test_a_negative_statement_alone_is_reported_not_a_denial() -> None:
+    """Negated content under a neutral cue is the holder's own statement unless someone else states
+    the affirmative; the claim keeps the negative wording."""
+    t1 = "The ministry said the new levy does not apply to family farms in Norland."
+    t2 = "Officials at the ministry said that the new levy does not apply to family farms in Norland."
+    q1 = _quote("a1", t1, "the new levy does not apply to family farms in Norland", "The ministry", "said")
+    q2 = _quote("a2", t2, "that the new levy does not apply to family farms in Norland", "Officials", "said")
+    q1.denial = q2.denial = True
+    units = claim_units(_article("a1", t1), [q1]) + claim_units(_article("a2", t2), [q2])
+    claims = group_claims(units, _BagEncoder(), threshold=0.4)
+    assert len(claims) == 1
+    assert {s.stance for s in claims[0].stances} == {"reports"}
+    assert "does not apply" in claims[0].text
+    # against someone else's affirmative version it is a denial
+    t3 = "Farm groups said that the new levy applies to family farms in Norland."
+    q3 = _quote("a3", t3, "that the new levy applies to family farms in Norland", "Farm groups", "said")
+    claims = group_claims(units + claim_units(_article("a3", t3), [q3]), _BagEncoder(), threshold=0.4)
+    assert {(s.article_id, s.stance) for c in claims for s in c.stances} >= {("a1", "denies"), ("a3", "reports")}

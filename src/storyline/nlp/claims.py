@@ -10,12 +10,21 @@ Units
 * **Quotes** (:class:`~storyline.model.Quote`, any kind): the content is the proposition, the speaker
   its holder. A partial quote of a few words under a rejecting cue ("dismissed the reports of X as
   "absurd"") takes the cue's object, the words between the cue and the quote, as its proposition.
+  The content must be a statement (:func:`statements`: a clause with a subject and a finite verb, read
+  from a parse): fragments ("Smith's concerns", "to override the veto", "whether the port closes") are
+  no claims; a proposition noun with its clause ("her insistence that X") gives the clause X.
 * **Denials the quote rules leave out**: a sentence whose verb rejects (:data:`DENY_FORMS`, e.g.
   "X has denied interfering in Y") with its object as content and the capitalised name nearest before
   the verb in the clause as holder.
-* **The outlet's own sentences**: sentences outside every quote and reporting frame, kept when the
-  check-worthiness model (:mod:`storyline.nlp.checkworthy`) scores them at or above its threshold.
-  Hedged sentences ("alleged", "reportedly") are the outlet reporting, not asserting.
+* A rejecting verb (quote cue or not) denies only a proposition (:func:`rejection_kinds`): a clause
+  ("denied that ..."), a gerund ("denied interfering"), an allegation noun with its content ("rejected
+  the claims that ...", "dismissed reports of X as absurd"), or for "deny" an involvement ("denied any
+  role in ..."). A thing as object ("rejected the veto", "denied them entry", "dismissed the lawsuit")
+  is an act: no denial, and told in the outlet's own words the sentence may be an outlet sentence.
+* **The outlet's own sentences**: sentences outside every quote, reporting frame and rejection of a
+  proposition, kept when the check-worthiness model (:mod:`storyline.nlp.checkworthy`) scores them at
+  or above its threshold and they are statements. Hedged sentences ("alleged", "reportedly") are the
+  outlet reporting, not asserting.
 
 Stances
 -------
@@ -23,7 +32,10 @@ Stances
 holder challenges it without denying (:data:`DISPUTE_WORDS`: "baseless", "absurd", "no evidence",
 or a challenging cue such as "questioned"); ``reports`` for other attributed units and hedged outlet
 sentences; ``asserts`` for the outlet's own check-worthy sentences. Within one claim a ``denies`` by
-a holder the claim also ``reports`` is that holder's own (negative) statement and becomes ``reports``.
+a holder the claim also ``reports`` is that holder's own (negative) statement and becomes ``reports``;
+a denial only by negated content under a neutral cue ("said it would not ...") stays one only when
+another holder states the claim affirmatively, else it is the holder's negative statement, reported,
+in its own words (:func:`_settle`).
 
 Grouping
 --------
@@ -34,7 +46,9 @@ both read as "X ... interfere in the vote". A rejection whose content has no cla
 MiniLM encoder; two units' similarity is the cosine of their vectors plus :data:`ENTITY_BONUS` when
 their names agree (a capitalised word in common, a demonym and its country, an acronym and its
 spelled-out name) or minus :data:`ENTITY_PENALTY` when both name actors and none agree.
-Average-linkage agglomerative clustering at :data:`CLAIM_THRESHOLD` gives the canonical claims.
+Average-linkage agglomerative clustering at :data:`CLAIM_THRESHOLD` gives the canonical claims. A
+denial or dispute stays in a claim only when it is about it (:func:`about`: content words in common
+with the claim's affirmative units); the others are grouped apart.
 
 Per claim: ``text`` is the affirmative unit closest to the others (the medoid), ``holder`` the most
 frequent named holder among its reports, and one stance per article and stance kind (the unit most
@@ -54,7 +68,7 @@ from typing import Any
 import numpy as np
 
 from storyline.model import Article, Claim, ClaimStance, Quote, StanceKind, content_id
-from storyline.nlp.quotes import cue_negated
+from storyline.nlp.quotes import NOUN_CUES, cue_negated
 
 LOGGER = logging.getLogger(__name__)
 
@@ -123,6 +137,216 @@ august september october november december
 """.split())
 
 
+# --- syntax: statements and what a rejecting verb rejects -----------------------------------------
+
+#: Nouns that name a proposition someone put forward; a rejecting verb whose object is one of them with
+#: its content ("rejected the claims that ...", "dismissed reports of ... as absurd") denies that content.
+ALLEGATION_NOUNS = frozenset("""
+claim assertion allegation accusation insistence suggestion warning concern fear belief view argument
+complaint statement prediction contention charge assurance insinuation notion report rumour rumor story
+account characterization characterisation idea theory speculation premise narrative finding conclusion
+assessment implication impression perception
+""".split())
+#: Nouns by which a holder denies having done something ("denied any involvement in ...").
+INVOLVEMENT_NOUNS = frozenset("""
+involvement role part wrongdoing responsibility knowledge link tie connection complicity participation
+contact interference meddling collusion guilt intent intention wrong misconduct liability culpability
+relationship hand affiliation association
+""".split())
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj", "csubjpass"})
+_QUESTION_LEAD = re.compile(r"^\s*(whether|if|how|why)\b", _I)
+_NEGATIVE = re.compile(r"\b(not|never|no|neither|nor|none|nobody|nothing|cannot)\b|n[’']t\b", _I)
+
+#: Parse summaries already computed in this process (a storyline's units recur at every regrouping).
+_SYNTAX_CACHE: "OrderedDict[tuple[str, str, int], Any]" = OrderedDict()
+_SYNTAX_CACHE_MAX = 50_000
+_NO_PARSER: list[bool] = []
+
+
+def _parse_all(texts: Sequence[str]) -> list[Any] | None:
+    """spaCy docs of ``texts`` (tagger and parser only), or ``None`` when no parser is installed."""
+    if _NO_PARSER:
+        return None
+    try:
+        from storyline.nlp.parse import get_nlp
+
+        nlp = get_nlp()
+    except Exception as exc:  # noqa: BLE001 - without a parser every unit is kept as before
+        LOGGER.warning("no parser for claim syntax (%s): fragments are not filtered", exc)
+        _NO_PARSER.append(True)
+        return None
+    skip = [n for n in nlp.pipe_names if n.endswith("ner")]
+    return list(nlp.pipe(list(texts), disable=skip))
+
+
+def _cached(kind: str, items: Sequence[tuple[str, int]], compute: Any) -> list[Any]:
+    """``compute(doc, offset)`` for each (text, offset), parsing the uncached texts in one batch."""
+    keys = [(kind, t, o) for t, o in items]
+    todo = sorted({k[1] for k in keys if k not in _SYNTAX_CACHE})
+    if todo:
+        docs = _parse_all(todo)
+        by_text = dict(zip(todo, docs)) if docs is not None else {}
+        for k in keys:
+            if k not in _SYNTAX_CACHE:
+                doc = by_text.get(k[1])
+                _SYNTAX_CACHE[k] = compute(doc, k[2])
+        while len(_SYNTAX_CACHE) > _SYNTAX_CACHE_MAX:
+            _SYNTAX_CACHE.popitem(last=False)
+    out = []
+    for k in keys:
+        _SYNTAX_CACHE.move_to_end(k)
+        out.append(_SYNTAX_CACHE[k])
+    return out
+
+
+def _finite_clause(tok: Any) -> bool:
+    """A verb with a subject that is finite itself or through an auxiliary ("was seeking")."""
+    if not any(c.dep_ in _SUBJECTS for c in tok.children):
+        return False
+    return tok.tag_ in _FINITE_TAGS or any(c.dep_ in ("aux", "auxpass") and c.tag_ in _FINITE_TAGS
+                                           for c in tok.children)
+
+
+def _statement_of(doc: Any, _offset: int) -> bool:
+    if doc is None:
+        return True
+    return any(_finite_clause(s.root) for s in doc.sents)
+
+
+def statements(texts: Sequence[str]) -> list[bool]:
+    """Whether each text is a statement: a clause with a subject and a finite verb ("the board rigged
+    the tender", "he was seeking guidance"), not a fragment ("Smith's concerns", "to override the veto",
+    "subpoenas to the two groups") nor an indirect question ("whether the law allows it"). A leading
+    "that" is read past. Without an installed parser every text counts as a statement."""
+    out: list[bool | None] = []
+    need: list[tuple[str, int]] = []
+    for t in texts:
+        body = _LEAD_THAT.sub("", t, count=1) if re.match(r"\s*that\b", t, _I) else t
+        if _QUESTION_LEAD.match(body) or len(body.split()) < 2:
+            out.append(False)
+        else:
+            out.append(None)
+            need.append((body.strip(), 0))
+    got = iter(_cached("statement", need, _statement_of))
+    return [next(got) if v is None else v for v in out]
+
+
+def _object_kind(tok: Any, deny: bool) -> str | None:
+    """What a rejecting verb's object ``tok`` makes of the rejection (see :func:`rejection_kinds`)."""
+    if tok.tag_ == "VBG":
+        return "gerund"
+    lemma = tok.lemma_.lower()
+    if tok.pos_ == "PRON":
+        return None
+    if lemma in ALLEGATION_NOUNS or tok.lower_.rstrip("s") in ALLEGATION_NOUNS:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "about", "over", "regarding", "concerning", "that") \
+                    and any(g.dep_ in ("pobj", "pcomp") for g in c.children):
+                return "allegation"
+            if c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children):
+                return "allegation"
+            if c.dep_ in ("acl", "ccomp") and c.tag_ == "VBG":
+                return "allegation"
+        return None  # "rejected the claims": what was claimed is elsewhere
+    if deny and (lemma in INVOLVEMENT_NOUNS
+                 or any(c.dep_ == "det" and c.lower_ in ("any", "all") for c in tok.children)):
+        return "involvement"
+    return None
+
+
+def _rejection_of(doc: Any, offset: int) -> str | None:
+    if doc is None:
+        return "clause"
+    tok = next((t for t in doc if t.idx <= offset < t.idx + max(1, len(t.text))), None)
+    if tok is None:
+        return None
+    lemma = tok.lemma_.lower()
+    deny = lemma in ("deny", "denial")
+    challenge = lemma in ("question", "doubt", "challenge", "dispute", "contest")
+    obj = None
+    clauses = []
+    for c in tok.children:
+        if c.dep_ in ("ccomp", "xcomp", "pcomp") and c.pos_ in ("VERB", "AUX"):
+            clauses.append(c)
+        elif c.dep_ in ("dobj", "nsubjpass", "attr", "oprd") and obj is None:
+            obj = c
+        elif c.dep_ == "prep" and c.lower_ in ("of", "that") and obj is None:  # "his denial of wrongdoing"
+            obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+    for c in clauses:
+        if c.i < tok.i:
+            continue
+        marks = {g.lower_ for g in c.children if g.dep_ == "mark"}
+        if marks & {"whether", "if"}:
+            # "questioned whether ..." challenges it; "would not confirm or deny whether ..." neither
+            return "clause" if challenge else None
+        subj = next((g for g in c.children if g.dep_ in _SUBJECTS), None)
+        if c.tag_ == "VBG" and subj is None:
+            return "gerund"
+        if "that" in marks or deny or challenge or subj is None:
+            return "clause"
+        # "rejected the veto of a bill letting families sue": only "deny" takes a clause without
+        # "that"; this is the object, read by the parser as the subject of a clause
+        return _object_kind(subj, deny)
+    if obj is not None:
+        return _object_kind(obj, deny)
+    if any(c.i < tok.i for c in clauses):  # "'We never did,' she denied"
+        return "clause"
+    return None
+
+
+def rejection_kinds(items: Sequence[tuple[str, int]]) -> list[str | None]:
+    """What each rejecting verb rejects, given its sentence and the verb's offset in it.
+
+    ``"clause"`` ("denied that ..."), ``"gerund"`` ("denied interfering in ..."), ``"allegation"`` (an
+    allegation noun with its content: "rejected the claims that ...", "dismissed reports of ... as
+    absurd"), ``"involvement"`` ("denied any role in ..."): a denial of a proposition. ``None`` when the
+    object is a thing ("rejected the veto", "denied them entry", "dismissed the lawsuit"), an allegation
+    without its content ("denied the allegations"), a pronoun, or an open question ("declined to
+    confirm or deny whether ..."): an act, or a denial of something this sentence does not state.
+    Without an installed parser every rejection counts as a clause."""
+    return _cached("rejection", items, _rejection_of)
+
+
+def negative(text: str) -> bool:
+    """Whether ``text`` carries a negation word."""
+    return bool(_NEGATIVE.search(text))
+
+
+_STOP = frozenset("""
+the a an and or but of to in on at for by with from into onto over under about after before than then
+that this these those there here which who whom whose what when where why how not no never nor any all
+some such only also very just more most other others its it his her hers their theirs they them he she
+we us our you your i me my is are was were be been being am has have had having do does did doing will
+would could should shall may might must can cannot said says say saying told tell according as if so
+while because since though although until unless whether one two new last first mr mrs ms
+""".split())
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+def _stems(text: str) -> set[str]:
+    out = set()
+    for w in _WORDS.findall(text):
+        w = _norm_name(w)
+        if len(w) >= 3 and w not in _STOP:
+            out.add(w[:6])
+    return out
+
+
+def about(rejection: str, claim_texts: Sequence[str]) -> bool:
+    """Whether a rejection's proposition overlaps the content of a claim's affirmative texts: at least
+    two content words in common (a word and its derivation count: "interfering", "interference"),
+    or all of them when it has fewer."""
+    mine = _stems(rejection)
+    if not mine:
+        return False
+    theirs: set[str] = set()
+    for t in claim_texts:
+        theirs |= _stems(t)
+    shared = sum(1 for w in mine if w in theirs or any(_same_name(w, x) for x in theirs))
+    return shared >= min(2, len(mine))
+
+
 # --- units -----------------------------------------------------------------------------------------
 
 
@@ -142,6 +366,7 @@ class ClaimUnit:
     score: float | None = None  # check-worthiness, when scored
     names: frozenset[str] = field(default_factory=frozenset)
     affirmative: str = ""  # the proposition without the holder put in as actor (the claim's wording)
+    negated: bool = False  # a denial only by its negated content ("said it would not ..."), no rejecting cue
     vector: np.ndarray | None = None  # a cached vector of the unit's sentence (outlet units), reused for grouping
 
 
@@ -254,43 +479,68 @@ def _sentence_of(spans: Sequence[tuple[int, int]], off: int) -> tuple[int, int] 
 
 
 def _missed_denials(article: Article, spans: Sequence[tuple[int, int]],
-                    covered: list[tuple[int, int]]) -> list[ClaimUnit]:
-    """Sentences with a rejecting verb that no quote covers: holder before the verb, object after."""
+                    covered: list[tuple[int, int]]) -> tuple[list[ClaimUnit], list[tuple[int, int]]]:
+    """Sentences with a rejecting verb that no quote covers: holder before the verb, object after.
+
+    Only a rejection of a proposition counts (:func:`rejection_kinds`); the second list holds the
+    sentences with one, denial unit or not (no outlet sentence either)."""
     text = article.text
-    out: list[ClaimUnit] = []
+    cands: list[tuple[int, int, re.Match[str]]] = []
     for s, e in spans:
-        sent = text[s:e]
-        for m in DENY_FORMS.finditer(sent):
-            vs, ve = s + m.start(), s + m.end()
+        for m in DENY_FORMS.finditer(text[s:e]):
+            vs = s + m.start()
             if any(a <= vs < b for a, b in covered) or cue_negated(text, vs):
                 continue
-            # the clause before the verb: from the last comma or sentence start
-            before = sent[:m.start()]
-            cut = max(before.rfind(","), before.rfind(";"))
-            head = before[cut + 1:]
-            cands = [w for w in _CAPWORD.finditer(head) if _norm_name(w.group(0)) not in _NOT_NAMES]
-            if not cands:
-                continue
-            # the name run ending nearest the verb
-            last = cands[-1]
-            first = last
-            for w in reversed(cands[:-1]):
-                if head[w.end():first.start()].strip() == "":
-                    first = w
-                else:
-                    break
-            holder = head[first.start():last.end()]
-            after = sent[m.end():]
-            stop = _CLAUSE_END.search(after)
-            content = _clean(after[: stop.start()] if stop else after)
-            if len(content.split()) < 2:
-                continue
-            cs = s + m.end() + after.find(content[:10]) if content else ve
-            out.append(ClaimUnit(
-                article_id=article.id, start=s + cut + 1 + first.start(), end=min(e, cs + len(content)),
-                text=content, proposition=proposition(content, holder, rejecting=True), stance="denies",
-                holder=holder))
-    return out
+            cands.append((s, e, m))
+    kinds = rejection_kinds([(text[s:e], m.start()) for s, e, m in cands])
+    out: list[ClaimUnit] = []
+    rejecting: list[tuple[int, int]] = []
+    for (s, e, m), kind in zip(cands, kinds):
+        if kind is None:  # "rejected the veto": an act, not a denial
+            continue
+        rejecting.append((s, e))
+        sent = text[s:e]
+        # the clause before the verb: from the last comma or sentence start
+        before = sent[:m.start()]
+        cut = max(before.rfind(","), before.rfind(";"))
+        head = before[cut + 1:]
+        names = [w for w in _CAPWORD.finditer(head) if _norm_name(w.group(0)) not in _NOT_NAMES]
+        if not names:
+            continue
+        # the name run ending nearest the verb
+        last = names[-1]
+        first = last
+        for w in reversed(names[:-1]):
+            if head[w.end():first.start()].strip() == "":
+                first = w
+            else:
+                break
+        holder = head[first.start():last.end()]
+        after = sent[m.end():]
+        stop = _CLAUSE_END.search(after)
+        content = _clean(after[: stop.start()] if stop else after)
+        if len(content.split()) < 2:
+            continue
+        cs = s + m.end() + after.find(content[:10]) if content else s + m.end()
+        out.append(ClaimUnit(
+            article_id=article.id, start=s + cut + 1 + first.start(), end=min(e, cs + len(content)),
+            text=content, proposition=proposition(content, holder, rejecting=True), stance="denies",
+            holder=holder))
+    return out, rejecting
+
+
+#: Cues whose act rejects or challenges what follows: their object decides whether they deny anything.
+_REJECTING_CUES = re.compile(r"^(den|reject|dismiss|refut|rebuff|repudiat|disavow|rebut|contradict|deride|"
+                             r"decr|denounc|question|challeng|disput|doubt|contest|cast doubt)", _I)
+#: An allegation noun with its content ("the claim that wages fell", "reports of a leak").
+_ALLEGATION_CONTENT = re.compile(r"\b(" + "|".join(sorted(ALLEGATION_NOUNS)) + r")s?\s+(that|of|about)\s+\w+", _I)
+#: A proposition noun followed by its that-clause ("his insistence that ..."): the clause is the content.
+_NOUN_THAT = re.compile(r"^[^,;:]{0,60}?\b(" + "|".join(sorted(ALLEGATION_NOUNS | NOUN_CUES)) + r")s?\s+that\s+", _I)
+
+
+def _sentence_at(spans: Sequence[tuple[int, int]], text: str, off: int, end: int) -> tuple[int, int]:
+    got = _sentence_of(spans, off)
+    return got if got is not None else (off, max(off + 1, end))
 
 
 def claim_units(
@@ -313,40 +563,80 @@ def claim_units(
         from storyline.text import split_sentences
 
         spans = split_sentences(text)
-    units: list[ClaimUnit] = []
     covered: list[tuple[int, int]] = []
+    # (quote, stance, content, start, end, rejecting cue)
+    cands: list[tuple[Quote, StanceKind, str, int, int, bool]] = []
     for q in quotes:
         if q.article_id != article.id:
             continue
         lo = min(q.start, q.speaker_start if q.speaker_start is not None else q.start,
                  q.cue_start if q.cue_start is not None else q.start)
         hi = max(q.end, q.speaker_end or q.end, q.cue_end or q.end)
-        covered.append((lo, hi))
         if cue_negated(text, q.cue_start):  # "did not say", "never denied": no stance either way
+            covered.append((lo, hi))
             continue
         stance = _quote_stance(q)
         content, s, e = q.text, q.start, q.end
         if len(q.text.split()) <= SHORT_FRAGMENT:
             if stance == "reports":
+                covered.append((lo, hi))
                 continue
             obj = _cue_object(text, q)
             if obj is None:
+                covered.append((lo, hi))
                 continue
             s, e = obj
             content = text[s:e]
             s = min(s, q.start)
             e = max(e, q.end)
+        rejecting_cue = bool(q.cue and q.cue_start is not None and _REJECTING_CUES.match(q.cue))
+        cands.append((q, stance, content, s, e, rejecting_cue))
+        if not rejecting_cue:
+            covered.append((lo, hi))
+    # a rejecting cue denies or disputes only a proposition: "rejected the veto" is an act
+    rej = [c for c in cands if c[5]]
+    kinds = rejection_kinds([(text[a:b], c[0].cue_start - a)  # type: ignore[operator]
+                             for c in rej for a, b in [_sentence_at(spans, text, c[0].cue_start, c[0].end)]])
+    kind_of = {id(c[0]): k for c, k in zip(rej, kinds)}
+    for q, *_rest, rejecting_cue in cands:
+        # an act ("rejected the veto") told in the outlet's words is the outlet's own sentence; with
+        # quoted words ("dismissed the concerns as "weak"") it stays the holder's
+        if rejecting_cue and (kind_of[id(q)] is not None or q.kind != "indirect"):
+            lo = min(q.start, q.speaker_start if q.speaker_start is not None else q.start, q.cue_start or q.start)
+            covered.append((lo, max(q.end, q.speaker_end or q.end, q.cue_end or q.end)))
+    # everything else must be a statement (or an allegation with its content, when disputed)
+    plain = [c for c in cands if not c[5]]
+    is_stmt = dict(zip((id(c[0]) for c in plain), statements([c[2] for c in plain])))
+    units: list[ClaimUnit] = []
+    for q, stance, content, s, e, rejecting_cue in cands:
+        negated = False
+        if rejecting_cue:
+            if kind_of[id(q)] is None:
+                continue
+        elif not is_stmt[id(q)]:
+            m = _NOUN_THAT.match(content)
+            if stance == "disputes" and _ALLEGATION_CONTENT.search(content):
+                pass
+            elif m and statements([content[m.end():]])[0]:  # "his insistence that X": X
+                content = content[m.end():]
+                at = text.find(content[:20], s, e)
+                s = at if at >= 0 else s
+            else:
+                continue
+        elif stance == "denies":  # negated content under a neutral cue ("said it would not ...")
+            negated = True
         holder = _role_name(q)
         rejecting = stance in ("denies", "disputes")
-        prop = proposition(content, holder, rejecting=rejecting)
+        prop = proposition(content, holder, rejecting=rejecting and not negated)
         if len(prop.split()) < MIN_WORDS:
             continue
         units.append(ClaimUnit(
             article_id=article.id, start=s, end=e, text=_clean(_LEAD_THAT.sub("", content)), proposition=prop,
-            stance=stance, holder=holder, holder_role=q.speaker_role, quote_id=q.id))
-    units.extend(_missed_denials(article, spans, covered))
+            stance=stance, holder=holder, holder_role=q.speaker_role, quote_id=q.id, negated=negated))
+    missed, rejecting_sents = _missed_denials(article, spans, covered)
+    units.extend(missed)
     if checkworthy is not None and spans:
-        units.extend(_outlet_units(article, spans, covered, checkworthy, sentence_vectors))
+        units.extend(_outlet_units(article, spans, covered + rejecting_sents, checkworthy, sentence_vectors))
     for u in units:
         u.names = names_in(u.proposition)
         u.affirmative = proposition(u.text)
@@ -356,11 +646,12 @@ def claim_units(
 
 def _outlet_units(article: Article, spans: Sequence[tuple[int, int]], covered: list[tuple[int, int]],
                   checkworthy: Any, vectors: np.ndarray | None) -> list[ClaimUnit]:
+    """Check-worthy sentences in the outlet's own voice that are statements (not fragments)."""
     text = article.text
     keep: list[int] = []
     for i, (s, e) in enumerate(spans):
         sent = text[s:e]
-        if any(a < e and s < b for a, b in covered) or _REPORTING.search(sent) or DENY_FORMS.search(sent):
+        if any(a < e and s < b for a, b in covered) or _REPORTING.search(sent):
             continue
         if len(sent.split()) < 6 or sent.rstrip().endswith("?"):
             continue
@@ -370,14 +661,15 @@ def _outlet_units(article: Article, spans: Sequence[tuple[int, int]], covered: l
     # score every sentence in text order (the scorer reads neighbours as context), keep the candidates
     vecs = vectors if vectors is not None and len(vectors) == len(spans) else None
     all_scores = checkworthy.score([text[s:e] for s, e in spans], vecs)
-    texts = [text[spans[i][0]:spans[i][1]] for i in keep]
-    scores = [all_scores[i] for i in keep]
     cut = float(checkworthy.threshold)
+    keep = [i for i in keep if all_scores[i] >= cut]
+    texts = [text[spans[i][0]:spans[i][1]] for i in keep]
     out: list[ClaimUnit] = []
-    for i, t, p in zip(keep, texts, scores):
-        if p < cut:
+    for i, t, ok in zip(keep, texts, statements(texts)):
+        if not ok:
             continue
         s, e = spans[i]
+        p = all_scores[i]
         hedged = bool(HEDGES.search(t))
         out.append(ClaimUnit(article_id=article.id, start=s, end=e, text=_clean(t), proposition=proposition(t),
                              stance="reports" if hedged else "asserts", score=float(round(p, 4)),
@@ -469,6 +761,23 @@ def proposition_vectors(encoder: Any, props: Sequence[str]) -> dict[str, np.ndar
     return out
 
 
+def _settle(mem: list[ClaimUnit]) -> list[ClaimUnit]:
+    """The stances of one claim's units, read against each other.
+
+    A holder does not deny what the claim reports them saying: one outlet's version of their own
+    negative statement ("X cannot solve Y", read as negated content) is that statement, reported. A
+    negative statement under a neutral cue ("said it would not ...") denies the claim only when someone
+    else states it affirmatively; otherwise it is a statement of its own, reported."""
+    own = {u.holder for u in mem if u.stance == "reports" and u.holder}
+    out = [replace(u, stance="reports") if u.stance == "denies" and u.holder in own else u for u in mem]
+    for k, u in enumerate(out):
+        if u.stance == "denies" and u.negated and not any(
+                v.stance in ("asserts", "reports") and not v.negated and v.holder != u.holder
+                and not negative(v.text) for v in out):
+            out[k] = replace(u, stance="reports")
+    return out
+
+
 def group_claims(
     units: Sequence[ClaimUnit],
     encoder: Any,
@@ -496,13 +805,21 @@ def group_claims(
     weights = np.bincount(node, minlength=len(node_of))
     nsim = _similarity(vecs[firsts], [units[i] for i in firsts])
     claims: list[Claim] = []
-    for nodes in _cluster(nsim, threshold, weights):
-        members = [int(i) for i in np.flatnonzero(np.isin(node, nodes))]
-        mem = [units[i] for i in members]
-        # a holder does not deny what the claim reports them saying: one outlet's version of their own
-        # negative statement ("X cannot solve Y", read as negated content) is that statement, reported
-        own = {u.holder for u in mem if u.stance == "reports" and u.holder}
-        mem = [replace(u, stance="reports") if u.stance == "denies" and u.holder in own else u for u in mem]
+    orig = list(units)
+    groups = list(_cluster(nsim, threshold, weights))
+    while groups:
+        nodes = groups.pop(0)
+        while True:
+            members = [int(i) for i in np.flatnonzero(np.isin(node, nodes))]
+            mem = _settle([orig[i] for i in members])
+            # a rejection belongs to the claim only when it is about it (content words in common)
+            affirm = [u.text for u in mem if u.stance in ("asserts", "reports")]
+            off = sorted({int(node[i]) for i, u in zip(members, mem) if affirm
+                          and u.stance in ("denies", "disputes") and not about(u.proposition, affirm)})
+            if not off:
+                break
+            nodes = [n for n in nodes if n not in off]
+            groups.extend([off[k] for k in g] for g in _cluster(nsim[np.ix_(off, off)], threshold, weights[off]))
         for i, u in zip(members, mem):
             units[i] = u
         articles = {u.article_id for u in mem}
