@@ -291,7 +291,16 @@ def test_interrupted_quote_text_leaves_out_the_cue() -> None:
     assert q.text == "The plan is dead. We will start again in the spring."
     text = "Jane Smith spoke on Monday. “The plan,” she said, “is dead.”"
     q = next(q for q in extract_quotes(text) if q.kind == "direct")
-    assert q.text == "The plan, is dead."
+    assert q.text == "The plan is dead."  # the comma belonged to the cue clause
+    text = "Jane Smith spoke on Monday. “When we came in,” she said, “the plan was dead.”"
+    q = next(q for q in extract_quotes(text) if q.kind == "direct")
+    assert q.text == "When we came in, the plan was dead."  # a clause keeps its comma
+
+
+def test_quoted_fragment_under_a_further_verb_is_not_the_quote_going_on() -> None:
+    text = "“We had written two dozen songs,” Jane Smith said, mentioning the album is “in the home stretch.”"
+    direct = [q for q in extract_quotes(text) if q.kind == "direct"]
+    assert [q.text for q in direct] == ["We had written two dozen songs,"]
 
 
 def test_learned_cues_find_beliefs_intentions_and_described_acts() -> None:

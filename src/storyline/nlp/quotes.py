@@ -1408,7 +1408,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
             or (kind in ("indirect", "mixed") and not f.noun and _negated(doc, s, e))))
         qid = content_id(article_id, str(s), str(e))
         parts = parts_of.get((s, e))
-        qtext = _join_parts(text, parts) if parts else text[s:e]
+        qtext = _join_parts(text, parts, doc) if parts else text[s:e]
         if not parts and f is not None and f.gap is not None and s < f.gap[0] and f.gap[1] < e:
             # "Many of the closures, he said, have involved ...": the words around the cue clause
             qtext = text[s:f.gap[0]].rstrip(" ,—–-") + " " + text[f.gap[1]:e].lstrip(" ,—–-")
@@ -1476,7 +1476,7 @@ def _join_interrupted(text: str, items: list[tuple[int, int, QuoteKind, Frame | 
             gap = text[pe:s]
             joined = (pf is not None and pkind in ("direct", "partial") and kind in ("direct", "partial")
                       and 0 < len(gap) <= 80 and "\n" not in gap and pe <= pf.cue_start < s
-                      and (f is None or f.cue_start == pf.cue_start))
+                      and (f is None or f.cue_start == pf.cue_start) and _REOPENS.search(gap) is not None)
             joined = joined or (pf is not None and pkind == "direct" and kind == "direct" and f is None
                                 and note in ("continuation", "short") and _continues(text, pe, s, pf))
             if joined:
@@ -1494,10 +1494,18 @@ def _join_interrupted(text: str, items: list[tuple[int, int, QuoteKind, Frame | 
     return out
 
 
-def _join_parts(text: str, parts: Sequence[tuple[int, int]]) -> str:
+#: The end of the gap before the second part of an interrupted quote: the cue clause closes with a
+#: punctuation mark before the quotation mark reopens ('," she said, "'); a quoted fragment that a
+#: further verb governs ('," she said, mentioning that it was "') is not the same quote going on.
+_REOPENS = re.compile(r"[,:;.!?…—–-]\s*(?:(?:''|[\"“”„«»‹›‘’'])\s*)+$")
+
+
+def _join_parts(text: str, parts: Sequence[tuple[int, int]], doc: "Doc | None" = None) -> str:
     """The words of an interrupted quote without the cue between its parts: '"The plan," she said,
-    "is dead."' reads "The plan, is dead."; a part closed by a comma before a part that opens a new
-    sentence ends with a full stop (other commas stay); parts from different paragraphs stay in their paragraphs."""
+    "is dead."' reads "The plan is dead." (with ``doc``: a first part without a finite verb, a
+    subject the second part goes on with, loses the comma the cue clause needed); a part closed by a
+    comma before a part that opens a new sentence ends with a full stop (other commas stay: '"When we
+    came in," she said, "it was over."'); parts from different paragraphs stay in their paragraphs."""
     out = ""
     for i, (s, e) in enumerate(parts):
         piece = text[s:e].strip()
@@ -1506,10 +1514,26 @@ def _join_parts(text: str, parts: Sequence[tuple[int, int]]) -> str:
             if piece.endswith(","):
                 if nxt[:1].isupper() and not re.match(r"I\b", nxt):
                     piece = piece[:-1] + "."
+                elif doc is not None and _subject_goes_on(doc, s, e, parts[i + 1][0]):
+                    piece = piece[:-1]
         if out:
             out += "\n\n" if "\n" in text[parts[i - 1][1]:s] else " "
         out += piece
     return out
+
+
+def _subject_goes_on(doc: "Doc", s: int, e: int, nxt: int) -> bool:
+    """Whether the quoted part ``s:e`` is a noun phrase with no finite verb (a subject) and the part
+    starting at ``nxt`` opens with a verb or an adverb: '"The plan," she said, "is dead."'."""
+    span = doc.char_span(s, e, alignment_mode="expand")
+    first = doc.char_span(nxt, nxt + 1, alignment_mode="expand")
+    if span is None or first is None or len(span) == 0:
+        return False
+    words = [t for t in span if not t.is_punct]
+    if not words or any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in words):
+        return False
+    heads = [t for t in words if t.head.i == t.i or not (span.start <= t.head.i < span.end)]
+    return all(t.pos_ in ("NOUN", "PROPN", "PRON") for t in heads) and first[0].pos_ in ("VERB", "AUX", "ADV")
 
 
 def _continues(text: str, end: int, start: int, frame: Frame) -> bool:
