@@ -8,7 +8,8 @@
   order, so the context features see the neighbouring sentences; speaker names are not used); AP per file, averaged (MAP), as the task
   did. Best published primary run: 0.166. ``--limit-files N`` scores the N smallest files only.
 * ClaimBuster two_class/test.json (702 sentences, balanced): precision, recall and F1 of the
-  check-worthy class at the model's shipped threshold, and the MAP-free ranking AP over the set.
+  check-worthy class at the model's cut for sentences scored alone (``threshold_alone``; the claims
+  stage's cut for sentences in context is ``threshold``), and the MAP-free ranking AP over the set.
   Each sentence is scored alone (no context).
   ``--limit-cb N`` keeps N evenly spaced sentences (the file is sorted by label).
 
@@ -64,13 +65,14 @@ def run(limit_files: int | None = None, limit_cb: int | None = None) -> dict[str
     # ClaimBuster sentences are unrelated (and the file is sorted by label): one call each, no context.
     cb_scores = np.array([model.score([t], cb_vecs[i : i + 1])[0] for i, t in enumerate(cb_texts)])
     cb_labels = np.array([r["label"] for r in cb])
-    p, r, f1 = T.prf(cb_scores >= model.threshold, cb_labels)
+    p, r, f1 = T.prf(cb_scores >= model.threshold_alone, cb_labels)  # scored alone: the cut for that
     return {
         "ct19_test": {"map": round(float(np.mean(list(per_file.values()))), 4), "files": len(per_file),
                       "sentences": len(ct), "per_file_ap": per_file, "best_published_primary": 0.166},
         "claimbuster_test": {"f1": round(f1, 4), "precision": round(p, 4), "recall": round(r, 4),
                              "ap": round(T.average_precision(cb_scores, cb_labels), 4),
-                             "threshold": model.threshold, "sentences": len(cb)},
+                             "threshold": model.threshold_alone, "threshold_in_context": model.threshold,
+                             "sentences": len(cb)},
         "seconds": round(time.perf_counter() - t0, 1),
     }
 

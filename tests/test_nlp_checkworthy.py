@@ -69,3 +69,14 @@ def test_lexical_model_grams():
         "taxes", "rose", "0", "%", "in", "0", "!", "taxes rose", "rose 0", "0 %", "% in", "in 0", "0 !"]
     m = cw.CheckWorthiness()
     assert len(m.lexical.index) == len(m.lexical.w) > 1000
+
+
+def test_cut_in_context_is_the_cut_alone_moved_by_the_context_shift():
+    """claims_in scores whole texts (context features on), so its cut is the one chosen on sentences
+    scored alone, moved by the mean logit shift context gives the same labelled sentences."""
+    m = cw.CheckWorthiness()
+    meta = m.model.meta
+    alone, shift = float(meta["threshold_alone"]), float(meta["context_logit_shift"])
+    assert m.threshold_alone == alone and meta["context_shift_sentences"] > 100
+    moved = 1.0 / (1.0 + np.exp(-(np.log(alone / (1.0 - alone)) + shift)))
+    assert m.threshold == pytest.approx(round(float(moved), 2))

@@ -64,7 +64,7 @@ PINNED: dict[str, PinnedFile] = {
         name="checkworthy.json",
         package="storyline",
         relpath="models/classifiers/checkworthy.json",
-        sha256="817b672e725a6367a5bbad7e3828c371761decf50b0f270e7304b42b3e4d491d",
+        sha256="679f2d3df01934b729f6065a066b7d84d51628285598ba22a82f7be4dd4eae06",
         note="check-worthiness model (storyline.nlp.checkworthy), trained on CT19 task 1 training + "
         "ClaimBuster two-class train by bench/train_classifiers.py",
     ),

@@ -19,8 +19,14 @@ setting by leave-debates-out cross-validation on the training debates, and shipp
 ``models/classifiers/checkworthy.json``, pinned by sha256 in :mod:`storyline.weights`.
 
 Both models are trained with class-balanced weights, so a score of 0.5 means roughly "as likely
-check-worthy as not"; the ``threshold`` stored with the weights (:attr:`CheckWorthiness.threshold`) is the cut
-used by :func:`claims_in`. Figures: bench/README.md, "Claims".
+check-worthy as not". Two cuts are stored with the weights: ``threshold_alone``
+(:attr:`CheckWorthiness.threshold_alone`), the best out-of-fold F1 on ClaimBuster's training
+sentences, each scored alone (no context), and ``threshold`` (:attr:`CheckWorthiness.threshold`), the
+cut used by :func:`claims_in` and the claims stage, which score whole texts: the same cut moved by the
+mean logit shift that context gives labelled sentences (ClaimBuster training sentences found in CT19
+training debates, scored out of fold in their debate and alone), so that in context it selects what
+it selected alone. Score one sentence alone, compare with ``threshold_alone``. Figures:
+bench/README.md, "Claims".
 """
 
 from __future__ import annotations
@@ -275,7 +281,13 @@ class SentenceModel:
 
     @property
     def threshold(self) -> float:
+        """The decision cut for sentences scored in their text (with context)."""
         return self.model.threshold
+
+    @property
+    def threshold_alone(self) -> float:
+        """The decision cut for a sentence scored alone (no context); ``threshold`` when not stored."""
+        return float(self.model.meta.get("threshold_alone", self.model.threshold))
 
     def _encode(self, sentences: Sequence[str]) -> np.ndarray:
         if self._encoder is None:
@@ -316,7 +328,10 @@ class CheckWorthiness(SentenceModel):
         threshold: float | None = None,
         vectors: np.ndarray | None = None,
     ) -> list[ClaimCandidate]:
-        """The sentences of ``text`` (``(start, end)`` spans) scoring at least ``threshold``, in text order."""
+        """The sentences of ``text`` (``(start, end)`` spans) scoring at least ``threshold``, in text order.
+
+        The sentences are scored together (each with its neighbours as context), so the default cut is
+        :attr:`threshold`, calibrated for scores in context."""
         cut = self.threshold if threshold is None else threshold
         spans = [(int(s), int(e)) for s, e in sentences]
         for s, e in spans:
