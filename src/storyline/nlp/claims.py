@@ -214,17 +214,27 @@ def _statement_of(doc: Any, _offset: int) -> bool:
     return any(_finite_clause(s.root) for s in doc.sents)
 
 
-def statements(texts: Sequence[str]) -> list[bool]:
+#: A finite auxiliary, modal or reporting verb: a whole sentence that has one is taken as a statement
+#: without a parse (a fragment from a bad sentence split rarely has one).
+_FINITE_WORD = re.compile(r"\b(is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|"
+                          r"does|did|do|says|said)\b|n[’']t\b", _I)
+
+
+def statements(texts: Sequence[str], *, sentences: bool = False) -> list[bool]:
     """Whether each text is a statement: a clause with a subject and a finite verb ("the board rigged
     the tender", "he was seeking guidance"), not a fragment ("Smith's concerns", "to override the veto",
     "subpoenas to the two groups") nor an indirect question ("whether the law allows it"). A leading
-    "that" is read past. Without an installed parser every text counts as a statement."""
+    "that" is read past. Without an installed parser every text counts as a statement. With
+    ``sentences`` (whole sentences of an article, not quote contents) one with a finite auxiliary or
+    modal verb is taken as a statement unparsed."""
     out: list[bool | None] = []
     need: list[tuple[str, int]] = []
     for t in texts:
         body = _LEAD_THAT.sub("", t, count=1) if re.match(r"\s*that\b", t, _I) else t
         if _QUESTION_LEAD.match(body) or len(body.split()) < 2:
             out.append(False)
+        elif sentences and _FINITE_WORD.search(body):
+            out.append(True)
         else:
             out.append(None)
             need.append((body.strip(), 0))
@@ -665,7 +675,7 @@ def _outlet_units(article: Article, spans: Sequence[tuple[int, int]], covered: l
     keep = [i for i in keep if all_scores[i] >= cut]
     texts = [text[spans[i][0]:spans[i][1]] for i in keep]
     out: list[ClaimUnit] = []
-    for i, t, ok in zip(keep, texts, statements(texts)):
+    for i, t, ok in zip(keep, texts, statements(texts, sentences=True)):
         if not ok:
             continue
         s, e = spans[i]
