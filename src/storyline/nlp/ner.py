@@ -141,7 +141,7 @@ class FastEntityRecognizer:
         h = feats[:, 0] + pad[1]
         h += pad[2]
         h += self._b_low
-        # thinc's gemm (blis, one thread, as spaCy's own step); numpy's BLAS may start threads
+        # the model's own ops (parse.py gives them numpy's BLAS, held to one thread while parsing)
         scores = self._ops.gemm(np.ascontiguousarray(h.max(axis=2)), w_up, trans2=True)
         scores += b_up
         if self._unseen:
