@@ -412,3 +412,12 @@ def test_interrupted_quote_goes_on_past_a_fragment_in_its_cue_sentence() -> None
     direct = [q for q in extract_quotes(text) if q.kind == "direct"]
     assert len(direct) == 1 and direct[0].text.endswith("I am looking carefully.")
     assert direct[0].speaker == "John Brown"
+
+
+def test_an_act_reports_its_object_with_what_follows_it() -> None:
+    """A nominal cue's content is its object with the prepositional phrases and the infinitive after
+    it, not the bare noun phrase."""
+    text = "Mayor Jane Smith praised the courage of the volunteers in the aftermath of the storm."
+    assert [q.text for q in extract_quotes(text)] == ["the courage of the volunteers in the aftermath of the storm"]
+    text = "The governor announced a series of new steps to tighten the rules on rentals."
+    assert [q.text for q in extract_quotes(text)] == ["a series of new steps to tighten the rules on rentals"]

@@ -687,6 +687,8 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                     continue
             if comp.i == tok.head.i:
                 cs, ce = _clause_without(doc, comp, tok)
+            elif nominal and comp.dep_ == "dobj":  # "dismissed the report as a smear", "denied X in a statement"
+                cs, ce = _act_bounds(doc, tok, comp, wide=True)
             else:
                 cs, ce = _content_bounds(doc, comp)
                 if not nominal:
@@ -825,15 +827,21 @@ def _candidate(tok: "Token", skip: set[int] | None, text: str, qmarks: list[tupl
 _ACT_PREPS = frozenset({"as", "of", "with", "for", "to", "into", "against", "about"})
 
 
-def _act_bounds(doc: "Doc", verb: "Token", comp: "Token") -> tuple[int, int]:
+def _act_bounds(doc: "Doc", verb: "Token", comp: "Token", wide: bool = False) -> tuple[int, int]:
     """The content of a stance or act with a nominal complement: the object and what completes it
-    ("offered Smith the second spot", "regards the city as its capital", "accuses X of Y")."""
+    ("offered Smith the second spot", "regards the city as its capital", "accuses X of Y"); ``wide``
+    also takes every other prepositional phrase and an infinitive after the object ("praised the
+    effort in the aftermath of the storm", "announced steps to tighten sales"), as PolNeAR's
+    annotators do (the narrow form decides whether an act says enough to be reported,
+    :data:`ACT_MIN_WORDS`)."""
     parts = [comp]
     for c in verb.children:
         if c.i <= verb.i or c is comp:
             continue
         if c.dep_ in ("dobj", "dative", "oprd", "xcomp", "ccomp", "acomp", "attr") or (
-                c.dep_ == "prep" and c.lower_ in _ACT_PREPS and c.i > comp.i):
+                c.dep_ == "prep" and (c.lower_ in _ACT_PREPS or wide) and c.i > comp.i):
+            parts.append(c)
+        elif wide and c.dep_ == "advcl" and c.i > comp.i and any(g.dep_ == "aux" and g.lower_ == "to" and g.i < c.i for g in c.children):
             parts.append(c)
     lo = min(p.left_edge.i for p in parts)
     hi = max(p.right_edge.i for p in parts)
@@ -872,6 +880,9 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
         ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce), nominal)
         if ce - cs < 2 or (nominal and c.kind != "xcomp" and _words(text[cs:ce]) < ACT_MIN_WORDS):
             continue
+        if nominal:  # the whole act is reported: "praised the effort of a donor to the campaign"
+            cs, ce = _act_bounds(doc, tok, comp, wide=True)
+            ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce), nominal)
         if nominal and (comp.ent_type_ in _NOT_STANCE_ENTS or any(ch.dep_ == "neg" for ch in tok.children)):
             continue  # "posted on May 15", "did not name a source": no stance attributed
         if c.subj.lower_ in ("i", "we") and "INQ" not in c.feats:
