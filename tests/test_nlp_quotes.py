@@ -421,3 +421,13 @@ def test_an_act_reports_its_object_with_what_follows_it() -> None:
     assert [q.text for q in extract_quotes(text)] == ["the courage of the volunteers in the aftermath of the storm"]
     text = "The governor announced a series of new steps to tighten the rules on rentals."
     assert [q.text for q in extract_quotes(text)] == ["a series of new steps to tighten the rules on rentals"]
+
+
+def test_a_statement_saying_something_is_its_issuer_s() -> None:
+    """A reporting participle after an act's object ("issued a statement saying ...") reports what
+    the subject of the act says."""
+    text = "The ministry issued a statement saying that the talks had failed."
+    qs = extract_quotes(text)
+    assert [(q.text, q.speaker) for q in qs] == [("that the talks had failed", "The ministry")]
+    text = "Jane Smith posted a video claiming the vote was rigged."
+    assert [(q.text, q.speaker) for q in extract_quotes(text)] == [("the vote was rigged", "Jane Smith")]

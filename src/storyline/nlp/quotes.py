@@ -543,6 +543,9 @@ def _subject_of(tok: "Token") -> "Token | None":
                         return g
         if cur.dep_ in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl") and cur.head.i != cur.i:
             if cur.dep_ == "acl" and cur.head.pos_ in ("NOUN", "PROPN"):
+                if cur.head.pos_ == "NOUN" and cur.head.dep_ in ("dobj", "pobj") and not _speaker_noun(cur.head):
+                    cur = cur.head.head  # "issued a statement saying ...": whoever issued it
+                    continue
                 return cur.head  # "Jane Smith, speaking to reporters, ..."
             cur = cur.head
             continue
@@ -685,10 +688,14 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                         comp = None
                 if comp is None:
                     continue
+            light_cue = None
             if comp.i == tok.head.i:
                 cs, ce = _clause_without(doc, comp, tok)
             elif nominal and comp.dep_ == "dobj":  # "dismissed the report as a smear", "denied X in a statement"
                 cs, ce = _act_bounds(doc, tok, comp, wide=True)
+                light = _light_object(doc, tok, comp)
+                if light is not None:
+                    cs, ce, light_cue = light
             else:
                 cs, ce = _content_bounds(doc, comp)
                 if not nominal:
@@ -717,6 +724,8 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
             for c in tok.children:
                 if c.dep_ == "prt" and c.i == tok.i + 1:
                     cue_e = c.idx + len(c.text)
+            if light_cue is not None:
+                cue_e = light_cue
             frames.append(Frame(cue_s, cue_e, doc_text(doc)[cue_s:cue_e], cs, ce, src, subj, tok, lemma,
                                 sent.start_char, sent.end_char, nominal=nominal, gap=gap))
     frames.extend(_noun_frames(doc))
@@ -849,6 +858,24 @@ def _act_bounds(doc: "Doc", verb: "Token", comp: "Token", wide: bool = False) ->
     return _trim(doc_text(doc), s, e)
 
 
+
+
+def _light_object(doc: "Doc", verb: "Token", obj: "Token") -> tuple[int, int, int] | None:
+    """For an act whose object is followed by a reporting participle ("issued a statement saying that
+    X", "posted a video claiming X"), ``(content start, content end, cue end)``: the content is what
+    the participle governs and the cue runs from the verb over the participle; None otherwise. (An
+    object noun followed by a preposition or a that-clause, "expressed support for X", "rejected the
+    idea that X", stays in the content: PolNeAR's annotators keep it there.)"""
+    if obj.pos_ != "NOUN":
+        return None
+    for c in obj.children:
+        if c.i > obj.i and c.dep_ == "acl" and c.tag_ == "VBG" and c.lemma_.lower() in CUE_VERBS:
+            g = next((g for g in c.children if g.dep_ in ("ccomp", "dobj") and g.i > c.i), None)
+            if g is not None:
+                s, e = _content_bounds(doc, g)
+                return s, e, c.idx + len(c.text)
+    return None
+
 #: Complements under which a learned cue makes a frame: a clause ("believes that ..."), an
 #: infinitive ("wants to ..."), a clause under an adjective ("is confident that ..."), and an act's
 #: object, direct or after a preposition ("endorsed the plan to cut taxes", "voted for the bill").
@@ -880,7 +907,10 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
         ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce), nominal)
         if ce - cs < 2 or (nominal and c.kind != "xcomp" and _words(text[cs:ce]) < ACT_MIN_WORDS):
             continue
-        if nominal:  # the whole act is reported: "praised the effort of a donor to the campaign"
+        light = _light_object(doc, tok, comp) if c.kind == "dobj" else None
+        if light is not None:  # "expressed concern about the plan": the noun is part of the cue
+            cs, ce = light[0], light[1]
+        elif nominal:  # the whole act is reported: "praised the effort of a donor to the campaign"
             cs, ce = _act_bounds(doc, tok, comp, wide=True)
             ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce), nominal)
         if nominal and (comp.ent_type_ in _NOT_STANCE_ENTS or any(ch.dep_ == "neg" for ch in tok.children)):
@@ -895,6 +925,8 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
         for ch in tok.children:
             if (ch.dep_ == "prt" and ch.i == tok.i + 1) or (c.kind == "acomp" and ch.dep_ == "acomp"):
                 cue_e = ch.idx + len(ch.text)  # "pointed out", "is confident (that)"
+        if light is not None:
+            cue_e = light[2]
         sent = tok.sent
         frames.append(Frame(cue_s, cue_e, text[cue_s:cue_e], cs, ce, (ss, se), c.subj, tok,
                             tok.lemma_.lower(), sent.start_char, sent.end_char, nominal=nominal,
