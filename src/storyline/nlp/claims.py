@@ -169,15 +169,14 @@ def _parse_all(texts: Sequence[str]) -> list[Any] | None:
     if _NO_PARSER:
         return None
     try:
-        from storyline.nlp.parse import get_nlp
+        from storyline.nlp.parse import get_nlp, parse_texts
 
         nlp = get_nlp()
     except Exception as exc:  # noqa: BLE001 - without a parser every unit is kept as before
         LOGGER.warning("no parser for claim syntax (%s): fragments are not filtered", exc)
         _NO_PARSER.append(True)
         return None
-    skip = [n for n in nlp.pipe_names if n.endswith("ner")]
-    return list(nlp.pipe(list(texts), disable=skip))
+    return parse_texts(texts, disable=[n for n in nlp.pipe_names if n.endswith("ner")])
 
 
 def _cached(kind: str, items: Sequence[tuple[str, int]], compute: Any) -> list[Any]:

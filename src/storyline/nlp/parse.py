@@ -338,6 +338,14 @@ def parse(text: str) -> "Doc":
         return nlp(text[:MAX_CHARS])
 
 
+def parse_texts(texts: Iterable[str], *, disable: Iterable[str] = (), batch_size: int = 32) -> list["Doc"]:
+    """Parse short texts (sentences, quote contents) as they are, in one ``nlp.pipe`` call with BLAS
+    held to one thread; ``disable`` names components to skip (e.g. ``("storyline_ner",)``)."""
+    nlp = get_nlp()
+    with _one_blas_thread():
+        return list(nlp.pipe([t[:MAX_CHARS] for t in texts], disable=list(disable), batch_size=batch_size))
+
+
 _PARA_BREAK = re.compile(r"\n\s*\n")
 
 
