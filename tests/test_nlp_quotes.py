@@ -431,3 +431,13 @@ def test_a_statement_saying_something_is_its_issuer_s() -> None:
     assert [(q.text, q.speaker) for q in qs] == [("that the talks had failed", "The ministry")]
     text = "Jane Smith posted a video claiming the vote was rigged."
     assert [(q.text, q.speaker) for q in extract_quotes(text)] == [("the vote was rigged", "Jane Smith")]
+
+
+def test_a_participle_after_the_reported_clause_stays_unless_it_reports() -> None:
+    """", bringing its total to ..." goes on with what was said; ", noting that ..." is a further
+    report of its own."""
+    text = "Jane Smith said the company raised $5 million in January, bringing its total to $9 million."
+    assert [q.text for q in extract_quotes(text)] == [
+        "the company raised $5 million in January, bringing its total to $9 million"]
+    text = "Jane Smith said the plan was dead, noting that the council had voted against it."
+    assert [q.text for q in extract_quotes(text)] == ["the plan was dead", "that the council had voted against it"]

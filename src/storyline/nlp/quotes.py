@@ -981,8 +981,8 @@ TAIL_CUTS = frozenset({"relcl", "appos", "vbg", "conj"})
 
 def _cut_writer_tail(doc: "Doc", s: int, e: int, nominal: bool = False) -> int:
     """End a reported clause before what the writer hung on its last words: a relative clause after a
-    comma (", which expires next year"), an appositive (", an increase of 20 percent"), a participle
-    (", noting that ...", ", sparking a debate"), or a further reporting verb of the speaker that the
+    comma (", which expires next year"), an appositive (", an increase of 20 percent"), a reporting
+    participle (", noting that ...": a further report; ", bringing its total to ..." stays), or a further reporting verb of the speaker that the
     parser joined to the clause ("said he was confused and called it a mistake"). The object of an
     act keeps its relative clause ("criticised the agency, which ignored 17 complaints"): there it
     says what the stance is about."""
@@ -1006,7 +1006,8 @@ def _cut_writer_tail(doc: "Doc", s: int, e: int, nominal: bool = False) -> int:
             elif t.dep_ in ("appos", "npadvmod") and "appos" in TAIL_CUTS and t.pos_ in ("NOUN", "PROPN") \
                     and left.pos_ == "DET":
                 cut = left.i - 1
-            elif t.dep_ in ("advcl", "acl") and "vbg" in TAIL_CUTS and t.tag_ == "VBG" and left.i == t.i:
+            elif t.dep_ in ("advcl", "acl") and "vbg" in TAIL_CUTS and t.tag_ == "VBG" and left.i == t.i \
+                    and t.lemma_.lower() in CUE_VERBS:
                 cut = left.i - 1
         if cut is None and t.dep_ == "conj" and "conj" in TAIL_CUTS and t.lemma_.lower() in CUE_VERBS \
                 and t.pos_ == "VERB" and doc[left.i - 1].lower_ in ("and", "but") \
