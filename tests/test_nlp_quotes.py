@@ -305,7 +305,7 @@ def test_quoted_fragment_under_a_further_verb_is_not_the_quote_going_on() -> Non
 
 def test_learned_cues_find_beliefs_intentions_and_described_acts() -> None:
     """Verbs outside the reporting lexicon attribute a proposition or a stance (the learned cue
-    model, storyline/models/classifiers/cues.json); a bare act on a name or an unrelated act does not."""
+    model, storyline/models/classifiers/cues.json); an act on a bare pronoun or an unrelated act does not."""
     def got(text: str) -> list[tuple[str, str | None, str | None, str]]:
         return [(q.kind, q.speaker, q.cue, q.text) for q in extract_quotes(text)]
 
@@ -316,7 +316,7 @@ def test_learned_cues_find_beliefs_intentions_and_described_acts() -> None:
     assert got("Jane Smith is confident that the bill will pass.") == [
         ("indirect", "Jane Smith", "is confident", "that the bill will pass")]
     assert got("Jane Smith endorsed the plan to cut taxes for small firms.")[0][2] == "endorsed"
-    assert got("Jane Smith supports Tom Hale.") == []
+    assert got("Jane Smith supports him.") == []  # a bare pronoun says nothing comparable
     assert got("Jane Smith bought a new car for her daughter last week.") == []
 
 
@@ -441,3 +441,17 @@ def test_a_participle_after_the_reported_clause_stays_unless_it_reports() -> Non
         "the company raised $5 million in January, bringing its total to $9 million"]
     text = "Jane Smith said the plan was dead, noting that the council had voted against it."
     assert [q.text for q in extract_quotes(text)] == ["the plan was dead", "that the council had voted against it"]
+
+
+def test_an_act_on_a_bare_name_is_reported() -> None:
+    """A stance on a name alone ("endorsed Tom Hale") is a stance PolNeAR annotates and a reader can
+    compare across outlets."""
+    qs = extract_quotes("The union endorsed Tom Hale for governor.")
+    assert [(q.speaker, q.cue, q.text) for q in qs] == [("The union", "endorsed", "Tom Hale for governor")]
+
+
+def test_an_act_answered_by_a_report_is_the_report() -> None:
+    """"responded to the charges by asserting that ...": the assertion is the quote; the response
+    is not reported beside it."""
+    qs = extract_quotes("Jane Smith responded to the charges by asserting that the agency had never hidden anything.")
+    assert [(q.cue, q.text) for q in qs] == [("asserting", "that the agency had never hidden anything")]

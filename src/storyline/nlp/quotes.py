@@ -19,8 +19,10 @@ How it works, in order:
    learned cue model (:mod:`storyline.nlp.cues`, trained on PolNeAR's training split) scores every
    other verb with a subject and a complement; an accepted one is a frame whose content is its
    clause or infinitive ("expects that ...", "wants to ...", "is confident that ...") or, for an
-   act, its object with what completes it ("endorsed the plan to ...", "accused X of Y": three
-   words or more, a holder that resolves, not negated, not a date or a number).
+   act, its object with what completes it ("endorsed the plan to ...", "accused X of Y":
+   three words or more, or fewer when the model is sure of the verb, "endorsed Smith", but never a
+   bare pronoun; a holder that resolves, not negated, not a date or a number; not "responded to X by
+   saying ...", where the saying is the frame).
 3. **Kinds.** A quoted passage that is the content of a frame (or sits next to a cue verb outside
    the marks: ``"...," she said``; ``He said: "..."``) is ``direct``. A frame whose content is
    reported speech carrying a quoted fragment is ``mixed``. A short quoted fragment inside the
@@ -842,7 +844,7 @@ def _act_bounds(doc: "Doc", verb: "Token", comp: "Token", wide: bool = False) ->
     also takes every other prepositional phrase and an infinitive after the object ("praised the
     effort in the aftermath of the storm", "announced steps to tighten sales"), as PolNeAR's
     annotators do (the narrow form decides whether an act says enough to be reported,
-    :data:`ACT_MIN_WORDS`)."""
+    :func:`_act_min_words`)."""
     parts = [comp]
     for c in verb.children:
         if c.i <= verb.i or c is comp:
@@ -885,9 +887,20 @@ LEARNED_KINDS = frozenset({"ccomp", "xcomp", "acomp", "dobj"} | {"prep:" + p for
 #: Entity types of an object that no act takes a stance on ("posted on May 15", "raised $5 million").
 _NOT_STANCE_ENTS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL", "PERCENT", "ORDINAL"})
 #: Words an act's object must have to be reported: a stance on a described thing ("opposed the
-#: plan to cut taxes") says something a reader can compare across outlets; one on a bare name
-#: ("supports Smith", "responded to these allegations") is left to the writer's own account.
+#: plan to cut taxes") says something a reader can compare across outlets. A shorter object ("endorsed
+#: Smith", "voters prefer Smith", "attacked the governor") is reported when the cue model is sure
+#: of the verb (:data:`SHORT_ACT_PROB`; PolNeAR's annotators report such stances too); an object
+#: that is only a pronoun ("supports him", "attacked it") never is.
 ACT_MIN_WORDS = 3
+#: The cue probability above which an act on a one- or two-word object is reported.
+SHORT_ACT_PROB = 0.7
+
+
+def _act_min_words(comp: "Token", prob: float) -> int:
+    """Words the object of an act headed by ``comp`` must have, given the cue's probability."""
+    if comp.pos_ == "PRON":
+        return 1_000
+    return 1 if prob >= SHORT_ACT_PROB else ACT_MIN_WORDS
 
 
 def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int]) -> list[Frame]:
@@ -897,7 +910,8 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
     frames: list[Frame] = []
     text = doc_text(doc)
     for c in cue_candidates(doc, quoted, rule_cues):
-        if c.kind not in LEARNED_KINDS or model.prob(c.feats) < model.threshold:
+        prob = model.prob(c.feats) if c.kind in LEARNED_KINDS else 0.0
+        if prob < model.threshold:
             continue
         tok, comp = c.tok, c.comp
         nominal = c.kind not in ("ccomp", "acomp")
@@ -905,7 +919,7 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
         if c.kind == "ccomp":
             ce = _reported_tail(doc, tok, ce)
         ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce), nominal)
-        if ce - cs < 2 or (nominal and c.kind != "xcomp" and _words(text[cs:ce]) < ACT_MIN_WORDS):
+        if ce - cs < 2 or (nominal and c.kind != "xcomp" and _words(text[cs:ce]) < _act_min_words(comp, prob)):
             continue
         light = _light_object(doc, tok, comp) if c.kind == "dobj" else None
         if light is not None:  # "expressed concern about the plan": the noun is part of the cue
@@ -915,6 +929,9 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
             ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce), nominal)
         if nominal and (comp.ent_type_ in _NOT_STANCE_ENTS or any(ch.dep_ == "neg" for ch in tok.children)):
             continue  # "posted on May 15", "did not name a source": no stance attributed
+        if nominal and any(ch.dep_ == "prep" and ch.lower_ == "by" and any(
+                g.dep_ == "pcomp" and g.lemma_.lower() in CUE_VERBS for g in ch.children) for ch in tok.children):
+            continue  # "responded to the charge by asserting that ...": the report is the frame
         if c.subj.lower_ in ("i", "we") and "INQ" not in c.feats:
             continue  # "In this article, we explore ...": the writer's own voice
         st = _source_tokens(c.subj, tok)
