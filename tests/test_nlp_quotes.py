@@ -455,3 +455,9 @@ def test_an_act_answered_by_a_report_is_the_report() -> None:
     is not reported beside it."""
     qs = extract_quotes("Jane Smith responded to the charges by asserting that the agency had never hidden anything.")
     assert [(q.cue, q.text) for q in qs] == [("asserting", "that the agency had never hidden anything")]
+
+
+def test_an_effort_is_not_a_stance() -> None:
+    """"tried to block the bill" says what was attempted, not what the subject holds or said."""
+    assert extract_quotes("Senator Jane Smith tried to block the bill on the floor of the Senate.") == []
+    assert [q.cue for q in extract_quotes("Senator Jane Smith wants to block the bill.")] == ["wants"]

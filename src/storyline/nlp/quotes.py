@@ -884,6 +884,9 @@ def _light_object(doc: "Doc", verb: "Token", obj: "Token") -> tuple[int, int, in
 LEARNED_KINDS = frozenset({"ccomp", "xcomp", "acomp", "dobj"} | {"prep:" + p for p in
                                                                  ("for", "about", "against", "on", "with",
                                                                   "of", "to", "over", "in")})
+#: Verbs of an effort whose infinitive says what was attempted, not what the subject holds or said
+#: ("tried to block the bill", "managed to pass it"): never learned cues with an infinitive.
+EFFORT_VERBS = frozenset({"try", "attempt", "manage", "fail", "struggle", "strive", "endeavor", "endeavour"})
 #: Entity types of an object that no act takes a stance on ("posted on May 15", "raised $5 million").
 _NOT_STANCE_ENTS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL", "PERCENT", "ORDINAL"})
 #: Words an act's object must have to be reported: a stance on a described thing ("opposed the
@@ -914,6 +917,8 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
         if prob < model.threshold:
             continue
         tok, comp = c.tok, c.comp
+        if c.kind == "xcomp" and tok.lemma_.lower() in EFFORT_VERBS:
+            continue  # "tried to block the bill": an effort, not a stance or a statement
         nominal = c.kind not in ("ccomp", "acomp")
         cs, ce = _content_bounds(doc, comp) if not nominal else _act_bounds(doc, tok, comp)
         if c.kind == "ccomp":
