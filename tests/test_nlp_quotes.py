@@ -421,6 +421,8 @@ def test_an_act_reports_its_object_with_what_follows_it() -> None:
     assert [q.text for q in extract_quotes(text)] == ["the courage of the volunteers in the aftermath of the storm"]
     text = "The governor announced a series of new steps to tighten the rules on rentals."
     assert [q.text for q in extract_quotes(text)] == ["a series of new steps to tighten the rules on rentals"]
+    text = "Mayor Jane Smith praised the courage of the volunteers at a rally after the storm."
+    assert [q.text for q in extract_quotes(text)] == ["the courage of the volunteers"]  # not the setting
 
 
 def test_a_statement_saying_something_is_its_issuer_s() -> None:

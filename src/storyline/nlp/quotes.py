@@ -836,12 +836,16 @@ def _candidate(tok: "Token", skip: set[int] | None, text: str, qmarks: list[tupl
 #: Prepositions after an object that still belong to what a stance is about ("described X as Y",
 #: "accused X of Y", "compared X with Y"); others ("on Tuesday", "in an interview") do not.
 _ACT_PREPS = frozenset({"as", "of", "with", "for", "to", "into", "against", "about"})
+#: Prepositions of the setting of an act ("at a rally", "during the debate", "after the vote"): the
+#: wide form of an act's content (:func:`_act_bounds`) stops before them.
+_SETTING_PREPS = frozenset({"at", "during", "after", "before", "since", "until", "amid", "throughout"})
 
 
 def _act_bounds(doc: "Doc", verb: "Token", comp: "Token", wide: bool = False) -> tuple[int, int]:
     """The content of a stance or act with a nominal complement: the object and what completes it
     ("offered Smith the second spot", "regards the city as its capital", "accuses X of Y"); ``wide``
-    also takes every other prepositional phrase and an infinitive after the object ("praised the
+    also takes every other prepositional phrase but those of the setting (:data:`_SETTING_PREPS`)
+    and an infinitive after the object ("praised the
     effort in the aftermath of the storm", "announced steps to tighten sales"), as PolNeAR's
     annotators do (the narrow form decides whether an act says enough to be reported,
     :func:`_act_min_words`)."""
@@ -850,7 +854,7 @@ def _act_bounds(doc: "Doc", verb: "Token", comp: "Token", wide: bool = False) ->
         if c.i <= verb.i or c is comp:
             continue
         if c.dep_ in ("dobj", "dative", "oprd", "xcomp", "ccomp", "acomp", "attr") or (
-                c.dep_ == "prep" and (c.lower_ in _ACT_PREPS or wide) and c.i > comp.i):
+                c.dep_ == "prep" and (c.lower_ in _ACT_PREPS or (wide and c.lower_ not in _SETTING_PREPS)) and c.i > comp.i):
             parts.append(c)
         elif wide and c.dep_ == "advcl" and c.i > comp.i and any(g.dep_ == "aux" and g.lower_ == "to" and g.i < c.i for g in c.children):
             parts.append(c)
