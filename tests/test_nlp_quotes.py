@@ -463,3 +463,11 @@ def test_an_effort_is_not_a_stance() -> None:
     """"tried to block the bill" says what was attempted, not what the subject holds or said."""
     assert extract_quotes("Senator Jane Smith tried to block the bill on the floor of the Senate.") == []
     assert [q.cue for q in extract_quotes("Senator Jane Smith wants to block the bill.")] == ["wants"]
+
+
+def test_a_quote_filling_a_that_clause_spans_the_that() -> None:
+    """'said that "..."': the reported clause (the span) starts at "that"; the text is the quoted words."""
+    text = "Jane Smith said that “the plan is dead and we will start again.”"
+    q = extract_quotes(text)[0]
+    assert q.kind == "direct" and text[q.start:q.end].startswith("that “the plan")
+    assert q.text == "the plan is dead and we will start again."

@@ -1399,6 +1399,16 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
             items.append((qs, qe, "direct", None, "short"))
     parts_of: dict[tuple[int, int], list[tuple[int, int]]] = {}
     items = _join_interrupted(text, items, parts_of)
+    # 'said that "the plan is dead"': the reported clause starts at its "that" (PolNeAR's content
+    # span); the quote's text stays the quoted words
+    quoted_from: dict[tuple[int, int], int] = {}
+    for k, (s, e, kind, f, note) in enumerate(items):
+        if f is not None and kind in ("direct", "partial") and f.content_start < s \
+                and _COMPLEMENTISER.fullmatch(text[f.content_start:s]):
+            items[k] = (f.content_start, e, kind, f, note)
+            quoted_from[(f.content_start, e)] = s
+            if (s, e) in parts_of:
+                parts_of[(f.content_start, e)] = parts_of.pop((s, e))
     for f in frames:
         if id(f) in covered_frames:
             continue
@@ -1478,7 +1488,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
             or (kind in ("indirect", "mixed") and not f.noun and _negated(doc, s, e))))
         qid = content_id(article_id, str(s), str(e))
         parts = parts_of.get((s, e))
-        qtext = _join_parts(text, parts, doc) if parts else text[s:e]
+        qtext = _join_parts(text, parts, doc) if parts else text[quoted_from.get((s, e), s):e]
         if not parts and f is not None and f.gap is not None and s < f.gap[0] and f.gap[1] < e:
             # "Many of the closures, he said, have involved ...": the words around the cue clause
             qtext = text[s:f.gap[0]].rstrip(" ,—–-") + " " + text[f.gap[1]:e].lstrip(" ,—–-")
@@ -1564,6 +1574,8 @@ def _join_interrupted(text: str, items: list[tuple[int, int, QuoteKind, Frame | 
     return out
 
 
+#: What may stand between a reported clause's start and the opening mark of the quote that fills it.
+_COMPLEMENTISER = re.compile(r"(?:that|whether|if)\s*(?:''|[\"“„«‘'])\s*", re.I)
 #: The end of the gap before the second part of an interrupted quote: the cue clause closes with a
 #: punctuation mark before the quotation mark reopens ('," she said, "'); a quoted fragment that a
 #: further verb governs ('," she said, mentioning that it was "') is not the same quote going on.
