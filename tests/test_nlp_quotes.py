@@ -471,3 +471,7 @@ def test_a_quote_filling_a_that_clause_spans_the_that() -> None:
     q = extract_quotes(text)[0]
     assert q.kind == "direct" and text[q.start:q.end].startswith("that “the plan")
     assert q.text == "the plan is dead and we will start again."
+
+
+def test_whom_something_was_told_is_not_what_was_told() -> None:
+    assert extract_quotes("Senator Jane Smith told the Daily Ledger in an interview on Monday.") == []

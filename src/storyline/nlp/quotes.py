@@ -891,6 +891,9 @@ LEARNED_KINDS = frozenset({"ccomp", "xcomp", "acomp", "dobj"} | {"prep:" + p for
 #: Verbs of an effort whose infinitive says what was attempted, not what the subject holds or said
 #: ("tried to block the bill", "managed to pass it"): never learned cues with an infinitive.
 EFFORT_VERBS = frozenset({"try", "attempt", "manage", "fail", "struggle", "strive", "endeavor", "endeavour"})
+#: Reporting verbs whose object is the addressee ("told reporters", "asked the minister"): a person,
+#: an organisation or a pronoun as their object is never the content.
+ADDRESSEE_VERBS = frozenset({"tell", "ask", "inform", "notify", "brief"})
 #: Entity types of an object that no act takes a stance on ("posted on May 15", "raised $5 million").
 _NOT_STANCE_ENTS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL", "PERCENT", "ORDINAL"})
 #: Words an act's object must have to be reported: a stance on a described thing ("opposed the
@@ -923,6 +926,9 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
         tok, comp = c.tok, c.comp
         if c.kind == "xcomp" and tok.lemma_.lower() in EFFORT_VERBS:
             continue  # "tried to block the bill": an effort, not a stance or a statement
+        if c.kind == "dobj" and tok.lemma_.lower() in ADDRESSEE_VERBS and (
+                comp.pos_ in ("PRON", "PROPN") or comp.ent_type_ in ENTITY_TYPES or _speaker_noun(comp)):
+            continue  # "told The Daily Ledger", "asked the minister": whom it was said to
         nominal = c.kind not in ("ccomp", "acomp")
         cs, ce = _content_bounds(doc, comp) if not nominal else _act_bounds(doc, tok, comp)
         if c.kind == "ccomp":
