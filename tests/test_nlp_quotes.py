@@ -475,3 +475,15 @@ def test_a_quote_filling_a_that_clause_spans_the_that() -> None:
 
 def test_whom_something_was_told_is_not_what_was_told() -> None:
     assert extract_quotes("Senator Jane Smith told the Daily Ledger in an interview on Monday.") == []
+
+
+def test_an_agentless_passive_is_a_claim_without_a_speaker() -> None:
+    """"X is said to ...", "X is expected to ...", "it was reported that ...": reported, with no
+    speaker; with an agent ("by analysts") it is not a frame of this kind."""
+    def got(text: str) -> list[tuple[str | None, str, str | None]]:
+        return [(q.cue, q.text, q.speaker) for q in extract_quotes(text)]
+
+    assert got("The plan is expected to pass the Senate next week.") == [
+        ("is expected", "The plan is expected to pass the Senate next week", None)]
+    assert got("It was reported that the plan had failed in the Senate.") == [
+        ("was reported", "that the plan had failed in the Senate", None)]

@@ -15,7 +15,9 @@ How it works, in order:
    complement (``ccomp``) is a frame: the complement is the content, the subject is the source.
    A verb without its own subject borrows it from the verb it hangs off ("responded ... by
    asserting that", "said ... and added that"). "according to X, ..." and "X, citing Y" are frames
-   too, the first with X as source and the rest of the clause as content. Beyond the lexicon, a
+   too, the first with X as source and the rest of the clause as content. An agentless passive of
+   a reporting or expecting verb ("X is said to ...", "X is expected to ...", "it was reported that
+   ...") is a frame with no source. Beyond the lexicon, a
    learned cue model (:mod:`storyline.nlp.cues`, trained on PolNeAR's training split) scores every
    other verb with a subject and a complement; an accepted one is a frame whose content is its
    clause or infinitive ("expects that ...", "wants to ...", "is confident that ...") or, for an
@@ -731,6 +733,7 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
             frames.append(Frame(cue_s, cue_e, doc_text(doc)[cue_s:cue_e], cs, ce, src, subj, tok, lemma,
                                 sent.start_char, sent.end_char, nominal=nominal, gap=gap))
     frames.extend(_noun_frames(doc))
+    frames.extend(_passive_frames(doc))
     if quoted is not None:
         rule_cues = {f.cue_tok.i for f in frames if f.cue_tok is not None}
         frames.extend(_learned_frames(doc, quoted, rule_cues))
@@ -783,6 +786,46 @@ def _noun_frames(doc: "Doc") -> list[Frame]:
 
 
 _MODALS = frozenset({"would", "could", "will", "might", "should", "may", "can", "must", "'d", "’d"})
+
+#: Verbs whose agentless passive attributes a claim or an expectation to no one named: "X is said to
+#: have ...", "X is expected to win", "it was reported that ...".
+PASSIVE_CUES = frozenset({"say", "report", "believe", "expect", "allege", "think", "rumor", "rumour",
+                          "understand", "estimate", "predict", "project"})
+
+
+def _passive_frames(doc: "Doc") -> list[Frame]:
+    """Frames without a source for an agentless passive of :data:`PASSIVE_CUES`: with a raised
+    subject and an infinitive the whole clause is the content ("[The plan is expected to pass]"),
+    with an expletive "it" the that-clause is ("it was reported [that the plan had failed]"). The cue
+    runs from the passive auxiliary to the verb ("is expected")."""
+    frames: list[Frame] = []
+    text = doc_text(doc)
+    for tok in doc:
+        if tok.tag_ != "VBN" or tok.lemma_.lower() not in PASSIVE_CUES:
+            continue
+        aux = next((c for c in tok.children if c.dep_ == "auxpass" and c.i < tok.i), None)
+        subj = next((c for c in tok.children if c.dep_ == "nsubjpass" and c.i < tok.i), None)
+        if aux is None or subj is None or any(c.dep_ == "agent" for c in tok.children):
+            continue
+        if subj.lower_ == "it":
+            comp = next((c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i), None)
+            if comp is None:
+                continue
+            cs, ce = _content_bounds(doc, comp)
+        else:
+            comp = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i and any(
+                g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
+            if comp is None:
+                continue
+            cs, ce = _trim(text, subj.left_edge.idx, comp.right_edge.idx + len(comp.right_edge.text))
+        ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce))
+        if _words(text[cs:ce]) < 3:
+            continue
+        sent = tok.sent
+        cue_s, cue_e = aux.idx, tok.idx + len(tok.text)
+        frames.append(Frame(cue_s, cue_e, text[cue_s:cue_e], cs, ce, None, None, tok, tok.lemma_.lower(),
+                            sent.start_char, sent.end_char))
+    return frames
 
 
 @dataclass(slots=True)
