@@ -487,3 +487,10 @@ def test_an_agentless_passive_is_a_claim_without_a_speaker() -> None:
         ("is expected", "The plan is expected to pass the Senate next week", None)]
     assert got("It was reported that the plan had failed in the Senate.") == [
         ("was reported", "that the plan had failed in the Senate", None)]
+
+
+def test_seems_puts_no_words_in_the_subject_s_mouth() -> None:
+    """"X seemed to lose ground" is a reading of the whole clause: X is not its speaker."""
+    qs = extract_quotes("The senator seemed to lose ground among older voters.")
+    assert [(q.cue, q.text, q.speaker) for q in qs] == [
+        ("seemed", "The senator seemed to lose ground among older voters", None)]

@@ -17,7 +17,8 @@ How it works, in order:
    asserting that", "said ... and added that"). "according to X, ..." and "X, citing Y" are frames
    too, the first with X as source and the rest of the clause as content. An agentless passive of
    a reporting or expecting verb ("X is said to ...", "X is expected to ...", "it was reported that
-   ...") is a frame with no source. Beyond the lexicon, a
+   ...") is a frame with no source, and so is a raising verb ("X seems to ...": the whole clause).
+   Beyond the lexicon, a
    learned cue model (:mod:`storyline.nlp.cues`, trained on PolNeAR's training split) scores every
    other verb with a subject and a complement; an accepted one is a frame whose content is its
    clause or infinitive ("expects that ...", "wants to ...", "is confident that ...") or, for an
@@ -793,6 +794,11 @@ PASSIVE_CUES = frozenset({"say", "report", "believe", "expect", "allege", "think
                           "understand", "estimate", "predict", "project"})
 
 
+#: Raising verbs: "X seems to Y", "X appears to Y" put the writer's (or no one's) reading on the
+#: whole clause; the subject is not a source.
+RAISING_CUES = frozenset({"seem", "appear"})
+
+
 def _passive_frames(doc: "Doc") -> list[Frame]:
     """Frames without a source for an agentless passive of :data:`PASSIVE_CUES`: with a raised
     subject and an infinitive the whole clause is the content ("[The plan is expected to pass]"),
@@ -801,10 +807,19 @@ def _passive_frames(doc: "Doc") -> list[Frame]:
     frames: list[Frame] = []
     text = doc_text(doc)
     for tok in doc:
-        if tok.tag_ != "VBN" or tok.lemma_.lower() not in PASSIVE_CUES:
+        lemma = tok.lemma_.lower()
+        if lemma in RAISING_CUES and tok.pos_ == "VERB":
+            # "the senator seemed to lose ground": the writer's reading of the whole clause
+            aux = tok
+            subj = next((c for c in tok.children if c.dep_ == "nsubj" and c.i < tok.i), None)
+            if subj is None or any(c.dep_ in ("prep", "dative") and c.lower_ == "to" and c.i > tok.i
+                                   for c in tok.children):
+                continue  # "seemed to her": an experiencer, another frame
+        elif tok.tag_ != "VBN" or lemma not in PASSIVE_CUES:
             continue
-        aux = next((c for c in tok.children if c.dep_ == "auxpass" and c.i < tok.i), None)
-        subj = next((c for c in tok.children if c.dep_ == "nsubjpass" and c.i < tok.i), None)
+        else:
+            aux = next((c for c in tok.children if c.dep_ == "auxpass" and c.i < tok.i), None)
+            subj = next((c for c in tok.children if c.dep_ == "nsubjpass" and c.i < tok.i), None)
         if aux is None or subj is None or any(c.dep_ == "agent" for c in tok.children):
             continue
         if subj.lower_ == "it":
