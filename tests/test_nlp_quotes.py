@@ -494,3 +494,9 @@ def test_seems_puts_no_words_in_the_subject_s_mouth() -> None:
     qs = extract_quotes("The senator seemed to lose ground among older voters.")
     assert [(q.cue, q.text, q.speaker) for q in qs] == [
         ("seemed", "The senator seemed to lose ground among older voters", None)]
+
+
+def test_in_a_poll_is_a_frame_like_according_to() -> None:
+    qs = extract_quotes("In a new poll released Monday, 40 percent of voters backed the plan.")
+    assert [(q.cue, q.speaker_mention) for q in qs] == [("In", "a new poll")]
+    assert qs[0].text.startswith("40 percent of voters backed the plan")

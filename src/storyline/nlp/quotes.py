@@ -88,6 +88,10 @@ LOGGER = logging.getLogger(__name__)
 
 # --- lexicons -------------------------------------------------------------------------------------
 
+#: Nouns of a measurement whose findings an "In a ..." phrase before the clause reports ("In a new
+#: poll, 40 percent of voters ..."): the phrase is a frame like "according to".
+SURVEY_NOUNS = frozenset({"poll", "survey", "study", "analysis", "census", "tally", "audit", "review"})
+
 #: Lemmas of verbs that report speech or a stated position. Built from the cue words annotated in
 #: PolNeAR's training split (said, told, wrote, added, asked, noted, reported, announced, ...) plus
 #: the usual reporting verbs of news style guides; none of them names a person or an outlet.
@@ -642,10 +646,13 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
     for sent in doc.sents:
         for tok in sent:
             lemma = tok.lemma_.lower()
-            if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-                to = doc[tok.i + 1]
+            according = tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to"
+            survey = (tok.lower_ == "in" and tok.dep_ == "prep" and tok.head.pos_ in ("VERB", "AUX")
+                      and tok.head.lemma_.lower() not in CUE_VERBS and tok.i < tok.head.i)
+            if according or survey:
+                to = doc[tok.i + 1] if according else tok
                 pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
-                if pobj is None:
+                if pobj is None or (survey and pobj.lemma_.lower() not in SURVEY_NOUNS):
                     continue
                 head = tok.head if tok.head.i != tok.i else None
                 if head is None:
@@ -666,8 +673,9 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                     continue
                 src = _np_tokens(pobj)
                 ss, se, _ = _span_text(doc, src)
-                frames.append(Frame(tok.idx, to.idx + len(to.text), "according to", s, e, (ss, se), pobj,
-                                    tok, "according to", sent.start_char, sent.end_char))
+                cue_text = doc_text(doc)[tok.idx:to.idx + len(to.text)]
+                frames.append(Frame(tok.idx, to.idx + len(to.text), cue_text, s, e, (ss, se), pobj,
+                                    tok, "according to" if according else "in", sent.start_char, sent.end_char))
                 continue
             if lemma not in CUE_VERBS or tok.pos_ not in ("VERB", "AUX"):
                 continue
