@@ -500,3 +500,10 @@ def test_in_a_poll_is_a_frame_like_according_to() -> None:
     qs = extract_quotes("In a new poll released Monday, 40 percent of voters backed the plan.")
     assert [(q.cue, q.speaker_mention) for q in qs] == [("In", "a new poll")]
     assert qs[0].text.startswith("40 percent of voters backed the plan")
+
+
+def test_as_x_reported_attributes_the_clause_it_hangs_on() -> None:
+    for text in ("As The Ledger reported on Monday, the mayor has already left the party.",
+                 "As reported by The Ledger, the mayor has already left the party."):
+        assert [(q.cue, q.text, q.speaker) for q in extract_quotes(text)] == [
+            ("reported", "the mayor has already left the party", "The Ledger")]

@@ -695,7 +695,10 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
             if comp is None:
                 # "... , he said." where the parser hangs the clause the other way round
                 if tok.dep_ == "parataxis" or (tok.dep_ == "ccomp" and tok.head.i < tok.i
-                                               and lemma not in _CLAUSE_ONLY):
+                                               and lemma not in _CLAUSE_ONLY) or (
+                        tok.dep_ == "advcl" and tok.head.pos_ in ("VERB", "AUX") and lemma not in _CLAUSE_ONLY
+                        and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)):
+                    # "As The Ledger reported on Monday, the plan is dead": the clause it hangs on
                     comp = tok.head
                     if comp.lemma_.lower() in CUE_VERBS and comp.dep_ == "ROOT":
                         comp = None
