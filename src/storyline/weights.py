@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="f56867eec6e57e8bbd58ebcd54bffa1a655893269386068383a4deecce94dd6e",
+        sha256="2b7fd59386e8460497207d42c179092ffb3707821142cda28486e023ea861ae0",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
