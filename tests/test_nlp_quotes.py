@@ -507,3 +507,10 @@ def test_as_x_reported_attributes_the_clause_it_hangs_on() -> None:
                  "As reported by The Ledger, the mayor has already left the party."):
         assert [(q.cue, q.text, q.speaker) for q in extract_quotes(text)] == [
             ("reported", "the mayor has already left the party", "The Ledger")]
+
+
+def test_a_stance_adjective_reports_what_it_is_about() -> None:
+    """"is concerned about X" (an adjective with a preposition, a learned cue kind): X is the content."""
+    qs = extract_quotes("Senator Jane Smith is deeply concerned about the cost of the new plan.")
+    assert [(q.cue, q.text, q.speaker) for q in qs] == [
+        ("is deeply concerned about", "the cost of the new plan", "Jane Smith")]

@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="2b7fd59386e8460497207d42c179092ffb3707821142cda28486e023ea861ae0",
+        sha256="f43a7dbd251a4dc191f16de46dce8b08736a5b6553201dc12877acc90d50cdfd",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),

@@ -37,7 +37,8 @@ _MODALS = frozenset({"would", "could", "will", "might", "should", "may", "can", 
 def complement(tok: "Token") -> tuple["Token | None", str]:
     """The complement a candidate cue governs and its kind: a clause (``ccomp``), an infinitive
     (``xcomp``), an object (``dobj``), the object of a preposition (``prep:for``) or the clause under
-    an adjective ("is confident that", ``acomp``); ``(None, "")`` when there is none."""
+    an adjective ("is confident that", ``acomp``) or the object of a preposition after an adjective
+    ("is concerned about", ``aprep``); ``(None, "")`` when there is none."""
     kids = list(tok.children)
     for c in kids:
         if c.dep_ == "ccomp":
@@ -53,6 +54,13 @@ def complement(tok: "Token") -> tuple["Token | None", str]:
             for g in c.children:
                 if g.dep_ in ("ccomp", "xcomp"):
                     return g, "acomp"
+    for c in kids:
+        if c.dep_ == "acomp":  # "is concerned about the plan", "was critical of the deal"
+            for g in c.children:
+                if g.dep_ == "prep" and g.lower_ in COMP_PREPS and g.i > c.i:
+                    for o in g.children:
+                        if o.dep_ in ("pobj", "pcomp"):
+                            return o, "aprep"
     for c in kids:
         if c.dep_ == "prep" and c.lower_ in COMP_PREPS and c.i > tok.i:
             for g in c.children:

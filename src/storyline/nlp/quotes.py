@@ -887,7 +887,7 @@ def _candidate(tok: "Token", skip: set[int] | None, text: str, qmarks: list[tupl
     if (skip and tok.i in skip) or tok.dep_ in ("aux", "auxpass", "amod", "compound"):
         return None
     comp, kind = complement(tok)
-    if comp is None or (tok.pos_ == "AUX" and kind != "acomp"):
+    if comp is None or (tok.pos_ == "AUX" and kind not in ("acomp", "aprep")):
         return None
     subj = _subject_of(tok)
     if subj is None or subj.i == comp.i or comp.left_edge.i <= subj.i <= comp.right_edge.i:
@@ -954,7 +954,7 @@ def _light_object(doc: "Doc", verb: "Token", obj: "Token") -> tuple[int, int, in
 #: Complements under which a learned cue makes a frame: a clause ("believes that ..."), an
 #: infinitive ("wants to ..."), a clause under an adjective ("is confident that ..."), and an act's
 #: object, direct or after a preposition ("endorsed the plan to cut taxes", "voted for the bill").
-LEARNED_KINDS = frozenset({"ccomp", "xcomp", "acomp", "dobj"} | {"prep:" + p for p in
+LEARNED_KINDS = frozenset({"ccomp", "xcomp", "acomp", "dobj", "aprep"} | {"prep:" + p for p in
                                                                  ("for", "about", "against", "on", "with",
                                                                   "of", "to", "over", "in")})
 #: Verbs of an effort whose infinitive says what was attempted, not what the subject holds or said
@@ -999,16 +999,19 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
                 comp.pos_ in ("PRON", "PROPN") or comp.ent_type_ in ENTITY_TYPES or _speaker_noun(comp)):
             continue  # "told The Daily Ledger", "asked the minister": whom it was said to
         nominal = c.kind not in ("ccomp", "acomp")
-        cs, ce = _content_bounds(doc, comp) if not nominal else _act_bounds(doc, tok, comp)
+        if c.kind == "aprep":  # "is concerned about [the plan]"
+            cs, ce = _trim(text, comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge.text))
+        else:
+            cs, ce = _content_bounds(doc, comp) if not nominal else _act_bounds(doc, tok, comp)
         if c.kind == "ccomp":
             ce = _reported_tail(doc, tok, ce)
         ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce), nominal)
         if ce - cs < 2 or (nominal and c.kind != "xcomp" and _words(text[cs:ce]) < _act_min_words(comp, prob)):
             continue
         light = _light_object(doc, tok, comp) if c.kind == "dobj" else None
-        if light is not None:  # "expressed concern about the plan": the noun is part of the cue
+        if light is not None:  # "issued a statement saying ...": the noun is part of the cue
             cs, ce = light[0], light[1]
-        elif nominal:  # the whole act is reported: "praised the effort of a donor to the campaign"
+        elif nominal and c.kind != "aprep":  # the whole act is reported: "praised the effort of a donor to the campaign"
             cs, ce = _act_bounds(doc, tok, comp, wide=True)
             ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce), nominal)
         if nominal and (comp.ent_type_ in _NOT_STANCE_ENTS or any(ch.dep_ == "neg" for ch in tok.children)):
@@ -1026,6 +1029,8 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
         for ch in tok.children:
             if (ch.dep_ == "prt" and ch.i == tok.i + 1) or (c.kind == "acomp" and ch.dep_ == "acomp"):
                 cue_e = ch.idx + len(ch.text)  # "pointed out", "is confident (that)"
+        if c.kind == "aprep":  # "is concerned about"
+            cue_e = comp.head.idx + len(comp.head.text)
         if light is not None:
             cue_e = light[2]
         sent = tok.sent
