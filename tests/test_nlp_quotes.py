@@ -514,3 +514,21 @@ def test_a_stance_adjective_reports_what_it_is_about() -> None:
     qs = extract_quotes("Senator Jane Smith is deeply concerned about the cost of the new plan.")
     assert [(q.cue, q.text, q.speaker) for q in qs] == [
         ("is deeply concerned about", "the cost of the new plan", "Jane Smith")]
+
+
+def test_a_wider_act_does_not_swallow_a_quote_and_lose_its_speaker() -> None:
+    """An act whose wide content would run over a quoted passage keeps its object alone, so its
+    speaker is still there for the "she" that follows."""
+    text = ('In 2007, Jane Smith criticized the agency for its "secrecy," according to The Ledger. '
+            '"We know about the secret files," she said.')
+    qs = extract_quotes(text)
+    assert ("criticized", "Jane Smith", "the agency") in [(q.cue, q.speaker, q.text) for q in qs]
+    assert next(q for q in qs if q.kind == "direct").speaker == "Jane Smith"
+
+
+def test_a_borrowed_subject_is_not_an_embedded_speaker() -> None:
+    """"In a press conference announcing X, Hale said ...": Hale is the main clause's speaker, the
+    next "he" is Hale, not a person named inside the reported clause."""
+    text = ("In a press conference announcing his plan, Tom Hale said his son had asked him to veto the bill.\n\n"
+            "\"My son Seth signed the petition,\" he said.")
+    assert next(q for q in extract_quotes(text) if q.kind == "direct").speaker == "Tom Hale"

@@ -709,6 +709,8 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 cs, ce = _clause_without(doc, comp, tok)
             elif nominal and comp.dep_ == "dobj":  # "dismissed the report as a smear", "denied X in a statement"
                 cs, ce = _act_bounds(doc, tok, comp, wide=True)
+                if _holds_quote(quoted, cs, ce) and not _holds_quote(quoted, *_content_bounds(doc, comp)):
+                    cs, ce = _content_bounds(doc, comp)  # the quoted words stay a quote of their own
                 light = _light_object(doc, tok, comp)
                 if light is not None:
                     cs, ce, light_cue = light
@@ -808,6 +810,11 @@ PASSIVE_CUES = frozenset({"say", "report", "believe", "expect", "allege", "think
 #: Raising verbs: "X seems to Y", "X appears to Y" put the writer's (or no one's) reading on the
 #: whole clause; the subject is not a source.
 RAISING_CUES = frozenset({"seem", "appear"})
+
+
+def _holds_quote(quoted: Sequence[QuotedSpan] | None, s: int, e: int) -> bool:
+    """Whether a quoted passage (with its marks) overlaps ``s:e``."""
+    return bool(quoted) and any(q.open_at < e and s < q.close_at + 1 for q in quoted)
 
 
 def _passive_frames(doc: "Doc") -> list[Frame]:
@@ -1012,7 +1019,9 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
         if light is not None:  # "issued a statement saying ...": the noun is part of the cue
             cs, ce = light[0], light[1]
         elif nominal and c.kind != "aprep":  # the whole act is reported: "praised the effort of a donor to the campaign"
-            cs, ce = _act_bounds(doc, tok, comp, wide=True)
+            ws, we = _act_bounds(doc, tok, comp, wide=True)
+            if not (_holds_quote(quoted, ws, we) and not _holds_quote(quoted, cs, ce)):
+                cs, ce = ws, we  # (not when only the wider form would swallow a quoted passage)
             ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce), nominal)
         if nominal and (comp.ent_type_ in _NOT_STANCE_ENTS or any(ch.dep_ == "neg" for ch in tok.children)):
             continue  # "posted on May 15", "did not name a source": no stance attributed
@@ -1549,7 +1558,10 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
         if speaker is not None:
             resolver.speakers.append((sp_s if sp_s is not None else s,
                                       Resolved(speaker, label, role)))
-            if f is not None and f.cue_tok is not None and _embedded_cue(f.cue_tok):
+            if f is not None and f.cue_tok is not None and _embedded_cue(f.cue_tok) and (
+                    f.source_tok is None or f.cue_tok.left_edge.i <= f.source_tok.i <= f.cue_tok.right_edge.i):
+                # (a subject borrowed from the main clause, "In a press conference announcing ...,
+                # Smith said", is the main clause's speaker: not embedded)
                 resolver.embedded.add(sp_s if sp_s is not None else s)
         if not links and speaker is not None and pi not in intro_links:
             ctx = context.get(speaker) or sentence_ctx.get_for(speaker, s)
