@@ -78,21 +78,33 @@ _TIME_WORDS = re.compile(
     r"yesterday|tonight)\b", re.IGNORECASE)
 
 
+def _entity_at(doc: "Doc", i: int) -> "Span":
+    """The entity span holding token ``i`` (which has an entity type), read from the tokens' BIO tags:
+    the same span as in ``doc.ents``, without building every entity span of the document (a tuple
+    of new spans on each ``doc.ents`` access)."""
+    s = i
+    while s > 0 and doc[s].ent_iob_ == "I":
+        s -= 1
+    e = i + 1
+    while e < len(doc) and doc[e].ent_iob_ == "I":
+        e += 1
+    return doc[s:e]
+
+
 def _name_of(doc: "Doc", tok: "Token") -> tuple[str, int, int] | None:
     """The name a preposition's object stands for, when it is a name (has a proper noun) and not a
     date or time."""
-    if _TIME_WORDS.match(tok.text) or any(e.start <= tok.i < e.end and e.label_ in ("DATE", "TIME")
-                                          for e in doc.ents):
+    if _TIME_WORDS.match(tok.text) or tok.ent_type_ in ("DATE", "TIME"):
         return None
     toks = [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "punct") or t.i == tok.i]
     toks = [t for t in toks if abs(t.i - tok.i) <= 6]
     if not any(t.pos_ == "PROPN" for t in toks):
         return None
-    for ent in doc.ents:
-        if ent.start <= tok.i < ent.end and ent.label_ in _NAME_LABELS:
-            name = re.sub(r"^(the)\s+", "", ent.text, flags=re.IGNORECASE)
-            name = re.sub(r"[’']s?$", "", name).strip()
-            return name, ent.start_char, ent.end_char
+    if tok.ent_type_ in _NAME_LABELS:
+        ent = _entity_at(doc, tok.i)
+        name = re.sub(r"^(the)\s+", "", ent.text, flags=re.IGNORECASE)
+        name = re.sub(r"[’']s?$", "", name).strip()
+        return name, ent.start_char, ent.end_char
     lo = min(t.i for t in toks)
     hi = max(t.i for t in toks)
     while lo < hi and doc[lo].dep_ == "det":
@@ -136,8 +148,7 @@ class ChainFinder:
                     obj = next((c for c in doc[t.i + 1].children if c.dep_ == "pobj"), None)
                     if obj is not None and obj.lemma_.lower() in DOCUMENT_NOUNS:
                         self._document(obj, add)
-                    elif obj is not None and any(
-                            e.label_ == "ORG" and e.start <= obj.i < e.end for e in doc.ents):
+                    elif obj is not None and obj.ent_type_ == "ORG":
                         add(obj, "according_to")
                     continue
                 for c in doc[t.i + 1].children:
@@ -164,8 +175,7 @@ class ChainFinder:
                 subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
                 if subj is not None and subj.i != t.i:
                     got = _name_of(doc, subj)
-                    if got is not None and any(e.label_ == "ORG" and e.start <= subj.i < e.end
-                                               for e in doc.ents):
+                    if got is not None and subj.ent_type_ == "ORG":
                         links.append(ChainLink(got[0], got[1], got[2], "citing"))
             elif t.pos_ == "VERB" and lemma in ("tell", "speak", "say", "talk", "write") and (
                     cue is None or t.i == cue.i or t.head.i == cue.i):
@@ -218,11 +228,9 @@ class ChainFinder:
             if subj is None:
                 continue
             got = _name_of(doc, subj)
-            if got is None or not any(e.label_ in ("ORG", "WORK_OF_ART", "PRODUCT")
-                                      and e.start <= subj.i < e.end for e in doc.ents):
+            if got is None or subj.ent_type_ not in ("ORG", "WORK_OF_ART", "PRODUCT"):
                 # an outlet is a name that is not a person; persons introduce quotes, not chains
-                if got is None or any(e.label_ == "PERSON" and e.start <= subj.i < e.end
-                                      for e in doc.ents):
+                if got is None or subj.ent_type_ == "PERSON":
                     continue
             out[i + 1] = [ChainLink(got[0], got[1], got[2], "reported")]
         return out
