@@ -13,6 +13,16 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
+#: The evaluation datasets beside the checkout (../shared/datasets), as CI lays them out.
+DATASETS = ROOT.parent / "shared" / "datasets"
+
+
+def needs_datasets(*names: str) -> Any:
+    """A pytest mark that skips the module's tests unless every named dataset folder is there."""
+    import pytest
+
+    return pytest.mark.skipif(not all((DATASETS / n).is_dir() for n in names),
+                              reason="../shared/datasets is not beside the checkout")
 
 
 def floors(key: str | None = None) -> Any:

@@ -3,18 +3,11 @@ it needs under 120 CPU seconds (60 s on the 2 cores; CPU time, so other jobs' lo
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 import benchlib
 
-ROOT = Path(__file__).resolve().parents[1]
 FLOORS = benchlib.floors("claims")
-SHARED = ROOT.parent / "shared"
 
-pytestmark = pytest.mark.skipif(not (SHARED / "datasets" / "checkthat-claimbuster").is_dir(),
-                                reason="../shared/datasets is not beside the checkout")
+pytestmark = benchlib.needs_datasets("checkthat-claimbuster")
 
 
 def load_bench():

@@ -3,18 +3,11 @@ BASIL triplets, which carry no padding): at most the ceiling in bench/floors.jso
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 import benchlib
 
-ROOT = Path(__file__).resolve().parents[1]
 CEIL = benchlib.floors("compare_topic")
-SHARED = ROOT.parent / "shared"
 
-pytestmark = pytest.mark.skipif(not (SHARED / "datasets" / "basil").is_dir(),
-                                reason="../shared/datasets is not beside the checkout")
+pytestmark = benchlib.needs_datasets("basil")
 
 
 def test_off_topic_share_on_real_reports_under_ceiling():

@@ -3,19 +3,13 @@ needs under 120 CPU seconds (60 s on the 2 cores; CPU time, so other jobs' load 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
-import pytest
 
 import benchlib
 
-ROOT = Path(__file__).resolve().parents[1]
 FLOORS = benchlib.floors("framing")
-SHARED = ROOT.parent / "shared"
 
-pytestmark = pytest.mark.skipif(not (SHARED / "datasets" / "babe").is_dir(),
-                                reason="../shared/datasets is not beside the checkout")
+pytestmark = benchlib.needs_datasets("babe")
 
 
 def load_bench():

@@ -6,16 +6,11 @@ import os
 import tempfile
 from pathlib import Path
 
-import pytest
-
 import benchlib
 
-ROOT = Path(__file__).resolve().parents[1]
 FLOORS = benchlib.floors("ingest")
-SHARED = ROOT.parent / "shared"
 
-pytestmark = pytest.mark.skipif(not (SHARED / "datasets" / "polnear").is_dir(),
-                                reason="../shared/datasets is not beside the checkout")
+pytestmark = benchlib.needs_datasets("polnear")
 
 
 def load_bench():

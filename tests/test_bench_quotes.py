@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 import benchlib
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-
-pytestmark = pytest.mark.skipif(not (SHARED / "datasets" / "polnear").is_dir(),
-                                reason="../shared/datasets is not beside the checkout")
+pytestmark = benchlib.needs_datasets("polnear")
 
 
 def load_bench():
