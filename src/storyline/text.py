@@ -11,6 +11,15 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+#: English function words (articles, pronouns, auxiliaries, prepositions, conjunctions) that carry
+#: no content when two texts are compared word by word; each module adds its own few.
+FUNCTION_WORDS = frozenset("""
+a about after all also an and any are as at be been before being but by can could did do does for
+from had has have he her here his how i if in into is it its just may me might must my no not of on
+or our over shall she should so some such than that the their them then there these they this those
+to us very was we were what when where which who whom whose why will with would you your
+""".split())
+
 # Small capitals and other Latin letter variants that NFKC leaves alone.
 _SMALL_CAPS = {
     "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i",

@@ -69,6 +69,7 @@ import numpy as np
 
 from storyline.model import Article, Claim, ClaimStance, Quote, StanceKind, content_id
 from storyline.nlp.quotes import NOUN_CUES, cue_negated
+from storyline.text import FUNCTION_WORDS
 
 LOGGER = logging.getLogger(__name__)
 
@@ -322,13 +323,11 @@ def negative(text: str) -> bool:
     return bool(_NEGATIVE.search(text))
 
 
-_STOP = frozenset("""
-the a an and or but of to in on at for by with from into onto over under about after before than then
-that this these those there here which who whom whose what when where why how not no never nor any all
-some such only also very just more most other others its it his her hers their theirs they them he she
-we us our you your i me my is are was were be been being am has have had having do does did doing will
-would could should shall may might must can cannot said says say saying told tell according as if so
-while because since though although until unless whether one two new last first mr mrs ms
+#: Words that say nothing about what a claim is about: function words, reporting verbs, titles, numbers.
+_STOP = FUNCTION_WORDS | frozenset("""
+according although am because cannot doing first having hers last more most mr mrs ms never new nor
+one only onto other others said say saying says since tell theirs though told two under unless until
+whether while
 """.split())
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 

@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from storyline.model import Quote, QuoteGroup, content_id
+from storyline.text import FUNCTION_WORDS
 from storyline.unionfind import UnionFind
 
 #: Shortest verbatim run that joins two quotes whatever their speakers.
@@ -34,12 +35,7 @@ NEAR_SHARE = 0.8
 #: Share of content words an indirect rendering shares with the quote it renders.
 INDIRECT_SHARE = 0.6
 
-_STOP = frozenset("""
-a an the and or but if of to in on at by for with from as is are was were be been being that this
-these those it its he she they we i you his her their our my your them us him me not no so than then
-there here have has had do does did will would can could should may might must shall about into over
-after before also just very what which who whom whose when where why how all any some such own same
-""".split())
+_STOP = FUNCTION_WORDS | {"him", "own", "same"}
 _TOKEN = re.compile(r"\w+(?:'\w+)?")
 _QUOTE_FRAGMENT = re.compile(r"[“\"«‹„]([^”\"»›“]+)[”\"»›“]")
 
