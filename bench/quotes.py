@@ -294,7 +294,7 @@ def bench_speed(n: int, n_process: int = 2, copies: bool = False) -> dict[str, A
     texts = texts[:n]
     arts = [Article(id=f"a{i}", text=t) for i, t in enumerate(texts)]
     get_nlp()
-    stage = QuotesStage(n_process=n_process, batch_size=16)
+    stage = QuotesStage(n_process=n_process)  # the batch size `storyline add` uses
     def cpu() -> float:
         own = resource.getrusage(resource.RUSAGE_SELF)
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)
