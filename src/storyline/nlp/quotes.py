@@ -76,7 +76,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from storyline.model import Article, ChainLink, Quote, QuoteGroup, QuoteKind, content_id
-from storyline.nlp.attribution import _TEXT_KEY, ChainFinder, doc_text, order_links
+from storyline.nlp.attribution import _TEXT_KEY, DOCUMENT_NOUNS, ChainFinder, doc_text, order_links
 from storyline.nlp.cues import complement, features, load_model
 from storyline.nlp.parse import parse, parse_many
 from storyline.nlp.quote_groups import apply_groups, group_quotes
@@ -119,6 +119,12 @@ NOMINAL_CUES = frozenset("""
 deny reject dismiss dispute refute rebuff announce confirm acknowledge admit predict promise reveal
 propose disclose criticize criticise praise tout highlight mention recount reiterate underscore
 """.split())
+
+#: Cue lemmas that also read as "is evidence of" ("the findings underscore the risks", "the vote
+#: highlights the divide"): with an object and a subject that names no one (not a person, a group, a
+#: pronoun or a document), they attribute nothing.
+EVIDENCE_CUES = frozenset({"underscore", "underline", "highlight", "show", "illustrate", "reflect",
+                           "demonstrate"})
 
 #: Cue lemmas whose infinitive complement is the content when there is no clause ("vowed to fight
 #: on", "urged lawmakers to act"); "call" also with a naming complement ("called the plan a
@@ -1387,6 +1393,14 @@ investment environment
 """.split())
 
 
+def _inanimate_subject(tok: "Token | None") -> bool:
+    """Whether a frame's subject token is a noun that can name no speaker: not a pronoun, not a
+    document that speaks for its authors (:data:`~storyline.nlp.attribution.DOCUMENT_NOUNS`).
+    (Called for a subject the resolver gave no speaker, so people and organisations are out.)"""
+    return tok is not None and tok.pos_ not in ("PRON", "PROPN") and tok.lower_ not in PRONOUNS \
+        and tok.lemma_.lower() not in DOCUMENT_NOUNS and tok.lemma_.lower() not in DOCUMENT_SOURCES
+
+
 def _negated(doc: "Doc", s: int, e: int) -> bool:
     span = doc.char_span(s, e, alignment_mode="expand")
     if span is None:
@@ -1555,6 +1569,9 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
             continue
         if speaker is None and f is not None and ((f.learned and f.nominal) or f.noun):
             continue  # "it showed the strain", "his pledge to ..." with no one he can be: no holder
+        if speaker is None and f is not None and f.nominal and f.lemma in EVIDENCE_CUES \
+                and _inanimate_subject(f.source_tok):
+            continue  # "the developments underscore the risks": evidence, not a statement
         if speaker is not None:
             resolver.speakers.append((sp_s if sp_s is not None else s,
                                       Resolved(speaker, label, role)))

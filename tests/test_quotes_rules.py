@@ -1,0 +1,16 @@
+"""Quote extraction rules tuned on PolNeAR train: one small sentence per rule."""
+
+from __future__ import annotations
+
+from storyline.nlp.quotes import extract_quotes
+
+
+def test_evidence_cue_with_an_inanimate_subject_is_no_quote() -> None:
+    """"underscore", "highlight" with an object read as "is evidence of" when their subject names
+    no one: no quote. A document, a pronoun or a person as subject still reports."""
+    assert extract_quotes("The new figures underscore the deep divisions within the governing coalition.") == []
+    assert extract_quotes("These results highlight the risks of a longer strike for the port.") == []
+    qs = extract_quotes("The report underscores the risks of a longer strike for the port.")
+    assert [(q.speaker_mention, q.text) for q in qs] == [("The report", "the risks of a longer strike for the port")]
+    qs = extract_quotes("The harbour minister underscored the risks of a longer strike for the port.")
+    assert [q.speaker for q in qs] == ["The harbour minister"]
