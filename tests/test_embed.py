@@ -342,3 +342,19 @@ def test_add_on_cuda_without_torch_says_what_to_install(tmp_path, monkeypatch) -
     r = CliRunner().invoke(cli, ["--db", str(tmp_path / "s.db"), "add", "--device", "cuda", str(tmp_path / "a.txt")])
     assert r.exit_code != 0
     assert "install torch" in r.output
+
+
+def test_store_text_vectors_round_trip() -> None:
+    with Store(":memory:") as store:
+        assert store.get_text_vectors(["a claim"], "m") == {}
+        assert store.put_text_vectors({"a claim": np.arange(3, dtype=np.float64), "another": np.ones(3)}, "m") == 2
+        got = store.get_text_vectors(["a claim", "another", "missing", "a claim"], "m")
+        assert sorted(got) == ["a claim", "another"]
+        assert got["a claim"].dtype == np.float32
+        np.testing.assert_array_equal(got["a claim"], np.arange(3, dtype=np.float32))
+        assert store.get_text_vectors(["a claim"], "other-model") == {}  # models never mix
+        store.put_text_vectors({"a claim": np.zeros(3)}, "m")  # replaces
+        np.testing.assert_array_equal(store.get_text_vectors(["a claim"], "m")["a claim"], np.zeros(3, np.float32))
+        with pytest.raises(UsageError):
+            store.put_text_vectors({"x": np.zeros((2, 3))}, "m")
+        assert store.info()["cached_text_vectors"] == {"m": 2}

@@ -270,3 +270,31 @@ def test_a_negative_statement_alone_is_reported_not_a_denial() -> None:
     q3 = _quote("a3", t3, "that the new levy applies to family farms in Norland", "Farm groups", "said")
     claims = group_claims(units + claim_units(_article("a3", t3), [q3]), _BagEncoder(), threshold=0.4)
     assert {(s.article_id, s.stance) for c in claims for s in c.stances} >= {("a1", "denies"), ("a3", "reports")}
+
+
+def test_proposition_vectors_kept_in_a_lasting_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regrouping in a new process (empty in-process cache) embeds only propositions the store lacks."""
+    from storyline.nlp import claims as claims_mod
+
+    calls: list[list[str]] = []
+
+    class Counting(_BagEncoder):
+        name = "counting-bag"
+
+        def encode(self, texts, *, batch_size: int = 32):  # noqa: ANN001
+            calls.append(list(texts))
+            return super().encode(texts, batch_size=batch_size)
+
+    t1 = "Mayor Ruth Okafor said that the Harbour Board rigged the ferry tender in Kessling."
+    t2 = "The Harbour Board denied rigging the ferry tender in Kessling, citing its audit."
+    q1 = _quote("a1", t1, "that the Harbour Board rigged the ferry tender in Kessling", "Ruth Okafor", "said")
+    units = claim_units(_article("a1", t1), [q1]) + claim_units(_article("a2", t2), [])
+    with Store(":memory:") as store:
+        monkeypatch.setattr(claims_mod, "_PROP_CACHE", claims_mod.OrderedDict())
+        first = group_claims(units, Counting(), threshold=0.4, vector_cache=store)
+        assert len(calls) == 1 and len(calls[0]) == 2
+        assert store.info()["cached_text_vectors"] == {"counting-bag": 2}
+        monkeypatch.setattr(claims_mod, "_PROP_CACHE", claims_mod.OrderedDict())  # a new process
+        again = group_claims(units, Counting(), threshold=0.4, vector_cache=store)
+        assert len(calls) == 1  # nothing embedded a second time
+        assert again == first

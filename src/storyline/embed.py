@@ -37,7 +37,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -74,6 +74,15 @@ class Encoder(Protocol):
     dim: int
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray: ...
+
+
+class TextVectorCache(Protocol):
+    """A lasting cache of short texts' vectors by encoder name (the store is one:
+    :meth:`storyline.store.Store.get_text_vectors`)."""
+
+    def get_text_vectors(self, texts: Iterable[str], model: str) -> dict[str, np.ndarray]: ...
+
+    def put_text_vectors(self, items: Mapping[str, np.ndarray], model: str) -> int: ...
 
 
 def _normalise(v: np.ndarray) -> np.ndarray:

@@ -368,7 +368,9 @@ class QuotesStep:
         for a in new:
             scope_of.setdefault(a, a)
         if scope_of:
-            claims_stage = ClaimsStage(self._encoder, checkworthy=self._checkworthy)  # type: ignore[arg-type]
+            # proposition vectors are kept in the store: regrouping a storyline embeds only what is new
+            claims_stage = ClaimsStage(self._encoder, checkworthy=self._checkworthy,  # type: ignore[arg-type]
+                                       vector_cache=store)
             all_ids = sorted(scope_of)
             arts = [store.get_article(a) for a in all_ids]
             arts = [a for a in arts if a.status == "ok"]

@@ -63,13 +63,16 @@ import re
 from collections import Counter, OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from storyline.model import Article, Claim, ClaimStance, Quote, StanceKind, content_id
 from storyline.nlp.quotes import NOUN_CUES, cue_negated
 from storyline.text import FUNCTION_WORDS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from storyline.embed import TextVectorCache
 
 LOGGER = logging.getLogger(__name__)
 
@@ -744,8 +747,10 @@ _PROP_CACHE: "OrderedDict[tuple[str, str], np.ndarray]" = OrderedDict()
 _PROP_CACHE_MAX = 50_000
 
 
-def proposition_vectors(encoder: Any, props: Sequence[str]) -> dict[str, np.ndarray]:
-    """Vectors of ``props``, embedding in one call only those not cached for this encoder."""
+def proposition_vectors(encoder: Any, props: Sequence[str], cache: "TextVectorCache | None" = None) -> dict[str, np.ndarray]:
+    """Vectors of ``props``, embedding in one call only those found neither in this process's cache nor
+    in ``cache`` (a :class:`~storyline.embed.TextVectorCache` such as the store, which keeps them across
+    runs); the new ones are written to both."""
     name = getattr(encoder, "name", None)
     if not isinstance(name, str) or not name:  # no stable name to key on: embed, cache nothing
         vecs = np.asarray(encoder.encode(list(props)), dtype=np.float32) if props else []
@@ -759,13 +764,17 @@ def proposition_vectors(encoder: Any, props: Sequence[str]) -> dict[str, np.ndar
         else:
             _PROP_CACHE.move_to_end((name, p))
             out[p] = v
-    if missing:
-        new = np.asarray(encoder.encode(missing), dtype=np.float32)
-        for p, v in zip(missing, new):
-            out[p] = v
-            _PROP_CACHE[(name, p)] = v
-        while len(_PROP_CACHE) > _PROP_CACHE_MAX:
-            _PROP_CACHE.popitem(last=False)
+    stored = cache.get_text_vectors(missing, name) if cache is not None and missing else {}
+    fresh = [p for p in missing if p not in stored]
+    new = dict(zip(fresh, np.asarray(encoder.encode(fresh), dtype=np.float32))) if fresh else {}
+    if new and cache is not None:
+        cache.put_text_vectors(new, name)
+    for p in missing:
+        v = stored[p] if p in stored else new[p]
+        out[p] = v
+        _PROP_CACHE[(name, p)] = v
+    while len(_PROP_CACHE) > _PROP_CACHE_MAX:
+        _PROP_CACHE.popitem(last=False)
     return out
 
 
@@ -793,6 +802,7 @@ def group_claims(
     scope: str | None = None,
     threshold: float = CLAIM_THRESHOLD,
     checkworthy_threshold: float | None = None,
+    vector_cache: "TextVectorCache | None" = None,
 ) -> list[Claim]:
     """Canonical claims over the units of several articles (see module docstring), in a fixed order:
     most articles first, then first evidence."""
@@ -802,7 +812,7 @@ def group_claims(
     # outlet sentences reuse their cached sentence vector (their proposition is the sentence, with at
     # most a negation word dropped); every other proposition is embedded once
     props = sorted({u.proposition for u in units if u.vector is None})
-    known = proposition_vectors(encoder, props)
+    known = proposition_vectors(encoder, props, vector_cache)
     vecs = np.stack([u.vector if u.vector is not None else known[u.proposition] for u in units]).astype(np.float32)
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     vecs = vecs / np.where(norms == 0, 1.0, norms)
@@ -881,15 +891,19 @@ def load_checkworthy(encoder: Any | None = None) -> Any | None:
 
 
 class ClaimsStage:
-    """Claims for groups of articles. No store I/O.
+    """Claims for groups of articles. No store I/O of its own: ``vector_cache`` (a
+    :class:`~storyline.embed.TextVectorCache`; the pipeline passes the store) keeps proposition vectors
+    across runs, so regrouping a storyline embeds only the propositions it has not seen.
 
     ``process(articles, quotes, scope_of, sentence_vectors=None)``: ``scope_of`` maps article id to the
     story (or storyline) whose articles are compared together; articles missing from it form a scope of
     their own. Returns the claims of every scope, scopes in sorted order.
     """
 
-    def __init__(self, encoder: Any | None = None, *, checkworthy: Any | None | bool = True) -> None:
+    def __init__(self, encoder: Any | None = None, *, checkworthy: Any | None | bool = True,
+                 vector_cache: "TextVectorCache | None" = None) -> None:
         self._encoder = encoder
+        self.vector_cache = vector_cache
         self._checkworthy: Any | None = None
         self._want_checkworthy = checkworthy
         self._loaded = False
@@ -934,7 +948,8 @@ class ClaimsStage:
         cut = float(cw.threshold) if cw is not None else None
         claims: list[Claim] = []
         for scope in sorted(by_scope):
-            claims.extend(group_claims(by_scope[scope], self.encoder, scope=scope, checkworthy_threshold=cut))
+            claims.extend(group_claims(by_scope[scope], self.encoder, scope=scope, checkworthy_threshold=cut,
+                                       vector_cache=self.vector_cache))
         LOGGER.info("claims: %d units in %d articles -> %d claims", len(units), len(articles), len(claims))
         return claims
 

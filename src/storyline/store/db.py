@@ -14,6 +14,7 @@ different offsets.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -739,6 +740,7 @@ class Store:
             "reuse_passages": one("SELECT count(*) FROM reuse_passages"),
             "minhash_signatures": one("SELECT count(*) FROM minhash"),
             "cached_vectors": dict(c.execute("SELECT kind || ' ' || model, count(*) FROM vectors GROUP BY 1 ORDER BY 1").fetchall()),
+            "cached_text_vectors": dict(c.execute("SELECT model, count(*) FROM text_vectors GROUP BY 1 ORDER BY 1").fetchall()),
             "stories": one("SELECT count(*) FROM stories"),
             "storylines": one("SELECT count(*) FROM storylines"),
             "quotes": one("SELECT count(*) FROM quotes"),
@@ -815,6 +817,38 @@ class Store:
             )
         return len(rows)
 
+
+    def get_text_vectors(self, texts: Iterable[str], model: str) -> dict[str, Any]:
+        """Cached vectors of short texts (claim propositions) made by encoder ``model``, by text; texts
+        without one are left out. float32 numpy rows."""
+        import numpy as np
+
+        by_key = {_text_key(t): t for t in dict.fromkeys(texts)}
+        out: dict[str, Any] = {}
+        keys = list(by_key)
+        for chunk in _chunks(keys):
+            rows = self.conn.execute(
+                f"SELECT key, dim, data FROM text_vectors WHERE model = ? "
+                f"AND key IN ({', '.join('?' for _ in chunk)})",
+                (model, *chunk),
+            ).fetchall()
+            for key, dim, data in rows:
+                out[by_key[bytes(key)]] = np.frombuffer(data, dtype="<f4").astype(np.float32).reshape(dim)
+        return out
+
+    def put_text_vectors(self, items: Mapping[str, Any], model: str) -> int:
+        """Store (or replace) one vector per text, in one transaction; return how many were written."""
+        import numpy as np
+
+        rows = []
+        for text, vec in items.items():
+            a = np.asarray(vec, dtype="<f4")
+            if a.ndim != 1 or a.shape[0] == 0:
+                raise UsageError(f"a text vector must be 1-dimensional with dim > 0; got shape {a.shape}")
+            rows.append((model, _text_key(text), int(a.shape[0]), np.ascontiguousarray(a).tobytes()))
+        with self.transaction() as c:
+            c.executemany("INSERT OR REPLACE INTO text_vectors(model, key, dim, data) VALUES (?, ?, ?, ?)", rows)
+        return len(rows)
 
     # ---------------------------------------------------------------- reuse (issue 4)
 
@@ -1266,6 +1300,10 @@ def _passage_tuple(p: Any) -> tuple[int, int, int, int, float, str]:
         return (int(p["a_start"]), int(p["a_end"]), int(p["b_start"]), int(p["b_end"]),
                 float(p["similarity"]), str(p["match"]))
     return (int(p[0]), int(p[1]), int(p[2]), int(p[3]), float(p[4]), str(p[5]))
+
+
+def _text_key(text: str) -> bytes:
+    return hashlib.sha1(text.encode("utf-8")).digest()
 
 
 def _vector_kind(kind: str) -> None:

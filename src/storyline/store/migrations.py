@@ -352,6 +352,20 @@ CREATE TABLE comparisons (
 CREATE INDEX comparisons_article ON comparisons(article_id);
 """
 
+_V7 = """
+-- Embedding cache for short texts that are not an article's sentences (claim propositions): one
+-- float32 row (little-endian) per model and text. key is the SHA-1 of the UTF-8 text, so the key stays
+-- small whatever the text; the text itself is not kept. No foreign key: a proposition recurs across
+-- articles and outlives any one of them. A rowid table: a 384-float row is 1.5 KB.
+CREATE TABLE text_vectors (
+    model  TEXT NOT NULL,
+    key    BLOB NOT NULL,
+    dim    INTEGER NOT NULL CHECK (dim > 0),
+    data   BLOB NOT NULL,
+    PRIMARY KEY (model, key)
+);
+"""
+
 #: Every schema step, in order. Append only.
 MIGRATIONS: list[Migration] = [
     Migration(1, "articles, sources, removals, FTS5 index, source line statistics", _V1),
@@ -360,6 +374,7 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "stories, story membership, storylines and their links, clusterer state", _V4),
     Migration(5, "quotes with their chains, quote groups, claims and their stances", _V5),
     Migration(6, "cached story comparisons (additions, omissions, loaded terms per version)", _V6),
+    Migration(7, "vector cache for short texts (claim propositions) by model and text hash", _V7),
 ]
 
 #: The schema version this code writes.
