@@ -14,3 +14,12 @@ def test_evidence_cue_with_an_inanimate_subject_is_no_quote() -> None:
     assert [(q.speaker_mention, q.text) for q in qs] == [("The report", "the risks of a longer strike for the port")]
     qs = extract_quotes("The harbour minister underscored the risks of a longer strike for the port.")
     assert [q.speaker for q in qs] == ["The harbour minister"]
+
+
+def test_according_to_source_keeps_who_made_it() -> None:
+    """The source of "according to X" keeps the participle or by-phrase that says who made X."""
+    qs = extract_quotes("Turnout rose sharply in the north, according to a count by the electoral commission.")
+    assert [q.speaker_mention for q in qs] == ["a count by the electoral commission"]
+    qs = extract_quotes("According to early results of exit polls conducted for the network by a research firm, "
+                        "most voters backed the plan.")
+    assert qs[0].speaker_mention == "early results of exit polls conducted for the network by a research firm"

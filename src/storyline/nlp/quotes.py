@@ -599,6 +599,26 @@ def _np_tokens(tok: "Token") -> list["Token"]:
     return out or [tok]
 
 
+def _relay_source(pobj: "Token") -> list["Token"]:
+    """The source of "according to X" / "in a poll X": the noun phrase (:func:`_np_tokens`) with a
+    participle or a by-phrase that says who made it ("exit polls conducted for the network by X",
+    "a count by the agency", "excerpts released by the office"; not "a poll released Monday")."""
+    toks = _np_tokens(pobj)
+    doc = pobj.doc
+    lo, hi = toks[0].i, toks[-1].i
+    while hi + 1 < len(doc):
+        c = doc[hi + 1]
+        made_by = c.dep_ == "acl" and c.tag_ == "VBN" and any(
+            g.dep_ in ("agent", "prep") and g.lower_ in ("by", "for") for g in c.children)
+        if not lo <= c.head.i <= hi or not (made_by or (c.dep_ in ("prep", "agent") and c.lower_ == "by")):
+            break
+        hi = c.right_edge.i
+    out = [doc[i] for i in range(lo, hi + 1)]
+    while out and (out[-1].is_punct or out[-1].dep_ == "cc"):
+        out.pop()
+    return out or toks
+
+
 def _source_tokens(subj: "Token", cue: "Token") -> list["Token"]:
     """The whole source phrase with its appositives and modifiers ("Jane Smith, who runs the
     agency"), or the core noun phrase when the subtree is long, quoted or reaches the cue."""
@@ -677,7 +697,7 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 s, e = _trim(doc_text(doc), s, e)
                 if e - s < 3:
                     continue
-                src = _np_tokens(pobj)
+                src = _relay_source(pobj)
                 ss, se, _ = _span_text(doc, src)
                 cue_text = doc_text(doc)[tok.idx:to.idx + len(to.text)]
                 frames.append(Frame(tok.idx, to.idx + len(to.text), cue_text, s, e, (ss, se), pobj,
