@@ -39,12 +39,15 @@ def _texts() -> list[str]:
         "Apple Inc. said on Monday that Tim Cook will visit Beijing.",
         "He said: “We will not back down.”\n\nThe New York Times reported it first.",
         "Dr. Jane  Smith\n\n\nof the World Health Organization spoke in Geneva , Switzerland .",
+        # the attribute ruler's several-token and regex rules ("ai" + "n't", "gon" + "na", "nothin'", ...)
+        "Ain't nothin' gonna stop us, y'all. Let's go, c'mon! There is gotta be a way. There were none.",
+        "I ain't sure, Y all said. It's what there's left.\n",
     ]
     return texts
 
 
 def _view(doc: "spacy.tokens.Doc") -> list[tuple]:
-    return [(t.text, t.tag_, t.pos_, t.lemma_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_, t.is_sent_start)
+    return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_, t.is_sent_start)
             for t in doc]
 
 
