@@ -23,3 +23,13 @@ def test_according_to_source_keeps_who_made_it() -> None:
     qs = extract_quotes("According to early results of exit polls conducted for the network by a research firm, "
                         "most voters backed the plan.")
     assert qs[0].speaker_mention == "early results of exit polls conducted for the network by a research firm"
+
+
+def test_source_keeps_an_appositive_with_a_possessive_or_a_quoted_title() -> None:
+    """A possessive apostrophe or a quoted title inside an appositive is no quotation mark: the source
+    phrase keeps the appositive."""
+    qs = extract_quotes("“The numbers put our campaign on pace to beat the goal,” Jeff Weaver, Sanders’ "
+                        "campaign manager, said in a statement.")
+    assert [(q.speaker_mention, q.speaker) for q in qs] == [("Jeff Weaver, Sanders’ campaign manager", "Jeff Weaver")]
+    qs = extract_quotes("Jane Smith, host of the “Morning Report” radio show, said the station would close next year.")
+    assert [q.speaker_mention for q in qs] == ["Jane Smith, host of the “Morning Report” radio show"]

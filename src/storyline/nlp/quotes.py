@@ -642,7 +642,7 @@ def _source_tokens(subj: "Token", cue: "Token") -> list["Token"]:
     lo = sub[0].i
     if hi - lo < 30 and not (lo <= cue.i <= hi):
         toks = [doc[i] for i in range(lo, hi + 1)]
-        if not any(t.text in _QUOTE_CHARS for t in toks):
+        if not _quotes_in(toks):
             while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
                 toks.pop()
             while toks and toks[0].is_punct:
@@ -653,6 +653,23 @@ def _source_tokens(subj: "Token", cue: "Token") -> list["Token"]:
 
 
 _QUOTE_CHARS = frozenset('"“”«»‹›„‘’\'')
+
+
+def _quotes_in(toks: Sequence["Token"]) -> bool:
+    """Whether a run of tokens holds a quotation mark that may open or close quoted speech: a
+    possessive apostrophe ("Sanders’ campaign manager") is none, and neither are double marks paired
+    inside the run after its first word (a title in an appositive: 'host of the “Morning Show”')."""
+    doc = toks[0].doc if toks else None
+    marks = [t for t in toks if t.text in _QUOTE_CHARS]
+    openers = [m for m in marks if m.text in "‘'" and m.i > 0 and doc[m.i - 1].whitespace_]
+    marks = [t for t in marks if not (t.text in "’'" and t.i > 0 and not doc[t.i - 1].whitespace_
+                                      and doc[t.i - 1].text[-1:].lower() == "s"
+                                      and not any(m.i < t.i for m in openers))]
+    double = [t for t in marks if t.text in '"“”«»„']
+    if double and len(double) == len(marks) and len(double) % 2 == 0 and double[0].text != "”" \
+            and double[0].i > toks[0].i:
+        return False
+    return bool(marks)
 
 
 def _content_bounds(doc: "Doc", head: "Token") -> tuple[int, int]:
