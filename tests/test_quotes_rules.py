@@ -33,3 +33,16 @@ def test_source_keeps_an_appositive_with_a_possessive_or_a_quoted_title() -> Non
     assert [(q.speaker_mention, q.speaker) for q in qs] == [("Jeff Weaver, Sanders’ campaign manager", "Jeff Weaver")]
     qs = extract_quotes("Jane Smith, host of the “Morning Report” radio show, said the station would close next year.")
     assert [q.speaker_mention for q in qs] == ["Jane Smith, host of the “Morning Report” radio show"]
+
+
+def test_a_clause_before_the_cue_is_not_its_content_when_one_follows() -> None:
+    """The parser may hang a clause before a cue on it ("X ripped Y: he said Z", "X offered A, then
+    says Z"): the clause after the cue is the content, and the earlier clause's subject speaks when
+    the cue has none."""
+    qs = extract_quotes("The mayor has repeatedly criticised the council because it is paying off: "
+                        "He said he’s raised about $100,000 in the 72 hours since the vote.")
+    said = [q for q in qs if q.cue == "said"]
+    assert [q.text for q in said] == ["he’s raised about $100,000 in the 72 hours since the vote"]
+    qs = extract_quotes("Smith jokingly offered the man a job as his deputy, then says he’ll welcome advice "
+                        "from anyone who wants to talk to him.")
+    assert [(q.speaker, q.cue) for q in qs if q.cue == "says"] == [("Smith", "says")]

@@ -723,6 +723,15 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
             if lemma not in CUE_VERBS or tok.pos_ not in ("VERB", "AUX"):
                 continue
             comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+            left_clause = None
+            if comp is not None and comp.i < tok.i:
+                # "X ripped Y: he said Z", "X offered A, then says Z": a clause before the cue that the
+                # parser hung on it, and the reported clause after it (left to the quotation-mark path
+                # when it holds a quoted passage: 'he stated that "..."' is found from its marks)
+                right = next((c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i), None)
+                if right is not None and not _holds_quote(quoted, comp.left_edge.idx, comp.right_edge.idx + 1) \
+                        and not _holds_quote(quoted, right.left_edge.idx, right.right_edge.idx + 1):
+                    left_clause, comp = comp, right
             nominal = False
             if comp is None and lemma in NOMINAL_CUES:
                 comp = next((c for c in tok.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")), None)
@@ -765,6 +774,8 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
             if ce - cs < 3:
                 continue
             subj = _subject_of(tok)
+            if subj is None and left_clause is not None:  # "X offered A, then says Z": X says
+                subj = next((c for c in left_clause.children if c.dep_ == "nsubj"), None)
             src = None
             if subj is not None:
                 st = _source_tokens(subj, tok)
