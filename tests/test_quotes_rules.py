@@ -46,3 +46,9 @@ def test_a_clause_before_the_cue_is_not_its_content_when_one_follows() -> None:
     qs = extract_quotes("Smith jokingly offered the man a job as his deputy, then says he’ll welcome advice "
                         "from anyone who wants to talk to him.")
     assert [(q.speaker, q.cue) for q in qs if q.cue == "says"] == [("Smith", "says")]
+
+
+def test_content_does_not_end_with_a_coordinator() -> None:
+    qs = extract_quotes("Six in 10 primary voters said the mayor is honest and trustworthy, and three-quarters "
+                        "said the same of her rival.")
+    assert qs[0].text == "the mayor is honest and trustworthy"

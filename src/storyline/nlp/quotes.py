@@ -681,7 +681,7 @@ def _content_bounds(doc: "Doc", head: "Token") -> tuple[int, int]:
         e -= 1
     while s < e and (text[s] in " ,;:—–-" or text[s].isspace()):
         s += 1
-    return s, e
+    return s, _drop_trailing_cc(text, s, e)
 
 
 def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] | None = None) -> list[Frame]:
@@ -1187,9 +1187,20 @@ def _cut_writer_tail(doc: "Doc", s: int, e: int, nominal: bool = False) -> int:
     return e
 
 
+#: A coordinator left at the end of a span ("Clinton is honest, and" when the parser hangs the next
+#: conjunct elsewhere).
+_TRAILING_CC = re.compile(r"[\s,;:—–-]+(?:and|but|or|nor)$", re.I)
+
+
+def _drop_trailing_cc(text: str, s: int, e: int) -> int:
+    m = _TRAILING_CC.search(text, max(s, e - 12), e)
+    return m.start() if m is not None and m.start() > s else e
+
+
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     while e > s and (text[e - 1] in " ,;:—–-" or text[e - 1].isspace()):
         e -= 1
+    e = _drop_trailing_cc(text, s, e)
     while s < e and (text[s] in " ,;:—–-" or text[s].isspace()):
         s += 1
     return s, e
