@@ -52,3 +52,11 @@ def test_content_does_not_end_with_a_coordinator() -> None:
     qs = extract_quotes("Six in 10 primary voters said the mayor is honest and trustworthy, and three-quarters "
                         "said the same of her rival.")
     assert qs[0].text == "the mayor is honest and trustworthy"
+
+
+def test_a_pro_form_after_say_is_what_was_said() -> None:
+    """"said so", "said the same of Y", "said yes": the pro-form stands for what was said."""
+    qs = extract_quotes("Most voters said the mayor is honest, and three-quarters said the same of her rival.")
+    assert ("three-quarters", "the same of her rival") in [(q.speaker_mention, q.text) for q in qs]
+    qs = extract_quotes("Asked whether the mayor had the integrity to serve, 75 percent of voters said yes.")
+    assert ("75 percent of voters", "yes") in [(q.speaker_mention, q.text) for q in qs]

@@ -126,6 +126,11 @@ propose disclose criticize criticise praise tout highlight mention recount reite
 EVIDENCE_CUES = frozenset({"underscore", "underline", "highlight", "show", "illustrate", "reflect",
                            "demonstrate"})
 
+#: Speech verbs whose object may be a pro-form standing for what was said ("said so", "said the same
+#: of Y", "said yes", "said that"): PROFORM_OBJECTS.
+PROFORM_CUES = frozenset({"say"})
+PROFORM_OBJECTS = frozenset({"so", "yes", "no", "same", "otherwise", "that", "this", "it", "nothing"})
+
 #: Cue lemmas whose infinitive complement is the content when there is no clause ("vowed to fight
 #: on", "urged lawmakers to act"); "call" also with a naming complement ("called the plan a
 #: disaster") or "for" ("called for a ban"). Like nominal cues, they never absorb a quoted passage.
@@ -736,6 +741,13 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
             if comp is None and lemma in NOMINAL_CUES:
                 comp = next((c for c in tok.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")), None)
                 nominal = comp is not None
+            proform = False
+            if comp is None and lemma in PROFORM_CUES:
+                # "half said so", "a third said the same of Y", "75 percent said yes": a reply or a
+                # reference back stands for what was said
+                comp = next((c for c in tok.children if c.i > tok.i and c.dep_ in ("dobj", "advmod", "intj", "oprd")
+                             and c.lower_ in PROFORM_OBJECTS), None)
+                nominal = proform = comp is not None
             if comp is None and lemma in INFINITIVE_CUES:
                 # "vowed to fight on", "urged Congress to act", "called Smith a liar"
                 comp = next((c for c in tok.children if c.dep_ == "xcomp" and (
@@ -771,7 +783,7 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 if not nominal:
                     ce = _reported_tail(doc, tok, ce)
             ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce), nominal)
-            if ce - cs < 3:
+            if ce - cs < 3 and not (proform and ce > cs):
                 continue
             subj = _subject_of(tok)
             if subj is None and left_clause is not None:  # "X offered A, then says Z": X says
