@@ -60,3 +60,10 @@ def test_a_pro_form_after_say_is_what_was_said() -> None:
     assert ("three-quarters", "the same of her rival") in [(q.speaker_mention, q.text) for q in qs]
     qs = extract_quotes("Asked whether the mayor had the integrity to serve, 75 percent of voters said yes.")
     assert ("75 percent of voters", "yes") in [(q.speaker_mention, q.text) for q in qs]
+
+
+def test_an_agentless_passive_of_ask_reports_the_question() -> None:
+    qs = extract_quotes("During an interview in August, the actress was asked if she had ever been turned away.")
+    assert [(q.cue, q.text, q.speaker) for q in qs] == [("was asked", "if she had ever been turned away", None)]
+    qs = extract_quotes("The senator was asked a straightforward question about police budgets.")
+    assert [q.text for q in qs] == ["a straightforward question about police budgets"]

@@ -873,6 +873,12 @@ PASSIVE_CUES = frozenset({"say", "report", "believe", "expect", "allege", "think
                           "understand", "estimate", "predict", "project"})
 
 
+#: Verbs whose agentless passive reports a question put to its subject ("X was asked whether ...",
+#: "X was asked a question about ...", "X was asked to name ..."): the question is the content, with
+#: no source.
+QUESTION_PASSIVES = frozenset({"ask"})
+
+
 #: Raising verbs: "X seems to Y", "X appears to Y" put the writer's (or no one's) reading on the
 #: whole clause; the subject is not a source.
 RAISING_CUES = frozenset({"seem", "appear"})
@@ -899,7 +905,7 @@ def _passive_frames(doc: "Doc") -> list[Frame]:
             if subj is None or any(c.dep_ in ("prep", "dative") and c.lower_ == "to" and c.i > tok.i
                                    for c in tok.children):
                 continue  # "seemed to her": an experiencer, another frame
-        elif tok.tag_ != "VBN" or lemma not in PASSIVE_CUES:
+        elif tok.tag_ != "VBN" or (lemma not in PASSIVE_CUES and lemma not in QUESTION_PASSIVES):
             continue
         else:
             aux = next((c for c in tok.children if c.dep_ == "auxpass" and c.i < tok.i), None)
@@ -914,9 +920,17 @@ def _passive_frames(doc: "Doc") -> list[Frame]:
         else:
             comp = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i and any(
                 g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
-            if comp is None:
+            asked = None
+            if comp is None and lemma in QUESTION_PASSIVES:
+                # "X was asked whether ...", "X was asked a question about ...": the question
+                asked = next((c for c in tok.children if c.i > tok.i and (
+                    c.dep_ == "ccomp" or (c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")))), None)
+            if comp is None and asked is None:
                 continue
-            cs, ce = _trim(text, subj.left_edge.idx, comp.right_edge.idx + len(comp.right_edge.text))
+            if asked is not None:
+                cs, ce = _act_bounds(doc, tok, asked) if asked.dep_ == "dobj" else _content_bounds(doc, asked)
+            else:
+                cs, ce = _trim(text, subj.left_edge.idx, comp.right_edge.idx + len(comp.right_edge.text))
         ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce))
         if _words(text[cs:ce]) < 3:
             continue
