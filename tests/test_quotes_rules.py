@@ -67,3 +67,11 @@ def test_an_agentless_passive_of_ask_reports_the_question() -> None:
     assert [(q.cue, q.text, q.speaker) for q in qs] == [("was asked", "if she had ever been turned away", None)]
     qs = extract_quotes("The senator was asked a straightforward question about police budgets.")
     assert [q.text for q in qs] == ["a straightforward question about police budgets"]
+
+
+def test_a_colon_after_any_verb_of_a_speaker_introduces_a_quote() -> None:
+    text = "The 17-year-old student Jared Moss echoed:\n\n“He speaks his mind, and I think that is what the town needs.”"
+    qs = extract_quotes(text)
+    assert [(q.kind, q.speaker) for q in qs] == [("direct", "Jared Moss")]
+    # a subject that cannot speak introduces nothing
+    assert extract_quotes("The timing of the surge fits a pattern:\n\n“Lesser-known candidates beat favourites.”") == []

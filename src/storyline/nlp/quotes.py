@@ -1486,6 +1486,14 @@ def _inanimate_subject(tok: "Token | None") -> bool:
         and tok.lemma_.lower() not in DOCUMENT_NOUNS and tok.lemma_.lower() not in DOCUMENT_SOURCES
 
 
+def _may_speak(tok: "Token") -> bool:
+    """Whether a subject can be a speaker: a name, a personal pronoun, a noun naming people or an
+    organisation (:func:`_speaker_noun`) or a document ("the statement", "the report")."""
+    lemma = tok.lemma_.lower()
+    return tok.pos_ == "PROPN" or tok.lower_ in ("he", "she", "they", "we", "i") or _speaker_noun(tok) \
+        or lemma in DOCUMENT_NOUNS or lemma in DOCUMENT_SOURCES
+
+
 def _negated(doc: "Doc", s: int, e: int) -> bool:
     span = doc.char_span(s, e, alignment_mode="expand")
     if span is None:
@@ -1900,6 +1908,16 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
                     continue
                 if tok.lemma_.lower() in CUE_VERBS and tok.pos_ in ("VERB", "AUX"):
                     candidates.append((before_hi - tok.idx, tok))
+                    break
+            if not candidates and head.rstrip().endswith(":"):
+                # "X echoed:", "X released the following statement:": the verb of the clause the
+                # colon ends introduces the quote, when its subject can speak
+                for tok in reversed(list(sent)):
+                    if tok.idx >= before_hi or tok.pos_ not in ("VERB",) or tok.lemma_.lower() == "be":
+                        continue
+                    subj = _subject_of(tok)
+                    if subj is not None and _may_speak(subj):
+                        candidates.append((before_hi - tok.idx, tok))
                     break
     # a cue governing the quoted words inside the same sentence ("dismissed ... as "absurd"")
     if not candidates:
