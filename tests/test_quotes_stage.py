@@ -158,5 +158,8 @@ def test_parallel_share_out_gives_the_serial_quotes() -> None:
     serial = QuotesStage(n_process=1).process(arts)
     parallel = QuotesStage(n_process=2).process(arts)
     assert [(q.id, q.text, q.speaker) for q in parallel.quotes] == [(q.id, q.text, q.speaker) for q in serial.quotes]
+    import gc
+
+    assert gc.get_freeze_count() == 0  # the heap frozen for the fork is handed back to the collector
     shares = _share_out([(a.id, a.text) for a in arts], 2)
     assert any(set(range(6)) <= set(sh) for sh in shares)

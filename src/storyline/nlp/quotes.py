@@ -69,6 +69,7 @@ Stage
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -2052,6 +2053,20 @@ def quotes_of_many(items: Sequence[tuple[str, str]], *, n_process: int = 1,
     from storyline.nlp.parse import get_nlp
 
     get_nlp()  # load once, before forking: the children share the loaded model
+    # Objects that exist now are left out of garbage collection until the children are done (Python's
+    # advice for fork without exec): a child's collections would otherwise walk, and so copy, every
+    # page of the parent's heap, and the parent's would walk it too.
+    gc.freeze()
+    try:
+        return _fork_shares(items, shares, batch_size)
+    finally:
+        gc.unfreeze()
+
+
+def _fork_shares(items: Sequence[tuple[str, str]], shares: list[list[int]], batch_size: int) -> list[list[Quote]]:
+    """Quotes of ``items``: forked children do ``shares[1:]`` while this process does ``shares[0]``."""
+    import multiprocessing as mp
+
     ctx = mp.get_context("fork")
     children = []
     for share in shares[1:]:
