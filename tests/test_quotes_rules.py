@@ -75,3 +75,12 @@ def test_a_colon_after_any_verb_of_a_speaker_introduces_a_quote() -> None:
     assert [(q.kind, q.speaker) for q in qs] == [("direct", "Jared Moss")]
     # a subject that cannot speak introduces nothing
     assert extract_quotes("The timing of the surge fits a pattern:\n\n“Lesser-known candidates beat favourites.”") == []
+
+
+def test_a_ment_noun_is_no_speaker_of_a_participle() -> None:
+    """'acknowledging the sentiments involved while condemning X': the one condemning is the subject of
+    the clause, not 'the sentiments' (a '-ment' noun names no person despite its agent-like ending)."""
+    text = ("Mayor Ruth Okafor addressed the protests, acknowledging the strong sentiments involved "
+            "while condemning instances of vandalism.")
+    qs = {q.cue: q.speaker for q in extract_quotes(text)}
+    assert qs.get("condemning") == "Ruth Okafor"

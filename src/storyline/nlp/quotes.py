@@ -176,6 +176,7 @@ ministry department agency government administration company firm office campaig
 embassy court police military army party commission bureau authority authorities regime cabinet
 parliament congress senate house group organization organisation union team network newspaper paper
 outlet channel broadcaster station agency institute university foundation bank board service
+management
 """.split())
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP")
@@ -1468,7 +1469,9 @@ def _speaker_noun(tok: "Token") -> bool:
     lemma = tok.lemma_.lower()
     if lemma in PERSON_NOUNS or lemma in ORG_NOUNS:
         return True
-    return tok.pos_ == "NOUN" and bool(_AGENT_ENDING.search(lemma)) and lemma not in _NOT_AGENTS
+    # "-ment" nouns name a thing or a state ("sentiment", "settlement"), never a person
+    return tok.pos_ == "NOUN" and bool(_AGENT_ENDING.search(lemma)) and lemma not in _NOT_AGENTS \
+        and not lemma.endswith("ment")
 
 
 #: Common nouns with an agent-like ending that do not name a speaker.
