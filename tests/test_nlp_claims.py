@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -298,3 +299,18 @@ def test_proposition_vectors_kept_in_a_lasting_cache(monkeypatch: pytest.MonkeyP
         again = group_claims(units, Counting(), threshold=0.4, vector_cache=store)
         assert len(calls) == 1  # nothing embedded a second time
         assert again == first
+
+
+def test_a_gapped_relative_clause_is_no_claim() -> None:
+    """'sanctions, which she said the allies could impose over X': what was said lacks its object (the
+    pronoun's noun), so it is no statement of its own; a plain report in the same text still is."""
+    t = ("The minister gave a warning on sanctions, which Ana Colvin said the allies could impose over "
+         "the port deal. Ana Colvin said that the allies had frozen the port accounts.")
+    gap = t.index("the allies could impose")
+    q1 = Quote(id="q1", article_id="a", start=gap, end=t.index(". Ana"), text=t[gap:t.index(". Ana")],
+               kind="indirect", cue="said", cue_start=t.index("said"), cue_end=t.index("said") + 4,
+               speaker="Ana Colvin", speaker_start=t.index("Ana"), speaker_end=t.index("Ana") + 10)
+    q2 = _quote("a", t, "that the allies had frozen the port accounts", "Ana Colvin", "said that")
+    q2 = replace(q2, speaker_start=t.rindex("Ana Colvin"), speaker_end=t.rindex("Ana Colvin") + 10)
+    units = claim_units(_article("a", t), [q1, q2])
+    assert [u.text for u in units] == ["the allies had frozen the port accounts"]

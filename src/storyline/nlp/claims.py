@@ -12,7 +12,8 @@ Units
   "absurd"") takes the cue's object, the words between the cue and the quote, as its proposition.
   The content must be a statement (:func:`statements`: a clause with a subject and a finite verb, read
   from a parse): fragments ("Smith's concerns", "to override the veto", "whether the port closes") are
-  no claims; a proposition noun with its clause ("her insistence that X") gives the clause X.
+  no claims; a proposition noun with its clause ("her insistence that X") gives the clause X. Nor is a
+  clause with a gap ("sanctions, which she said the allies could impose": :func:`_gapped`).
 * **Denials the quote rules leave out**: a sentence whose verb rejects (:data:`DENY_FORMS`, e.g.
   "X has denied interfering in Y") with its object as content and the capitalised name nearest before
   the verb in the clause as holder.
@@ -477,6 +478,21 @@ def _cue_object(text: str, q: Quote) -> tuple[int, int] | None:
     return s, e
 
 
+#: A relative or interrogative pronoun right before a speaker: "the sanctions, which she said the allies
+#: could impose", "what he said they wanted": the reported clause lacks the noun the pronoun stands for.
+_GAP_BEFORE_SPEAKER = re.compile(r"\b(?:which|whom|what)\s+$", _I)
+
+
+def _gapped(text: str, q: Quote) -> bool:
+    """Whether a quote's content is a clause with a gap ("the allies could impose" in "sanctions, which
+    she said the allies could impose"): its speaker follows a relative pronoun and precedes the cue,
+    which precedes the content."""
+    sp, cue = q.speaker_start, q.cue_start
+    if sp is None or cue is None or not sp <= cue < q.start:
+        return False
+    return _GAP_BEFORE_SPEAKER.search(text, max(0, sp - 12), sp) is not None
+
+
 def _role_name(q: Quote) -> str | None:
     # a quote whose source is no speaker ("concerns grew that ...") has no holder either
     return q.speaker
@@ -584,6 +600,9 @@ def claim_units(
                  q.cue_start if q.cue_start is not None else q.start)
         hi = max(q.end, q.speaker_end or q.end, q.cue_end or q.end)
         if cue_negated(text, q.cue_start):  # "did not say", "never denied": no stance either way
+            covered.append((lo, hi))
+            continue
+        if _gapped(text, q):  # "sanctions, which she said the allies could impose": no whole statement
             covered.append((lo, hi))
             continue
         stance = _quote_stance(q)
