@@ -1482,20 +1482,26 @@ investment environment
 """.split())
 
 
+def _document(tok: "Token") -> bool:
+    """Whether a noun names a document that speaks for its authors ("the report", "the statement":
+    :data:`~storyline.nlp.attribution.DOCUMENT_NOUNS`, :data:`DOCUMENT_SOURCES`)."""
+    lemma = tok.lemma_.lower()
+    return lemma in DOCUMENT_NOUNS or lemma in DOCUMENT_SOURCES
+
+
 def _inanimate_subject(tok: "Token | None") -> bool:
     """Whether a frame's subject token is a noun that can name no speaker: not a pronoun, not a
-    document that speaks for its authors (:data:`~storyline.nlp.attribution.DOCUMENT_NOUNS`).
-    (Called for a subject the resolver gave no speaker, so people and organisations are out.)"""
+    document (:func:`_document`). (Called for a subject the resolver gave no speaker, so people and
+    organisations are out.)"""
     return tok is not None and tok.pos_ not in ("PRON", "PROPN") and tok.lower_ not in PRONOUNS \
-        and tok.lemma_.lower() not in DOCUMENT_NOUNS and tok.lemma_.lower() not in DOCUMENT_SOURCES
+        and not _document(tok)
 
 
 def _may_speak(tok: "Token") -> bool:
     """Whether a subject can be a speaker: a name, a personal pronoun, a noun naming people or an
-    organisation (:func:`_speaker_noun`) or a document ("the statement", "the report")."""
-    lemma = tok.lemma_.lower()
+    organisation (:func:`_speaker_noun`) or a document (:func:`_document`)."""
     return tok.pos_ == "PROPN" or tok.lower_ in ("he", "she", "they", "we", "i") or _speaker_noun(tok) \
-        or lemma in DOCUMENT_NOUNS or lemma in DOCUMENT_SOURCES
+        or _document(tok)
 
 
 def _negated(doc: "Doc", s: int, e: int) -> bool:
@@ -1917,7 +1923,7 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
                 # "X echoed:", "X released the following statement:": the verb of the clause the
                 # colon ends introduces the quote, when its subject can speak
                 for tok in reversed(list(sent)):
-                    if tok.idx >= before_hi or tok.pos_ not in ("VERB",) or tok.lemma_.lower() == "be":
+                    if tok.idx >= before_hi or tok.pos_ != "VERB" or tok.lemma_.lower() == "be":
                         continue
                     subj = _subject_of(tok)
                     if subj is not None and _may_speak(subj):

@@ -817,7 +817,6 @@ class Store:
             )
         return len(rows)
 
-
     def get_text_vectors(self, texts: Iterable[str], model: str) -> dict[str, Any]:
         """Cached vectors of short texts (claim propositions) made by encoder ``model``, by text; texts
         without one are left out. float32 numpy rows."""
