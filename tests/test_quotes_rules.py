@@ -84,3 +84,45 @@ def test_a_ment_noun_is_no_speaker_of_a_participle() -> None:
             "while condemning instances of vandalism.")
     qs = {q.cue: q.speaker for q in extract_quotes(text)}
     assert qs.get("condemning") == "Ruth Okafor"
+
+
+def test_a_subject_hung_inside_a_fronted_phrase_still_speaks() -> None:
+    """After a fronted phrase the parser may attach the speaker as an appositive of the phrase's last
+    noun ("As a part of his plea, X, 44, said"), leaving the verb with no subject: the name is
+    recovered."""
+    t = "As a part of his plea, Dorin Vasile Marin, 44, said that he took the money from dozens of pensioners."
+    qs = extract_quotes(t)
+    assert [(q.speaker, q.text) for q in qs] == [("Dorin Vasile Marin", "that he took the money from dozens of pensioners")]
+
+
+def test_inverted_speaker_after_a_quote_and_a_shared_passive_subject() -> None:
+    """'"...," said X': a word of the quote that the parser also made a subject does not hide the
+    speaker after the verb; a passive's subject speaks for the verb coordinated with it."""
+    qs = extract_quotes('"Thanks, everyone, for coming tonight," said master of ceremonies Jane Smith, '
+                        'a retired teacher from the town.')
+    assert [(q.speaker, q.text) for q in qs] == [("Jane Smith", "Thanks, everyone, for coming tonight")]
+    qs = extract_quotes("By the end of the week, the mayor was forced into a rare retreat and said that his plan "
+                        "had been misunderstood.")
+    assert [(q.speaker_mention, q.cue) for q in qs] == [("the mayor", "said")]
+
+
+def test_an_interrupted_quote_joins_across_a_long_appositive_and_a_nested_quote() -> None:
+    """The second part of an interrupted quote joins the first even when the speaker's appositive is
+    long, and a quote that ends with a nested quote ("were like, ‘...’”) still reads as speech."""
+    t = ('"This used to be a quiet town," said Jane Smith, director of the regional planning office at the '
+         'University of Leeds in the north of England, "but it is increasingly crowded."')
+    qs = extract_quotes(t)
+    assert [q.text for q in qs] == ["This used to be a quiet town, but it is increasingly crowded."]
+    t = ('“The debate was a draw,” said one adviser to the mayor. “The challenger wanted a knockout, and instead '
+         'people were like, ‘This guy is kind of dull.’”')
+    qs = extract_quotes(t)
+    assert len(qs) == 1 and qs[0].text.endswith("‘This guy is kind of dull.’")
+
+
+def test_a_quote_does_not_go_on_past_another_sentence() -> None:
+    """A quote with no cue continues the previous one only when nothing but the previous cue's own
+    sentence stands between them."""
+    t = ('"I had nothing to do with the company," Smith replied.\n\nThe host seemed surprised and noted that '
+         'his picture had been on its website for years. "Does that not speak to your judgment?"')
+    qs = extract_quotes(t)
+    assert [q.text for q in qs if q.speaker == "Smith"] == ["I had nothing to do with the company,"]

@@ -552,12 +552,18 @@ class Frame:
 def _subject_of(tok: "Token") -> "Token | None":
     """The subject of a cue verb, walking up through conjunctions, by-clauses and participles."""
     cur: Token | None = tok
+    via_conj = False
     for _ in range(4):
         if cur is None:
             return None
-        for c in cur.children:
-            if c.dep_ in ("nsubj",):
-                return c
+        subjects = [c for c in cur.children if c.dep_ == "nsubj" or (
+            via_conj and c.dep_ == "nsubjpass" and cur.dep_ == "ROOT")]
+        if len(subjects) > 1 and any(t.text in _QUOTE_CHARS for t in cur.doc[subjects[0].i:cur.i]):
+            # '"Thanks for coming," said the host': the parser also made a word of the quote a
+            # subject; the inverted one after the verb is the speaker
+            return next((c for c in subjects if c.i > cur.i), subjects[0])
+        if subjects:
+            return subjects[0]
         for c in cur.children:
             if c.dep_ == "agent":  # "it was said by the minister"
                 for g in c.children:
@@ -569,12 +575,48 @@ def _subject_of(tok: "Token") -> "Token | None":
                     cur = cur.head.head  # "issued a statement saying ...": whoever issued it
                     continue
                 return cur.head  # "Jane Smith, speaking to reporters, ..."
+            # "X was forced into a retreat and said ...": a passive's subject is shared with the
+            # verb coordinated to it
+            via_conj = cur.dep_ == "conj"
             cur = cur.head
             continue
         if cur.dep_ == "relcl" and cur.head.pos_ in ("NOUN", "PROPN"):
             return None
-        return None
+        return _fronted_subject(cur)
     return None
+
+
+#: Dependencies of a phrase fronted before a finite verb ("In his plea, ...", "Alarmed by X, ...").
+_FRONTED_DEPS = frozenset({"prep", "advcl", "npadvmod", "advmod"})
+
+
+def _fronted_subject(verb: "Token") -> "Token | None":
+    """The subject the parser hung inside a phrase fronted before ``verb``: after "As part of his
+    plea, Jane Smith, 44, said" or "Alarmed by the unrest, Senator Smith, the leader, said" the small
+    model often attaches the name as an appositive or a conjunct of the phrase's last noun and leaves
+    the finite verb with no subject. The name is the outermost appositive or conjunct after a comma
+    that runs up to the verb; it must be able to speak (a name, an organisation, a noun naming
+    people)."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.dep_ not in ("ROOT", "ccomp", "parataxis"):
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in verb.children):
+        return None
+    doc = verb.doc
+    end = verb.i - 1
+    while end >= 0 and doc[end].is_punct:
+        end -= 1
+    fronted = next((c for c in verb.children if c.i < verb.i and c.dep_ in _FRONTED_DEPS
+                    and c.right_edge.i >= end), None)
+    if fronted is None or end <= fronted.i:
+        return None
+    best = None
+    for t in fronted.subtree:
+        if t.dep_ in ("appos", "conj") and t.head.i < t.i and t.right_edge.i >= end and t.left_edge.i > 0 \
+                and doc[t.left_edge.i - 1].text == "," and (best is None or t.left_edge.i < best.left_edge.i):
+            best = t
+    if best is None or not (best.pos_ == "PROPN" or best.ent_type_ in ENTITY_TYPES or _speaker_noun(best)):
+        return None
+    return best
 
 
 def _np_tokens(tok: "Token") -> list["Token"]:
@@ -1767,7 +1809,7 @@ def _join_interrupted(text: str, items: list[tuple[int, int, QuoteKind, Frame | 
             s, e, kind, f, note = it
             gap = text[pe:s]
             joined = (pf is not None and pkind in ("direct", "partial") and kind in ("direct", "partial")
-                      and 0 < len(gap) <= 80 and "\n" not in gap and pe <= pf.cue_start < s
+                      and 0 < len(gap) <= 200 and "\n" not in gap and pe <= pf.cue_start < s
                       and (f is None or f.cue_start == pf.cue_start) and _REOPENS.search(gap) is not None)
             joined = joined or (pf is not None and pkind == "direct" and kind == "direct" and f is None
                                 and note in ("continuation", "short") and _continues(text, pe, s, pf))
@@ -1843,7 +1885,8 @@ def _continues(text: str, end: int, start: int, frame: Frame) -> bool:
     if not (end <= frame.cue_start < start):
         return False
     # the cue clause is the only other thing in the gap: it ends a sentence before the next quote
-    return bool(re.search(r"[.:]\s*(?:''|[\"“„«‘'])?\s*$", gap)) and frame.sent_end <= start + 1
+    return bool(re.search(r"[.:]\s*(?:''|[\"“„«‘'])?\s*$", gap)) and frame.sent_end <= start + 1 \
+        and not re.sub(r"[\s\"“”„«»‹›'‘’]", "", text[frame.sent_end:start])  # no other sentence between
 
 
 _TITLE_SMALL = frozenset("a an the of and or in on at to for from by with as vs nor but".split())
@@ -1866,7 +1909,7 @@ def _looks_like_speech(s: str) -> bool:
     words = s.split()
     if len(words) < 4:
         return False
-    if s.rstrip()[-1:] in ".!?,…" or any(w.lower() in ("i", "we", "you", "our", "my", "us") for w in words):
+    if s.rstrip(" '\"“”‘’«»")[-1:] in ".!?,…" or any(w.lower() in ("i", "we", "you", "our", "my", "us") for w in words):
         return True
     return False
 
