@@ -1041,20 +1041,26 @@ _ACT_PREPS = frozenset({"as", "of", "with", "for", "to", "into", "against", "abo
 _SETTING_PREPS = frozenset({"at", "during", "after", "before", "since", "until", "amid", "throughout"})
 
 
+def _setting_phrase(prep: "Token") -> bool:
+    """Whether a prepositional phrase gives the setting of an act, not its matter: a preposition of
+    :data:`_SETTING_PREPS`, or one whose object is a date or a time ("on Friday", "in March")."""
+    return prep.lower_ in _SETTING_PREPS or any(
+        g.dep_ == "pobj" and g.ent_type_ in ("DATE", "TIME") for g in prep.children)
+
+
 def _act_bounds(doc: "Doc", verb: "Token", comp: "Token", wide: bool = False) -> tuple[int, int]:
     """The content of a stance or act with a nominal complement: the object and what completes it
     ("offered Smith the second spot", "regards the city as its capital", "accuses X of Y"); ``wide``
-    also takes every other prepositional phrase but those of the setting (:data:`_SETTING_PREPS`)
+    also takes every other prepositional phrase but those of the setting (:func:`_setting_phrase`)
     and an infinitive after the object ("praised the
     effort in the aftermath of the storm", "announced steps to tighten sales"), as PolNeAR's
-    annotators do (the narrow form decides whether an act says enough to be reported,
-    :func:`_act_min_words`)."""
+    annotators do (the narrow form is the content when the wide one would swallow a quoted passage)."""
     parts = [comp]
     for c in verb.children:
         if c.i <= verb.i or c is comp:
             continue
         if c.dep_ in ("dobj", "dative", "oprd", "xcomp", "ccomp", "acomp", "attr") or (
-                c.dep_ == "prep" and (c.lower_ in _ACT_PREPS or (wide and c.lower_ not in _SETTING_PREPS)) and c.i > comp.i):
+                c.dep_ == "prep" and (c.lower_ in _ACT_PREPS or (wide and not _setting_phrase(c))) and c.i > comp.i):
             parts.append(c)
         elif wide and c.dep_ == "advcl" and c.i > comp.i and any(g.dep_ == "aux" and g.lower_ == "to" and g.i < c.i for g in c.children):
             parts.append(c)
@@ -1096,21 +1102,12 @@ EFFORT_VERBS = frozenset({"try", "attempt", "manage", "fail", "struggle", "striv
 ADDRESSEE_VERBS = frozenset({"tell", "ask", "inform", "notify", "brief"})
 #: Entity types of an object that no act takes a stance on ("posted on May 15", "raised $5 million").
 _NOT_STANCE_ENTS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL", "PERCENT", "ORDINAL"})
-#: Words an act's object must have to be reported: a stance on a described thing ("opposed the
-#: plan to cut taxes") says something a reader can compare across outlets. A shorter object ("endorsed
-#: Smith", "voters prefer Smith", "attacked the governor") is reported when the cue model is sure
-#: of the verb (:data:`SHORT_ACT_PROB`; PolNeAR's annotators report such stances too); an object
-#: that is only a pronoun ("supports him", "attacked it") never is.
-ACT_MIN_WORDS = 3
-#: The cue probability above which an act on a one- or two-word object is reported.
-SHORT_ACT_PROB = 0.7
-
-
-def _act_min_words(comp: "Token", prob: float) -> int:
-    """Words the object of an act headed by ``comp`` must have, given the cue's probability."""
-    if comp.pos_ == "PRON":
-        return 1_000
-    return 1 if prob >= SHORT_ACT_PROB else ACT_MIN_WORDS
+def _bare_pronoun_act(comp: "Token") -> bool:
+    """Whether an act's object is only a pronoun ("supports him", "attacked it"): such an act is never
+    reported, its content would say nothing a reader could compare across outlets. Any other object
+    the cue model accepts is ("endorsed Smith", "opposed the plan to cut taxes"; PolNeAR's annotators
+    report one-word stances as often as long ones)."""
+    return comp.pos_ == "PRON"
 
 
 def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int]) -> list[Frame]:
@@ -1137,7 +1134,7 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
         if c.kind == "ccomp":
             ce = _reported_tail(doc, tok, ce)
         ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce), nominal)
-        if ce - cs < 2 or (nominal and c.kind != "xcomp" and _words(text[cs:ce]) < _act_min_words(comp, prob)):
+        if ce - cs < 2 or (nominal and c.kind != "xcomp" and _bare_pronoun_act(comp)):
             continue
         light = _light_object(doc, tok, comp) if c.kind == "dobj" else None
         if light is not None:  # "issued a statement saying ...": the noun is part of the cue
