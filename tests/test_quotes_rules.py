@@ -126,3 +126,22 @@ def test_a_quote_does_not_go_on_past_another_sentence() -> None:
          'his picture had been on its website for years. "Does that not speak to your judgment?"')
     qs = extract_quotes(t)
     assert [q.text for q in qs if q.speaker == "Smith"] == ["I had nothing to do with the company,"]
+
+
+def test_a_clause_the_parser_split_in_two_is_one_content() -> None:
+    """"shows [most of the hours logged] [were for travel]": the parser hung both halves on the cue;
+    the second runs on from the first with no mark between, so the content spans both."""
+    qs = extract_quotes("A review by the auditors shows most of the hours logged were for campaign travel.")
+    assert [q.text for q in qs] == ["most of the hours logged were for campaign travel"]
+    qs = extract_quotes("Reporters asked how the governor digests major news events.")
+    assert [q.text for q in qs] == ["how the governor digests major news events"]
+
+
+def test_according_to_in_the_middle_of_a_clause_attributes_both_sides() -> None:
+    """"The plan, according to officials, will cost $5 billion": the whole clause is the content (its
+    text without the phrase); after a finished clause ("A won, according to X, and B ...") only the
+    clause before is."""
+    qs = extract_quotes("The plan, according to officials, will cost $5 billion.")
+    assert [(q.text, q.speaker_mention) for q in qs] == [("The plan will cost $5 billion.", "officials")]
+    qs = extract_quotes("Since last November, according to the monitors, security forces have killed 400 protesters.")
+    assert [q.text for q in qs] == ["Since last November security forces have killed 400 protesters."]

@@ -758,8 +758,13 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                     continue
                 s = body[0].idx
                 e = body[-1].idx + len(body[-1].text)
-                if tok.idx > s and tok.idx < e:  # phrase in the middle: content is the clause before
-                    e = tok.idx
+                gap = None
+                if tok.idx > s and tok.idx < e:
+                    if head.i > tok.i:  # "For Trump, according to X, the speech is a test": both sides
+                        last = max(tok.right_edge.i, to.right_edge.i)
+                        gap = (tok.idx, doc[last].idx + len(doc[last].text))
+                    else:  # "A won 37 percent, according to X, and B 36": the clause before
+                        e = tok.idx
                 s, e = _trim(doc_text(doc), s, e)
                 if e - s < 3:
                     continue
@@ -767,7 +772,8 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 ss, se, _ = _span_text(doc, src)
                 cue_text = doc_text(doc)[tok.idx:to.idx + len(to.text)]
                 frames.append(Frame(tok.idx, to.idx + len(to.text), cue_text, s, e, (ss, se), pobj,
-                                    tok, "according to" if according else "in", sent.start_char, sent.end_char))
+                                    tok, "according to" if according else "in", sent.start_char, sent.end_char,
+                                    gap=gap))
                 continue
             if lemma not in CUE_VERBS or tok.pos_ not in ("VERB", "AUX"):
                 continue
@@ -1170,10 +1176,19 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
     return frames
 
 
+def _adjacent(doc: "Doc", end: int, tok: "Token") -> bool:
+    """Whether ``tok`` follows a content ending at ``end`` with nothing but space between, and opens
+    no new unit (a punctuation mark, a coordinator, a quotation mark)."""
+    return (tok.idx >= end and not doc_text(doc)[end:tok.idx].strip()
+            and tok.pos_ not in ("PUNCT", "CCONJ", "SYM") and not tok.is_quote)
+
+
 def _reported_tail(doc: "Doc", cue: "Token", end: int) -> int:
     """Extend a clause content over what the parser hung on the cue verb after it but still belongs
     to the report: "said that A, but B refused" (a conjunct with a subject of its own), "said he
-    backed A but would now back B" (a conjunct in the reported future), "found that A, while B"."""
+    backed A but would now back B" (a conjunct in the reported future), "found that A, while B", and
+    a clause or object that runs on from the content with no mark between (one clause the parser split
+    in two)."""
     subj = next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     new_end = end
     for c in cue.children:
@@ -1189,6 +1204,10 @@ def _reported_tail(doc: "Doc", cue: "Token", end: int) -> int:
         elif c.dep_ == "advcl":
             ok = any(g.dep_ == "mark" and g.lower_ in ("while", "whereas", "although", "though")
                      for g in c.children)
+        if not ok and c.dep_ in ("ccomp", "dobj", "conj", "xcomp"):
+            # the parser split one clause in two: "shows [most of the hours logged] [were for
+            # travel]", "asked how Trump [digests] [major news events]"
+            ok = _adjacent(doc, end, c.left_edge)
         if ok:
             r = c.right_edge
             new_end = max(new_end, r.idx + len(r.text))
