@@ -145,3 +145,14 @@ def test_according_to_in_the_middle_of_a_clause_attributes_both_sides() -> None:
     assert [(q.text, q.speaker_mention) for q in qs] == [("The plan will cost $5 billion.", "officials")]
     qs = extract_quotes("Since last November, according to the monitors, security forces have killed 400 protesters.")
     assert [q.text for q in qs] == ["Since last November security forces have killed 400 protesters."]
+
+
+def test_a_passive_stance_names_its_holder_in_the_by_phrase() -> None:
+    """"The plan was criticized by the union": the union's stance on the plan; a denial stays a
+    denial; an audience ("seen by millions") or a bare pronoun subject gives nothing."""
+    qs = extract_quotes("The plan was criticized by the union as a giveaway to developers.")
+    assert [(q.text, q.cue, q.speaker) for q in qs] == [("The plan", "was criticized", "the union")]
+    qs = extract_quotes("The claim was rejected by the ministry on Friday.")
+    assert [(q.text, q.speaker_mention, q.denial) for q in qs] == [("The claim", "the ministry", True)]
+    assert extract_quotes("The video was seen by millions of viewers.") == []
+    assert extract_quotes("It was criticized by the union.") == []

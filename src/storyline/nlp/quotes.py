@@ -18,6 +18,8 @@ How it works, in order:
    too, the first with X as source and the rest of the clause as content. An agentless passive of
    a reporting or expecting verb ("X is said to ...", "X is expected to ...", "it was reported that
    ...") is a frame with no source, and so is a raising verb ("X seems to ...": the whole clause).
+   A passive of a stance or report with a by-phrase ("the plan was criticized by the union") is
+   the by-phrase's frame, the passive subject its content.
    Beyond the lexicon, a
    learned cue model (:mod:`storyline.nlp.cues`, trained on PolNeAR's training split) scores every
    other verb with a subject and a complement; an accepted one is a frame whose content is its
@@ -864,6 +866,7 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                                 sent.start_char, sent.end_char, nominal=nominal, gap=gap))
     frames.extend(_noun_frames(doc))
     frames.extend(_passive_frames(doc))
+    frames.extend(_agent_frames(doc))
     if quoted is not None:
         rule_cues = {f.cue_tok.i for f in frames if f.cue_tok is not None}
         frames.extend(_learned_frames(doc, quoted, rule_cues))
@@ -988,6 +991,50 @@ def _passive_frames(doc: "Doc") -> list[Frame]:
         cue_s, cue_e = aux.idx, tok.idx + len(tok.text)
         frames.append(Frame(cue_s, cue_e, text[cue_s:cue_e], cs, ce, None, None, tok, tok.lemma_.lower(),
                             sent.start_char, sent.end_char))
+    return frames
+
+
+#: Verbs of a stance or a report whose passive names its holder in a by-phrase ("the plan was
+#: criticized by the union", "the move was first reported by the network"): the holder is the source,
+#: the passive subject what the stance is on. Verbs of seeing take part only with an "as" phrase
+#: ("was seen by some as a demotion"): :data:`_AS_PASSIVES`.
+AGENT_PASSIVES = NOMINAL_CUES | DENY_VERBS | frozenset("""
+report ask quote cite accuse blame support endorse oppose back attack condemn welcome applaud
+hail share echo question challenge describe call label brand dub mock ridicule rebuke
+""".split())
+_AS_PASSIVES = frozenset({"see", "view", "regard", "consider", "perceive"})
+
+
+def _agent_frames(doc: "Doc") -> list[Frame]:
+    """Frames for a passive of :data:`AGENT_PASSIVES` with a by-phrase naming who can speak
+    (:func:`_may_speak`): "The plan was criticized by the union" is the union's stance on "The
+    plan". The cue runs from the passive auxiliary to the verb; a subject that is only a pronoun
+    ("it was criticized by X", "which was denied by Y") gives no frame, there is nothing to show."""
+    frames: list[Frame] = []
+    text = doc_text(doc)
+    for tok in doc:
+        lemma = tok.lemma_.lower()
+        if tok.tag_ != "VBN" or not (lemma in AGENT_PASSIVES or lemma in _AS_PASSIVES):
+            continue
+        aux = next((c for c in tok.children if c.dep_ == "auxpass" and c.i < tok.i), None)
+        subj = next((c for c in tok.children if c.dep_ == "nsubjpass" and c.i < tok.i), None)
+        agent = next((c for c in tok.children if c.dep_ == "agent" and c.i > tok.i), None)
+        if aux is None or subj is None or agent is None or subj.pos_ == "PRON" or subj.lower_ in PRONOUNS:
+            continue
+        if lemma in _AS_PASSIVES and not any(c.dep_ == "prep" and c.lower_ == "as" for c in tok.children):
+            continue  # "was seen by millions": an audience, not a view
+        holder = next((c for c in agent.children if c.dep_ == "pobj"), None)
+        if holder is None or not _may_speak(holder) or any(c.dep_ == "neg" for c in tok.children):
+            continue
+        cs, ce = _trim(text, subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge.text))
+        if ce - cs < 2 or ce > aux.idx:
+            continue
+        src = _np_tokens(holder)
+        ss, se, _ = _span_text(doc, src)
+        sent = tok.sent
+        cue_s, cue_e = aux.idx, tok.idx + len(tok.text)
+        frames.append(Frame(cue_s, cue_e, text[cue_s:cue_e], cs, ce, (ss, se), holder, tok, lemma,
+                            sent.start_char, sent.end_char, nominal=True))
     return frames
 
 
