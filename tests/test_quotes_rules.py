@@ -156,3 +156,14 @@ def test_a_passive_stance_names_its_holder_in_the_by_phrase() -> None:
     assert [(q.text, q.speaker_mention, q.denial) for q in qs] == [("The claim", "the ministry", True)]
     assert extract_quotes("The video was seen by millions of viewers.") == []
     assert extract_quotes("It was criticized by the union.") == []
+
+
+def test_an_emphatic_reflexive_tells_a_persons_gender() -> None:
+    """"Hale himself lashed out": Hale is a man, so a later "she said" is not his even when his was
+    the last quote (the woman named before him is the speaker)."""
+    text = ("Judge Ana Ruiz faced a backlash on Wednesday as she doubled down on her criticism of the "
+            "governor, calling him a “faker.”\n\n"
+            "And Hale himself lashed out on Twitter, saying the judge should resign.\n\n"
+            "“He has no consistency about him,” she said.")
+    qs = extract_quotes(text)
+    assert [q.speaker for q in qs if q.kind == "direct"] == ["Ana Ruiz"]

@@ -170,6 +170,7 @@ PRONOUNS = {
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _MALE_TITLE = re.compile(r"\bMr\.?\s*$")
 _FEMALE_TITLE = re.compile(r"\b(?:Ms|Mrs|Miss)\.?\s*$")
+_REFLEXIVE_AFTER = re.compile(r"\s+(himself|herself)\b", re.I)
 
 #: Head nouns of organisation descriptions ("the ministry said"): resolved to the latest
 #: organisation whose name contains the noun, else to the latest organisation at all.
@@ -1385,14 +1386,18 @@ class _Resolver:
         # offsets of speakers of frames inside a subordinate clause ("reports that Smith had urged
         # her to ..."): not the referent a following "she said" continues with
         self.embedded: set[int] = set()
-        # person -> "m" / "f": from "Mr."/"Ms." before the name, then from the pronouns resolved to
-        # them, so a "she" is never given to the man the article called "he"
+        # person -> "m" / "f": from "Mr."/"Ms." before the name or "himself"/"herself" after it,
+        # then from the pronouns resolved to them, so a "she" is never given to the man the article
+        # called "he"
         self.gender: dict[str, str] = {}
         text = doc_text(doc)
         for m in ents.mentions:
             if m.label == "PERSON":
                 before = text[max(0, m.start - 6):m.start]
                 g = "m" if _MALE_TITLE.search(before) else "f" if _FEMALE_TITLE.search(before) else None
+                if g is None:  # "Trump himself lashed out": an emphatic reflexive after the name
+                    after = _REFLEXIVE_AFTER.match(text, m.end)
+                    g = ("m" if after.group(1).lower() == "himself" else "f") if after else None
                 if g:
                     self.gender.setdefault(ents.canonical(m.text, "PERSON"), g)
 
