@@ -327,7 +327,7 @@ def test_parenthetical_cue_inside_reported_speech() -> None:
     assert (q.kind, q.speaker, q.cue) == ("indirect", "Jane Smith", "said")
     assert q.text == "Many of the closures have involved public courses"
     q = extract_quotes("In the long run, many economists say, the effect could ripple through the system.")[0]
-    assert q.speaker_mention == "many economists" and q.text.startswith("In the long run the effect")
+    assert q.speaker_mention == "many economists" and q.text.startswith("In the long run, the effect")
 
 
 def test_negated_or_dated_acts_are_no_attributions() -> None:

@@ -144,7 +144,7 @@ def test_according_to_in_the_middle_of_a_clause_attributes_both_sides() -> None:
     qs = extract_quotes("The plan, according to officials, will cost $5 billion.")
     assert [(q.text, q.speaker_mention) for q in qs] == [("The plan will cost $5 billion.", "officials")]
     qs = extract_quotes("Since last November, according to the monitors, security forces have killed 400 protesters.")
-    assert [q.text for q in qs] == ["Since last November security forces have killed 400 protesters."]
+    assert [q.text for q in qs] == ["Since last November, security forces have killed 400 protesters."]
 
 
 def test_a_passive_stance_names_its_holder_in_the_by_phrase() -> None:
@@ -167,3 +167,12 @@ def test_an_emphatic_reflexive_tells_a_persons_gender() -> None:
             "“He has no consistency about him,” she said.")
     qs = extract_quotes(text)
     assert [q.speaker for q in qs if q.kind == "direct"] == ["Ana Ruiz"]
+
+
+def test_a_fronted_phrase_keeps_its_comma_around_a_parenthetical_cue() -> None:
+    """"In March, he said, the plan failed": the text reads "In March, the plan failed"; a subject
+    before the cue clause joins with a space ("The plan, she said, is dead" -> "The plan is dead")."""
+    assert [q.text for q in extract_quotes("In March, he said, the plan failed badly.")] == [
+        "In March, the plan failed badly"]
+    assert [q.text for q in extract_quotes("Many of the closures, she said, have involved rural schools.")] == [
+        "Many of the closures have involved rural schools"]

@@ -1813,7 +1813,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
         qtext = _join_parts(text, parts, doc) if parts else text[quoted_from.get((s, e), s):e]
         if not parts and f is not None and f.gap is not None and s < f.gap[0] and f.gap[1] < e:
             # "Many of the closures, he said, have involved ...": the words around the cue clause
-            qtext = text[s:f.gap[0]].rstrip(" ,—–-") + " " + text[f.gap[1]:e].lstrip(" ,—–-")
+            qtext = _around_gap(doc, s, e, f.gap)
         quote = Quote(id=qid, article_id=article_id, start=s, end=e, text=qtext, kind=kind, cue=cue,
                       cue_start=cue_s, cue_end=cue_e, speaker=speaker, speaker_start=sp_s, speaker_end=sp_e,
                       speaker_mention=speaker_mention, speaker_role=role, speaker_type=label, chain=links,
@@ -1850,6 +1850,19 @@ def _embedded_cue(cue: "Token") -> bool:
             and cue.head.lemma_.lower() not in CUE_VERBS:
         return False
     return True
+
+
+def _around_gap(doc: "Doc", s: int, e: int, gap: tuple[int, int]) -> str:
+    """The words of a content around a parenthetical cue clause: "The plan, she said, is dead" reads
+    "The plan is dead"; a fronted phrase keeps its comma ("In March, she said, the plan failed" reads
+    "In March, the plan failed")."""
+    text = doc_text(doc)
+    left = text[s:gap[0]].rstrip(" ,—–-")
+    right = text[gap[1]:e].lstrip(" ,—–-")
+    span = doc.char_span(s, s + len(left), alignment_mode="expand")
+    subject = span is not None and span.root.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
+    comma = not subject and "," in text[s + len(left):gap[0]]
+    return left + (", " if comma else " ") + right
 
 
 def _join_interrupted(text: str, items: list[tuple[int, int, QuoteKind, Frame | None, str | None]],
