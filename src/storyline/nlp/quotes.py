@@ -867,7 +867,6 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                                 sent.start_char, sent.end_char, nominal=nominal, gap=gap))
     frames.extend(_noun_frames(doc))
     frames.extend(_passive_frames(doc))
-    frames.extend(_agent_frames(doc))
     if quoted is not None:
         rule_cues = {f.cue_tok.i for f in frames if f.cue_tok is not None}
         frames.extend(_learned_frames(doc, quoted, rule_cues))
@@ -943,15 +942,33 @@ def _holds_quote(quoted: Sequence[QuotedSpan] | None, s: int, e: int) -> bool:
     return bool(quoted) and any(q.open_at < e and s < q.close_at + 1 for q in quoted)
 
 
+#: Verbs of a stance or a report whose passive names its holder in a by-phrase ("the plan was
+#: criticized by the union", "the move was first reported by the network"): the holder is the source,
+#: the passive subject what the stance is on. Verbs of seeing take part only with an "as" phrase
+#: ("was seen by some as a demotion"): :data:`_AS_PASSIVES`.
+AGENT_PASSIVES = NOMINAL_CUES | DENY_VERBS | frozenset("""
+report ask quote cite accuse blame support endorse oppose back attack condemn welcome applaud
+hail share echo question challenge describe call label brand dub mock ridicule rebuke
+""".split())
+_AS_PASSIVES = frozenset({"see", "view", "regard", "consider", "perceive"})
+
+
 def _passive_frames(doc: "Doc") -> list[Frame]:
     """Frames without a source for an agentless passive of :data:`PASSIVE_CUES`: with a raised
     subject and an infinitive the whole clause is the content ("[The plan is expected to pass]"),
     with an expletive "it" the that-clause is ("it was reported [that the plan had failed]"). The cue
-    runs from the passive auxiliary to the verb ("is expected")."""
+    runs from the passive auxiliary to the verb ("is expected"). A passive with a by-phrase is its
+    holder's frame instead (:func:`_agent_frame`); those frames follow the agentless ones."""
     frames: list[Frame] = []
+    by_agent: list[Frame] = []
     text = doc_text(doc)
     for tok in doc:
         lemma = tok.lemma_.lower()
+        if tok.tag_ == "VBN" and (lemma in AGENT_PASSIVES or lemma in _AS_PASSIVES):
+            agent_frame = _agent_frame(doc, tok, lemma)
+            if agent_frame is not None:
+                by_agent.append(agent_frame)
+                continue
         if lemma in RAISING_CUES and tok.pos_ == "VERB":
             # "the senator seemed to lose ground": the writer's reading of the whole clause
             aux = tok
@@ -962,8 +979,7 @@ def _passive_frames(doc: "Doc") -> list[Frame]:
         elif tok.tag_ != "VBN" or (lemma not in PASSIVE_CUES and lemma not in QUESTION_PASSIVES):
             continue
         else:
-            aux = next((c for c in tok.children if c.dep_ == "auxpass" and c.i < tok.i), None)
-            subj = next((c for c in tok.children if c.dep_ == "nsubjpass" and c.i < tok.i), None)
+            aux, subj = _passive_parts(tok)
         if aux is None or subj is None or any(c.dep_ == "agent" for c in tok.children):
             continue
         if subj.lower_ == "it":
@@ -992,51 +1008,39 @@ def _passive_frames(doc: "Doc") -> list[Frame]:
         cue_s, cue_e = aux.idx, tok.idx + len(tok.text)
         frames.append(Frame(cue_s, cue_e, text[cue_s:cue_e], cs, ce, None, None, tok, tok.lemma_.lower(),
                             sent.start_char, sent.end_char))
-    return frames
+    return frames + by_agent
 
 
-#: Verbs of a stance or a report whose passive names its holder in a by-phrase ("the plan was
-#: criticized by the union", "the move was first reported by the network"): the holder is the source,
-#: the passive subject what the stance is on. Verbs of seeing take part only with an "as" phrase
-#: ("was seen by some as a demotion"): :data:`_AS_PASSIVES`.
-AGENT_PASSIVES = NOMINAL_CUES | DENY_VERBS | frozenset("""
-report ask quote cite accuse blame support endorse oppose back attack condemn welcome applaud
-hail share echo question challenge describe call label brand dub mock ridicule rebuke
-""".split())
-_AS_PASSIVES = frozenset({"see", "view", "regard", "consider", "perceive"})
+def _passive_parts(tok: "Token") -> tuple["Token | None", "Token | None"]:
+    """The passive auxiliary and the passive subject before a participle ("[was] criticized")."""
+    aux = next((c for c in tok.children if c.dep_ == "auxpass" and c.i < tok.i), None)
+    subj = next((c for c in tok.children if c.dep_ == "nsubjpass" and c.i < tok.i), None)
+    return aux, subj
 
 
-def _agent_frames(doc: "Doc") -> list[Frame]:
-    """Frames for a passive of :data:`AGENT_PASSIVES` with a by-phrase naming who can speak
-    (:func:`_may_speak`): "The plan was criticized by the union" is the union's stance on "The
+def _agent_frame(doc: "Doc", tok: "Token", lemma: str) -> Frame | None:
+    """The frame of a passive participle of :data:`AGENT_PASSIVES` whose by-phrase names who can
+    speak (:func:`_may_speak`): "The plan was criticized by the union" is the union's stance on "The
     plan". The cue runs from the passive auxiliary to the verb; a subject that is only a pronoun
     ("it was criticized by X", "which was denied by Y") gives no frame, there is nothing to show."""
-    frames: list[Frame] = []
+    aux, subj = _passive_parts(tok)
+    agent = next((c for c in tok.children if c.dep_ == "agent" and c.i > tok.i), None)
+    if aux is None or subj is None or agent is None or subj.pos_ == "PRON" or subj.lower_ in PRONOUNS:
+        return None
+    if lemma in _AS_PASSIVES and not any(c.dep_ == "prep" and c.lower_ == "as" for c in tok.children):
+        return None  # "was seen by millions": an audience, not a view
+    holder = next((c for c in agent.children if c.dep_ == "pobj"), None)
+    if holder is None or not _may_speak(holder) or any(c.dep_ == "neg" for c in tok.children):
+        return None
     text = doc_text(doc)
-    for tok in doc:
-        lemma = tok.lemma_.lower()
-        if tok.tag_ != "VBN" or not (lemma in AGENT_PASSIVES or lemma in _AS_PASSIVES):
-            continue
-        aux = next((c for c in tok.children if c.dep_ == "auxpass" and c.i < tok.i), None)
-        subj = next((c for c in tok.children if c.dep_ == "nsubjpass" and c.i < tok.i), None)
-        agent = next((c for c in tok.children if c.dep_ == "agent" and c.i > tok.i), None)
-        if aux is None or subj is None or agent is None or subj.pos_ == "PRON" or subj.lower_ in PRONOUNS:
-            continue
-        if lemma in _AS_PASSIVES and not any(c.dep_ == "prep" and c.lower_ == "as" for c in tok.children):
-            continue  # "was seen by millions": an audience, not a view
-        holder = next((c for c in agent.children if c.dep_ == "pobj"), None)
-        if holder is None or not _may_speak(holder) or any(c.dep_ == "neg" for c in tok.children):
-            continue
-        cs, ce = _trim(text, subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge.text))
-        if ce - cs < 2 or ce > aux.idx:
-            continue
-        src = _np_tokens(holder)
-        ss, se, _ = _span_text(doc, src)
-        sent = tok.sent
-        cue_s, cue_e = aux.idx, tok.idx + len(tok.text)
-        frames.append(Frame(cue_s, cue_e, text[cue_s:cue_e], cs, ce, (ss, se), holder, tok, lemma,
-                            sent.start_char, sent.end_char, nominal=True))
-    return frames
+    cs, ce = _trim(text, subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge.text))
+    if ce - cs < 2 or ce > aux.idx:
+        return None
+    ss, se, _ = _span_text(doc, _np_tokens(holder))
+    sent = tok.sent
+    cue_s, cue_e = aux.idx, tok.idx + len(tok.text)
+    return Frame(cue_s, cue_e, text[cue_s:cue_e], cs, ce, (ss, se), holder, tok, lemma,
+                 sent.start_char, sent.end_char, nominal=True)
 
 
 @dataclass(slots=True)
@@ -1156,6 +1160,8 @@ EFFORT_VERBS = frozenset({"try", "attempt", "manage", "fail", "struggle", "striv
 ADDRESSEE_VERBS = frozenset({"tell", "ask", "inform", "notify", "brief"})
 #: Entity types of an object that no act takes a stance on ("posted on May 15", "raised $5 million").
 _NOT_STANCE_ENTS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL", "PERCENT", "ORDINAL"})
+
+
 def _bare_pronoun_act(comp: "Token") -> bool:
     """Whether an act's object is only a pronoun ("supports him", "attacked it"): such an act is never
     reported, its content would say nothing a reader could compare across outlets. Any other object
