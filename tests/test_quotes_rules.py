@@ -176,3 +176,19 @@ def test_a_fronted_phrase_keeps_its_comma_around_a_parenthetical_cue() -> None:
         "In March, the plan failed badly"]
     assert [q.text for q in extract_quotes("Many of the closures, she said, have involved rural schools.")] == [
         "Many of the closures have involved rural schools"]
+
+
+def test_a_mixed_quote_runs_to_its_closing_mark() -> None:
+    """A reported clause whose quoted words go on past its sentence ('said he would "cut it. We will
+    see."') ends at the closing mark, not at the full stop."""
+    qs = extract_quotes('Ortiz said that he would "cut the budget in half. We will see who objects then."')
+    assert [(q.kind, q.text) for q in qs] == [
+        ("mixed", 'that he would "cut the budget in half. We will see who objects then."')]
+
+
+def test_a_mixed_quote_goes_on_with_the_quote_after_its_cue() -> None:
+    """'X is "a disaster," she said. "It has to stop."': one quote over both parts (the cue between
+    them), its text the reported words and the speaker's with balanced marks."""
+    qs = extract_quotes("The new plan is “a disaster for the town,” Ana Ruiz said. “It has to stop now.”")
+    assert [(q.kind, q.speaker, q.text) for q in qs] == [
+        ("mixed", "Ana Ruiz", "The new plan is “a disaster for the town. It has to stop now.”")]

@@ -1668,7 +1668,12 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
         best_ov = 0
         for fi, f in enumerate(frames):
             ov = _overlap((qs, qe), (f.content_start, f.content_end))
-            if ov > best_ov:
+            if ov >= qe - qs - 2:
+                ov = qe - qs  # all but a closing comma or full stop
+            # of two frames holding the whole quote, the tighter one ('"A," said X, according to Y':
+            # X's words, which Y relays)
+            if ov > best_ov or (ov and ov == best_ov and best is not None
+                                and f.content_end - f.content_start < best.content_end - best.content_start):
                 best, best_ov = f, ov
         kind: QuoteKind
         if best is not None and best_ov > 0:
@@ -1684,7 +1689,10 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
             # the quote is a fragment of reported speech: the frame becomes mixed
             covered_frames.add(id(best))
             if not any(it[3] is best for it in items):
-                items.append((best.content_start, best.content_end, "mixed", best, None))
+                # 'said he would "bomb them. We will find out."': the reported clause ends at the
+                # sentence, the speaker's words go on to the closing mark
+                end = qe if best.gap is None and qs < best.content_end < qe else best.content_end
+                items.append((best.content_start, end, "mixed", best, None))
             continue
         # a stance or act whose object holds the quoted words ("described the plan as "a disaster"",
         # "accused X of "lying""): the quote is a fragment of it, and the whole object is reported
@@ -1752,6 +1760,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
     q_starts = {q.start for q in quoted}
     q_ends = {q.end for q in quoted}
     for s, e, kind, f, note in items:
+        parts = parts_of.get((s, e))
         if kind == "partial":
             while e > s and text[e - 1] in ".,;:":
                 e -= 1
@@ -1815,7 +1824,6 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
             # ("his commitment not to do so")
             or (kind in ("indirect", "mixed") and not f.noun and _negated(doc, s, e))))
         qid = content_id(article_id, str(s), str(e))
-        parts = parts_of.get((s, e))
         qtext = _join_parts(text, parts, doc) if parts else text[quoted_from.get((s, e), s):e]
         if not parts and f is not None and f.gap is not None and s < f.gap[0] and f.gap[1] < e:
             # "Many of the closures, he said, have involved ...": the words around the cue clause
@@ -1898,10 +1906,13 @@ def _join_interrupted(text: str, items: list[tuple[int, int, QuoteKind, Frame | 
             joined = (pf is not None and pkind in ("direct", "partial") and kind in ("direct", "partial")
                       and 0 < len(gap) <= 200 and "\n" not in gap and pe <= pf.cue_start < s
                       and (f is None or f.cue_start == pf.cue_start) and _REOPENS.search(gap) is not None)
-            joined = joined or (pf is not None and pkind == "direct" and kind == "direct" and f is None
+            # a reported clause that closes on the speaker's words goes on with the next quote too
+            # ('X is "unfair," she said. "It has to stop."')
+            closes = pkind == "direct" or (pkind == "mixed" and _CLOSES_AT.match(text, max(0, pe - 2)) is not None)
+            joined = joined or (pf is not None and closes and kind == "direct" and f is None
                                 and note in ("continuation", "short") and _continues(text, pe, s, pf))
             if joined:
-                out[-back] = (ps, e, "direct", pf, pnote)
+                out[-back] = (ps, e, "mixed" if pkind == "mixed" else "direct", pf, pnote)
                 parts[-back].append((s, e))
                 continue
         if it[4] == "short":
@@ -1915,6 +1926,8 @@ def _join_interrupted(text: str, items: list[tuple[int, int, QuoteKind, Frame | 
     return out
 
 
+#: A reported clause that ends on the speaker's quoted words: the closing mark right at its end.
+_CLOSES_AT = re.compile(r".{0,2}?[,.;:!?…]?(?:''|[\"”’'])")
 #: What may stand between a reported clause's start and the opening mark of the quote that fills it.
 _COMPLEMENTISER = re.compile(r"(?:that|whether|if)\s*(?:''|[\"“„«‘'])\s*", re.I)
 #: The end of the gap before the second part of an interrupted quote: the cue clause closes with a
@@ -1934,7 +1947,10 @@ def _join_parts(text: str, parts: Sequence[tuple[int, int]], doc: "Doc | None" =
         piece = text[s:e].strip()
         if i + 1 < len(parts):
             nxt = text[parts[i + 1][0]:parts[i + 1][1]].lstrip()
-            if piece.endswith(","):
+            closing = re.search(r",((?:''|[\"”’'])*)$", piece)  # a reported part closes on a quote
+            if closing and closing.group(1) and nxt[:1].isupper() and not re.match(r"I\b", nxt):
+                piece = piece[:closing.start()] + "." + closing.group(1)
+            elif piece.endswith(","):
                 if nxt[:1].isupper() and not re.match(r"I\b", nxt):
                     piece = piece[:-1] + "."
                 elif doc is not None and _subject_goes_on(doc, s, e, parts[i + 1][0]):
@@ -1942,6 +1958,11 @@ def _join_parts(text: str, parts: Sequence[tuple[int, int]], doc: "Doc | None" =
         if out:
             out += "\n\n" if "\n" in text[parts[i - 1][1]:s] else " "
         out += piece
+    # a mixed quote's marks open in its reported part and close after the last part
+    if out.count("“") > out.count("”"):
+        out += "”"
+    elif out.count('"') % 2:
+        out += '"'
     return out
 
 
