@@ -192,3 +192,14 @@ def test_a_mixed_quote_goes_on_with_the_quote_after_its_cue() -> None:
     qs = extract_quotes("The new plan is “a disaster for the town,” Ana Ruiz said. “It has to stop now.”")
     assert [(q.kind, q.speaker, q.text) for q in qs] == [
         ("mixed", "Ana Ruiz", "The new plan is “a disaster for the town. It has to stop now.”")]
+
+
+def test_a_cue_in_the_next_paragraph_is_not_a_quotes_own() -> None:
+    """A question closing one paragraph does not take the "say" inside the quote that opens the next
+    ('“... time?”\\n\\n“I would say this,” X answered.'): that quote is X's, and the question stays
+    without a speaker of its own."""
+    text = ("“Would it be negotiable?” the host pressed. “Maybe let some people stay for a time?”\n\n"
+            "“I would say this,” Ortiz answered. “We will work out some system that is fair.”")
+    qs = extract_quotes(text)
+    assert [(q.speaker, q.cue) for q in qs] == [("Ortiz", "answered")]
+    assert qs[0].text == "I would say this. We will work out some system that is fair."

@@ -2051,7 +2051,8 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
                                          and not tail.lstrip().startswith(("I ", "I,")))
     if sent_after is not None and ends_sentence and _bare_attribution(sent_after.sent, start_after):
         ends_sentence = False  # '"... missing." Trump said.': a sentence of its own that only attributes
-    if sent_after is not None and len(tail.strip()) > 0 and not ends_sentence:
+    if sent_after is not None and len(tail.strip()) > 0 and not ends_sentence \
+            and "\n" not in text[after_lo:start_after]:  # the cue is in the quote's paragraph
         sent = sent_after.sent
         for tok in sent:
             if tok.idx < start_after or tok.idx > start_after + 60:
