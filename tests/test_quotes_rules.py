@@ -203,3 +203,13 @@ def test_a_cue_in_the_next_paragraph_is_not_a_quotes_own() -> None:
     qs = extract_quotes(text)
     assert [(q.speaker, q.cue) for q in qs] == [("Ortiz", "answered")]
     assert qs[0].text == "I would say this. We will work out some system that is fair."
+
+
+def test_the_object_of_an_urging_is_part_of_what_is_urged() -> None:
+    """"urged Congress to act", "called Smith a liar": the object and its infinitive or predicate are
+    the content; "told reporters to wait" keeps the addressee out."""
+    assert [q.text for q in extract_quotes("The mayor urged Congress to act quickly on the bill.")] == [
+        "Congress to act quickly on the bill"]
+    assert [q.text for q in extract_quotes("She called Smith a liar.")] == ["Smith a liar"]
+    assert [q.text for q in extract_quotes("The minister told reporters to wait for the report.")] == [
+        "to wait for the report"]

@@ -835,6 +835,12 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 cs, ce = _content_bounds(doc, comp)
                 if not nominal:
                     ce = _reported_tail(doc, tok, ce)
+                elif comp.dep_ == "xcomp" and lemma != "tell":
+                    # "urged Congress to act", "called Smith a liar": the object is part of what
+                    # is urged or called ("told X to": X is whom it was said to)
+                    obj = next((c for c in tok.children if c.dep_ == "dobj" and tok.i < c.i < comp.i), None)
+                    if obj is not None:
+                        cs = min(cs, obj.left_edge.idx)
             ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce), nominal)
             if ce - cs < 3 and not (proform and ce > cs):
                 continue
