@@ -100,7 +100,8 @@ def test_inverted_speaker_after_a_quote_and_a_shared_passive_subject() -> None:
     speaker after the verb; a passive's subject speaks for the verb coordinated with it."""
     qs = extract_quotes('"Thanks, everyone, for coming tonight," said master of ceremonies Jane Smith, '
                         'a retired teacher from the town.')
-    assert [(q.speaker, q.text) for q in qs] == [("Jane Smith", "Thanks, everyone, for coming tonight")]
+    assert [(q.speaker, q.kind, q.text) for q in qs] == [
+        ("Jane Smith", "direct", "Thanks, everyone, for coming tonight,")]
     qs = extract_quotes("By the end of the week, the mayor was forced into a rare retreat and said that his plan "
                         "had been misunderstood.")
     assert [(q.speaker_mention, q.cue) for q in qs] == [("the mayor", "said")]
@@ -213,3 +214,30 @@ def test_the_object_of_an_urging_is_part_of_what_is_urged() -> None:
     assert [q.text for q in extract_quotes("She called Smith a liar.")] == ["Smith a liar"]
     assert [q.text for q in extract_quotes("The minister told reporters to wait for the report.")] == [
         "to wait for the report"]
+
+
+def test_a_speaker_after_the_cue_that_the_parser_hung_elsewhere() -> None:
+    """'"...," said X, a confidant who heads Y': the parser made X the subject of a verb in the
+    appositive; the noun phrase right after the cue is the speaker, and a quote opening its sentence
+    with the cue after it is direct however long the description."""
+    qs = extract_quotes('"What\'s shaping up is a battle for the ages," said David Brock, a Clinton confidant who '
+                        'heads the pro-Clinton super PAC Correct the Record.')
+    assert [(q.speaker, q.kind) for q in qs] == [("David Brock", "direct")]
+
+
+def test_a_curly_quote_closed_by_a_straight_mark() -> None:
+    """'“...," he said': a curly opener closed by a straight mark (no curly closer follows in the
+    paragraph) is a quote."""
+    qs = extract_quotes('The mayor spoke last. “The port has the strongest economy in the region," she said.')
+    assert [(q.speaker_mention, q.kind, q.text) for q in qs] == [
+        ("she", "direct", "The port has the strongest economy in the region,")]
+
+
+def test_a_sentence_ending_with_a_short_subject_and_a_reporting_verb() -> None:
+    """'..., she said.' at a sentence end reports what comes before the comma even when the parser
+    hangs the cue on a word inside the clause."""
+    text = ("The Internet has also made it possible for people with like-minded, if bogus, ideas and "
+            "theories to organize into communities and reach others, she said.")
+    qs = extract_quotes(text)
+    assert [(q.cue, q.speaker_mention) for q in qs] == [("said", "she")]
+    assert qs[0].text.startswith("The Internet has also made it possible") and qs[0].text.endswith("reach others")

@@ -246,6 +246,8 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[QuotedSpan], 
                 closes = "”"
             elif open_ch in _OPEN_CLOSE:
                 closes = _OPEN_CLOSE[open_ch]
+                if open_ch == "“" and "”" not in text[i:end]:
+                    closes += '"'  # '“The plan is dead," she said': a sloppy straight close
             else:  # straight or right single quote used as opener
                 closes = "'’"
             if double and ch in "‘'" and inner_open is None and not _is_word(prev):
@@ -871,6 +873,7 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 cue_e = light_cue
             frames.append(Frame(cue_s, cue_e, doc_text(doc)[cue_s:cue_e], cs, ce, src, subj, tok, lemma,
                                 sent.start_char, sent.end_char, nominal=nominal, gap=gap))
+    frames.extend(_trailing_cue_frames(doc, {f.cue_tok.i for f in frames if f.cue_tok is not None}))
     frames.extend(_noun_frames(doc))
     frames.extend(_passive_frames(doc))
     if quoted is not None:
@@ -879,6 +882,44 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
     for f in frames:
         f.chain = chains.links_for(f)
     return frames
+
+
+def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
+    """'The plan has made it possible for X to do Y, she said.': a sentence that ends with a comma,
+    a short subject and a reporting verb reports everything before the comma, whatever the parser
+    made of it (it often hangs such a cue on a word inside the clause). Only for cues no rule took,
+    subjects of at most five words without a verb, and clauses without quotation marks (quoted
+    passages have their own rules)."""
+    out: list[Frame] = []
+    text = doc_text(doc)
+    for sent in doc.sents:
+        toks = [t for t in sent if not t.is_space]
+        k = len(toks) - 1
+        while k >= 0 and toks[k].is_punct and not toks[k].is_quote:
+            k -= 1
+        if k < 3 or toks[k].i in have:
+            continue
+        cue = toks[k]
+        if cue.lemma_.lower() not in CUE_VERBS or cue.lemma_.lower() in _CLAUSE_ONLY or cue.tag_ not in ("VBD", "VBZ", "VBP"):
+            continue
+        j = k - 1
+        while j >= 0 and toks[j].text != "," and k - j <= 6:
+            j -= 1
+        if j < 2 or toks[j].text != "," or j == k - 1:
+            continue
+        subj = toks[j + 1:k]
+        if any(t.pos_ in ("VERB", "AUX", "PUNCT", "ADP", "SCONJ", "CCONJ") for t in subj):
+            continue
+        heads = [t for t in subj if t.pos_ in ("PRON", "PROPN", "NOUN")]
+        if not heads:
+            continue
+        cs, ce = _trim(text, toks[0].idx, toks[j].idx)
+        if ce - cs < 12 or _quotes_in(toks[:j]):
+            continue
+        ss, se = subj[0].idx, subj[-1].idx + len(subj[-1].text)
+        out.append(Frame(cue.idx, cue.idx + len(cue.text), cue.text, cs, ce, (ss, se), heads[-1], cue,
+                         cue.lemma_.lower(), sent.start_char, sent.end_char))
+    return out
 
 
 def _noun_frames(doc: "Doc") -> list[Frame]:
@@ -1722,7 +1763,10 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
                 continue
         if f is not None:
             sent_words = _words(text[f.sent_start:f.sent_end])
-            kind = "direct" if qwords >= 3 and qwords >= 0.4 * sent_words else "partial"
+            # a quote that opens its sentence, the cue after it, is direct however long the
+            # speaker's description ('"...," said X, a confidant who heads ...')
+            opens = f.cue_start >= q.end and not text[f.sent_start:q.open_at].strip()
+            kind = "direct" if qwords >= 3 and (qwords >= 0.4 * sent_words or opens) else "partial"
             if kind == "partial" and qwords > 12:
                 kind = "direct"
             items.append((qs, qe, kind, f, None))
@@ -2040,6 +2084,21 @@ def _bare_attribution(sent: "Span", start: int) -> bool:
     return "nsubj" in deps and not deps & {"ccomp", "dobj", "xcomp", "dative", "attr", "oprd"}
 
 
+def _inverted_subject(cue: "Token") -> "Token | None":
+    """The noun phrase right after a cue that follows a quote ('"...," said Jane Smith, who ...'), for
+    when the parser hung it elsewhere: its last noun, or a pronoun; not a date ("said Monday")."""
+    doc = cue.doc
+    head = None
+    for t in doc[cue.i + 1:cue.i + 8]:
+        if t.pos_ not in ("PROPN", "NOUN", "DET", "ADJ", "PRON") or t.ent_type_ in ("DATE", "TIME"):
+            break
+        if t.pos_ in ("PROPN", "NOUN", "PRON"):
+            head = t
+        if t.pos_ == "PRON":
+            break
+    return head
+
+
 def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
                 chains: ChainFinder) -> Frame | None:
     """A cue verb just outside the marks: after the closing mark or before an opening colon."""
@@ -2106,6 +2165,8 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
         if existing is not None:
             return existing
         subj = _subject_of(tok)
+        if subj is None and tok.idx >= q.end:
+            subj = _inverted_subject(tok)
         if subj is None or q.start <= subj.idx < q.end:
             continue
         st = _source_tokens(subj, tok)
