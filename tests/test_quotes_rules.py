@@ -241,3 +241,12 @@ def test_a_sentence_ending_with_a_short_subject_and_a_reporting_verb() -> None:
     qs = extract_quotes(text)
     assert [(q.cue, q.speaker_mention) for q in qs] == [("said", "she")]
     assert qs[0].text.startswith("The Internet has also made it possible") and qs[0].text.endswith("reach others")
+
+
+def test_a_that_clause_hung_on_a_noun_of_the_cues_phrase() -> None:
+    """'said in one of a series of messages that the truck was carrying arms': the parser made the
+    report a relative clause of "series"; a relative clause has no "that" as its mark, so it is the
+    content."""
+    text = ("The former mayor said in one of a series of messages that the truck was carrying arms when it "
+            "struck the crowd.")
+    assert [q.text for q in extract_quotes(text)] == ["that the truck was carrying arms when it struck the crowd"]

@@ -783,6 +783,8 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
             if lemma not in CUE_VERBS or tok.pos_ not in ("VERB", "AUX"):
                 continue
             comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+            if comp is None:
+                comp = _stray_that_clause(tok)
             left_clause = None
             if comp is not None and comp.i < tok.i:
                 # "X ripped Y: he said Z", "X offered A, then says Z": a clause before the cue that the
@@ -882,6 +884,21 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
     for f in frames:
         f.chain = chains.links_for(f)
     return frames
+
+
+def _stray_that_clause(cue: "Token") -> "Token | None":
+    """A "that" clause the parser hung as a relative clause on a noun in the cue's prepositional
+    phrase ("said in one of a series of messages that the truck was carrying arms"): a relative
+    clause has no "that" as its mark, so such a clause with a subject of its own is the report."""
+    for prep in cue.children:
+        if prep.dep_ != "prep" or prep.i < cue.i:
+            continue
+        for t in prep.subtree:
+            if t.dep_ == "relcl" and t.pos_ in ("VERB", "AUX") and any(
+                    c.dep_ == "mark" and c.lower_ == "that" and c.i == t.left_edge.i for c in t.children) \
+                    and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+                return t
+    return None
 
 
 def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
