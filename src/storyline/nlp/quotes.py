@@ -917,7 +917,8 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
         if k < 3 or toks[k].i in have:
             continue
         cue = toks[k]
-        if cue.lemma_.lower() not in CUE_VERBS or cue.lemma_.lower() in _CLAUSE_ONLY or cue.tag_ not in ("VBD", "VBZ", "VBP"):
+        lemma = cue.lemma_.lower()
+        if lemma not in CUE_VERBS or lemma in _CLAUSE_ONLY or cue.tag_ not in ("VBD", "VBZ", "VBP"):
             continue
         j = k - 1
         while j >= 0 and toks[j].text != "," and k - j <= 6:
@@ -935,7 +936,7 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
             continue
         ss, se = subj[0].idx, subj[-1].idx + len(subj[-1].text)
         out.append(Frame(cue.idx, cue.idx + len(cue.text), cue.text, cs, ce, (ss, se), heads[-1], cue,
-                         cue.lemma_.lower(), sent.start_char, sent.end_char))
+                         lemma, sent.start_char, sent.end_char))
     return out
 
 
