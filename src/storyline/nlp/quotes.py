@@ -36,7 +36,11 @@ How it works, in order:
    speaker of the previous quote in the same paragraph; otherwise it is a scare quote or a title
    and is dropped. An interrupted quote ('"The plan," she said, "is dead."') is one quote whose
    span runs over both parts and whose ``text`` is the quoted parts joined without the cue between
-   them; an indirect quote around a parenthetical cue ("The plan, she said, is dead") likewise.
+   them; an indirect quote around a parenthetical cue ("The plan, she said, is dead") likewise, and
+   a mixed quote whose quoted words close just before its cue clause goes on with the quote after
+   it ('X is "unfair," she said. "It has to stop."'). Where the parse loses a frame, surface
+   fallbacks keep it (a sentence ending ", she said."; the noun phrase right after a cue that
+   follows a quote as its speaker; a "that" clause hung on a noun of the cue's phrase).
 4. **Speakers.** The source phrase is resolved to a named entity of the article: a named mention
    is expanded to its fullest form ("Smith" -> "Jane Smith"); a pronoun goes to the most recent
    compatible subject (a person for he/she, an organisation or place for it/they); a description
