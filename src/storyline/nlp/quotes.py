@@ -1735,7 +1735,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
         qwords = _words(text[qs:qe])
         best: Frame | None = None
         best_ov = 0
-        for fi, f in enumerate(frames):
+        for f in frames:
             ov = _overlap((qs, qe), (f.content_start, f.content_end))
             if ov >= qe - qs - 2:
                 ov = qe - qs  # all but a closing comma or full stop
@@ -2019,14 +2019,12 @@ def _join_parts(text: str, parts: Sequence[tuple[int, int]], doc: "Doc | None" =
         piece = text[s:e].strip()
         if i + 1 < len(parts):
             nxt = text[parts[i + 1][0]:parts[i + 1][1]].lstrip()
-            closing = re.search(r",((?:''|[\"”’'])*)$", piece)  # a reported part closes on a quote
-            if closing and closing.group(1) and nxt[:1].isupper() and not re.match(r"I\b", nxt):
-                piece = piece[:closing.start()] + "." + closing.group(1)
-            elif piece.endswith(","):
-                if nxt[:1].isupper() and not re.match(r"I\b", nxt):
-                    piece = piece[:-1] + "."
-                elif doc is not None and _subject_goes_on(doc, s, e, parts[i + 1][0]):
-                    piece = piece[:-1]
+            # the comma may sit before the closing marks of a reported part ('is "unfair,"')
+            comma = re.search(r",((?:''|[\"”’'])*)$", piece)
+            if comma and nxt[:1].isupper() and not re.match(r"I\b", nxt):
+                piece = piece[:comma.start()] + "." + comma.group(1)
+            elif piece.endswith(",") and doc is not None and _subject_goes_on(doc, s, e, parts[i + 1][0]):
+                piece = piece[:-1]
         if out:
             out += "\n\n" if "\n" in text[parts[i - 1][1]:s] else " "
         out += piece
