@@ -233,6 +233,21 @@ def test_a_curly_quote_closed_by_a_straight_mark() -> None:
         ("she", "direct", "The port has the strongest economy in the region,")]
 
 
+def test_mixed_curly_and_straight_marks_around_a_cue() -> None:
+    """'“A," she said. "B.”' pairs the curly opener with the straight closer and the straight opener
+    with the curly closer; '“A,“ he said' takes the second opener for a closer; a straight-quoted
+    title inside a curly quote stays inside it."""
+    from storyline.nlp.quotes import find_quoted_spans
+    text = ('“The port is strong," the mayor said. "The rail is not.”\n\n'
+            '“Apparently not,“ he said. “It changes nothing.”\n\n'
+            '“We watched "Star Wars" again,” she said.')
+    assert [text[q.start:q.end] for q in find_quoted_spans(text)] == [
+        "The port is strong,", "The rail is not.", "Apparently not,", "It changes nothing.",
+        'We watched "Star Wars" again,']
+    qs = extract_quotes(text)
+    assert [q.speaker_mention for q in qs] == ["the mayor", "he", "she"]
+
+
 def test_a_sentence_ending_with_a_short_subject_and_a_reporting_verb() -> None:
     """'..., she said.' at a sentence end reports what comes before the comma even when the parser
     hangs the cue on a word inside the clause."""
@@ -250,3 +265,18 @@ def test_a_that_clause_hung_on_a_noun_of_the_cues_phrase() -> None:
     text = ("The former mayor said in one of a series of messages that the truck was carrying arms when it "
             "struck the crowd.")
     assert [q.text for q in extract_quotes(text)] == ["that the truck was carrying arms when it struck the crowd"]
+
+
+def test_a_participle_after_a_parenthetical_cue_is_not_reported() -> None:
+    """'Sales were great, he said, wiping his face': the participle right after the cue is what the
+    speaker did, not part of the report, though the parser hangs it on the reported clause."""
+    qs = extract_quotes("Sales were great, he said, wiping sweat off his face.")
+    assert [(q.text, q.speaker_mention) for q in qs] == [("Sales were great", "he")]
+
+
+def test_the_occasion_of_an_act_is_not_its_content() -> None:
+    """'praised Smith in a speech', 'backed the bill despite his reservations': the occasion or medium
+    of an act, like its date, stays out of what the act is about."""
+    qs = extract_quotes("The governor praised the mayor in a speech to farmers in Iowa. "
+                        "The senator backed the bill despite his own reservations.")
+    assert [(q.cue, q.text) for q in qs] == [("praised", "the mayor"), ("backed", "the bill")]

@@ -83,7 +83,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from storyline.model import Article, ChainLink, Quote, QuoteGroup, QuoteKind, content_id
-from storyline.nlp.attribution import _TEXT_KEY, DOCUMENT_NOUNS, ChainFinder, doc_text, order_links
+from storyline.nlp.attribution import _TEXT_KEY, DOCUMENT_NOUNS, MEDIUM_NOUNS, ChainFinder, doc_text, order_links
 from storyline.nlp.cues import complement, features, load_model
 from storyline.nlp.parse import parse, parse_many
 from storyline.nlp.quote_groups import apply_groups, group_quotes
@@ -229,6 +229,7 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[QuotedSpan], 
     open_at: int | None = None
     open_ch = ""
     inner_open: int | None = None  # a single quote nested in a double-quoted passage
+    inner_straight: int | None = None  # a straight double quote nested in a curly one
     i = start
     while i < end:
         ch = text[i]
@@ -250,10 +251,24 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[QuotedSpan], 
                 closes = "”"
             elif open_ch in _OPEN_CLOSE:
                 closes = _OPEN_CLOSE[open_ch]
-                if open_ch == "“" and "”" not in text[i:end]:
-                    closes += '"'  # '“The plan is dead," she said': a sloppy straight close
+                if open_ch == "“" and ("”" not in text[i:end] or (
+                        inner_straight is None and not prev.isspace() and (nxt.isspace() or nxt in ",.;:?!)"))):
+                    # '“The plan is dead," she said': a sloppy straight close, also when the next
+                    # passage closes with a curly mark ('“A," she said. "B.”')
+                    closes += '"'
+                if open_ch == "“" and not prev.isspace() and nxt.isspace() and not _is_word(prev):
+                    closes += "“"  # '“Apparently not,“ he said': an opener typed for the closer
             else:  # straight or right single quote used as opener
                 closes = "'’"
+            if open_ch == "“" and ch == '"':
+                if inner_straight is None and prev.isspace() and _is_word(nxt) and "”" in text[i:end]:
+                    inner_straight = i  # a straight-quoted title or word inside the passage
+                    i += 1
+                    continue
+                if inner_straight is not None:
+                    inner_straight = None
+                    i += 1
+                    continue
             if double and ch in "‘'" and inner_open is None and not _is_word(prev):
                 inner_open = i
             elif double and ch in "’'" and inner_open is not None and not _is_word(nxt):
@@ -261,7 +276,7 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[QuotedSpan], 
             elif ch in closes and (double or not _is_word(nxt)) and i > open_at + 1:
                 if double or not _is_word(prev) or not _is_word(nxt):
                     spans.append(QuotedSpan(open_at + 1, i, open_at, i, double))
-                    open_at, inner_open = None, None
+                    open_at, inner_open, inner_straight = None, None, None
             elif double and ch in _DOUBLE_OPEN and ch != "„" and open_ch in _DOUBLE_OPEN:
                 open_at, open_ch = i, ch  # an opener inside an open quote: the first one was stray
         i += 1
@@ -1165,14 +1180,21 @@ def _candidate(tok: "Token", skip: set[int] | None, text: str, qmarks: list[tupl
 _ACT_PREPS = frozenset({"as", "of", "with", "for", "to", "into", "against", "about"})
 #: Prepositions of the setting of an act ("at a rally", "during the debate", "after the vote"): the
 #: wide form of an act's content (:func:`_act_bounds`) stops before them.
-_SETTING_PREPS = frozenset({"at", "during", "after", "before", "since", "until", "amid", "throughout"})
+_SETTING_PREPS = frozenset({"at", "during", "after", "before", "since", "until", "amid", "throughout", "despite"})
+#: Prepositions and nouns of the occasion or medium of an act ("in a speech", "on Twitter", "in a
+#: tweet", "in an interview with X"): the setting, like a date.
+_MEDIUM_PREPS = frozenset({"in", "on", "via", "through", "with"})
+_OCCASION_NOUNS = MEDIUM_NOUNS | frozenset({"speech", "address", "remark", "rally", "debate", "hearing",
+                                            "meeting", "conference", "appearance", "interview", "email", "message", "ad",
+                                            "video", "advertisement"})
 
 
 def _setting_phrase(prep: "Token") -> bool:
     """Whether a prepositional phrase gives the setting of an act, not its matter: a preposition of
     :data:`_SETTING_PREPS`, or one whose object is a date or a time ("on Friday", "in March")."""
     return prep.lower_ in _SETTING_PREPS or any(
-        g.dep_ == "pobj" and g.ent_type_ in ("DATE", "TIME") for g in prep.children)
+        g.dep_ == "pobj" and (g.ent_type_ in ("DATE", "TIME") or (
+            prep.lower_ in _MEDIUM_PREPS and g.lemma_.lower() in _OCCASION_NOUNS)) for g in prep.children)
 
 
 def _act_bounds(doc: "Doc", verb: "Token", comp: "Token", wide: bool = False) -> tuple[int, int]:
@@ -1424,6 +1446,14 @@ def _clause_without(doc: "Doc", clause: "Token", cue: "Token") -> tuple[int, int
     # keep the side of the clause before the cue when the cue sits at the end ("..., she said")
     before = [t for t in toks if t.i < cue.left_edge.i]
     after = [t for t in toks if t.i > cue.right_edge.i]
+    words_after = [t for t in after if not t.is_punct]
+    if before and words_after and cue.i > clause.i:
+        # "Sales were great, he said, wiping his face": a participle right after the cue is what
+        # the speaker did, though the parser hangs it on the reported clause
+        first = words_after[0]
+        if first.dep_ in ("advcl", "xcomp") and first.head.i == clause.i and first.tag_ == "VBG" \
+                and first.left_edge.i == first.i and not any(c.dep_ in ("nsubj", "nsubjpass") for c in first.children):
+            after = []
     if _words(" ".join(t.text for t in before)) >= 2 and _words(" ".join(t.text for t in after)) >= 2 \
             and not any(t.is_sent_start for t in after):
         # a parenthetical cue ("The plan, she said, is dead"): the content runs around it
