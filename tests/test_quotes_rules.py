@@ -280,3 +280,18 @@ def test_the_occasion_of_an_act_is_not_its_content() -> None:
     qs = extract_quotes("The governor praised the mayor in a speech to farmers in Iowa. "
                         "The senator backed the bill despite his own reservations.")
     assert [(q.cue, q.text) for q in qs] == [("praised", "the mayor"), ("backed", "the bill")]
+
+
+def test_a_subject_the_parser_stranded() -> None:
+    """A reporting verb the parser left without a subject: a name taken for an auxiliary ("Will
+    believes"), a subject given to a participle before the verb ("activists clamoring to block X
+    say"), and "'s said" read as a passive ("He's said he ...")."""
+    text = ("With the security concerns following the attacks, Will believes Christie has been presented "
+            "with an opportunity.\n\nBut Republican activists clamoring to block Donald Trump from the "
+            "GOP nomination say they are suddenly in the midst of a bump.\n\n"
+            "He's said he gets his ideas about monetary policy from a speech.")
+    qs = extract_quotes(text)
+    assert [(q.speaker_mention, q.text) for q in qs] == [
+        ("Will", "Christie has been presented with an opportunity"),
+        ("Republican activists", "they are suddenly in the midst of a bump"),
+        ("He", "he gets his ideas about monetary policy from a speech")]

@@ -643,6 +643,39 @@ def _fronted_subject(verb: "Token") -> "Token | None":
     return best
 
 
+def _stranded_subject(verb: "Token") -> "Token | None":
+    """The subject of a finite reporting verb that the parser left without one, when its clause
+    comes after it: a capitalised word right before the verb that was taken for an auxiliary or an
+    adverb ("Will believes ...", "Jolly said ..."), the subject the parser gave to a participle or
+    clause it hung before the verb ("Republican activists clamoring to block X say ..."), or the
+    passive subject of "'s said" ("He's said he ...": "has said")."""
+    if verb.dep_ != "ROOT":
+        return None
+    if verb.tag_ in ("VBN", "VBD") and any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children) \
+            and not any(c.dep_ in ("agent", "xcomp") for c in verb.children):
+        # "He's said he ...": "has said" read as a passive
+        return next((c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ not in ("it", "that")), None)
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or any(
+            c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in verb.children):
+        return None
+    doc = verb.doc
+    prev = doc[verb.i - 1] if verb.i > verb.sent.start else None
+    if prev is not None and prev.dep_ in ("aux", "advmod", "npadvmod") and prev.head.i == verb.i \
+            and prev.text[:1].isupper() and prev.is_alpha and (
+                prev.i == verb.sent.start or doc[prev.i - 1].text == ","):
+        return prev
+    for c in verb.children:
+        if c.i > verb.i or c.dep_ not in ("advcl", "ccomp") or c.tag_ not in ("VBG", "VBN", "VBD") \
+                or any(g.dep_ == "mark" for g in c.children):
+            continue
+        if c.left_edge.i != verb.sent.start and doc[c.left_edge.i - 1].text != ",":
+            continue
+        subj = next((g for g in c.children if g.dep_ == "nsubj" and g.i < c.i), None)
+        if subj is not None and (subj.pos_ == "PROPN" or subj.ent_type_ in ENTITY_TYPES or _speaker_noun(subj)):
+            return subj
+    return None
+
+
 def _np_tokens(tok: "Token") -> list["Token"]:
     """A noun phrase around ``tok`` without trailing relative clauses or participial phrases."""
     keep_right = ("compound", "flat", "appos", "nmod", "prep", "pobj", "poss", "case", "punct", "amod",
@@ -870,6 +903,8 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
             subj = _subject_of(tok)
             if subj is None and left_clause is not None:  # "X offered A, then says Z": X says
                 subj = next((c for c in left_clause.children if c.dep_ == "nsubj"), None)
+            if subj is None and comp.i > tok.i:
+                subj = _stranded_subject(tok)
             src = None
             if subj is not None:
                 st = _source_tokens(subj, tok)
