@@ -295,3 +295,11 @@ def test_a_subject_the_parser_stranded() -> None:
         ("Will", "Christie has been presented with an opportunity"),
         ("Republican activists", "they are suddenly in the midst of a bump"),
         ("He", "he gets his ideas about monetary policy from a speech")]
+
+
+def test_a_report_inside_a_relative_clause_spans_its_noun() -> None:
+    """'a probe the agency said was ongoing': a relative clause with no relative pronoun whose
+    verb reports; the content runs from the noun it hangs on (what the report is about)."""
+    qs = extract_quotes("The FBI confirmed a probe the agency said was ongoing as of earlier this month.")
+    assert [(q.text, q.speaker_mention) for q in qs] == [
+        ("a probe the agency said was ongoing as of earlier this month", "the agency")]

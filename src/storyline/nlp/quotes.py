@@ -898,6 +898,10 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                     if obj is not None:
                         cs = min(cs, obj.left_edge.idx)
             ce = _cut_writer_tail(doc, cs, _cut_relay_tail(doc, cs, ce), nominal)
+            if _gapped_relative(tok, comp):
+                # "a probe the agency said was ongoing": what is reported is about the noun the
+                # clause hangs on, so the content runs from that noun (PolNeAR's annotators span it)
+                cs = min(cs, tok.head.left_edge.idx)
             if ce - cs < 3 and not (proform and ce > cs):
                 continue
             subj = _subject_of(tok)
@@ -938,6 +942,16 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
     for f in frames:
         f.chain = chains.links_for(f)
     return frames
+
+
+def _gapped_relative(cue: "Token", comp: "Token") -> bool:
+    """Whether ``cue`` heads a relative clause with no relative pronoun of its own, whose reported
+    clause ``comp`` follows it: "the jurist many fear she would choose", "a probe the agency said
+    was ongoing" (the noun is what the report is about)."""
+    return cue.dep_ == "relcl" and cue.head.pos_ in ("NOUN", "PROPN") and comp.i > cue.i \
+        and comp.head.i == cue.i and not any(
+            t.lower_ in ("who", "whom", "whose", "which", "that", "where", "when") and t.i < cue.i
+            for t in cue.subtree)
 
 
 def _stray_that_clause(cue: "Token") -> "Token | None":
