@@ -303,3 +303,13 @@ def test_a_report_inside_a_relative_clause_spans_its_noun() -> None:
     qs = extract_quotes("The FBI confirmed a probe the agency said was ongoing as of earlier this month.")
     assert [(q.text, q.speaker_mention) for q in qs] == [
         ("a probe the agency said was ongoing as of earlier this month", "the agency")]
+
+
+def test_one_word_before_a_parenthetical_cue_is_reported() -> None:
+    """'Now, she said, X' and 'Loyalty, he noted, has long been Y': one word before a cue set off by
+    commas is part of the report, which runs around the cue."""
+    text = "Now, she said, the two groups don't mix much.\n\nLoyalty, he noted, has long been a core tenet of the party."
+    qs = extract_quotes(text)
+    assert [(text[q.start:q.end], q.text) for q in qs] == [
+        ("Now, she said, the two groups don't mix much", "Now, the two groups don't mix much"),
+        ("Loyalty, he noted, has long been a core tenet of the party", "Loyalty has long been a core tenet of the party")]

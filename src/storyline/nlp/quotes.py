@@ -1503,7 +1503,7 @@ def _clause_without(doc: "Doc", clause: "Token", cue: "Token") -> tuple[int, int
         if first.dep_ in ("advcl", "xcomp") and first.head.i == clause.i and first.tag_ == "VBG" \
                 and first.left_edge.i == first.i and not any(c.dep_ in ("nsubj", "nsubjpass") for c in first.children):
             after = []
-    if _words(" ".join(t.text for t in before)) >= 2 and _words(" ".join(t.text for t in after)) >= 2 \
+    if _words(" ".join(t.text for t in before)) >= 1 and _words(" ".join(t.text for t in after)) >= 2 \
             and not any(t.is_sent_start for t in after):
         # a parenthetical cue ("The plan, she said, is dead"): the content runs around it
         part = before + after
