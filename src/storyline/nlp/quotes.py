@@ -10,7 +10,10 @@ How it works, in order:
    single quotes (an apostrophe inside a word never opens or closes one). Single quotes inside a
    double-quoted passage are nested quotes and do not split it. A paragraph that opens a quote and
    does not close it continues into the next paragraph when that one opens with a quotation mark
-   (the newspaper convention for a quote running over several paragraphs).
+   (the newspaper convention for a quote running over several paragraphs). Marks of mixed styles
+   pair by their shape: a curly opener closes at a straight mark typed as a closer ('“A," she said.
+   "B.”') or at a second curly opener followed by a space; a straight-quoted title inside a curly
+   quote stays inside it.
 2. **Reporting frames.** Every verb whose lemma is in :data:`CUE_VERBS` and that governs a clausal
    complement (``ccomp``) is a frame: the complement is the content, the subject is the source.
    A verb without its own subject borrows it from the verb it hangs off ("responded ... by
@@ -40,7 +43,8 @@ How it works, in order:
    a mixed quote whose quoted words close just before its cue clause goes on with the quote after
    it ('X is "unfair," she said. "It has to stop."'). Where the parse loses a frame, surface
    fallbacks keep it (a sentence ending ", she said."; the noun phrase right after a cue that
-   follows a quote as its speaker; a "that" clause hung on a noun of the cue's phrase).
+   follows a quote as its speaker; a "that" clause hung on a noun of the cue's phrase; a subject
+   the parser stranded: "Will believes", "activists clamoring to block X say", "He's said").
 4. **Speakers.** The source phrase is resolved to a named entity of the article: a named mention
    is expanded to its fullest form ("Smith" -> "Jane Smith"); a pronoun goes to the most recent
    compatible subject (a person for he/she, an organisation or place for it/they); a description
