@@ -1237,14 +1237,14 @@ _SETTING_PREPS = frozenset({"at", "during", "after", "before", "since", "until",
 #: Prepositions and nouns of the occasion or medium of an act ("in a speech", "on Twitter", "in a
 #: tweet", "in an interview with X"): the setting, like a date.
 _MEDIUM_PREPS = frozenset({"in", "on", "via", "through", "with"})
-_OCCASION_NOUNS = MEDIUM_NOUNS | frozenset({"speech", "address", "remark", "rally", "debate", "hearing",
-                                            "meeting", "conference", "appearance", "interview", "email", "message", "ad",
-                                            "video", "advertisement"})
+_OCCASION_NOUNS = MEDIUM_NOUNS | frozenset({"speech", "address", "remark", "rally", "debate", "hearing", "meeting",
+                                            "conference", "email", "message", "ad", "video", "advertisement"})
 
 
 def _setting_phrase(prep: "Token") -> bool:
     """Whether a prepositional phrase gives the setting of an act, not its matter: a preposition of
-    :data:`_SETTING_PREPS`, or one whose object is a date or a time ("on Friday", "in March")."""
+    :data:`_SETTING_PREPS`, one whose object is a date or a time ("on Friday", "in March"), or an
+    occasion or medium ("in a speech", "in an interview with X": :data:`_OCCASION_NOUNS`)."""
     return prep.lower_ in _SETTING_PREPS or any(
         g.dep_ == "pobj" and (g.ent_type_ in ("DATE", "TIME") or (
             prep.lower_ in _MEDIUM_PREPS and g.lemma_.lower() in _OCCASION_NOUNS)) for g in prep.children)
