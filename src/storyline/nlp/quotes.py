@@ -234,6 +234,7 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[QuotedSpan], 
     open_ch = ""
     inner_open: int | None = None  # a single quote nested in a double-quoted passage
     inner_straight: int | None = None  # a straight double quote nested in a curly one
+    last_curly_close = text.rfind("”", start, end)  # a curly closer follows offset i iff i <= this
     i = start
     while i < end:
         ch = text[i]
@@ -255,7 +256,7 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[QuotedSpan], 
                 closes = "”"
             elif open_ch in _OPEN_CLOSE:
                 closes = _OPEN_CLOSE[open_ch]
-                if open_ch == "“" and ("”" not in text[i:end] or (
+                if open_ch == "“" and (i > last_curly_close or (
                         inner_straight is None and not prev.isspace() and (nxt.isspace() or nxt in ",.;:?!)"))):
                     # '“The plan is dead," she said': a sloppy straight close, also when the next
                     # passage closes with a curly mark ('“A," she said. "B.”')
@@ -265,7 +266,7 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[QuotedSpan], 
             else:  # straight or right single quote used as opener
                 closes = "'’"
             if open_ch == "“" and ch == '"':
-                if inner_straight is None and prev.isspace() and _is_word(nxt) and "”" in text[i:end]:
+                if inner_straight is None and prev.isspace() and _is_word(nxt) and i <= last_curly_close:
                     inner_straight = i  # a straight-quoted title or word inside the passage
                     i += 1
                     continue
@@ -616,6 +617,15 @@ def _subject_of(tok: "Token") -> "Token | None":
 
 #: Dependencies of a phrase fronted before a finite verb ("In his plea, ...", "Alarmed by X, ...").
 _FRONTED_DEPS = frozenset({"prep", "advcl", "npadvmod", "advmod"})
+#: Tags of a finite verb ("said", "says", "say").
+_FINITE_TAGS = ("VBD", "VBZ", "VBP")
+
+
+def _subjectless_finite(verb: "Token") -> bool:
+    """Whether ``verb`` is finite and the parser gave it no subject of any kind: where the fallbacks
+    for a lost subject (:func:`_fronted_subject`, :func:`_stranded_subject`) look."""
+    return verb.tag_ in _FINITE_TAGS and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in verb.children)
 
 
 def _fronted_subject(verb: "Token") -> "Token | None":
@@ -625,9 +635,7 @@ def _fronted_subject(verb: "Token") -> "Token | None":
     the finite verb with no subject. The name is the outermost appositive or conjunct after a comma
     that runs up to the verb; it must be able to speak (a name, an organisation, a noun naming
     people)."""
-    if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.dep_ not in ("ROOT", "ccomp", "parataxis"):
-        return None
-    if any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in verb.children):
+    if verb.dep_ not in ("ROOT", "ccomp", "parataxis") or not _subjectless_finite(verb):
         return None
     doc = verb.doc
     end = verb.i - 1
@@ -659,8 +667,7 @@ def _stranded_subject(verb: "Token") -> "Token | None":
             and not any(c.dep_ in ("agent", "xcomp") for c in verb.children):
         # "He's said he ...": "has said" read as a passive
         return next((c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ not in ("it", "that")), None)
-    if verb.tag_ not in ("VBD", "VBZ", "VBP") or any(
-            c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in verb.children):
+    if not _subjectless_finite(verb):
         return None
     doc = verb.doc
     prev = doc[verb.i - 1] if verb.i > verb.sent.start else None
@@ -990,7 +997,7 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
             continue
         cue = toks[k]
         lemma = cue.lemma_.lower()
-        if lemma not in CUE_VERBS or lemma in _CLAUSE_ONLY or cue.tag_ not in ("VBD", "VBZ", "VBP"):
+        if lemma not in CUE_VERBS or lemma in _CLAUSE_ONLY or cue.tag_ not in _FINITE_TAGS:
             continue
         j = k - 1
         while j >= 0 and toks[j].text != "," and k - j <= 6:
