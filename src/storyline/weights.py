@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="f43a7dbd251a4dc191f16de46dce8b08736a5b6553201dc12877acc90d50cdfd",
+        sha256="d53112d04046867eaff8f6ee133fdd8758c6e0ca9b02b01b95f0e189202edce4",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
