@@ -8,8 +8,9 @@ Cue span and a Source span (the speaker mention). Per span type we report precis
 **exact** (same offsets after trimming whitespace and outer punctuation) and **overlap** (one-to-one
 greedy matching, a pair counts when the shared characters are at least 50 % of the longer span).
 Where an annotator's file is one of several for an article, the first file (sorted by annotator id)
-is gold. Rules were tuned on ``train``, and the learned cue model (``storyline.nlp.cues``) is
-trained on ``train`` only (``bench/train_cues.py``); report on ``dev``.
+is gold. Rules were tuned on ``train``, and the learned cue model (``storyline.nlp.cues``) and
+content-span model (``storyline.nlp.spans``) are trained on ``train`` only (``bench/train_cues.py``,
+``bench/train_spans.py``); report on ``dev``.
 
 Speaker accuracy (PolNeAR): over gold attributions with a Source whose Content we found (overlap
 match), the share whose predicted speaker mention overlaps the gold Source span by >= 50 % of the

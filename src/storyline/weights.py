@@ -76,6 +76,14 @@ PINNED: dict[str, PinnedFile] = {
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
+    "spans.json": PinnedFile(
+        name="spans.json",
+        package="storyline",
+        relpath="models/classifiers/spans.json",
+        sha256="5acfe47ceee3e3f17a7bd3c3d9e77f4934aad8d40f8d0bdae4ff9d288fbfb7bb",
+        note="learned content-span model (storyline.nlp.spans), trained on PolNeAR train by "
+        "bench/train_spans.py",
+    ),
 }
 
 

@@ -35,7 +35,9 @@ How it works, in order:
    the marks: ``"...," she said``; ``He said: "..."``) is ``direct``. A frame whose content is
    reported speech carrying a quoted fragment is ``mixed``. A short quoted fragment inside the
    writer's own sentence, under a cue verb ("dismissed the claims as "absurd"") is ``partial``.
-   A frame without quotation marks is ``indirect``. A quoted passage with no cue joins the
+   A frame without quotation marks is ``indirect``; its content span may then move to another
+   span the parse offers around the cue when the learned span model (:mod:`storyline.nlp.spans`,
+   trained on PolNeAR's training split) scores that one clearly higher. A quoted passage with no cue joins the
    speaker of the previous quote in the same paragraph; otherwise it is a scare quote or a title
    and is dropped. An interrupted quote ('"The plan," she said, "is dead."') is one quote whose
    span runs over both parts and whose ``text`` is the quoted parts joined without the cue between
@@ -91,6 +93,7 @@ from storyline.nlp.attribution import _TEXT_KEY, DOCUMENT_NOUNS, MEDIUM_NOUNS, C
 from storyline.nlp.cues import complement, features, load_model
 from storyline.nlp.parse import parse, parse_many
 from storyline.nlp.quote_groups import apply_groups, group_quotes
+from storyline.nlp.spans import load_model as load_span_model
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -1787,8 +1790,11 @@ def _negated(doc: "Doc", s: int, e: int) -> bool:
     return any(c.dep_ == "neg" or c.lower_ in ("never",) for c in root.children)
 
 
-def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None) -> list[Quote]:
-    """Quotes of one article, in text order (see the module docstring for the rules)."""
+def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
+                   refine: bool = True) -> list[Quote]:
+    """Quotes of one article, in text order (see the module docstring for the rules). With
+    ``refine`` the learned span model (:mod:`storyline.nlp.spans`) may move an indirect quote's
+    bounds; without it the spans are the rules' own (what ``bench/train_spans.py`` learns from)."""
     if not text.strip():
         return []
     if doc is None:
@@ -1802,6 +1808,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
     frames = _find_frames(doc, chains, quoted)
     resolver = _Resolver(doc, ents)
     paras = _paragraph_bounds(text)
+    span_model = load_span_model() if refine else None
 
     def para_of(off: int) -> int:
         for i, (ps, pe) in enumerate(paras):
@@ -1980,6 +1987,11 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None)
         links = order_links(links)
         if speaker is not None and links:
             context[speaker] = (pi, links)
+        if span_model is not None and kind == "indirect" and f is not None and f.gap is None and not parts:
+            rs, re_ = span_model.choose(doc, f.cue_start, f.cue_end, s, e)
+            if (rs, re_) != (s, e) and (rs, re_) not in seen:
+                seen.add((rs, re_))
+                s, e = rs, re_
         denial = bool(f is not None and not cue_negated(text, f.cue_start) and (
             f.lemma in DENY_VERBS or f.lemma == "denial"
             # a negated clause under a cue noun is what the holder means or intends, not a denial

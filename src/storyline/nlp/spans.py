@@ -1,0 +1,271 @@
+"""A learned choice of where reported speech starts and ends: the content span of an indirect quote.
+
+The rules of :mod:`storyline.nlp.quotes` give each reporting frame one content span: the clause
+under the cue, its object, the phrase it hangs on. Where the parse or the sentence is unusual
+("told reporters Tuesday night in Miami that ...", "a probe he said was ongoing", an object the
+parser split in two), the span the rules take is not the one a reader would mark, and no single rule
+fixes one case without breaking another. This module lists the spans the parse offers around the
+cue (each child's subtree, the run of its right-hand children, the rest of the sentence, the part
+before the cue, the phrase the cue hangs on, the whole sentence) next to the rules' own span, scores
+each with a conditional logit over parse features (what kind of span it is, its first and last
+words and tags, what it leaves out or adds compared with the rules' span, the cue's lemma and
+dependency), and keeps the rules' span unless another scores higher by ``margin``.
+
+The weights live in ``storyline/models/classifiers/spans.json``, trained on PolNeAR's training
+split by ``bench/train_spans.py`` (same data, same bytes) from the rules' spans of that split: the
+model learns which of the candidates the annotators marked. Scoring is a dictionary lookup per
+feature, a few dozen features over a handful of candidates per quote.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
+
+#: Dependencies of a cue's children that are never its content (the subject is the source).
+_NOT_CONTENT = frozenset({"punct", "cc", "aux", "auxpass", "neg", "nsubj", "nsubjpass", "advmod"})
+#: Dependencies by which a cue hangs on a phrase that may hold its content ("a probe he said was ...").
+_HANGING = frozenset({"relcl", "acl", "ccomp", "advcl", "parataxis", "conj"})
+#: Words kept as themselves in the features (the rest are reduced to their tags).
+_FUNCTION_WORDS = frozenset({"that", "to", "whether", "if", "about", "of", "for", "on", "in", "with", "as", "how",
+                             "what", "why", "when", "which", "who", "the", "a", "an"})
+#: Features that also appear joined with "is this the rules' span".
+_WITH_CURRENT = ("t=", "pos=", "len=", "root_dep=", "first_tag=", "next=")
+
+
+@dataclass(frozen=True)
+class SpanCandidate:
+    """A candidate content span: tokens ``start:end`` of the document, how the parse offers it."""
+
+    start: int
+    end: int
+    kinds: tuple[str, ...]
+
+
+def _strip(doc: "Doc", a: int, b: int) -> tuple[int, int]:
+    """Tokens ``a:b`` without punctuation or whitespace at either end."""
+    while a < b and (doc[a].is_punct or doc[a].is_space):
+        a += 1
+    while b > a and (doc[b - 1].is_punct or doc[b - 1].is_space):
+        b -= 1
+    return a, b
+
+
+def _length(n: int) -> str:
+    if n <= 2:
+        return str(max(n, 1))
+    for hi, name in ((4, "3-4"), (8, "5-8"), (16, "9-16"), (32, "17-32")):
+        if n <= hi:
+            return name
+    return "33+"
+
+
+def candidates(doc: "Doc", cue: "Token") -> list[SpanCandidate]:
+    """The spans the parse offers as the content of ``cue``, in token order."""
+    found: dict[tuple[int, int], set[str]] = defaultdict(set)
+    sent = cue.sent
+
+    def add(kind: str, a: int, b: int) -> None:
+        a, b = _strip(doc, a, b)
+        if b > a:
+            found[(a, b)].add(kind)
+
+    for ch in cue.children:
+        if ch.dep_ in _NOT_CONTENT:
+            continue
+        add("child_" + ch.dep_, ch.left_edge.i, ch.right_edge.i + 1)
+        if ch.dep_ == "prep":
+            for g in ch.children:
+                if g.dep_ in ("pobj", "pcomp"):
+                    add("pobj", g.left_edge.i, g.right_edge.i + 1)
+    rights = [c for c in cue.rights if c.dep_ not in ("punct", "cc")]
+    if rights:
+        add("rights", rights[0].left_edge.i, rights[-1].right_edge.i + 1)
+        for r in rights[1:]:
+            add("rights_from2", r.left_edge.i, rights[-1].right_edge.i + 1)
+    add("to_sent_end", cue.i + 1, sent.end)
+    if cue.left_edge.i > sent.start:
+        add("sent_start_to_cue", sent.start, cue.left_edge.i)
+    head = cue.head
+    if cue.dep_ in _HANGING and head is not cue:
+        add("head_subtree", head.left_edge.i, head.right_edge.i + 1)
+        add("head_to_cue", head.left_edge.i, cue.left_edge.i)
+    add("sentence", sent.start, sent.end)
+    return [SpanCandidate(a, b, tuple(sorted(k))) for (a, b), k in sorted(found.items())]
+
+
+def _word(tok: "Token") -> str:
+    return tok.lower_ if tok.lower_ in _FUNCTION_WORDS else tok.tag_
+
+
+def features(doc: "Doc", cue: "Token", cand: SpanCandidate, current: tuple[int, int]) -> list[str]:
+    """The binary features of one candidate span; ``current`` is the rules' span (tokens)."""
+    a, b = cand.start, cand.end
+    is_cur = (a, b) == current
+    lemma = cue.lemma_.lower()
+    f = ["t=" + k for k in cand.kinds]
+    f.append("cur=%d" % is_cur)
+    if not is_cur:
+        ca, cb = current
+        if a <= ca and b >= cb:
+            rel = "contains"
+        elif a >= ca and b <= cb:
+            rel = "inside"
+        else:
+            rel = "ov" if min(b, cb) > max(a, ca) else "disj"
+        f.append("rel=" + rel)
+    f.append("pos=" + ("after" if a > cue.i else "before" if b <= cue.i else "spans"))
+    span = doc[a:b]
+    root = span.root
+    f += ["root_dep=" + root.dep_, "root_pos=" + root.pos_, "root_is_cue=%d" % (root.i == cue.i),
+          "first_tag=" + doc[a].tag_, "last_tag=" + doc[b - 1].tag_, "first_dep=" + doc[a].dep_]
+    if doc[a].lower_ in _FUNCTION_WORDS:
+        f.append("first_w=" + doc[a].lower_)
+    nxt = doc[b] if b < len(doc) else None
+    if nxt is None:
+        f.append("next=END")
+    else:
+        f.append("next=" + (nxt.text if nxt.is_punct else nxt.lower_ if nxt.tag_ in ("CC", "IN") else _word(nxt)))
+        after = doc[b + 1] if nxt.is_punct and b + 1 < len(doc) else nxt
+        f.append("next_dep=" + after.dep_ + ("|in" if a <= after.head.i < b else "|out"))
+    prev = doc[a - 1] if a > 0 else None
+    f.append("prev=" + ("START" if prev is None else "CUE" if prev.i == cue.i
+                        else prev.text if prev.is_punct else _word(prev)))
+    f.append("len=" + _length(b - a))
+    if doc[b - 1].lower_ in _FUNCTION_WORDS:
+        f.append("last_w=" + doc[b - 1].lower_)
+    f.append("has_subj=%d" % any(t.dep_ in ("nsubj", "nsubjpass") and a <= t.head.i < b for t in span))
+    sa, sb = _strip(doc, cue.sent.start, cue.sent.end)
+    f += ["at_send=%d" % (b == sb), "at_sstart=%d" % (a == sa),
+          "comma=%d" % any(t.text == "," for t in span),
+          "has_verb=%d" % any(t.pos_ in ("VERB", "AUX") for t in span),
+          "cue_dep=" + cue.dep_]
+    kids = {c.dep_ for c in cue.children}
+    f += [f"cue_has_{d}=%d" % (d in kids) for d in ("ccomp", "dobj", "xcomp", "prep", "dative", "advcl")]
+    f.append("lemma=" + lemma)
+    if not is_cur:
+        ca, cb = current
+        mine, theirs = set(range(a, b)), set(range(ca, cb))
+        for name, toks, left_of in (("add", mine - theirs, ca), ("cut", theirs - mine, a)):
+            if not toks:
+                f.append(name + "_n=0")
+                continue
+            side = "L" if min(toks) < left_of else "R"
+            roots = sorted(t for t in toks if doc[t].head.i not in toks or doc[t].head.i == t)
+            for t in roots[:3]:
+                if doc[t].is_punct:
+                    continue
+                f.append(f"{name}{side}={doc[t].dep_}")
+                if doc[t].dep_ == "prep":
+                    f.append(f"{name}{side}=prep:{doc[t].lower_}")
+            f.append(f"{name}_n=" + _length(len(toks)))
+    f += [x + "|cur=%d" % is_cur for x in f if x.startswith(_WITH_CURRENT)]
+    for k in cand.kinds:
+        f += [f"t={k}|cue_dep={cue.dep_}", f"t={k}|lemma={lemma}"]
+    return f
+
+
+def cue_token(doc: "Doc", cue_start: int, cue_end: int) -> "Token | None":
+    """The head token of the cue at characters ``cue_start:cue_end``."""
+    span = doc.char_span(cue_start, cue_end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def token_span(doc: "Doc", start: int, end: int) -> tuple[int, int] | None:
+    """Characters ``start:end`` as tokens, without punctuation at either end."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    a, b = _strip(doc, span.start, span.end)
+    return (a, b) if b > a else None
+
+
+def _has_quotation_mark(doc: "Doc", a: int, b: int) -> bool:
+    return any(t.is_quote or t.text in ("''", "``") for t in doc[a:b])
+
+
+def _allowed(doc: "Doc", cue: "Token", cand: SpanCandidate, current: tuple[int, int]) -> bool:
+    """Whether ``cand`` may replace the rules' span ``current``: it never takes in the cue's subject
+    (who speaks, not what is said), a quotation (that is a quote of its own), another reporting verb
+    with its own subject ("..., and three-quarters said the same"), a participle set off after the
+    cue ("he said, wiping his face": the speaker's doing) or what the writer added after the rules'
+    span (", an increase of 20 percent": :func:`storyline.nlp.quotes._cut_writer_tail`), unless the
+    rules' span holds it too."""
+    from storyline.nlp.quotes import CUE_VERBS, _cut_writer_tail
+
+    a, b = cand.start, cand.end
+    ca, cb = current
+
+    def new(i: int) -> bool:
+        return a <= i < b and not ca <= i < cb
+
+    if any(new(k.i) for k in cue.children if k.dep_ in ("nsubj", "nsubjpass")):
+        return False
+    if _has_quotation_mark(doc, a, b) and not _has_quotation_mark(doc, ca, cb):
+        return False
+    if any(new(t.i) and t.i != cue.i and t.lemma_.lower() in CUE_VERBS
+           and any(k.dep_ in ("nsubj", "nsubjpass") for k in t.children) for t in doc[a:b]):
+        return False
+    if any(new(t.i) and t.dep_ in ("advcl", "acl") and t.tag_ in ("VBG", "VBN") and t.i > cue.i
+           and doc[t.left_edge.i - 1].text == "," and t.left_edge.i - 1 <= cue.right_edge.i + 1
+           for t in doc[a:b]):
+        return False
+    if a <= ca and b > cb:
+        end = doc[b - 1].idx + len(doc[b - 1])
+        if _cut_writer_tail(doc, doc[a].idx, end) <= doc[cb - 1].idx + len(doc[cb - 1]):
+            return False
+    return True
+
+
+def scored(doc: "Doc", cue: "Token", current: tuple[int, int],
+           weights: dict[str, float]) -> list[tuple[SpanCandidate, list[str], float]]:
+    """Every allowed candidate (the rules' span among them) with its features and score."""
+    cands = [c for c in candidates(doc, cue) if (c.start, c.end) == current or _allowed(doc, cue, c, current)]
+    if all((c.start, c.end) != current for c in cands):
+        cands.append(SpanCandidate(current[0], current[1], ("current",)))
+        cands.sort(key=lambda c: (c.start, c.end))
+    out = []
+    for c in cands:
+        feats = features(doc, cue, c, current)
+        out.append((c, feats, sum(weights.get(x, 0.0) for x in feats)))
+    return out
+
+
+class SpanModel:
+    """Conditional logit over :func:`features`: the best-scoring candidate replaces the rules' span
+    when it beats it by ``margin``."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.weights: dict[str, float] = data["weights"]
+        self.margin: float = float(data["margin"])
+
+    def choose(self, doc: "Doc", cue_start: int, cue_end: int, start: int, end: int) -> tuple[int, int]:
+        """The content span (characters) for the quote at ``start:end`` with its cue at
+        ``cue_start:cue_end``: ``(start, end)`` itself unless a candidate scores higher by ``margin``."""
+        cue = cue_token(doc, cue_start, cue_end)
+        current = token_span(doc, start, end)
+        if cue is None or current is None:
+            return start, end
+        rows = scored(doc, cue, current, self.weights)
+        cur_score = next(s for c, _, s in rows if (c.start, c.end) == current)
+        best, _, best_score = max(rows, key=lambda r: r[2])  # the first of equal scores
+        if (best.start, best.end) == current or best_score - cur_score < self.margin:
+            return start, end
+        return doc[best.start].idx, doc[best.end - 1].idx + len(doc[best.end - 1])
+
+
+@cache
+def load_model(path: str | None = None) -> SpanModel:
+    """The shipped model (sha256 checked, :func:`storyline.weights.verified_path`), or the file at
+    ``path`` (for training and tests)."""
+    from storyline.weights import verified_path
+
+    p = Path(path) if path else verified_path("spans.json")
+    return SpanModel(json.loads(p.read_text(encoding="utf-8")))
