@@ -1,18 +1,25 @@
-"""Train the content-span model and write its weights (reproducible: same data, same bytes).
+"""Train the span models (content and source) and write their weights (reproducible: same data, same bytes).
 
     python bench/train_spans.py [--limit N] [--cache DIR] [--check]
 
 Writes ``src/storyline/models/classifiers/spans.json`` (:mod:`storyline.nlp.spans`). Training data:
-PolNeAR's *train* split only (dev is what bench/quotes.py reports on). Every indirect quote the rules
-find (``extract_quotes(..., refine=False)``) whose cue lies on a gold Cue is a group: the candidates
-of :func:`storyline.nlp.spans.candidates` plus the rules' own span. The target is spread evenly over
-the candidates that match a gold Content of that cue best (exact after trimming counts 2, >= 50 %
-overlap 1); groups where no candidate matches are left out. The learner is a conditional logit
-(softmax within each group, L2, L-BFGS in scipy) over binary features seen at least ``MIN_COUNT``
-times. The margin by which a candidate must beat the rules' span is chosen on out-of-fold scores (5
-folds by article): the one that maximises the sum of exact and overlap content F1 over the split.
-The span model depends on the rules and on the cue model: retrain it after either changes.
-``--check`` retrains and fails if the written file would differ from the one in the repository.
+PolNeAR's *train* split only (dev is what bench/quotes.py reports on), and the rules' spans of that
+split (``extract_quotes(..., refine=False)``).
+
+- Content: every indirect quote whose cue lies on a gold Cue is a group: the candidates of
+  :func:`storyline.nlp.spans.candidates` plus the rules' own span.
+- Source: every quote of a verb cue with a source phrase is a group (labelled when its content
+  matches a gold Content, >= 50 % overlap, with a gold Source): the candidates of :func:`storyline.nlp.spans.source_candidates`
+  plus the rules' phrase.
+
+The target is spread evenly over the candidates that match the gold span best (exact after trimming
+counts 2, >= 50 % overlap 1); groups where no candidate matches are left out. The learner is a
+conditional logit (softmax within each group, L2, L-BFGS in scipy) over binary features seen at
+least ``MIN_COUNT`` times. Each part's margin (by how much a candidate must beat the rules' span) is
+chosen on out-of-fold scores (5 folds by article): the one that maximises the sum of exact and
+overlap F1 of that span type over the split. The span models depend on the rules and on the cue
+model: retrain them after either changes. ``--check`` retrains and fails if the written file would
+differ from the one in the repository.
 """
 
 from __future__ import annotations
@@ -35,14 +42,25 @@ FOLDS = 5
 MARGINS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 
 
+def _rows(doc, text: str, scored_rows, golds: list[tuple[int, int]], current, trim, overlap):
+    """(candidate char span, features, label, is the rules' span) for one group."""
+    out = []
+    for cand, feats, _ in scored_rows:
+        span = (doc[cand.start].idx, doc[cand.end - 1].idx + len(doc[cand.end - 1]))
+        t = trim(text, *span)
+        label = max((2.0 if t == g else 1.0 if overlap(t, g) >= 0.5 else 0.0 for g in golds), default=0.0)
+        out.append((span, feats, label, (cand.start, cand.end) == current))
+    return out
+
+
 def examples(limit: int | None, cache: Path | None):
-    """Per article its text, gold contents and rule quotes; per indirect quote a group of
-    (article, quote index, [(candidate char span, features, label, is the rules' span)])."""
+    """Per article its text, gold attributions and the rules' quotes; per part (content, source)
+    the groups (article, quote index, rows of :func:`_rows`)."""
     import quotes as bq  # bench/quotes.py: the PolNeAR loader and span matching
 
     from storyline.nlp.parse import parse_many
     from storyline.nlp.quotes import extract_quotes
-    from storyline.nlp.spans import scored, cue_token, token_span
+    from storyline.nlp.spans import cue_token, scored, source_scored, token_span, verb_cue
 
     arts = bq.load_polnear("train", limit)
     docs = None
@@ -54,28 +72,32 @@ def examples(limit: int | None, cache: Path | None):
         docs = list(DocBin().from_disk(cache / "train.spacy").get_docs(get_nlp().vocab))
     if docs is None:
         docs = parse_many([a["text"] for a in arts], batch_size=8)
-    articles, groups = [], []
+    articles = []
+    groups: dict[str, list] = {"content": [], "source": []}
     for ai, (art, doc) in enumerate(zip(arts, docs)):
         text = art["text"]
+        gold = art["gold"]
         quotes = extract_quotes(text, article_id=art["name"], doc=doc, refine=False)
-        articles.append((text, [g["content"] for g in art["gold"]],
-                         [(q.start, q.end) for q in quotes]))
+        articles.append((text, gold, quotes))
+        found = dict(bq._match([bq._trim(text, q.start, q.end) for q in quotes], [g["content"] for g in gold], False))
         for qi, q in enumerate(quotes):
-            if q.kind != "indirect" or q.cue_start is None or q.cue_end is None:
-                continue
-            cue = cue_token(doc, q.cue_start, q.cue_end)
-            current = token_span(doc, q.start, q.end)
-            if cue is None or current is None:
-                continue
-            golds = [bq._trim(text, *g["content"]) for g in art["gold"]
-                     if g["cue"] and bq._ov((q.cue_start, q.cue_end), g["cue"]) > 0]
-            rows = []
-            for cand, feats, _ in scored(doc, cue, current, {}):
-                span = (doc[cand.start].idx, doc[cand.end - 1].idx + len(doc[cand.end - 1]))
-                t = bq._trim(text, *span)
-                label = max((2.0 if t == g else 1.0 if bq._ov(t, g) >= 0.5 else 0.0 for g in golds), default=0.0)
-                rows.append((span, feats, label, (cand.start, cand.end) == current))
-            groups.append((ai, qi, rows))
+            if q.kind == "indirect" and q.cue_start is not None and q.cue_end is not None:
+                cue = cue_token(doc, q.cue_start, q.cue_end)
+                current = token_span(doc, q.start, q.end)
+                if cue is not None and current is not None:
+                    golds = [bq._trim(text, *g["content"]) for g in gold
+                             if g["cue"] and bq._ov((q.cue_start, q.cue_end), g["cue"]) > 0]
+                    groups["content"].append((ai, qi, _rows(doc, text, scored(doc, cue, current, {}), golds,
+                                                            current, bq._trim, bq._ov)))
+            if q.speaker_start is not None and q.speaker_end is not None and q.cue_start is not None \
+                    and q.cue_end is not None and verb_cue(doc, q.cue_start, q.cue_end):
+                current = token_span(doc, q.speaker_start, q.speaker_end)
+                if current is not None:
+                    g = gold[found[qi]] if qi in found else None
+                    golds = [bq._trim(text, *g["source"])] if g is not None and g["source"] else []
+                    head = doc[current[0]:current[1]].root
+                    groups["source"].append((ai, qi, _rows(doc, text, source_scored(doc, head, current, {}), golds,
+                                                           current, bq._trim, bq._ov)))
     return articles, groups
 
 
@@ -103,19 +125,26 @@ def fit(X, target: np.ndarray, group: np.ndarray, l2: float = L2) -> np.ndarray:
     return res.x
 
 
-def content_f1(articles, groups, choice) -> tuple[float, float]:
-    """Exact and overlap content F1 over ``articles`` when each group's quote takes ``choice``."""
+def span_f1(part: str, articles, groups, choice) -> tuple[float, float]:
+    """Exact and overlap F1 of the content (or source) spans over ``articles`` when each group's
+    quote takes ``choice``."""
     import quotes as bq
 
     moved = {(g[0], g[1]): c for g, c in zip(groups, choice) if c is not None}
     tp = {True: 0, False: 0}
     npred = ngold = 0
-    for ai, (text, gold, spans) in enumerate(articles):
-        pred = [bq._trim(text, *moved.get((ai, qi), span)) for qi, span in enumerate(spans)]
+    for ai, (text, gold, quotes) in enumerate(articles):
+        if part == "content":
+            spans = {qi: (q.start, q.end) for qi, q in enumerate(quotes)}
+            golds = [g["content"] for g in gold]
+        else:
+            spans = {qi: (q.speaker_start, q.speaker_end) for qi, q in enumerate(quotes) if q.speaker_start is not None}
+            golds = [g["source"] for g in gold if g["source"] is not None]
+        pred = [bq._trim(text, *moved.get((ai, qi), span)) for qi, span in spans.items()]
         for exact in tp:
-            tp[exact] += len(bq._match(pred, gold, exact))
+            tp[exact] += len(bq._match(pred, golds, exact))
         npred += len(pred)
-        ngold += len(gold)
+        ngold += len(golds)
     return 2 * tp[True] / (npred + ngold), 2 * tp[False] / (npred + ngold)
 
 
@@ -131,16 +160,10 @@ def choices(groups, scores: np.ndarray, margin: float) -> list[tuple[int, int] |
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
+def train_part(part: str, articles, groups) -> dict | None:
+    """Weights and margin of one part, or None when no margin beats the rules' spans out of fold."""
     from scipy.sparse import csr_matrix
 
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--limit", type=int, default=None)
-    ap.add_argument("--cache", type=Path, default=None, help="folder with train.spacy (parsed train split)")
-    ap.add_argument("--check", action="store_true")
-    ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args(argv)
-    articles, groups = examples(args.limit, args.cache)
     rows = [(gi, r) for gi, g in enumerate(groups) for r in g[2]]
     counts: dict[str, int] = {}
     for _, r in rows:
@@ -163,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             hit = label[lo:hi] == best
             target[lo:hi] = hit / hit.sum()
             learnable[lo:hi] = True
-    print(f"{len(groups)} quotes, {len(rows)} candidates, {int(learnable[bounds[:-1]].sum())} with a "
+    print(f"{part}: {len(groups)} quotes, {len(rows)} candidates, {int(learnable[bounds[:-1]].sum())} with a "
           f"matching candidate; {len(vocab)} features", file=sys.stderr)
     art = np.array([groups[gi][0] for gi, _ in rows])
     oof = np.zeros(len(rows))
@@ -171,23 +194,38 @@ def main(argv: list[str] | None = None) -> int:
         test = art % FOLDS == k
         w = fit(X[~test & learnable], target[~test & learnable], group[~test & learnable])
         oof[test] = X[test] @ w
-    base = content_f1(articles, groups, [None] * len(groups))
-    print(f"rules' spans: content F1 exact {base[0]:.4f}, overlap {base[1]:.4f}", file=sys.stderr)
+    base = span_f1(part, articles, groups, [None] * len(groups))
+    print(f"{part}: rules' spans: F1 exact {base[0]:.4f}, overlap {base[1]:.4f}", file=sys.stderr)
     best_margin, best_sum = None, sum(base)
     for margin in MARGINS:
-        ex, ov = content_f1(articles, groups, choices(groups, oof, margin))
-        print(f"margin {margin}: out-of-fold exact {ex:.4f}, overlap {ov:.4f}", file=sys.stderr)
+        ex, ov = span_f1(part, articles, groups, choices(groups, oof, margin))
+        print(f"{part}: margin {margin}: out-of-fold exact {ex:.4f}, overlap {ov:.4f}", file=sys.stderr)
         if ex + ov > best_sum:
             best_margin, best_sum = margin, ex + ov
     if best_margin is None:
-        print("no margin beats the rules' spans: nothing written", file=sys.stderr)
-        return 1
+        return None
     w = fit(X[learnable], target[learnable], group[learnable])
     weights = {f: round(float(w[i]), 4) for f, i in vocab.items() if abs(w[i]) >= 1e-3}
-    data = {"note": "content-span model (storyline.nlp.spans), conditional logit trained on PolNeAR train "
-                    "by bench/train_spans.py",
-            "margin": best_margin, "l2": L2, "min_count": MIN_COUNT,
-            "weights": dict(sorted(weights.items()))}
+    return {"margin": best_margin, "weights": dict(sorted(weights.items()))}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--cache", type=Path, default=None, help="folder with train.spacy (parsed train split)")
+    ap.add_argument("--check", action="store_true")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+    articles, groups = examples(args.limit, args.cache)
+    data = {"note": "span models (storyline.nlp.spans): conditional logits over the content and source candidates, "
+                    "trained on PolNeAR train by bench/train_spans.py",
+            "l2": L2, "min_count": MIN_COUNT}
+    for part in ("content", "source"):
+        trained = train_part(part, articles, groups[part])
+        if trained is None:
+            print(f"{part}: no margin beats the rules' spans: nothing written", file=sys.stderr)
+            return 1
+        data[part] = trained
     out = json.dumps(data, indent=0, ensure_ascii=False) + "\n"
     if args.check:
         same = args.out.is_file() and args.out.read_text(encoding="utf-8") == out
@@ -195,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if same else 1
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(out, encoding="utf-8")
-    print(f"wrote {args.out} ({len(weights)} weights, margin {best_margin})", file=sys.stderr)
+    print(f"wrote {args.out} (margins {data['content']['margin']} / {data['source']['margin']})", file=sys.stderr)
     return 0
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from storyline.nlp.parse import parse
 from storyline.nlp.quotes import extract_quotes
-from storyline.nlp.spans import candidates, cue_token, features, load_model, scored, token_span
+from storyline.nlp.spans import (candidates, cue_token, features, load_model, scored, source_candidates,
+                                  token_span)
 
 
 def _texts(doc, cands) -> dict[str, tuple[str, ...]]:
@@ -79,3 +80,31 @@ def test_span_model_is_pinned_and_verified() -> None:
     assert sha256_file(path) == PINNED["spans.json"].sha256
     model = load_model()
     assert model.weights and model.margin >= 0.0
+
+
+def test_source_candidates_cut_or_keep_what_follows_the_head() -> None:
+    text = "Jane Smith, a senior analyst at the bank, said the merger would fail."
+    doc = parse(text)
+    head = doc[1]  # "Smith"
+    got = {doc[c.start:c.end].text: c.kinds for c in source_candidates(doc, head)}
+    assert "full" in got["Jane Smith, a senior analyst at the bank"]
+    assert "head" in got["Jane Smith"]
+
+
+def test_the_model_cuts_a_long_relative_clause_off_an_unnamed_source() -> None:
+    """PolNeAR's annotators mark "the woman" as the source of "the woman, who spoke on the condition
+    of anonymity ..., said"; the rules keep the whole phrase. A description that names no one is its
+    own speaker, so the speaker follows the mention; refine=False keeps the rules' phrase."""
+    text = ("A factory worker, who spoke on the condition of anonymity because she feared losing her job, "
+            "said the plant would close in May.")
+    rules = [q for q in extract_quotes(text, refine=False) if q.cue == "said"]
+    assert rules[0].speaker_mention.startswith("A factory worker, who spoke")
+    (q,) = [q for q in extract_quotes(text) if q.cue == "said"]
+    assert (q.speaker_mention, q.speaker) == ("A factory worker", "A factory worker")
+    assert text[q.speaker_start:q.speaker_end] == "A factory worker"
+
+
+def test_the_source_of_according_to_stays_the_rules() -> None:
+    """Only a verb's subject or agent is re-chosen; "according to X" and "in a poll" keep their phrase."""
+    qs = extract_quotes("In a new poll released Monday, 40 percent of voters backed the plan.")
+    assert qs[0].speaker_mention == "a new poll"

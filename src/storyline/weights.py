@@ -80,8 +80,8 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="5acfe47ceee3e3f17a7bd3c3d9e77f4934aad8d40f8d0bdae4ff9d288fbfb7bb",
-        note="learned content-span model (storyline.nlp.spans), trained on PolNeAR train by "
+        sha256="b2daf9388995bf32f2c101c835989c103c47cbc699760529bfdb2d87ae28c0b6",
+        note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),
 }

@@ -37,7 +37,9 @@ How it works, in order:
    writer's own sentence, under a cue verb ("dismissed the claims as "absurd"") is ``partial``.
    A frame without quotation marks is ``indirect``; its content span may then move to another
    span the parse offers around the cue when the learned span model (:mod:`storyline.nlp.spans`,
-   trained on PolNeAR's training split) scores that one clearly higher. A quoted passage with no cue joins the
+   trained on PolNeAR's training split) scores that one clearly higher; the same model re-chooses
+   the source phrase of a verb cue around its head ("the woman" rather than "the woman, who spoke
+   on the condition of anonymity ..."). A quoted passage with no cue joins the
    speaker of the previous quote in the same paragraph; otherwise it is a scare quote or a title
    and is dropped. An interrupted quote ('"The plan," she said, "is dead."') is one quote whose
    span runs over both parts and whose ``text`` is the quoted parts joined without the cue between
@@ -1955,6 +1957,12 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                 speaker, label, role = r.name or None, r.label, r.role
                 sp_s, sp_e = f.source
                 speaker_mention = text[sp_s:sp_e]
+                if span_model is not None:
+                    # the learned source phrase ("the woman" without ", who spoke on the condition of ...")
+                    sp_s, sp_e = span_model.choose_source(doc, sp_s, sp_e, f.cue_start, f.cue_end)
+                    if label is None and speaker == speaker_mention:  # a description naming no one speaks as itself
+                        speaker = text[sp_s:sp_e]
+                    speaker_mention = text[sp_s:sp_e]
         elif note == "continuation":
             prev = last_by_para.get(pi)
             if prev is None or prev.speaker is None:

@@ -1,4 +1,5 @@
-"""A learned choice of where reported speech starts and ends: the content span of an indirect quote.
+"""A learned choice of where reported speech starts and ends: the content span of an indirect quote
+and the source phrase of a quote.
 
 The rules of :mod:`storyline.nlp.quotes` give each reporting frame one content span: the clause
 under the cue, its object, the phrase it hangs on. Where the parse or the sentence is unusual
@@ -10,6 +11,12 @@ before the cue, the phrase the cue hangs on, the whole sentence) next to the rul
 each with a conditional logit over parse features (what kind of span it is, its first and last
 words and tags, what it leaves out or adds compared with the rules' span, the cue's lemma and
 dependency), and keeps the rules' span unless another scores higher by ``margin``.
+
+The source phrase of a verb cue is re-chosen the same way, among the phrases around its head (the
+whole phrase, the words up to the head, up to or before each of its right-hand dependents): whether
+an appositive or a relative clause belongs to the source depends on its kind and length ("the woman,
+who spoke on the condition of anonymity because ..." is marked "the woman"), which the model learns
+from the annotators' choices.
 
 The weights live in ``storyline/models/classifiers/spans.json``, trained on PolNeAR's training
 split by ``bench/train_spans.py`` (same data, same bytes) from the rules' spans of that split: the
@@ -178,6 +185,12 @@ def cue_token(doc: "Doc", cue_start: int, cue_end: int) -> "Token | None":
     return span.root if span is not None and len(span) else None
 
 
+def verb_cue(doc: "Doc", cue_start: int, cue_end: int) -> bool:
+    """Whether the cue at ``cue_start:cue_end`` is headed by a verb (its source a subject or agent)."""
+    cue = cue_token(doc, cue_start, cue_end)
+    return cue is not None and cue.pos_ == "VERB"
+
+
 def token_span(doc: "Doc", start: int, end: int) -> tuple[int, int] | None:
     """Characters ``start:end`` as tokens, without punctuation at either end."""
     span = doc.char_span(start, end, alignment_mode="expand")
@@ -238,13 +251,86 @@ def scored(doc: "Doc", cue: "Token", current: tuple[int, int],
     return out
 
 
+def source_candidates(doc: "Doc", head: "Token") -> list[SpanCandidate]:
+    """The spans the parse offers as the source phrase headed by ``head``: the whole phrase, the
+    words up to the head, and up to or before each of its right-hand dependents (an appositive, a
+    relative clause, a prepositional phrase)."""
+    found: dict[tuple[int, int], set[str]] = defaultdict(set)
+
+    def add(kind: str, a: int, b: int) -> None:
+        a, b = _strip(doc, a, b)
+        if b > a:
+            found[(a, b)].add(kind)
+
+    left = head.left_edge.i
+    add("full", left, head.right_edge.i + 1)
+    add("head", left, head.i + 1)
+    for r in head.rights:
+        if r.dep_ == "punct":
+            continue
+        add("upto_" + r.dep_, left, r.right_edge.i + 1)
+        add("before_" + r.dep_, left, r.left_edge.i)
+    return [SpanCandidate(a, b, tuple(sorted(k))) for (a, b), k in sorted(found.items())]
+
+
+def _source_length(n: int) -> str:
+    return str(n) if n <= 3 else "4-6" if n <= 6 else "7-12" if n <= 12 else "13+"
+
+
+def source_features(doc: "Doc", head: "Token", cand: SpanCandidate, current: tuple[int, int]) -> list[str]:
+    """The binary features of one candidate source phrase; ``current`` is the rules' phrase (tokens)."""
+    a, b = cand.start, cand.end
+    is_cur = (a, b) == current
+    f = ["t=" + k for k in cand.kinds]
+    f += ["cur=%d" % is_cur, "len=" + _source_length(b - a), "curlen=" + _source_length(current[1] - current[0]),
+          "root_ent=" + head.ent_type_, "root_pos=" + head.pos_]
+    nxt = doc[b] if b < len(doc) else None
+    f.append("next=" + ("END" if nxt is None else nxt.text if nxt.is_punct else nxt.tag_))
+    if nxt is not None and nxt.text == "," and b + 1 < len(doc):
+        after = doc[b + 1]
+        f.append("after_comma=" + (after.lower_ if after.lower_ in ("who", "which", "a", "an", "the") else after.tag_))
+    if not is_cur:
+        ca, cb = current
+        mine, theirs = set(range(a, b)), set(range(ca, cb))
+        for name, toks in (("cut", theirs - mine), ("add", mine - theirs)):
+            roots = [t for t in sorted(toks) if doc[t].head.i not in toks]
+            f += [f"{name}={doc[t].dep_}" for t in roots[:2] if not doc[t].is_punct]
+            f.append(f"{name}_n=" + _source_length(len(toks)))
+    f += [x + "|cur=%d" % is_cur for x in f if x.startswith(("t=", "len=", "next="))]
+    return f
+
+
+def source_scored(doc: "Doc", head: "Token", current: tuple[int, int],
+                  weights: dict[str, float]) -> list[tuple[SpanCandidate, list[str], float]]:
+    """Every candidate source phrase (the rules' among them) with its features and score."""
+    cands = source_candidates(doc, head)
+    if all((c.start, c.end) != current for c in cands):
+        cands.append(SpanCandidate(current[0], current[1], ("current",)))
+        cands.sort(key=lambda c: (c.start, c.end))
+    return [(c, f, sum(weights.get(x, 0.0) for x in f))
+            for c in cands for f in [source_features(doc, head, c, current)]]
+
+
+def _pick(doc: "Doc", rows: list[tuple[SpanCandidate, list[str], float]], current: tuple[int, int],
+          margin: float) -> tuple[int, int] | None:
+    """The characters of the best candidate when it beats the rules' span by ``margin``, else None."""
+    cur_score = next(s for c, _, s in rows if (c.start, c.end) == current)
+    best, _, best_score = max(rows, key=lambda r: r[2])  # the first of equal scores
+    if (best.start, best.end) == current or best_score - cur_score < margin:
+        return None
+    return doc[best.start].idx, doc[best.end - 1].idx + len(doc[best.end - 1])
+
+
 class SpanModel:
-    """Conditional logit over :func:`features`: the best-scoring candidate replaces the rules' span
-    when it beats it by ``margin``."""
+    """Two conditional logits: over :func:`features` for the content of an indirect quote and over
+    :func:`source_features` for the source phrase of any quote. The best-scoring candidate replaces
+    the rules' span when it beats it by the part's ``margin``."""
 
     def __init__(self, data: dict[str, Any]) -> None:
-        self.weights: dict[str, float] = data["weights"]
-        self.margin: float = float(data["margin"])
+        self.weights: dict[str, float] = data["content"]["weights"]
+        self.margin: float = float(data["content"]["margin"])
+        self.source_weights: dict[str, float] = data["source"]["weights"]
+        self.source_margin: float = float(data["source"]["margin"])
 
     def choose(self, doc: "Doc", cue_start: int, cue_end: int, start: int, end: int) -> tuple[int, int]:
         """The content span (characters) for the quote at ``start:end`` with its cue at
@@ -253,12 +339,18 @@ class SpanModel:
         current = token_span(doc, start, end)
         if cue is None or current is None:
             return start, end
-        rows = scored(doc, cue, current, self.weights)
-        cur_score = next(s for c, _, s in rows if (c.start, c.end) == current)
-        best, _, best_score = max(rows, key=lambda r: r[2])  # the first of equal scores
-        if (best.start, best.end) == current or best_score - cur_score < self.margin:
+        return _pick(doc, scored(doc, cue, current, self.weights), current, self.margin) or (start, end)
+
+    def choose_source(self, doc: "Doc", start: int, end: int, cue_start: int, cue_end: int) -> tuple[int, int]:
+        """The source phrase (characters) for the rules' phrase at ``start:end`` of a verb cue at
+        ``cue_start:cue_end``: itself unless another phrase around its head scores higher by
+        ``source_margin``. The source of another cue ("according to X", "in a poll") stays the rules'."""
+        current = token_span(doc, start, end)
+        if current is None or not verb_cue(doc, cue_start, cue_end):
             return start, end
-        return doc[best.start].idx, doc[best.end - 1].idx + len(doc[best.end - 1])
+        head = doc[current[0]:current[1]].root
+        rows = source_scored(doc, head, current, self.source_weights)
+        return _pick(doc, rows, current, self.source_margin) or (start, end)
 
 
 @cache
