@@ -112,8 +112,30 @@ def _word(tok: "Token") -> str:
     return tok.lower_ if tok.lower_ in _FUNCTION_WORDS else tok.tag_
 
 
-def features(doc: "Doc", cue: "Token", cand: SpanCandidate, current: tuple[int, int]) -> list[str]:
-    """The binary features of one candidate span; ``current`` is the rules' span (tokens)."""
+@dataclass(frozen=True)
+class _CueView:
+    """What the features of every candidate of one cue share: the cue's sentence without its
+    punctuation at either end (tokens) and the cue's own features."""
+
+    sent: tuple[int, int]
+    feats: tuple[str, ...]
+
+
+def _cue_view(doc: "Doc", cue: "Token") -> _CueView:
+    kids = {c.dep_ for c in cue.children}
+    feats = ["cue_dep=" + cue.dep_]
+    feats += [f"cue_has_{d}=%d" % (d in kids) for d in ("ccomp", "dobj", "xcomp", "prep", "dative", "advcl")]
+    feats.append("lemma=" + cue.lemma_.lower())
+    sent = cue.sent
+    return _CueView(_strip(doc, sent.start, sent.end), tuple(feats))
+
+
+def features(doc: "Doc", cue: "Token", cand: SpanCandidate, current: tuple[int, int],
+             view: _CueView | None = None) -> list[str]:
+    """The binary features of one candidate span; ``current`` is the rules' span (tokens), ``view``
+    what all candidates of ``cue`` share (computed when not given)."""
+    if view is None:
+        view = _cue_view(doc, cue)
     a, b = cand.start, cand.end
     is_cur = (a, b) == current
     lemma = cue.lemma_.lower()
@@ -148,15 +170,15 @@ def features(doc: "Doc", cue: "Token", cand: SpanCandidate, current: tuple[int, 
     f.append("len=" + _length(b - a))
     if doc[b - 1].lower_ in _FUNCTION_WORDS:
         f.append("last_w=" + doc[b - 1].lower_)
-    f.append("has_subj=%d" % any(t.dep_ in ("nsubj", "nsubjpass") and a <= t.head.i < b for t in span))
-    sa, sb = _strip(doc, cue.sent.start, cue.sent.end)
-    f += ["at_send=%d" % (b == sb), "at_sstart=%d" % (a == sa),
-          "comma=%d" % any(t.text == "," for t in span),
-          "has_verb=%d" % any(t.pos_ in ("VERB", "AUX") for t in span),
-          "cue_dep=" + cue.dep_]
-    kids = {c.dep_ for c in cue.children}
-    f += [f"cue_has_{d}=%d" % (d in kids) for d in ("ccomp", "dobj", "xcomp", "prep", "dative", "advcl")]
-    f.append("lemma=" + lemma)
+    has_subj = comma = verb = False
+    for t in span:
+        has_subj = has_subj or (t.dep_ in ("nsubj", "nsubjpass") and a <= t.head.i < b)
+        comma = comma or t.text == ","
+        verb = verb or t.pos_ in ("VERB", "AUX")
+    f.append("has_subj=%d" % has_subj)
+    sa, sb = view.sent
+    f += ["at_send=%d" % (b == sb), "at_sstart=%d" % (a == sa), "comma=%d" % comma, "has_verb=%d" % verb]
+    f += view.feats
     if not is_cur:
         ca, cb = current
         mine, theirs = set(range(a, b)), set(range(ca, cb))
@@ -201,16 +223,21 @@ def token_span(doc: "Doc", start: int, end: int) -> tuple[int, int] | None:
 
 
 def _has_quotation_mark(doc: "Doc", a: int, b: int) -> bool:
-    return any(t.is_quote or t.text in ("''", "``") for t in doc[a:b])
+    return any(_is_quotation_mark(t) for t in doc[a:b])
 
 
-def _allowed(doc: "Doc", cue: "Token", cand: SpanCandidate, current: tuple[int, int]) -> bool:
-    """Whether ``cand`` may replace the rules' span ``current``: it never takes in the cue's subject
-    (who speaks, not what is said), a quotation (that is a quote of its own), another reporting verb
-    with its own subject ("..., and three-quarters said the same"), a participle set off after the
-    cue ("he said, wiping his face": the speaker's doing) or what the writer added after the rules'
-    span (", an increase of 20 percent": :func:`storyline.nlp.quotes._cut_writer_tail`), unless the
-    rules' span holds it too."""
+def _is_quotation_mark(tok: "Token") -> bool:
+    return tok.is_quote or tok.text in ("''", "``")
+
+
+def _allowed(doc: "Doc", cue: "Token", cand: SpanCandidate, current: tuple[int, int],
+             current_quoted: bool) -> bool:
+    """Whether ``cand`` may replace the rules' span ``current`` (``current_quoted``: whether that
+    one holds a quotation mark): it never takes in the cue's subject (who speaks, not what is said),
+    a quotation (that is a quote of its own), another reporting verb with its own subject ("..., and
+    three-quarters said the same"), a participle set off after the cue ("he said, wiping his face":
+    the speaker's doing) or what the writer added after the rules' span (", an increase of 20
+    percent": :func:`storyline.nlp.quotes._cut_writer_tail`), unless the rules' span holds it too."""
     from storyline.nlp.quotes import CUE_VERBS, _cut_writer_tail
 
     a, b = cand.start, cand.end
@@ -221,15 +248,17 @@ def _allowed(doc: "Doc", cue: "Token", cand: SpanCandidate, current: tuple[int, 
 
     if any(new(k.i) for k in cue.children if k.dep_ in ("nsubj", "nsubjpass")):
         return False
-    if _has_quotation_mark(doc, a, b) and not _has_quotation_mark(doc, ca, cb):
-        return False
-    if any(new(t.i) and t.i != cue.i and t.lemma_.lower() in CUE_VERBS
-           and any(k.dep_ in ("nsubj", "nsubjpass") for k in t.children) for t in doc[a:b]):
-        return False
-    if any(new(t.i) and t.dep_ in ("advcl", "acl") and t.tag_ in ("VBG", "VBN") and t.i > cue.i
-           and doc[t.left_edge.i - 1].text == "," and t.left_edge.i - 1 <= cue.right_edge.i + 1
-           for t in doc[a:b]):
-        return False
+    for i in range(a, b):
+        if ca <= i < cb:
+            continue
+        t = doc[i]
+        if not current_quoted and _is_quotation_mark(t):
+            return False  # a quote of its own
+        if i != cue.i and t.lemma_.lower() in CUE_VERBS and any(k.dep_ in ("nsubj", "nsubjpass") for k in t.children):
+            return False  # another report
+        if t.dep_ in ("advcl", "acl") and t.tag_ in ("VBG", "VBN") and i > cue.i \
+                and doc[t.left_edge.i - 1].text == "," and t.left_edge.i - 1 <= cue.right_edge.i + 1:
+            return False  # the speaker's doing
     if a <= ca and b > cb:
         end = doc[b - 1].idx + len(doc[b - 1])
         if _cut_writer_tail(doc, doc[a].idx, end) <= doc[cb - 1].idx + len(doc[cb - 1]):
@@ -240,13 +269,16 @@ def _allowed(doc: "Doc", cue: "Token", cand: SpanCandidate, current: tuple[int, 
 def scored(doc: "Doc", cue: "Token", current: tuple[int, int],
            weights: dict[str, float]) -> list[tuple[SpanCandidate, list[str], float]]:
     """Every allowed candidate (the rules' span among them) with its features and score."""
-    cands = [c for c in candidates(doc, cue) if (c.start, c.end) == current or _allowed(doc, cue, c, current)]
+    quoted = _has_quotation_mark(doc, *current)
+    cands = [c for c in candidates(doc, cue)
+             if (c.start, c.end) == current or _allowed(doc, cue, c, current, quoted)]
     if all((c.start, c.end) != current for c in cands):
         cands.append(SpanCandidate(current[0], current[1], ("current",)))
         cands.sort(key=lambda c: (c.start, c.end))
+    view = _cue_view(doc, cue)
     out = []
     for c in cands:
-        feats = features(doc, cue, c, current)
+        feats = features(doc, cue, c, current, view)
         out.append((c, feats, sum(weights.get(x, 0.0) for x in feats)))
     return out
 
