@@ -82,3 +82,16 @@ def test_fast_ner_keeps_preset_entities() -> None:
     out = fast(doc)
     assert [(e.text, e.label_) for e in out.ents][0] == ("Acme Widgets", "PRODUCT")
     assert any(e.label_ == "PERSON" for e in out.ents)
+
+
+def test_a_title_abbreviation_does_not_end_the_sentence() -> None:
+    """The model's tokenizer splits "Lt." and "Capt." from their period and the parser then starts a
+    sentence inside the name; the titles are special cases, so the speaker keeps the whole phrase."""
+    from storyline.nlp.parse import parse
+    from storyline.nlp.quotes import extract_quotes
+
+    text = "Air Force 1st Lt. Tyler Livingston said the base would stay open."
+    assert len(list(parse(text).sents)) == 1
+    (q,) = extract_quotes(text)
+    assert (q.speaker, q.speaker_mention) == ("Tyler Livingston", "Air Force 1st Lt. Tyler Livingston")
+    assert len(list(parse("Army Capt. Jane Smith said so. She left.").sents)) == 2

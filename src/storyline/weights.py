@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="d53112d04046867eaff8f6ee133fdd8758c6e0ca9b02b01b95f0e189202edce4",
+        sha256="088a3ab5366873ada0cb2eb3a34700c09ca3e300a4cb1d26985b143da49b89b7",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="b2daf9388995bf32f2c101c835989c103c47cbc699760529bfdb2d87ae28c0b6",
+        sha256="0c66388b86e8f1aa4a8a0961bb21a83faf1bd30352a04230eb36e3eabc2a2ca6",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

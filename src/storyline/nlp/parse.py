@@ -341,6 +341,14 @@ def _use_fast_components(nlp: "Language") -> None:
 _NLP: "Language | None" = None
 
 
+#: Titles before a name that the model's tokenizer splits from their period ("Lt." -> "Lt", "."), after
+#: which the parser starts a new sentence and the name loses its title ("Air Force 1st" | "Lt. Tyler
+#: Smith said"): kept as one token, like the "Gov." and "Sen." the model already knows. Only
+#: abbreviations that do not end a sentence.
+TITLE_ABBREVIATIONS = ("Lt.", "Capt.", "Sgt.", "Col.", "Maj.", "Cmdr.", "Cpl.", "Pvt.", "Supt.", "Det.", "Insp.",
+                       "Atty.", "Amb.", "Brig.", "Msgr.", "Hon.", "Pres.", "Sens.", "Reps.", "Gens.")
+
+
 def get_nlp() -> "Language":
     """The process-wide spaCy pipeline, loaded on first call."""
     global _NLP
@@ -359,6 +367,10 @@ def get_nlp() -> "Language":
                     raise ModelIntegrityError(
                         f"the spaCy model {MODEL_NAME!r} is not installed: reinstall Storyline from the "
                         "lock file (pip install -r requirements.lock)") from exc
+                from spacy.symbols import ORTH
+
+                for abbr in TITLE_ABBREVIATIONS:
+                    nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
                 _register_component()
                 nlp.add_pipe(_COMPONENT, before="parser")
                 if os.environ.get("STORYLINE_SPACY_COMPONENTS") != "original":

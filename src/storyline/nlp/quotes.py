@@ -38,8 +38,8 @@ How it works, in order:
    A frame without quotation marks is ``indirect``; its content span may then move to another
    span the parse offers around the cue when the learned span model (:mod:`storyline.nlp.spans`,
    trained on PolNeAR's training split) scores that one clearly higher; the same model re-chooses
-   the source phrase of a verb cue around its head ("the woman" rather than "the woman, who spoke
-   on the condition of anonymity ..."). A quoted passage with no cue joins the
+   the source phrase of a verb cue around its head ("the union" rather than "the union, whose
+   members voted ..."). A quoted passage with no cue joins the
    speaker of the previous quote in the same paragraph; otherwise it is a scare quote or a title
    and is dropped. An interrupted quote ('"The plan," she said, "is dead."') is one quote whose
    span runs over both parts and whose ``text`` is the quoted parts joined without the cue between
@@ -1958,7 +1958,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                 sp_s, sp_e = f.source
                 speaker_mention = text[sp_s:sp_e]
                 if span_model is not None:
-                    # the learned source phrase ("the woman" without ", who spoke on the condition of ...")
+                    # the learned source phrase ("the union" without ", whose members voted ...")
                     sp_s, sp_e = span_model.choose_source(doc, sp_s, sp_e, f.cue_start, f.cue_end)
                     if label is None and speaker == speaker_mention:  # a description naming no one speaks as itself
                         speaker = text[sp_s:sp_e]

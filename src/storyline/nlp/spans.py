@@ -14,9 +14,9 @@ dependency), and keeps the rules' span unless another scores higher by ``margin`
 
 The source phrase of a verb cue is re-chosen the same way, among the phrases around its head (the
 whole phrase, the words up to the head, up to or before each of its right-hand dependents): whether
-an appositive or a relative clause belongs to the source depends on its kind and length ("the woman,
-who spoke on the condition of anonymity because ..." is marked "the woman"), which the model learns
-from the annotators' choices.
+a prepositional phrase, an appositive or a relative clause belongs to the source depends on its
+kind, its length and the words around it, which the model learns from the annotators' choices
+("Reid, who endorsed Clinton in February" is marked "Reid"; "a press release from X" keeps "from X").
 
 The weights live in ``storyline/models/classifiers/spans.json``, trained on PolNeAR's training
 split by ``bench/train_spans.py`` (same data, same bytes) from the rules' spans of that split: the
