@@ -21,13 +21,13 @@ from __future__ import annotations
 import _env  # noqa: F401  (first: BLAS threads, sys.path)
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 from _env import ROOT  # noqa: E402
+from _training import polnear_train, write_weights  # noqa: E402
 
 OUT = ROOT / "src" / "storyline" / "models" / "classifiers" / "cues.json"
 MIN_COUNT = 3
@@ -38,22 +38,10 @@ FOLDS = 5
 def examples(limit: int | None, cache: Path | None):
     """(article index, features, label, covered by a rule frame) per candidate, and per article the
     number of gold cues and of rule cues that hit / miss them."""
-    import quotes as bq  # bench/quotes.py: the PolNeAR loader
-
     from storyline.nlp.attribution import _TEXT_KEY, ChainFinder
-    from storyline.nlp.parse import parse_many
     from storyline.nlp.quotes import _Entities, _find_frames, cue_candidates, find_quoted_spans
 
-    arts = bq.load_polnear("train", limit)
-    docs = None
-    if cache is not None and (cache / "train.spacy").is_file() and not limit:
-        from spacy.tokens import DocBin
-
-        from storyline.nlp.parse import get_nlp
-
-        docs = list(DocBin().from_disk(cache / "train.spacy").get_docs(get_nlp().vocab))
-    if docs is None:
-        docs = parse_many([a["text"] for a in arts], batch_size=8)
+    arts, docs = polnear_train(limit, cache)
     rows = []
     base = {"gold": 0, "rule_pred": 0, "rule_tp": 0}
     for ai, (art, doc) in enumerate(zip(arts, docs)):
@@ -163,15 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                     "by bench/train_cues.py",
             "threshold": round(float(threshold), 4), "l2": L2, "min_count": MIN_COUNT,
             "weights": dict(sorted(weights.items()))}
-    out = json.dumps(data, indent=0, sort_keys=False, ensure_ascii=False) + "\n"
-    if args.check:
-        same = args.out.is_file() and args.out.read_text(encoding="utf-8") == out
-        print("same" if same else "DIFFERENT", file=sys.stderr)
-        return 0 if same else 1
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(out, encoding="utf-8")
-    print(f"wrote {args.out} ({len(weights)} weights)", file=sys.stderr)
-    return 0
+    return write_weights(args.out, data, args.check, f"{len(weights)} weights")
 
 
 if __name__ == "__main__":

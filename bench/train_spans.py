@@ -27,13 +27,13 @@ from __future__ import annotations
 import _env  # noqa: F401  (first: BLAS threads, sys.path)
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 from _env import ROOT  # noqa: E402
+from _training import polnear_train, write_weights  # noqa: E402
 
 OUT = ROOT / "src" / "storyline" / "models" / "classifiers" / "spans.json"
 MIN_COUNT = 3
@@ -58,20 +58,10 @@ def examples(limit: int | None, cache: Path | None):
     the groups (article, quote index, rows of :func:`_rows`)."""
     import quotes as bq  # bench/quotes.py: the PolNeAR loader and span matching
 
-    from storyline.nlp.parse import parse_many
     from storyline.nlp.quotes import extract_quotes
     from storyline.nlp.spans import cue_token, scored, source_scored, token_span, verb_cue
 
-    arts = bq.load_polnear("train", limit)
-    docs = None
-    if cache is not None and (cache / "train.spacy").is_file() and not limit:
-        from spacy.tokens import DocBin
-
-        from storyline.nlp.parse import get_nlp
-
-        docs = list(DocBin().from_disk(cache / "train.spacy").get_docs(get_nlp().vocab))
-    if docs is None:
-        docs = parse_many([a["text"] for a in arts], batch_size=8)
+    arts, docs = polnear_train(limit, cache)
     articles = []
     groups: dict[str, list] = {"content": [], "source": []}
     for ai, (art, doc) in enumerate(zip(arts, docs)):
@@ -226,15 +216,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{part}: no margin beats the rules' spans: nothing written", file=sys.stderr)
             return 1
         data[part] = trained
-    out = json.dumps(data, indent=0, ensure_ascii=False) + "\n"
-    if args.check:
-        same = args.out.is_file() and args.out.read_text(encoding="utf-8") == out
-        print("same" if same else "DIFFERENT", file=sys.stderr)
-        return 0 if same else 1
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(out, encoding="utf-8")
-    print(f"wrote {args.out} (margins {data['content']['margin']} / {data['source']['margin']})", file=sys.stderr)
-    return 0
+    return write_weights(args.out, data, args.check,
+                         f"margins {data['content']['margin']} / {data['source']['margin']}")
 
 
 if __name__ == "__main__":

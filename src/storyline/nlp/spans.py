@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -74,16 +75,23 @@ def _length(n: int) -> str:
     return "33+"
 
 
-def candidates(doc: "Doc", cue: "Token") -> list[SpanCandidate]:
-    """The spans the parse offers as the content of ``cue``, in token order."""
+def _collector(doc: "Doc") -> tuple[dict[tuple[int, int], set[str]], Callable[[str, int, int], None]]:
+    """Candidate spans by tokens with the kinds that offer them, and the function that adds one
+    (punctuation trimmed, empty spans dropped)."""
     found: dict[tuple[int, int], set[str]] = defaultdict(set)
-    sent = cue.sent
 
     def add(kind: str, a: int, b: int) -> None:
         a, b = _strip(doc, a, b)
         if b > a:
             found[(a, b)].add(kind)
 
+    return found, add
+
+
+def candidates(doc: "Doc", cue: "Token") -> list[SpanCandidate]:
+    """The spans the parse offers as the content of ``cue``, in token order."""
+    found, add = _collector(doc)
+    sent = cue.sent
     for ch in cue.children:
         if ch.dep_ in _NOT_CONTENT:
             continue
@@ -287,13 +295,7 @@ def source_candidates(doc: "Doc", head: "Token") -> list[SpanCandidate]:
     """The spans the parse offers as the source phrase headed by ``head``: the whole phrase, the
     words up to the head, and up to or before each of its right-hand dependents (an appositive, a
     relative clause, a prepositional phrase)."""
-    found: dict[tuple[int, int], set[str]] = defaultdict(set)
-
-    def add(kind: str, a: int, b: int) -> None:
-        a, b = _strip(doc, a, b)
-        if b > a:
-            found[(a, b)].add(kind)
-
+    found, add = _collector(doc)
     left = head.left_edge.i
     add("full", left, head.right_edge.i + 1)
     add("head", left, head.i + 1)
