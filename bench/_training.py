@@ -3,10 +3,21 @@ writing (or checking) a weights file byte for byte."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
 from typing import Any
+
+
+def trainer_args(doc: str | None, out: Path, argv: list[str] | None) -> argparse.Namespace:
+    """The trainers' command line: ``--limit N``, ``--cache DIR``, ``--check``, ``--out PATH``."""
+    ap = argparse.ArgumentParser(description=(doc or "").split("\n")[0])
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--cache", type=Path, default=None, help="folder with train.spacy (parsed train split)")
+    ap.add_argument("--check", action="store_true")
+    ap.add_argument("--out", type=Path, default=out)
+    return ap.parse_args(argv)
 
 
 def polnear_train(limit: int | None, cache: Path | None) -> tuple[list[dict[str, Any]], list[Any]]:

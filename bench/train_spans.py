@@ -26,14 +26,13 @@ from __future__ import annotations
 
 import _env  # noqa: F401  (first: BLAS threads, sys.path)
 
-import argparse  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 from _env import ROOT  # noqa: E402
-from _training import polnear_train, write_weights  # noqa: E402
+from _training import polnear_train, trainer_args, write_weights  # noqa: E402
 
 OUT = ROOT / "src" / "storyline" / "models" / "classifiers" / "spans.json"
 MIN_COUNT = 3
@@ -200,12 +199,7 @@ def train_part(part: str, articles, groups) -> dict | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--limit", type=int, default=None)
-    ap.add_argument("--cache", type=Path, default=None, help="folder with train.spacy (parsed train split)")
-    ap.add_argument("--check", action="store_true")
-    ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args(argv)
+    args = trainer_args(__doc__, OUT, argv)
     articles, groups = examples(args.limit, args.cache)
     data = {"note": "span models (storyline.nlp.spans): conditional logits over the content and source candidates, "
                     "trained on PolNeAR train by bench/train_spans.py",
