@@ -1795,8 +1795,9 @@ def _negated(doc: "Doc", s: int, e: int) -> bool:
 def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                    refine: bool = True) -> list[Quote]:
     """Quotes of one article, in text order (see the module docstring for the rules). With
-    ``refine`` the learned span model (:mod:`storyline.nlp.spans`) may move an indirect quote's
-    bounds; without it the spans are the rules' own (what ``bench/train_spans.py`` learns from)."""
+    ``refine`` the learned span models (:mod:`storyline.nlp.spans`) may move an indirect quote's
+    bounds and a verb cue's source phrase; without it the spans are the rules' own (what
+    ``bench/train_spans.py`` learns from)."""
     if not text.strip():
         return []
     if doc is None:
