@@ -313,3 +313,12 @@ def test_one_word_before_a_parenthetical_cue_is_reported() -> None:
     assert [(text[q.start:q.end], q.text) for q in qs] == [
         ("Now, she said, the two groups don't mix much", "Now, the two groups don't mix much"),
         ("Loyalty, he noted, has long been a core tenet of the party", "Loyalty has long been a core tenet of the party")]
+
+
+def test_a_dateline_is_not_part_of_the_speaker() -> None:
+    """'CLEVELAND - Donald Smith told reporters ...': the dateline that opens the paragraph is where
+    the story was filed, not who spoke."""
+    (q,) = extract_quotes("CLEVELAND - Donald Smith told reporters the convention would be calm.")
+    assert (q.speaker_mention, q.speaker) == ("Donald Smith", "Donald Smith")
+    (q,) = extract_quotes("The NAACP - a civil rights group - said the vote was unfair.")
+    assert q.speaker_mention == "The NAACP - a civil rights group"

@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="0c66388b86e8f1aa4a8a0961bb21a83faf1bd30352a04230eb36e3eabc2a2ca6",
+        sha256="63b35198505e2fb381270519c808eb9db38ac38912a8854dc8f11f4516d642c4",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),
