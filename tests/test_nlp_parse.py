@@ -95,3 +95,18 @@ def test_a_title_abbreviation_does_not_end_the_sentence() -> None:
     (q,) = extract_quotes(text)
     assert (q.speaker, q.speaker_mention) == ("Tyler Livingston", "Air Force 1st Lt. Tyler Livingston")
     assert len(list(parse("Army Capt. Jane Smith said so. She left.").sents)) == 2
+
+
+def test_a_dateline_is_a_sentence_of_its_own() -> None:
+    """'LA CROSSE, Wis. — Gov. Jane Smith said': the parser had taken the dateline for the subject;
+    a sentence starts after the dash, so the speaker is the governor. A dash inside a sentence that
+    does not open with words in capitals starts nothing."""
+    from storyline.nlp.parse import parse
+    from storyline.nlp.quotes import extract_quotes
+
+    text = "LA CROSSE, Wis. — Gov. Jane Smith said on Monday that the plant would close."
+    assert [s.text for s in parse(text).sents][0] == "LA CROSSE, Wis. —"
+    (q,) = extract_quotes(text)
+    assert (q.speaker, q.text) == ("Jane Smith", "that the plant would close")
+    assert len(list(parse("The NAACP - a civil rights group - said the vote was unfair.").sents)) == 1
+    assert len(list(parse("WASHINGTON (AP) — Officials said the plan would fail.").sents)) == 2

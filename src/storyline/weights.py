@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="088a3ab5366873ada0cb2eb3a34700c09ca3e300a4cb1d26985b143da49b89b7",
+        sha256="7e89d53fad531a08c3bb1c74870d8e51755e2575dd2b2355a8a4cceb1bf5e81d",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="63b35198505e2fb381270519c808eb9db38ac38912a8854dc8f11f4516d642c4",
+        sha256="c64ef5493c082539653ac66cc0d7aae940e8fb0237d15680851a471104f0c1f8",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

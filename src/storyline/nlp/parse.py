@@ -42,11 +42,32 @@ _LOCK = threading.Lock()
 _COMPONENT = "storyline_paragraph_breaks"
 
 
+_DASHES = frozenset({"-", "--", "–", "—"})
+
+
+def _dateline_end(doc: "Doc", i: int) -> int | None:
+    """The token after the dateline that opens the paragraph at token ``i`` ("WASHINGTON (AP) —",
+    "RENO, Nev. —": words in capitals, then capitalised words, commas or a wire in brackets, then a
+    dash), or None when the paragraph opens with none."""
+    first = doc[i].text
+    if not (len(first) >= 2 and first.isalpha() and first.isupper()):
+        return None
+    for j in range(i + 1, min(i + 12, len(doc) - 1)):
+        t = doc[j]
+        if t.text in _DASHES:
+            return j + 1 if not doc[j + 1].is_space and "\n" not in t.text_with_ws else None
+        if "\n" in t.text_with_ws or not (t.is_punct or t.text[:1].isupper()):
+            return None
+    return None
+
+
 def _register_component() -> None:
-    """A component that starts a sentence after every line break, before the parser runs.
+    """A component that starts a sentence after every line break and after a dateline that opens a
+    paragraph (:func:`_dateline_end`), before the parser runs.
 
     Quotes and their cues never cross paragraphs; without this the parser may join a heading such as
-    "The paper reported:" with the next paragraph into one sentence.
+    "The paper reported:" with the next paragraph into one sentence, or take "LA CROSSE, Wis. —" for
+    the subject of "Gov. Jane Smith said".
     """
     from spacy.language import Language
 
@@ -55,12 +76,19 @@ def _register_component() -> None:
 
     @Language.component(_COMPONENT)
     def paragraph_breaks(doc: "Doc") -> "Doc":
+        starts = [0] if len(doc) else []
         for tok in doc[1:]:
             prev = doc[tok.i - 1]
             if "\n" in prev.text_with_ws and not tok.is_space:
                 tok.is_sent_start = True
+                starts.append(tok.i)
             elif prev.is_space and "\n" in prev.text:
                 tok.is_sent_start = True
+                starts.append(tok.i)
+        for i in starts:
+            after = _dateline_end(doc, i)
+            if after is not None:
+                doc[after].is_sent_start = True
         return doc
 
 # --- faster equivalents of two of the model's components --------------------------------------------

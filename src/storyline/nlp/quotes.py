@@ -765,36 +765,14 @@ def _source_tokens(subj: "Token", cue: "Token") -> list["Token"]:
     if hi - lo < 30 and not (lo <= cue.i <= hi):
         toks = [doc[i] for i in range(lo, hi + 1)]
         if not _quotes_in(toks):
-            toks = _after_dateline(toks)
             while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
                 toks.pop()
             while toks and toks[0].is_punct:
                 toks.pop(0)
             if toks:
                 return toks
-    return _after_dateline(_np_tokens(subj))
+    return _np_tokens(subj)
 
-
-_DASHES = frozenset({"-", "--", "–", "—"})
-
-
-def _after_dateline(toks: list["Token"]) -> list["Token"]:
-    """``toks`` without the dateline that opens the paragraph before them ("LA CROSSE, Wis. —
-    Gov. Jane Smith", "ORLANDO, Fla. (Reuters) - President X"): capitalised words, the first in
-    capitals, then a dash."""
-    if len(toks) < 3 or not (toks[0].i == 0 or "\n" in toks[0].doc[toks[0].i - 1].text_with_ws
-                             or toks[0].doc[toks[0].i - 1].is_space):
-        return toks
-    first = toks[0].text
-    if not (len(first) >= 2 and first.isalpha() and first.isupper()):
-        return toks
-    for k, t in enumerate(toks[1:9], start=1):
-        if t.text in _DASHES:
-            before = toks[:k]
-            if all(w.is_punct or w.text[:1].isupper() or w.like_num for w in before) and k + 1 < len(toks):
-                return toks[k + 1:]
-            return toks
-    return toks
 
 
 _QUOTE_CHARS = frozenset('"“”«»‹›„‘’\'')
