@@ -41,13 +41,15 @@ FOLDS = 5
 MARGINS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 
 
-def _rows(doc, text: str, scored_rows, golds: list[tuple[int, int]], current, trim, overlap):
+def _rows(doc, text: str, scored_rows, golds: list[tuple[int, int]], current):
     """(candidate char span, features, label, is the rules' span) for one group."""
+    import quotes as bq
+
     out = []
     for cand, feats, _ in scored_rows:
-        span = (doc[cand.start].idx, doc[cand.end - 1].idx + len(doc[cand.end - 1]))
-        t = trim(text, *span)
-        label = max((2.0 if t == g else 1.0 if overlap(t, g) >= 0.5 else 0.0 for g in golds), default=0.0)
+        span = cand.chars(doc)
+        t = bq._trim(text, *span)
+        label = max((2.0 if t == g else 1.0 if bq._ov(t, g) >= 0.5 else 0.0 for g in golds), default=0.0)
         out.append((span, feats, label, (cand.start, cand.end) == current))
     return out
 
@@ -77,7 +79,7 @@ def examples(limit: int | None, cache: Path | None):
                     golds = [bq._trim(text, *g["content"]) for g in gold
                              if g["cue"] and bq._ov((q.cue_start, q.cue_end), g["cue"]) > 0]
                     groups["content"].append((ai, qi, _rows(doc, text, scored(doc, cue, current, {}), golds,
-                                                            current, bq._trim, bq._ov)))
+                                                            current)))
             if q.speaker_start is not None and q.speaker_end is not None and q.cue_start is not None \
                     and q.cue_end is not None and verb_cue(doc, q.cue_start, q.cue_end):
                 current = token_span(doc, q.speaker_start, q.speaker_end)
@@ -86,7 +88,7 @@ def examples(limit: int | None, cache: Path | None):
                     golds = [bq._trim(text, *g["source"])] if g is not None and g["source"] else []
                     head = doc[current[0]:current[1]].root
                     groups["source"].append((ai, qi, _rows(doc, text, source_scored(doc, head, current, {}), golds,
-                                                           current, bq._trim, bq._ov)))
+                                                           current)))
     return articles, groups
 
 

@@ -79,10 +79,7 @@ def _register_component() -> None:
         starts = [0] if len(doc) else []
         for tok in doc[1:]:
             prev = doc[tok.i - 1]
-            if "\n" in prev.text_with_ws and not tok.is_space:
-                tok.is_sent_start = True
-                starts.append(tok.i)
-            elif prev.is_space and "\n" in prev.text:
+            if ("\n" in prev.text_with_ws and not tok.is_space) or (prev.is_space and "\n" in prev.text):
                 tok.is_sent_start = True
                 starts.append(tok.i)
         for i in starts:

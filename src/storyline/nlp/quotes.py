@@ -774,7 +774,6 @@ def _source_tokens(subj: "Token", cue: "Token") -> list["Token"]:
     return _np_tokens(subj)
 
 
-
 _QUOTE_CHARS = frozenset('"“”«»‹›„‘’\'')
 
 

@@ -56,6 +56,11 @@ class SpanCandidate:
     end: int
     kinds: tuple[str, ...]
 
+    def chars(self, doc: "Doc") -> tuple[int, int]:
+        """The candidate's character offsets in ``doc``."""
+        last = doc[self.end - 1]
+        return doc[self.start].idx, last.idx + len(last)
+
 
 def _strip(doc: "Doc", a: int, b: int) -> tuple[int, int]:
     """Tokens ``a:b`` without punctuation or whitespace at either end."""
@@ -274,15 +279,20 @@ def _allowed(doc: "Doc", cue: "Token", cand: SpanCandidate, current: tuple[int, 
     return True
 
 
+def _with_current(cands: list[SpanCandidate], current: tuple[int, int]) -> list[SpanCandidate]:
+    """``cands`` with the rules' span ``current`` among them, in token order."""
+    if any((c.start, c.end) == current for c in cands):
+        return cands
+    return sorted([*cands, SpanCandidate(current[0], current[1], ("current",))], key=lambda c: (c.start, c.end))
+
+
 def scored(doc: "Doc", cue: "Token", current: tuple[int, int],
            weights: dict[str, float]) -> list[tuple[SpanCandidate, list[str], float]]:
     """Every allowed candidate (the rules' span among them) with its features and score."""
     quoted = _has_quotation_mark(doc, *current)
     cands = [c for c in candidates(doc, cue)
              if (c.start, c.end) == current or _allowed(doc, cue, c, current, quoted)]
-    if all((c.start, c.end) != current for c in cands):
-        cands.append(SpanCandidate(current[0], current[1], ("current",)))
-        cands.sort(key=lambda c: (c.start, c.end))
+    cands = _with_current(cands, current)
     view = _cue_view(doc, cue)
     out = []
     for c in cands:
@@ -337,10 +347,7 @@ def source_features(doc: "Doc", head: "Token", cand: SpanCandidate, current: tup
 def source_scored(doc: "Doc", head: "Token", current: tuple[int, int],
                   weights: dict[str, float]) -> list[tuple[SpanCandidate, list[str], float]]:
     """Every candidate source phrase (the rules' among them) with its features and score."""
-    cands = source_candidates(doc, head)
-    if all((c.start, c.end) != current for c in cands):
-        cands.append(SpanCandidate(current[0], current[1], ("current",)))
-        cands.sort(key=lambda c: (c.start, c.end))
+    cands = _with_current(source_candidates(doc, head), current)
     return [(c, f, sum(weights.get(x, 0.0) for x in f))
             for c in cands for f in [source_features(doc, head, c, current)]]
 
@@ -352,7 +359,7 @@ def _pick(doc: "Doc", rows: list[tuple[SpanCandidate, list[str], float]], curren
     best, _, best_score = max(rows, key=lambda r: r[2])  # the first of equal scores
     if (best.start, best.end) == current or best_score - cur_score < margin:
         return None
-    return doc[best.start].idx, doc[best.end - 1].idx + len(doc[best.end - 1])
+    return best.chars(doc)
 
 
 class SpanModel:
