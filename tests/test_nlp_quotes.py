@@ -206,6 +206,20 @@ def test_negated_speech_is_no_denial() -> None:
     assert by_text["the figures were wrong"].denial
 
 
+def test_negated_infinitive_is_an_intent_not_a_denial() -> None:
+    """"promised not to ...", "urged X not to ...": what the holder intends or asks for; a clause or a
+    perfect infinitive with "not" still rejects something ("claimed not to have known")."""
+    text = ("The mayor promised not to raise the fares.\n\n"
+            "The council urged the mayor not to close the depot.\n\n"
+            "The operator claimed not to have known about the faults.\n\n"
+            "The operator said the depot was not unsafe.")
+    by_text = {q.text: q for q in extract_quotes(text, article_id="x")}
+    assert not by_text["not to raise the fares"].denial
+    assert not by_text["the mayor not to close the depot"].denial
+    assert by_text["not to have known about the faults"].denial
+    assert by_text["the depot was not unsafe"].denial
+
+
 def test_continuation_after_cue_joins_and_bare_attribution() -> None:
     text = ("“We will not back down,” Mayor Ruth Okafor said. “The city has the money and the crews.”\n\n"
             "“The bridge opens in May.” Okafor said.")

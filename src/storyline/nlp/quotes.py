@@ -1789,7 +1789,14 @@ def _negated(doc: "Doc", s: int, e: int) -> bool:
     if span is None:
         return False
     root = span.root
-    return any(c.dep_ == "neg" or c.lower_ in ("never",) for c in root.children)
+    kids = list(root.children)
+    if any(c.tag_ == "TO" and c.dep_ == "aux" for c in kids) and not any(
+            c.dep_ == "aux" and c.lemma_ == "have" for c in kids):
+        # "promised not to do so", "urged them not to interfere": a negated infinitive is what the
+        # holder intends or asks for, not a rejection of something said ("claimed not to have known"
+        # is one: a perfect infinitive states the past)
+        return False
+    return any(c.dep_ == "neg" or c.lower_ in ("never",) for c in kids)
 
 
 def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
