@@ -220,6 +220,21 @@ def test_negated_infinitive_is_an_intent_not_a_denial() -> None:
     assert by_text["the depot was not unsafe"].denial
 
 
+def test_a_document_speaks_for_the_organisation_that_owns_it() -> None:
+    """"The ODNI report suggested", "a study by X found", "Gallup's poll shows", then a bare "the
+    report noted": the speaker is the named owner; "his report" with no one "his" can be stays
+    without a speaker."""
+    text = ("The Acme Institute report suggested that wages might fall. The report further noted that "
+            "rents had risen.\n\nA study by Northfield University found that the program was late. "
+            "Gallup's poll shows that voters are split.")
+    by_text = {q.text.removeprefix("that "): q for q in extract_quotes(text, article_id="x")}
+    assert by_text["wages might fall"].speaker == "Acme Institute"
+    assert by_text["wages might fall"].speaker_mention == "The Acme Institute report"
+    assert by_text["rents had risen"].speaker == "Acme Institute"
+    assert by_text["the program was late"].speaker == "Northfield University"
+    assert by_text["voters are split"].speaker == "Gallup"
+
+
 def test_continuation_after_cue_joins_and_bare_attribution() -> None:
     text = ("“We will not back down,” Mayor Ruth Okafor said. “The city has the money and the crews.”\n\n"
             "“The bridge opens in May.” Okafor said.")

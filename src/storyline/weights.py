@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="c64ef5493c082539653ac66cc0d7aae940e8fb0237d15680851a471104f0c1f8",
+        sha256="131f0a0f2d7cc90ac69e67d0d37bdbec003df6b75c07d2cba89235511bb430bb",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -1668,6 +1668,12 @@ class _Resolver:
                     if last is not None and (last.role is None or head in last.role.lower()
                                              or tok.lower_ in last.role.lower()):
                         return last
+            if head in DOCUMENT_NOUNS and head not in DOCUMENT_SOURCES:
+                # "the ODNI report found", "a study by Harvard shows", then "the report noted": the
+                # organisation or person whose document it is
+                owner = self._document_owner(tok)
+                if owner is not None:
+                    return owner
         if tok.pos_ == "PROPN":
             full = ents.person_named(tok.text, s)  # a surname the entity recogniser missed
             if full is not None:
@@ -1676,6 +1682,50 @@ class _Resolver:
         if low in ("he", "she", "i", "we", "they") or _speaker_noun(tok):
             return Resolved(mention_text, None, None)
         return Resolved("", None, None)  # "concerns", "the report", "it": not a speaker
+
+    def _document_owner(self, tok: "Token") -> Resolved | None:
+        """Who a document noun speaks for: a name in its phrase ("the ODNI report", "Gallup's poll",
+        "a report by the agency's inspector general") or, for a bare "the report", the owner of the
+        last document of that kind named before it (within a few paragraphs)."""
+        own = self._named_owner(tok)
+        if own is not None:
+            return own
+        if any(c.dep_ in ("poss", "compound", "prep") for c in tok.children):
+            return None  # someone else's or another document ("his report", "a report on ...")
+        lemma = tok.lemma_.lower()
+        for t in reversed(self.doc[max(0, tok.i - 600):tok.i]):
+            if t.lemma_.lower() == lemma and t.pos_ == "NOUN":
+                own = self._named_owner(t)
+                if own is not None:
+                    return own
+        return None
+
+    def _named_owner(self, tok: "Token") -> Resolved | None:
+        for c in tok.children:
+            if c.dep_ in ("poss", "compound") and c.i < tok.i:
+                r = self._owner_name(c)
+            elif c.dep_ == "prep" and c.lower_ in ("by", "from"):
+                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                r = self._owner_name(obj) if obj is not None else None
+            else:
+                continue
+            if r is not None:
+                return r
+        return None
+
+    def _owner_name(self, tok: "Token") -> Resolved | None:
+        """The named person or organisation a token (with its phrase) names, if any."""
+        if tok.lower_ in PRONOUNS:  # "his report", "their study"
+            r = self.resolve(tok, (tok.idx, tok.idx + len(tok.text)))
+            return r if r.label in ("PERSON", "ORG", "GPE", "NORP") else None
+        ns, ne, _ = _span_text(self.doc, _np_tokens(tok))
+        names = [m for m in self.ents.mentions
+                 if m.start < ne and ns < m.end and m.label in ("PERSON", "ORG", "GPE", "NORP")]
+        if not names:
+            return None
+        # the name may take the article of the document's phrase ("[The Acme Institute] report")
+        r = self.resolve(tok, (min(ns, *(m.start for m in names)), max(ne, *(m.end for m in names))))
+        return r if r.label in ("PERSON", "ORG", "GPE", "NORP") else None
 
     @staticmethod
     def _heads(tok: "Token", m: Mention) -> bool:
