@@ -235,6 +235,16 @@ def test_a_document_speaks_for_the_organisation_that_owns_it() -> None:
     assert by_text["voters are split"].speaker == "Gallup"
 
 
+def test_a_date_before_the_speaker_is_not_the_speaker() -> None:
+    """"This Friday (26), US Secretary of Commerce, Jane Moss, said": the parser makes the date the
+    subject and hangs the speaker on it; the speaker is the person, the date is not in the phrase."""
+    for text in ("This Friday (26), US Secretary of Commerce, Jane Moss, said that the tariffs would stay.",
+                 "This Friday (26), US Secretary of State, Jane Moss, told reporters that the tariffs would stay."):
+        (q,) = extract_quotes(text, article_id="x")
+        assert q.speaker == "Jane Moss"
+        assert q.speaker_mention is not None and not q.speaker_mention.startswith("This Friday")
+
+
 def test_continuation_after_cue_joins_and_bare_attribution() -> None:
     text = ("“We will not back down,” Mayor Ruth Okafor said. “The city has the money and the crews.”\n\n"
             "“The bridge opens in May.” Okafor said.")

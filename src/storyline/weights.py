@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="7e89d53fad531a08c3bb1c74870d8e51755e2575dd2b2355a8a4cceb1bf5e81d",
+        sha256="0013cf587f3042ad64621b00b703247bbbca158a213db5f9015b415375a83426",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="131f0a0f2d7cc90ac69e67d0d37bdbec003df6b75c07d2cba89235511bb430bb",
+        sha256="3552bd7869cbd05cbdb398d7bff78f077fc3f90c0cf448eb261cc5fcd0f0c855",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

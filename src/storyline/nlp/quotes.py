@@ -597,7 +597,7 @@ def _subject_of(tok: "Token") -> "Token | None":
             # subject; the inverted one after the verb is the speaker
             return next((c for c in subjects if c.i > cur.i), subjects[0])
         if subjects:
-            return subjects[0]
+            return _past_date(subjects[0])
         for c in cur.children:
             if c.dep_ == "agent":  # "it was said by the minister"
                 for g in c.children:
@@ -618,6 +618,15 @@ def _subject_of(tok: "Token") -> "Token | None":
             return None
         return _fronted_subject(cur)
     return None
+
+
+def _past_date(subj: "Token") -> "Token":
+    """The subject behind a date the parser took for it: in "This Friday (26), US Secretary of State,
+    Antony Blinken, spoke ..." the date heads the phrase and the speaker hangs on it as an appositive."""
+    if subj.ent_type_ not in ("DATE", "TIME"):
+        return subj
+    return next((c for c in subj.children if c.dep_ == "appos" and c.pos_ in ("PROPN", "NOUN")
+                 and c.ent_type_ not in ("DATE", "TIME", "CARDINAL")), subj)
 
 
 #: Dependencies of a phrase fronted before a finite verb ("In his plea, ...", "Alarmed by X, ...").
