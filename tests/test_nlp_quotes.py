@@ -245,6 +245,18 @@ def test_a_date_before_the_speaker_is_not_the_speaker() -> None:
         assert q.speaker_mention is not None and not q.speaker_mention.startswith("This Friday")
 
 
+def test_collective_bodies_speak_and_a_headline_surname_is_the_person() -> None:
+    """"The intelligence community has confirmed ...": a collective body speaks as itself (it had no
+    speaker); a surname that a title-case headline made the tagger read as
+    a verb is still the person named in full below."""
+    text = ("Moss Reveals She Has Seen Evidence Of Fraud In The Tender\n\n"
+            "Trade Secretary Jane Moss said on Monday that the tender had been rigged.\n\n"
+            "The intelligence community has confirmed that the bids were forged.")
+    by_text = {q.text.removeprefix("that "): q for q in extract_quotes(text, article_id="x")}
+    assert by_text["the bids were forged"].speaker == "The intelligence community"
+    assert by_text["She Has Seen Evidence Of Fraud In The Tender"].speaker == "Jane Moss"
+
+
 def test_continuation_after_cue_joins_and_bare_attribution() -> None:
     text = ("“We will not back down,” Mayor Ruth Okafor said. “The city has the money and the crews.”\n\n"
             "“The bridge opens in May.” Okafor said.")

@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="0013cf587f3042ad64621b00b703247bbbca158a213db5f9015b415375a83426",
+        sha256="0831f47aba77ca29046939cc81fe11171eb925844c3d03a740190f9fc39053dc",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="3552bd7869cbd05cbdb398d7bff78f077fc3f90c0cf448eb261cc5fcd0f0c855",
+        sha256="b7add8a178be3e092ed45823944ea1463a71429131114218f385aa6b00769352",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

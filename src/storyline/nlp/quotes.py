@@ -191,8 +191,9 @@ ORG_NOUNS = frozenset("""
 ministry department agency government administration company firm office campaign committee council
 embassy court police military army party commission bureau authority authorities regime cabinet
 parliament congress senate house group organization organisation union team network newspaper paper
-outlet channel broadcaster station agency institute university foundation bank board service
-management
+outlet channel broadcaster station institute university foundation bank board service
+management community coalition alliance association caucus delegation assembly legislature federation
+consortium lobby secretariat watchdog
 """.split())
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP")
@@ -1683,8 +1684,10 @@ class _Resolver:
                 owner = self._document_owner(tok)
                 if owner is not None:
                     return owner
-        if tok.pos_ == "PROPN":
-            full = ents.person_named(tok.text, s)  # a surname the entity recogniser missed
+        if tok.pos_ == "PROPN" or (tok.ent_type_ == "PERSON" and tok.text[:1].isupper()):
+            # a surname the entity recogniser missed, or one a title-case headline made it tag as a
+            # verb ("Blinken Reveals He's Seen Evidence ...")
+            full = ents.person_named(tok.text, s)
             if full is not None:
                 return Resolved(full, "PERSON", ents.roles.get(full))
             return Resolved(mention_text, None, None)
