@@ -110,3 +110,5 @@ def test_a_dateline_is_a_sentence_of_its_own() -> None:
     assert (q.speaker, q.text) == ("Jane Smith", "that the plant would close")
     assert len(list(parse("The NAACP - a civil rights group - said the vote was unfair.").sents)) == 1
     assert len(list(parse("WASHINGTON (AP) — Officials said the plan would fail.").sents)) == 2
+    # the horizontal bar some outlets set after their datelines
+    assert [s.text for s in parse("WASHINGTON ― The plan would fail, officials said.").sents][0] == "WASHINGTON ―"

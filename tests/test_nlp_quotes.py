@@ -226,13 +226,14 @@ def test_a_document_speaks_for_the_organisation_that_owns_it() -> None:
     without a speaker."""
     text = ("The Acme Institute report suggested that wages might fall. The report further noted that "
             "rents had risen.\n\nA study by Northfield University found that the program was late. "
-            "Gallup's poll shows that voters are split.")
+            "Gallup's poll shows that voters are split.\n\nOther reports found that rents were flat.")
     by_text = {q.text.removeprefix("that "): q for q in extract_quotes(text, article_id="x")}
     assert by_text["wages might fall"].speaker == "Acme Institute"
     assert by_text["wages might fall"].speaker_mention == "The Acme Institute report"
     assert by_text["rents had risen"].speaker == "Acme Institute"
     assert by_text["the program was late"].speaker == "Northfield University"
     assert by_text["voters are split"].speaker == "Gallup"
+    assert by_text["rents were flat"].speaker is None  # other reports than the ones named
 
 
 def test_a_date_before_the_speaker_is_not_the_speaker() -> None:

@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="0831f47aba77ca29046939cc81fe11171eb925844c3d03a740190f9fc39053dc",
+        sha256="6210ce03145453171d2bd5d455ccfdfdd7c89e2248b781dee38d9069829f4d2f",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="b7add8a178be3e092ed45823944ea1463a71429131114218f385aa6b00769352",
+        sha256="3994eb33e4ca9ff0dc885713ce335526a18e51fb6a6d35aefb6b237d8169420f",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

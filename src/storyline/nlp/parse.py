@@ -42,7 +42,7 @@ _LOCK = threading.Lock()
 _COMPONENT = "storyline_paragraph_breaks"
 
 
-_DASHES = frozenset({"-", "--", "–", "—"})
+_DASHES = frozenset({"-", "--", "–", "—", "―"})
 
 
 def _dateline_end(doc: "Doc", i: int) -> int | None:

@@ -1556,6 +1556,12 @@ def _words(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
+_DEFINITE = frozenset({"the", "this", "that"})
+#: Modifiers of a document noun that make it a different document from the last one named.
+_ANOTHER = frozenset({"other", "another", "new", "newer", "previous", "earlier", "separate", "different",
+                      "second", "latest", "recent", "similar"})
+
+
 class _Resolver:
     """Resolves source phrases of one article to named entities."""
 
@@ -1702,8 +1708,13 @@ class _Resolver:
         own = self._named_owner(tok)
         if own is not None:
             return own
-        if any(c.dep_ in ("poss", "compound", "prep") for c in tok.children):
-            return None  # someone else's or another document ("his report", "a report on ...")
+        kids = list(tok.children)
+        if any(c.dep_ in ("poss", "compound", "prep") for c in kids) or not any(
+                c.dep_ == "det" and c.lower_ in _DEFINITE for c in kids) or any(
+                c.dep_ == "amod" and c.lower_ in _ANOTHER for c in kids):
+            # someone else's or another document ("his report", "a report on ...", "a new study",
+            # "other studies"): only "the report", "this poll" point back
+            return None
         lemma = tok.lemma_.lower()
         for t in reversed(self.doc[max(0, tok.i - 600):tok.i]):
             if t.lemma_.lower() == lemma and t.pos_ == "NOUN":
@@ -1713,6 +1724,8 @@ class _Resolver:
         return None
 
     def _named_owner(self, tok: "Token") -> Resolved | None:
+        """The named owner inside a document's own phrase (a possessor, a name before the noun, or
+        the object of "by" / "from")."""
         for c in tok.children:
             if c.dep_ in ("poss", "compound") and c.i < tok.i:
                 r = self._owner_name(c)
