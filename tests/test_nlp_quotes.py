@@ -226,7 +226,8 @@ def test_a_document_speaks_for_the_organisation_that_owns_it() -> None:
     without a speaker."""
     text = ("The Acme Institute report suggested that wages might fall. The report further noted that "
             "rents had risen.\n\nA study by Northfield University found that the program was late. "
-            "Gallup's poll shows that voters are split.\n\nOther reports found that rents were flat.")
+            "Gallup's poll shows that voters are split.\n\nOther reports found that rents were flat.\n\n"
+            "Mayor Ruth Okafor spoke on Monday. Okafor's remarks suggest that the depot will close.")
     by_text = {q.text.removeprefix("that "): q for q in extract_quotes(text, article_id="x")}
     assert by_text["wages might fall"].speaker == "Acme Institute"
     assert by_text["wages might fall"].speaker_mention == "The Acme Institute report"
@@ -234,6 +235,7 @@ def test_a_document_speaks_for_the_organisation_that_owns_it() -> None:
     assert by_text["the program was late"].speaker == "Northfield University"
     assert by_text["voters are split"].speaker == "Gallup"
     assert by_text["rents were flat"].speaker is None  # other reports than the ones named
+    assert by_text["the depot will close"].speaker == "Ruth Okafor"  # "remarks" (lemma "remark")
 
 
 def test_a_date_before_the_speaker_is_not_the_speaker() -> None:

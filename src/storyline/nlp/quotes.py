@@ -1800,7 +1800,7 @@ _TITLE_ABBREV = {"gov.": "governor", "sen.": "senator", "rep.": "representative"
 #: Nouns for what a statement came in ("the statement said", "his prepared remarks"): the speaker is
 #: whose it is.
 DOCUMENT_SOURCES = frozenset("""
-statement remarks text release letter post tweet video message memo email op-ed column speech
+statement remark remarks text release letter post tweet video message memo email op-ed column speech
 """.split())
 
 #: Heads of descriptions that stand for people or organisations ("officials", "the spokeswoman",
