@@ -260,6 +260,20 @@ def test_collective_bodies_speak_and_a_headline_surname_is_the_person() -> None:
     assert by_text["She Has Seen Evidence Of Fraud In The Tender"].speaker == "Jane Moss"
 
 
+def test_names_and_roles_leave_out_headline_words_forms_of_address_and_clauses() -> None:
+    """A title-case headline's name ("Black Lawmakers Rip Jane Moss As A ...": the recogniser reads
+    "Rip Jane Moss") is not the person's name; a role leaves out the clause that describes the person
+    further ("a lawyer in Springfield who represents the port")."""
+    text = ("Black Lawmakers Rip Jane Moss As A Disgusting Fraud\n\n"
+            "The port's lawyer, Jane Moss, said on Monday that the fees were legal.\n\n"
+            "Critics told reporters Ms. Moss was wrong. Neither Moss nor the port replied.\n\n"
+            "Moss later said that she would appeal.\n\n"
+            "\"We will win,\" said Tom Hale, a lawyer in Springfield who represents the port.")
+    qs = extract_quotes(text, article_id="x")
+    assert {q.speaker for q in qs if q.speaker and "Moss" in q.speaker} == {"Jane Moss"}
+    assert {q.speaker_role for q in qs if q.speaker == "Tom Hale"} == {"lawyer in Springfield"}
+
+
 def test_continuation_after_cue_joins_and_bare_attribution() -> None:
     text = ("“We will not back down,” Mayor Ruth Okafor said. “The city has the money and the crews.”\n\n"
             "“The bridge opens in May.” Okafor said.")

@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="3994eb33e4ca9ff0dc885713ce335526a18e51fb6a6d35aefb6b237d8169420f",
+        sha256="981748791140065cbdc0b146cf5d33b94acdec34a17964b3307bb452684a0b57",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

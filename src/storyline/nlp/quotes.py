@@ -409,6 +409,45 @@ def _span_text(doc: "Doc", toks: Sequence["Token"]) -> tuple[int, int, str]:
     return s, e, doc_text(doc)[s:e]
 
 
+#: Forms of address before a name ("Mr.", "Mrs.", "Dr."): they tell the gender, not a role.
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr"})
+
+
+def _role_tokens(head: "Token") -> list["Token"]:
+    """The words of a title phrase headed by ``head`` without punctuation and without the clauses
+    that describe the person further ("a candidate whose appeal is ...", "the adviser who quit")."""
+    drop: set[int] = set()
+    for t in head.subtree:
+        if t.dep_ in ("relcl", "acl", "advcl") and t.i != head.i:
+            drop.update(x.i for x in t.subtree)
+    return [t for t in head.subtree if not t.is_punct and t.i not in drop]
+#: Word classes that never open a person's name; the recogniser takes a capitalised one at the start
+#: of a sentence in with the name ("Neither Cruz nor ...", "Unlike Smith, ...").
+_FUNCTION_POS = frozenset({"DET", "CCONJ", "SCONJ", "ADP", "ADV", "PRON", "PART", "AUX", "INTJ"})
+
+
+def _without_function_words(ent: "Span") -> "Span":
+    i = 0
+    while i < len(ent) - 1 and ent[i].pos_ in _FUNCTION_POS:
+        i += 1
+    return ent[i:] if i else ent
+
+
+def _title_case(doc: "Doc", at: int) -> bool:
+    """Whether the line holding offset ``at`` is set in title case, as headlines are ("Black
+    Lawmakers Rip Donald Trump As A Disgusting Fraud"): at least five words longer than three
+    letters, all capitalised, and one of them (after the first word) in no named entity."""
+    text = doc_text(doc)
+    a = text.rfind("\n", 0, at) + 1
+    b = text.find("\n", at)
+    line = doc.char_span(a, len(text) if b < 0 else b, alignment_mode="contract")
+    if line is None:
+        return False
+    long = [t for t in line if t.is_alpha and len(t.text) > 3]
+    return len(long) >= 5 and all(t.text[0].isupper() for t in long) \
+        and any(not t.ent_type_ for t in long[1:])
+
+
 class _Entities:
     """The named entities of one article, with their fullest names and the titles seen beside them."""
 
@@ -419,9 +458,13 @@ class _Entities:
         self.roles: dict[str, str] = {}  # canonical name -> role (first seen)
         self.role_at: list[tuple[int, str, str]] = []  # (offset, canonical, role lower)
         self._canon: dict[tuple[str, str], str] = {}
+        self._headline: dict[str, list[str]] = {}  # label -> names seen in title-case headlines
+        self._headline_at: set[int] = set()  # their offsets (no roles read there: "Absurd Double")
         for ent in doc.ents:
             if ent.label_ not in ENTITY_TYPES:
                 continue
+            if ent.label_ == "PERSON":
+                ent = _without_function_words(ent)  # "Neither Cruz" -> "Cruz"
             name = _strip_possessive(_strip_det(ent.text)) if ent.label_ != "NORP" else ent.text
             if not name:
                 continue
@@ -431,10 +474,16 @@ class _Entities:
             main = subj and _main_clause(head.head)
             self.mentions.append(Mention(ent.start_char, ent.end_char, name, ent.label_, subj, main,
                                          ent.sent.start_char))
+            if _title_case(doc, ent.start_char):
+                # "Black Lawmakers Rip Donald Trump As A ...": in a headline the recogniser takes
+                # capitalised verbs into names; the name is what the body calls the person
+                self._headline.setdefault(ent.label_, []).append(name)
+                self._headline_at.add(ent.start_char)
+                continue
             self.full.setdefault(ent.label_, []).append(name)
         for m in self.mentions:
             if m.label == "PERSON":
-                role = self._role_of(m)
+                role = self._role_of(m) if m.start not in self._headline_at else None
                 if role:
                     canon = self.canonical(m.text, "PERSON")
                     self.roles.setdefault(canon, role)
@@ -483,6 +532,19 @@ class _Entities:
     def _canonical(self, name: str, label: str) -> str:
         words = set(name.lower().split())
         best = name
+        body = self.full.get(label, [])
+        if name in self._headline.get(label, []) and name not in body:
+            # a headline's name stands for the body's name with the same last word, if any
+            last = name.lower().split()[-1:]
+            same = [c for c in body if c.lower().split()[-1:] == last]
+            if same:
+                return max(same, key=len)
+        elif len(words) == 1 and not any(words < set(c.lower().split()) for c in body):
+            # named in full only in the headline ("Hillary Clinton Slams ...", then "Clinton"): the
+            # shortest headline name that holds it, the least likely to have taken in a verb
+            fuller = [c for c in self._headline.get(label, []) if words < set(c.lower().split())]
+            if fuller:
+                return min(fuller, key=len)
         for cand in self.full.get(label, []):
             cw = set(cand.lower().split())
             if words <= cw and len(cand) > len(best):
@@ -517,20 +579,24 @@ class _Entities:
         while left and (left[0].dep_ in ("det", "punct") or left[0].is_punct):
             left = left[1:]
         if left and all(t.i < span.start for t in left) and left[-1].i == span.start - 1:
-            text = doc_text(doc)[left[0].idx:span.start_char].strip(" ,")
-            if text and any(t.pos_ == "NOUN" or t.pos_ == "PROPN" for t in left):
+            while left and left[-1].lower_.rstrip(".") in _HONORIFICS:
+                left = left[:-1]  # "Mrs. Clinton": a form of address, not a role
+            text = doc_text(doc)[left[0].idx:left[-1].idx + len(left[-1].text)].strip(" ,") if left else ""
+            if text and any(t.pos_ == "NOUN" or t.pos_ == "PROPN" for t in left) \
+                    and left[-1].tag_ not in ("NNS", "NNPS"):  # "told voters Mrs. Clinton ...": no role
                 return text
         # appositives: "the foreign minister, Jane Smith," / "Jane Smith, the foreign minister,"
-        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN"):
+        # (one person's title: a singular noun, without the clauses that describe it further)
+        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN") and root.head.tag_ not in ("NNS", "NNPS") \
+                and not root.head.ent_type_:
             head = root.head
-            toks = [t for t in head.subtree if t.i < root.left_edge.i and not t.is_punct]
+            toks = [t for t in _role_tokens(head) if t.i < root.left_edge.i]
             toks = [t for t in toks if t.dep_ != "det"]
             if toks:
                 return doc_text(doc)[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
         for child in root.children:
-            if child.dep_ == "appos" and child.pos_ == "NOUN":
-                toks = [t for t in child.subtree if not t.is_punct and t.dep_ not in ("relcl",)]
-                toks = [t for t in toks if t.dep_ != "det" or t.i != child.left_edge.i]
+            if child.dep_ == "appos" and child.pos_ == "NOUN" and child.tag_ != "NNS":
+                toks = [t for t in _role_tokens(child) if t.dep_ != "det" or t.i != child.left_edge.i]
                 if toks:
                     return doc_text(doc)[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
         return None
