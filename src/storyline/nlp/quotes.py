@@ -433,19 +433,24 @@ def _without_function_words(ent: "Span") -> "Span":
     return ent[i:] if i else ent
 
 
-def _title_case(doc: "Doc", at: int) -> bool:
-    """Whether the line holding offset ``at`` is set in title case, as headlines are ("Black
-    Lawmakers Rip Donald Trump As A Disgusting Fraud"): at least five words longer than three
-    letters, all capitalised, and one of them (after the first word) in no named entity."""
+def _title_case_lines(doc: "Doc") -> list[tuple[int, int]]:
+    """The lines set in title case, as headlines are ("Black Lawmakers Rip Donald Trump As A
+    Disgusting Fraud"): at least five words longer than three letters, all capitalised, and one of
+    them (after the first word) in no named entity. Character ranges."""
     text = doc_text(doc)
-    a = text.rfind("\n", 0, at) + 1
-    b = text.find("\n", at)
-    line = doc.char_span(a, len(text) if b < 0 else b, alignment_mode="contract")
-    if line is None:
-        return False
-    long = [t for t in line if t.is_alpha and len(t.text) > 3]
-    return len(long) >= 5 and all(t.text[0].isupper() for t in long) \
-        and any(not t.ent_type_ for t in long[1:])
+    out = []
+    a = 0
+    while a < len(text):
+        b = text.find("\n", a)
+        b = len(text) if b < 0 else b
+        line = doc.char_span(a, b, alignment_mode="contract") if b > a else None
+        if line is not None:
+            long = [t for t in line if t.is_alpha and len(t.text) > 3]
+            if len(long) >= 5 and all(t.text[0].isupper() for t in long) \
+                    and any(not t.ent_type_ for t in long[1:]):
+                out.append((a, b))
+        a = b + 1
+    return out
 
 
 class _Entities:
@@ -460,6 +465,7 @@ class _Entities:
         self._canon: dict[tuple[str, str], str] = {}
         self._headline: dict[str, list[str]] = {}  # label -> names seen in title-case headlines
         self._headline_at: set[int] = set()  # their offsets (no roles read there: "Absurd Double")
+        headlines = _title_case_lines(doc)
         for ent in doc.ents:
             if ent.label_ not in ENTITY_TYPES:
                 continue
@@ -474,7 +480,7 @@ class _Entities:
             main = subj and _main_clause(head.head)
             self.mentions.append(Mention(ent.start_char, ent.end_char, name, ent.label_, subj, main,
                                          ent.sent.start_char))
-            if _title_case(doc, ent.start_char):
+            if any(a <= ent.start_char < b for a, b in headlines):
                 # "Black Lawmakers Rip Donald Trump As A ...": in a headline the recogniser takes
                 # capitalised verbs into names; the name is what the body calls the person
                 self._headline.setdefault(ent.label_, []).append(name)
