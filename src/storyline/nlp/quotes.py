@@ -421,12 +421,15 @@ def _role_tokens(head: "Token") -> list["Token"]:
         if t.dep_ in ("relcl", "acl", "advcl") and t.i != head.i:
             drop.update(x.i for x in t.subtree)
     return [t for t in head.subtree if not t.is_punct and t.i not in drop]
+
+
 #: Word classes that never open a person's name; the recogniser takes a capitalised one at the start
 #: of a sentence in with the name ("Neither Cruz nor ...", "Unlike Smith, ...").
 _FUNCTION_POS = frozenset({"DET", "CCONJ", "SCONJ", "ADP", "ADV", "PRON", "PART", "AUX", "INTJ"})
 
 
 def _without_function_words(ent: "Span") -> "Span":
+    """``ent`` without the function words that open it ("Neither Cruz" -> "Cruz")."""
     i = 0
     while i < len(ent) - 1 and ent[i].pos_ in _FUNCTION_POS:
         i += 1
