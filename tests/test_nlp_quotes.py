@@ -274,6 +274,16 @@ def test_names_and_roles_leave_out_headline_words_forms_of_address_and_clauses()
     assert {q.speaker_role for q in qs if q.speaker == "Tom Hale"} == {"lawyer in Springfield"}
 
 
+def test_an_as_clause_reports_its_main_clause_only_when_it_says_nothing_itself() -> None:
+    """"As the mayor argued last week, the budget is too small": the mayor's words; "As the city
+    responds to these challenges, it reaffirms ...": the city responds to something, it reports nothing."""
+    said = extract_quotes("As the mayor argued last week, the budget is too small.", article_id="x")
+    assert [(q.text, q.speaker) for q in said] == [("the budget is too small", "the mayor")]
+    acted = extract_quotes("As the city responds to these challenges, it reaffirms its commitment to safety.",
+                           article_id="x")
+    assert all(q.cue != "responds" for q in acted)
+
+
 def test_continuation_after_cue_joins_and_bare_attribution() -> None:
     text = ("“We will not back down,” Mayor Ruth Okafor said. “The city has the money and the crews.”\n\n"
             "“The bridge opens in May.” Okafor said.")

@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="981748791140065cbdc0b146cf5d33b94acdec34a17964b3307bb452684a0b57",
+        sha256="0bf3f97197bd63e9c168bd7f01eca01afba818c274f0e0ef0851e3fc3946d577",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -696,6 +696,19 @@ def _subject_of(tok: "Token") -> "Token | None":
     return None
 
 
+def _thing_object(tok: "Token") -> bool:
+    """Whether a verb has a prepositional object that is a thing, not a date, a person or a group
+    ("responds to these challenges", not "said on Monday" or "said to reporters"): "As the city
+    responds to these challenges, it ..." is no "As X said, Y"."""
+    for c in tok.children:
+        if c.dep_ != "prep" or c.lower_ not in ("to", "about", "against", "for", "over", "on", "with"):
+            continue
+        for o in c.children:
+            if o.dep_ == "pobj" and o.pos_ == "NOUN" and not o.ent_type_ and not _speaker_noun(o):
+                return True
+    return False
+
+
 def _past_date(subj: "Token") -> "Token":
     """The subject behind a date the parser took for it: in "This Friday (26), US Secretary of State,
     Antony Blinken, spoke ..." the date heads the phrase and the speaker hangs on it as an appositive."""
@@ -971,7 +984,8 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 if tok.dep_ == "parataxis" or (tok.dep_ == "ccomp" and tok.head.i < tok.i
                                                and lemma not in _CLAUSE_ONLY) or (
                         tok.dep_ == "advcl" and tok.head.pos_ in ("VERB", "AUX") and lemma not in _CLAUSE_ONLY
-                        and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)):
+                        and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
+                        and not _thing_object(tok)):
                     # "As The Ledger reported on Monday, the plan is dead": the clause it hangs on
                     comp = tok.head
                     if comp.lemma_.lower() in CUE_VERBS and comp.dep_ == "ROOT":
