@@ -284,6 +284,27 @@ def test_an_as_clause_reports_its_main_clause_only_when_it_says_nothing_itself()
     assert all(q.cue != "responds" for q in acted)
 
 
+def test_people_the_recogniser_missed_and_plural_descriptions() -> None:
+    """Names the entity recogniser misses are still people when a "who" clause or a title stands
+    beside them ("Edvard Lunde, who chairs ...", "Pellam spokesperson Rhea Castellanos"), without a
+    form of address ("Prof"); a plural description ("Many experts said") speaks as itself, never as
+    the person quoted last."""
+    text = ("Edvard Lunde, who chairs parliament's finance committee, said the minister was due to "
+            "appear.\n\nPellam spokesperson Rhea Castellanos said the company had no indication.\n\n"
+            "Prof Imogen Achterberg, who led the original study, said her team stood by its conclusions.\n\n"
+            "Many experts said the study was sound.")
+    by_text = {q.text: q for q in extract_quotes(text, article_id="x")}
+    assert by_text["the minister was due to appear"].speaker == "Edvard Lunde"
+    castellanos = by_text["the company had no indication"]
+    assert (castellanos.speaker, castellanos.speaker_role) == ("Rhea Castellanos", "Pellam spokesperson")
+    achterberg = by_text["her team stood by its conclusions"]
+    assert (achterberg.speaker, achterberg.speaker_role) == ("Imogen Achterberg", None)
+    assert by_text["the study was sound"].speaker == "Many experts"
+    (_, experts) = extract_quotes("Jane Moss said the bill would pass.\n\nMany experts said the study was sound.",
+                                  article_id="y")
+    assert experts.speaker == "Many experts"  # not Jane Moss, the person quoted last
+
+
 def test_continuation_after_cue_joins_and_bare_attribution() -> None:
     text = ("“We will not back down,” Mayor Ruth Okafor said. “The city has the money and the crews.”\n\n"
             "“The bridge opens in May.” Okafor said.")

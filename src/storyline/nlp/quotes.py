@@ -409,8 +409,8 @@ def _span_text(doc: "Doc", toks: Sequence["Token"]) -> tuple[int, int, str]:
     return s, e, doc_text(doc)[s:e]
 
 
-#: Forms of address before a name ("Mr.", "Mrs.", "Dr."): they tell the gender, not a role.
-_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr"})
+#: Forms of address before a name ("Mr.", "Mrs.", "Dr.", "Prof"): part of neither the name nor a role.
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev"})
 
 
 def _role_tokens(head: "Token") -> list["Token"]:
@@ -428,12 +428,61 @@ def _role_tokens(head: "Token") -> list["Token"]:
 _FUNCTION_POS = frozenset({"DET", "CCONJ", "SCONJ", "ADP", "ADV", "PRON", "PART", "AUX", "INTJ"})
 
 
-def _without_function_words(ent: "Span") -> "Span":
-    """``ent`` without the function words that open it ("Neither Cruz" -> "Cruz")."""
+#: Lower-case words inside a person's name ("Ludwig van Beethoven", "Osama bin Laden").
+_NAME_PARTICLES = frozenset({"de", "del", "della", "der", "den", "di", "da", "dos", "du", "la", "le", "van",
+                             "von", "ter", "ten", "bin", "ibn", "al", "el", "y", "e", "zu", "af"})
+
+
+def _person_name(ent: "Span") -> "Span":
+    """A person entity without what the recogniser took in around the name: the function words that
+    open it ("Neither Cruz"), a form of address ("Prof Jane Smith") and the words up to the last
+    lower-case one ("Pellam spokesperson Rhea Castellanos" -> "Rhea Castellanos")."""
     i = 0
-    while i < len(ent) - 1 and ent[i].pos_ in _FUNCTION_POS:
+    while i < len(ent) - 1 and (ent[i].pos_ in _FUNCTION_POS or ent[i].lower_.rstrip(".") in _HONORIFICS):
         i += 1
-    return ent[i:] if i else ent
+    for k in range(len(ent) - 2, i - 1, -1):
+        t = ent[k]
+        if t.is_alpha and t.text.islower() and t.lower_ not in _NAME_PARTICLES:
+            i = k + 1
+            break
+    if not i:
+        return ent
+    from spacy.tokens import Span
+
+    return Span(ent.doc, ent.start + i, ent.end, label=ent.label_)  # (a slice would lose the label)
+
+
+def _unrecognised_people(doc: "Doc") -> list["Span"]:
+    """Subjects the recogniser missed that name a person: a run of two to four capitalised proper
+    nouns with a "who" clause or a person's title set beside or before it ("Edvard Lunde, who chairs
+    ...", "Tomasz Brennan, the authority's director of operations, told reporters", "Pellam
+    spokesperson Rhea Castellanos said")."""
+    from spacy.tokens import Span
+
+    out = []
+    for tok in doc:
+        if tok.pos_ != "PROPN" or tok.dep_ not in ("nsubj", "nsubjpass") or tok.ent_type_ in ENTITY_TYPES:
+            continue
+        lo = tok.i
+        while lo > 0 and doc[lo - 1].pos_ == "PROPN" and doc[lo - 1].dep_ in ("compound", "flat") \
+                and doc[lo - 1].head.i == tok.i:
+            lo -= 1
+        titled = False
+        while lo < tok.i and (doc[lo].lower_.rstrip(".") in _HONORIFICS or doc[lo].lower_ in _TITLE_ABBREV):
+            titled = titled or doc[lo].lower_ in _TITLE_ABBREV  # "Gov. Jane Smith"
+            lo += 1
+        run = doc[lo:tok.i + 1]
+        if not 2 <= len(run) <= 4 or not all(t.text[:1].isupper() and t.text.replace("-", "").isalpha()
+                                             and t.ent_type_ not in ENTITY_TYPES for t in run):
+            continue
+        who = any(c.dep_ == "relcl" and any(g.dep_ == "nsubj" and g.lower_ == "who" for g in c.children)
+                  for c in tok.children)
+        titled = titled or any(
+            (c.dep_ == "appos" or (c.i == lo - 1 and c.dep_ == "compound"))  # ", the director", "spokesperson Jane Smith"
+            and c.pos_ == "NOUN" and _speaker_noun(c) and c.lemma_.lower() not in ORG_NOUNS for c in tok.children)
+        if who or titled:
+            out.append(Span(doc, lo, tok.i + 1, label="PERSON"))
+    return out
 
 
 def _title_case_lines(doc: "Doc") -> list[tuple[int, int]]:
@@ -469,11 +518,10 @@ class _Entities:
         self._headline: dict[str, list[str]] = {}  # label -> names seen in title-case headlines
         self._headline_at: set[int] = set()  # their offsets (no roles read there: "Absurd Double")
         headlines = _title_case_lines(doc)
-        for ent in doc.ents:
-            if ent.label_ not in ENTITY_TYPES:
-                continue
+        found = [e for e in doc.ents if e.label_ in ENTITY_TYPES] + _unrecognised_people(doc)
+        for ent in sorted(found, key=lambda e: e.start):
             if ent.label_ == "PERSON":
-                ent = _without_function_words(ent)  # "Neither Cruz" -> "Cruz"
+                ent = _person_name(ent)
             name = _strip_possessive(_strip_det(ent.text)) if ent.label_ != "NORP" else ent.text
             if not name:
                 continue
@@ -1766,7 +1814,7 @@ class _Resolver:
                                  and r.label in ("PERSON", "ORG")), None)
                     if last is not None:
                         return last
-                elif head in PERSON_NOUNS and desc.split()[-1:] == [tok.lower_]:
+                elif head in PERSON_NOUNS and desc.split()[-1:] == [tok.lower_] and tok.tag_ != "NNS":
                     # "the senator", "the presumptive nominee" with no title seen: the person quoted last
                     last = next((r for off, r in reversed(self.speakers) if off < s and s - off < 1500
                                  and r.label == "PERSON"), None)
@@ -1864,7 +1912,10 @@ class _Resolver:
             return None
         role = _strip_det(mention[:i].strip(" ,"))
         role = re.sub(r"[’']s$", "", role).strip()
-        return role or None
+        words = role.split()
+        while words and words[-1].lower().rstrip(".") in _HONORIFICS:  # "Prof Jane Smith": no role
+            words.pop()
+        return " ".join(words) or None
 
 
 _NEGATED_CUE = re.compile(
