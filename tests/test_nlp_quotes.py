@@ -300,6 +300,16 @@ def test_people_the_recogniser_missed_and_plural_descriptions() -> None:
     achterberg = by_text["her team stood by its conclusions"]
     assert (achterberg.speaker, achterberg.speaker_role) == ("Imogen Achterberg", None)
     assert by_text["the study was sound"].speaker == "Many experts"
+    # a title the recogniser took into the name ("Representative Charles B. Rangel" as one entity)
+    from spacy.tokens import Span
+
+    from storyline.nlp.parse import parse
+
+    text = "Representative Tomas B. Marlow said the bill would pass."
+    doc = parse(text)
+    doc.ents = [Span(doc, 0, 4, label="PERSON")]
+    (rep,) = extract_quotes(text, article_id="z", doc=doc)
+    assert (rep.speaker, rep.speaker_role) == ("Tomas B. Marlow", "Representative")
     (_, experts) = extract_quotes("Jane Moss said the bill would pass.\n\nMany experts said the study was sound.",
                                   article_id="y")
     assert experts.speaker == "Many experts"  # not Jane Moss, the person quoted last

@@ -435,10 +435,12 @@ _NAME_PARTICLES = frozenset({"de", "del", "della", "der", "den", "di", "da", "do
 
 def _person_name(ent: "Span") -> "Span":
     """A person entity without what the recogniser took in around the name: the function words that
-    open it ("Neither Cruz"), a form of address ("Prof Jane Smith") and the words up to the last
-    lower-case one ("Pellam spokesperson Rhea Castellanos" -> "Rhea Castellanos")."""
+    open it ("Neither Cruz"), a form of address or a title ("Prof Jane Smith", "Nurse Jane Smith") and
+    the words up to the last lower-case one ("Pellam spokesperson Rhea Castellanos" -> "Rhea
+    Castellanos")."""
     i = 0
-    while i < len(ent) - 1 and (ent[i].pos_ in _FUNCTION_POS or ent[i].lower_.rstrip(".") in _HONORIFICS):
+    while i < len(ent) - 1 and (ent[i].pos_ in _FUNCTION_POS or ent[i].lower_.rstrip(".") in _HONORIFICS
+                                or (ent[i].lower_ in PERSON_NOUNS and len(ent) - i > 2)):  # "Nurse Jane Smith"
         i += 1
     for k in range(len(ent) - 2, i - 1, -1):
         t = ent[k]
@@ -468,8 +470,9 @@ def _unrecognised_people(doc: "Doc") -> list["Span"]:
                 and doc[lo - 1].head.i == tok.i:
             lo -= 1
         titled = False
-        while lo < tok.i and (doc[lo].lower_.rstrip(".") in _HONORIFICS or doc[lo].lower_ in _TITLE_ABBREV):
-            titled = titled or doc[lo].lower_ in _TITLE_ABBREV  # "Gov. Jane Smith"
+        while lo < tok.i and (doc[lo].lower_.rstrip(".") in _HONORIFICS or doc[lo].lower_ in _TITLE_ABBREV
+                              or doc[lo].lower_ in PERSON_NOUNS):
+            titled = titled or doc[lo].lower_.rstrip(".") not in _HONORIFICS  # "Gov. Jane Smith", "Founder Jane Smith"
             lo += 1
         run = doc[lo:tok.i + 1]
         if not 2 <= len(run) <= 4 or not all(t.text[:1].isupper() and t.text.replace("-", "").isalpha()
