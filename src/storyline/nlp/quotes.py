@@ -435,12 +435,12 @@ _NAME_PARTICLES = frozenset({"de", "del", "della", "der", "den", "di", "da", "do
 
 def _person_name(ent: "Span") -> "Span":
     """A person entity without what the recogniser took in around the name: the function words that
-    open it ("Neither Cruz"), a form of address or a title ("Prof Jane Smith", "Nurse Jane Smith") and
-    the words up to the last lower-case one ("Pellam spokesperson Rhea Castellanos" -> "Rhea
-    Castellanos")."""
+    open it ("Neither Cruz"), a form of address or a title ("Prof Jane Smith", "Representative Jane
+    Smith") and the words up to the last lower-case one ("Pellam spokesperson Rhea Castellanos" ->
+    "Rhea Castellanos")."""
     i = 0
     while i < len(ent) - 1 and (ent[i].pos_ in _FUNCTION_POS or ent[i].lower_.rstrip(".") in _HONORIFICS
-                                or (ent[i].lower_ in PERSON_NOUNS and len(ent) - i > 2)):  # "Nurse Jane Smith"
+                                or (ent[i].lower_ in PERSON_NOUNS and len(ent) - i > 2)):  # "Representative Jane Smith"
         i += 1
     for k in range(len(ent) - 2, i - 1, -1):
         t = ent[k]
