@@ -300,6 +300,8 @@ def test_people_the_recogniser_missed_and_plural_descriptions() -> None:
     achterberg = by_text["her team stood by its conclusions"]
     assert (achterberg.speaker, achterberg.speaker_role) == ("Imogen Achterberg", None)
     assert by_text["the study was sound"].speaker == "Many experts"
+    (founder,) = extract_quotes("Founder Maya Trent said the group would grow.", article_id="f")
+    assert (founder.speaker, founder.speaker_role) == ("Maya Trent", "Founder")
     # a title the recogniser took into the name ("Representative Charles B. Rangel" as one entity)
     from spacy.tokens import Span
 

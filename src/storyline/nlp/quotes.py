@@ -467,7 +467,7 @@ def _unrecognised_people(doc: "Doc") -> list["Span"]:
             continue
         lo = tok.i
         while lo > 0 and doc[lo - 1].pos_ == "PROPN" and doc[lo - 1].dep_ in ("compound", "flat") \
-                and doc[lo - 1].head.i == tok.i:
+                and lo <= doc[lo - 1].head.i <= tok.i:
             lo -= 1
         titled = False
         while lo < tok.i and (doc[lo].lower_.rstrip(".") in _HONORIFICS or doc[lo].lower_ in _TITLE_ABBREV
@@ -480,9 +480,10 @@ def _unrecognised_people(doc: "Doc") -> list["Span"]:
             continue
         who = any(c.dep_ == "relcl" and any(g.dep_ == "nsubj" and g.lower_ == "who" for g in c.children)
                   for c in tok.children)
-        titled = titled or any(
-            (c.dep_ == "appos" or (c.i == lo - 1 and c.dep_ == "compound"))  # ", the director", "spokesperson Jane Smith"
-            and c.pos_ == "NOUN" and _speaker_noun(c) and c.lemma_.lower() not in ORG_NOUNS for c in tok.children)
+        before = [doc[lo - 1]] if lo > 0 and doc[lo - 1].dep_ == "compound" and lo <= doc[lo - 1].head.i <= tok.i else []
+        titled = titled or any(  # ", the director", "spokesperson Jane Smith"
+            c.pos_ == "NOUN" and _speaker_noun(c) and c.lemma_.lower() not in ORG_NOUNS
+            for c in [*before, *(c for c in tok.children if c.dep_ == "appos")])
         if who or titled:
             out.append(Span(doc, lo, tok.i + 1, label="PERSON"))
     return out
