@@ -317,6 +317,18 @@ def test_people_the_recogniser_missed_and_plural_descriptions() -> None:
     assert experts.speaker == "Many experts"  # not Jane Moss, the person quoted last
 
 
+def test_a_surname_the_tagger_reads_as_a_noun_is_the_person() -> None:
+    """"Vost said ...": the tagger reads the surname as a common noun and the recogniser misses it;
+    it is still the person named in full before."""
+    from storyline.nlp.parse import parse_many
+
+    text = ("\"The size of the move surprised the market,\" said Mirela Vost, chief economist at Halden "
+            "Securities.\n\nVost said she expected the bank to hold in June.")
+    doc = next(parse_many([text]))
+    assert [(t.pos_, t.ent_type_) for t in doc if t.text == "Vost"][-1] == ("NOUN", "")  # the case
+    assert [q.speaker for q in extract_quotes(text, article_id="x", doc=doc)] == ["Mirela Vost"] * 2
+
+
 def test_continuation_after_cue_joins_and_bare_attribution() -> None:
     text = ("“We will not back down,” Mayor Ruth Okafor said. “The city has the money and the crews.”\n\n"
             "“The bridge opens in May.” Okafor said.")

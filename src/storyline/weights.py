@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="0bf3f97197bd63e9c168bd7f01eca01afba818c274f0e0ef0851e3fc3946d577",
+        sha256="0b5a10ab2e7efefa9520250b0cafb6fad7d68b2b357cd638a16bef27e21a3be6",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

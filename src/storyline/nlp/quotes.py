@@ -1831,9 +1831,10 @@ class _Resolver:
                 owner = self._document_owner(tok)
                 if owner is not None:
                     return owner
-        if tok.pos_ == "PROPN" or (tok.ent_type_ == "PERSON" and tok.text[:1].isupper()):
-            # a surname the entity recogniser missed, or one a title-case headline made it tag as a
-            # verb ("Blinken Reveals He's Seen Evidence ...")
+        if tok.pos_ == "PROPN" or (tok.text[:1].isupper() and (
+                tok.ent_type_ == "PERSON" or ents.person_named(tok.text, s) is not None)):
+            # a surname the entity recogniser missed, or one the tagger read as a common noun ("Vost
+            # said ...") or a title-case headline made it read as a verb ("Blinken Reveals He's ...")
             full = ents.person_named(tok.text, s)
             if full is not None:
                 return Resolved(full, "PERSON", ents.roles.get(full))
