@@ -236,6 +236,13 @@ def test_a_document_speaks_for_the_organisation_that_owns_it() -> None:
     assert by_text["voters are split"].speaker == "Gallup"
     assert by_text["rents were flat"].speaker is None  # other reports than the ones named
     assert by_text["the depot will close"].speaker == "Ruth Okafor"  # "remarks" (lemma "remark")
+    # the document as the setting of a statement, or run by someone
+    text = ("In a 48-page report, the Calder Regional Board said the pipe had leaked since January.\n\n"
+            "The report also criticised the water authority for slow warnings.\n\n"
+            "Nights that fail to cool down are linked to kidney injury, according to a new study led by "
+            "researchers at Eastmere University.")
+    speakers = [q.speaker for q in extract_quotes(text, article_id="y")]
+    assert speakers == ["Calder Regional Board", "Calder Regional Board", "Eastmere University"]
 
 
 def test_a_date_before_the_speaker_is_not_the_speaker() -> None:

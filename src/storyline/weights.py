@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="0b5a10ab2e7efefa9520250b0cafb6fad7d68b2b357cd638a16bef27e21a3be6",
+        sha256="271784e4f992ff9a5eaff45eb396190cd2202af407d49bc4c1cef7be3f0a4094",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

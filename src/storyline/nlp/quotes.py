@@ -1698,6 +1698,9 @@ def _words(text: str) -> int:
 
 
 _DEFINITE = frozenset({"the", "this", "that"})
+#: Verbs of writing or running a document ("a study led by X", "a report commissioned by Y").
+_AUTHORING = frozenset({"lead", "conduct", "commission", "write", "author", "prepare", "produce", "carry",
+                        "compile", "release", "issue"})
 #: Modifiers of a document noun that make it a different document from the last one named.
 _ANOTHER = frozenset({"other", "another", "new", "newer", "previous", "earlier", "separate", "different",
                       "second", "latest", "recent", "similar"})
@@ -1860,10 +1863,21 @@ class _Resolver:
         lemma = tok.lemma_.lower()
         for t in reversed(self.doc[max(0, tok.i - 600):tok.i]):
             if t.lemma_.lower() == lemma and t.pos_ == "NOUN":
-                own = self._named_owner(t)
+                own = self._named_owner(t) or self._issuer(t)
                 if own is not None:
                     return own
         return None
+
+    def _issuer(self, tok: "Token") -> Resolved | None:
+        """Who speaks in a document named as the setting of a statement ("In a 48-page report, the
+        board said ...": the board)."""
+        prep = tok.head
+        if tok.dep_ != "pobj" or prep.lower_ != "in" or prep.head.pos_ not in ("VERB", "AUX"):
+            return None
+        subj = next((c for c in prep.head.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            return None
+        return self._owner_name(subj)
 
     def _named_owner(self, tok: "Token") -> Resolved | None:
         """The named owner inside a document's own phrase (a possessor, a name before the noun, or
@@ -1873,6 +1887,10 @@ class _Resolver:
                 r = self._owner_name(c)
             elif c.dep_ == "prep" and c.lower_ in ("by", "from"):
                 obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                r = self._owner_name(obj) if obj is not None else None
+            elif c.dep_ == "acl" and c.lemma_.lower() in _AUTHORING:  # "a study led by researchers at X"
+                agent = next((g for g in c.children if g.dep_ == "agent"), None)
+                obj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
                 r = self._owner_name(obj) if obj is not None else None
             else:
                 continue
@@ -1892,7 +1910,15 @@ class _Resolver:
             return None
         # the name may take the article of the document's phrase ("[The Acme Institute] report")
         r = self.resolve(tok, (min(ns, *(m.start for m in names)), max(ne, *(m.end for m in names))))
-        return r if r.label in ("PERSON", "ORG", "GPE", "NORP") else None
+        if r.label in ("PERSON", "ORG", "GPE", "NORP"):
+            return r
+        # "researchers at Eastmere University", "economists from the bank": where they work
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("at", "from", "of") and _speaker_noun(tok):
+                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if obj is not None and obj.ent_type_ in ("ORG", "GPE", "PERSON"):
+                    return self._owner_name(obj)
+        return None
 
     @staticmethod
     def _heads(tok: "Token", m: Mention) -> bool:
