@@ -480,7 +480,8 @@ def _unrecognised_people(doc: "Doc") -> list["Span"]:
             continue
         who = any(c.dep_ == "relcl" and any(g.dep_ == "nsubj" and g.lower_ == "who" for g in c.children)
                   for c in tok.children)
-        before = [doc[lo - 1]] if lo > 0 and doc[lo - 1].dep_ == "compound" and lo <= doc[lo - 1].head.i <= tok.i else []
+        before = [doc[lo - 1]] if lo > 0 and doc[lo - 1].dep_ == "compound" \
+            and lo <= doc[lo - 1].head.i <= tok.i else []
         titled = titled or any(  # ", the director", "spokesperson Jane Smith"
             c.pos_ == "NOUN" and _speaker_noun(c) and c.lemma_.lower() not in ORG_NOUNS
             for c in [*before, *(c for c in tok.children if c.dep_ == "appos")])
