@@ -424,7 +424,7 @@ def _role_tokens(head: "Token") -> list["Token"]:
 
 
 #: Word classes that never open a person's name; the recogniser takes a capitalised one at the start
-#: of a sentence in with the name ("Neither Cruz nor ...", "Unlike Smith, ...").
+#: of a sentence in with the name ("Neither Smith nor ...", "Unlike Smith, ...").
 _FUNCTION_POS = frozenset({"DET", "CCONJ", "SCONJ", "ADP", "ADV", "PRON", "PART", "AUX", "INTJ"})
 
 
@@ -435,9 +435,9 @@ _NAME_PARTICLES = frozenset({"de", "del", "della", "der", "den", "di", "da", "do
 
 def _person_name(ent: "Span") -> "Span":
     """A person entity without what the recogniser took in around the name: the function words that
-    open it ("Neither Cruz"), a form of address or a title ("Prof Jane Smith", "Representative Jane
-    Smith") and the words up to the last lower-case one ("Pellam spokesperson Rhea Castellanos" ->
-    "Rhea Castellanos")."""
+    open it ("Neither Smith"), a form of address or a title ("Prof Jane Smith", "Representative Jane
+    Smith") and the words up to the last lower-case one ("Acme spokesperson Jane Smith" -> "Jane
+    Smith")."""
     i = 0
     while i < len(ent) - 1 and (ent[i].pos_ in _FUNCTION_POS or ent[i].lower_.rstrip(".") in _HONORIFICS
                                 or (ent[i].lower_ in PERSON_NOUNS and len(ent) - i > 2)):  # "Representative Jane Smith"
@@ -456,9 +456,9 @@ def _person_name(ent: "Span") -> "Span":
 
 def _unrecognised_people(doc: "Doc") -> list["Span"]:
     """Subjects the recogniser missed that name a person: a run of two to four capitalised proper
-    nouns with a "who" clause or a person's title set beside or before it ("Edvard Lunde, who chairs
-    ...", "Tomasz Brennan, the authority's director of operations, told reporters", "Pellam
-    spokesperson Rhea Castellanos said")."""
+    nouns with a "who" clause or a person's title set beside or before it ("Jane Smith, who chairs
+    ...", "Jane Smith, the authority's director of operations, told reporters", "Acme spokesperson
+    Jane Smith said")."""
     from spacy.tokens import Span
 
     out = []
@@ -491,8 +491,8 @@ def _unrecognised_people(doc: "Doc") -> list["Span"]:
 
 
 def _title_case_lines(doc: "Doc") -> list[tuple[int, int]]:
-    """The lines set in title case, as headlines are ("Black Lawmakers Rip Donald Trump As A
-    Disgusting Fraud"): at least five words longer than three letters, all capitalised, and one of
+    """The lines set in title case, as headlines are ("Union Leaders Slam John Smith Over Pension
+    Cuts"): at least five words longer than three letters, all capitalised, and one of
     them (after the first word) in no named entity. Character ranges."""
     text = doc_text(doc)
     out = []
@@ -537,7 +537,7 @@ class _Entities:
             self.mentions.append(Mention(ent.start_char, ent.end_char, name, ent.label_, subj, main,
                                          ent.sent.start_char))
             if any(a <= ent.start_char < b for a, b in headlines):
-                # "Black Lawmakers Rip Donald Trump As A ...": in a headline the recogniser takes
+                # "Union Leaders Slam John Smith Over ...": in a headline the recogniser takes
                 # capitalised verbs into names; the name is what the body calls the person
                 self._headline.setdefault(ent.label_, []).append(name)
                 self._headline_at.add(ent.start_char)
@@ -602,7 +602,7 @@ class _Entities:
             if same:
                 return max(same, key=len)
         elif len(words) == 1 and not any(words < set(c.lower().split()) for c in body):
-            # named in full only in the headline ("Hillary Clinton Slams ...", then "Clinton"): the
+            # named in full only in the headline ("Jane Smith Slams ...", then "Smith"): the
             # shortest headline name that holds it, the least likely to have taken in a verb
             fuller = [c for c in self._headline.get(label, []) if words < set(c.lower().split())]
             if fuller:
@@ -642,10 +642,10 @@ class _Entities:
             left = left[1:]
         if left and all(t.i < span.start for t in left) and left[-1].i == span.start - 1:
             while left and left[-1].lower_.rstrip(".") in _HONORIFICS:
-                left = left[:-1]  # "Mrs. Clinton": a form of address, not a role
+                left = left[:-1]  # "Mrs. Smith": a form of address, not a role
             text = doc_text(doc)[left[0].idx:left[-1].idx + len(left[-1].text)].strip(" ,") if left else ""
             if text and any(t.pos_ == "NOUN" or t.pos_ == "PROPN" for t in left) \
-                    and left[-1].tag_ not in ("NNS", "NNPS"):  # "told voters Mrs. Clinton ...": no role
+                    and left[-1].tag_ not in ("NNS", "NNPS"):  # "told voters Mrs. Smith ...": no role
                 return text
         # appositives: "the foreign minister, Jane Smith," / "Jane Smith, the foreign minister,"
         # (one person's title: a singular noun, without the clauses that describe it further)
@@ -764,7 +764,7 @@ def _thing_object(tok: "Token") -> bool:
 
 def _past_date(subj: "Token") -> "Token":
     """The subject behind a date the parser took for it: in "This Friday (26), US Secretary of State,
-    Antony Blinken, spoke ..." the date heads the phrase and the speaker hangs on it as an appositive."""
+    Jane Smith, spoke ..." the date heads the phrase and the speaker hangs on it as an appositive."""
     if subj.ent_type_ not in ("DATE", "TIME"):
         return subj
     return next((c for c in subj.children if c.dep_ == "appos" and c.pos_ in ("PROPN", "NOUN")
@@ -1830,15 +1830,15 @@ class _Resolver:
                                              or tok.lower_ in last.role.lower()):
                         return last
             if head in DOCUMENT_NOUNS and head not in DOCUMENT_SOURCES:
-                # "the ODNI report found", "a study by Harvard shows", then "the report noted": the
+                # "the Acme Institute report found", "a study by X shows", then "the report noted": the
                 # organisation or person whose document it is
                 owner = self._document_owner(tok)
                 if owner is not None:
                     return owner
         if tok.pos_ == "PROPN" or (tok.text[:1].isupper() and (
                 tok.ent_type_ == "PERSON" or ents.person_named(tok.text, s) is not None)):
-            # a surname the entity recogniser missed, or one the tagger read as a common noun ("Vost
-            # said ...") or a title-case headline made it read as a verb ("Blinken Reveals He's ...")
+            # a surname the entity recogniser missed, or one the tagger read as a common noun ("Baker
+            # said ...") or a title-case headline made it read as a verb ("Smith Reveals He's ...")
             full = ents.person_named(tok.text, s)
             if full is not None:
                 return Resolved(full, "PERSON", ents.roles.get(full))
@@ -1848,7 +1848,7 @@ class _Resolver:
         return Resolved("", None, None)  # "concerns", "the report", "it": not a speaker
 
     def _document_owner(self, tok: "Token") -> Resolved | None:
-        """Who a document noun speaks for: a name in its phrase ("the ODNI report", "Gallup's poll",
+        """Who a document noun speaks for: a name in its phrase ("the Acme Institute report", "Gallup's poll",
         "a report by the agency's inspector general") or, for a bare "the report", the owner of the
         last document of that kind named before it (within a few paragraphs)."""
         own = self._named_owner(tok)
@@ -1913,7 +1913,7 @@ class _Resolver:
         r = self.resolve(tok, (min(ns, *(m.start for m in names)), max(ne, *(m.end for m in names))))
         if r.label in ("PERSON", "ORG", "GPE", "NORP"):
             return r
-        # "researchers at Eastmere University", "economists from the bank": where they work
+        # "researchers at X University", "economists from the bank": where they work
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in ("at", "from", "of") and _speaker_noun(tok):
                 obj = next((g for g in c.children if g.dep_ == "pobj"), None)
