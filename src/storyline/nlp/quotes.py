@@ -413,6 +413,11 @@ def _span_text(doc: "Doc", toks: Sequence["Token"]) -> tuple[int, int, str]:
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev"})
 
 
+def _honorific(word: str) -> bool:
+    """Whether a word is a form of address (:data:`_HONORIFICS`), with or without its period."""
+    return word.lower().rstrip(".") in _HONORIFICS
+
+
 def _role_tokens(head: "Token") -> list["Token"]:
     """The words of a title phrase headed by ``head`` without punctuation and without the clauses
     that describe the person further ("a candidate whose appeal is ...", "the adviser who quit")."""
@@ -439,7 +444,7 @@ def _person_name(ent: "Span") -> "Span":
     Smith") and the words up to the last lower-case one ("Acme spokesperson Jane Smith" -> "Jane
     Smith")."""
     i = 0
-    while i < len(ent) - 1 and (ent[i].pos_ in _FUNCTION_POS or ent[i].lower_.rstrip(".") in _HONORIFICS
+    while i < len(ent) - 1 and (ent[i].pos_ in _FUNCTION_POS or _honorific(ent[i].text)
                                 or (ent[i].lower_ in PERSON_NOUNS and len(ent) - i > 2)):  # "Representative Jane Smith"
         i += 1
     for k in range(len(ent) - 2, i - 1, -1):
@@ -470,9 +475,9 @@ def _unrecognised_people(doc: "Doc") -> list["Span"]:
                 and lo <= doc[lo - 1].head.i <= tok.i:
             lo -= 1
         titled = False
-        while lo < tok.i and (doc[lo].lower_.rstrip(".") in _HONORIFICS or doc[lo].lower_ in _TITLE_ABBREV
+        while lo < tok.i and (_honorific(doc[lo].text) or doc[lo].lower_ in _TITLE_ABBREV
                               or doc[lo].lower_ in PERSON_NOUNS):
-            titled = titled or doc[lo].lower_.rstrip(".") not in _HONORIFICS  # "Gov. Jane Smith", "Founder Jane Smith"
+            titled = titled or not _honorific(doc[lo].text)  # "Gov. Jane Smith", "Founder Jane Smith"
             lo += 1
         run = doc[lo:tok.i + 1]
         if not 2 <= len(run) <= 4 or not all(t.text[:1].isupper() and t.text.replace("-", "").isalpha()
@@ -607,7 +612,7 @@ class _Entities:
             fuller = [c for c in self._headline.get(label, []) if words < set(c.lower().split())]
             if fuller:
                 return min(fuller, key=len)
-        for cand in self.full.get(label, []):
+        for cand in body:
             cw = set(cand.lower().split())
             if words <= cw and len(cand) > len(best):
                 best = cand
@@ -641,7 +646,7 @@ class _Entities:
         while left and (left[0].dep_ in ("det", "punct") or left[0].is_punct):
             left = left[1:]
         if left and all(t.i < span.start for t in left) and left[-1].i == span.start - 1:
-            while left and left[-1].lower_.rstrip(".") in _HONORIFICS:
+            while left and _honorific(left[-1].text):
                 left = left[:-1]  # "Mrs. Smith": a form of address, not a role
             text = doc_text(doc)[left[0].idx:left[-1].idx + len(left[-1].text)].strip(" ,") if left else ""
             if text and any(t.pos_ == "NOUN" or t.pos_ == "PROPN" for t in left) \
@@ -1835,13 +1840,12 @@ class _Resolver:
                 owner = self._document_owner(tok)
                 if owner is not None:
                     return owner
-        if tok.pos_ == "PROPN" or (tok.text[:1].isupper() and (
-                tok.ent_type_ == "PERSON" or ents.person_named(tok.text, s) is not None)):
-            # a surname the entity recogniser missed, or one the tagger read as a common noun ("Baker
-            # said ...") or a title-case headline made it read as a verb ("Smith Reveals He's ...")
-            full = ents.person_named(tok.text, s)
-            if full is not None:
-                return Resolved(full, "PERSON", ents.roles.get(full))
+        # a surname the entity recogniser missed, or one the tagger read as a common noun ("Baker
+        # said ...") or a title-case headline made it read as a verb ("Smith Reveals He's ...")
+        full = ents.person_named(tok.text, s) if tok.pos_ == "PROPN" or tok.text[:1].isupper() else None
+        if full is not None:
+            return Resolved(full, "PERSON", ents.roles.get(full))
+        if tok.pos_ == "PROPN" or (tok.text[:1].isupper() and tok.ent_type_ == "PERSON"):
             return Resolved(mention_text, None, None)
         if low in ("he", "she", "i", "we", "they") or _speaker_noun(tok):
             return Resolved(mention_text, None, None)
@@ -1945,7 +1949,7 @@ class _Resolver:
         role = _strip_det(mention[:i].strip(" ,"))
         role = re.sub(r"[’']s$", "", role).strip()
         words = role.split()
-        while words and words[-1].lower().rstrip(".") in _HONORIFICS:  # "Prof Jane Smith": no role
+        while words and _honorific(words[-1]):  # "Prof Jane Smith": no role
             words.pop()
         return " ".join(words) or None
 
