@@ -112,3 +112,6 @@ def test_a_dateline_is_a_sentence_of_its_own() -> None:
     assert len(list(parse("WASHINGTON (AP) — Officials said the plan would fail.").sents)) == 2
     # the horizontal bar some outlets set after their datelines
     assert [s.text for s in parse("WASHINGTON ― The plan would fail, officials said.").sents][0] == "WASHINGTON ―"
+    # a wire's dateline with the day of the month
+    assert [s.text for s in parse("OSLO, Dec. 29 (Reuters) - The plan would fail, officials said.").sents][0] \
+        == "OSLO, Dec. 29 (Reuters) -"

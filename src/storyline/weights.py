@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="6210ce03145453171d2bd5d455ccfdfdd7c89e2248b781dee38d9069829f4d2f",
+        sha256="f9849bfee2bb2b002131217f3797a624226011655e63ab2f9f55c5ad032cde3d",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="271784e4f992ff9a5eaff45eb396190cd2202af407d49bc4c1cef7be3f0a4094",
+        sha256="d675453ad3291a1380a27d9992387a5e474f6f0adc6a0096298f9fbff08559da",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

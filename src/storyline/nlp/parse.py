@@ -47,8 +47,8 @@ _DASHES = frozenset({"-", "--", "–", "—", "―"})
 
 def _dateline_end(doc: "Doc", i: int) -> int | None:
     """The token after the dateline that opens the paragraph at token ``i`` ("WASHINGTON (AP) —",
-    "RENO, Nev. —": words in capitals, then capitalised words, commas or a wire in brackets, then a
-    dash), or None when the paragraph opens with none."""
+    "RENO, Nev. —", "OSLO, Dec. 29 (Reuters) -": words in capitals, then capitalised words, numbers,
+    commas or a wire in brackets, then a dash), or None when the paragraph opens with none."""
     first = doc[i].text
     if not (len(first) >= 2 and first.isalpha() and first.isupper()):
         return None
@@ -56,7 +56,7 @@ def _dateline_end(doc: "Doc", i: int) -> int | None:
         t = doc[j]
         if t.text in _DASHES:
             return j + 1 if not doc[j + 1].is_space and "\n" not in t.text_with_ws else None
-        if "\n" in t.text_with_ws or not (t.is_punct or t.text[:1].isupper()):
+        if "\n" in t.text_with_ws or not (t.is_punct or t.text[:1].isupper() or t.text.isdigit()):
             return None
     return None
 
