@@ -671,3 +671,33 @@ def test_an_acts_date_is_its_setting_not_its_content() -> None:
     """"endorsed X on Friday": the date says when, not what was endorsed (a phrase of the setting)."""
     qs = extract_quotes("The union endorsed Tom Hale on Friday.")
     assert [(q.speaker, q.cue, q.text) for q in qs] == [("The union", "endorsed", "Tom Hale")]
+
+
+def test_a_role_leaves_out_the_day_and_the_dateline_the_parser_hung_on_it() -> None:
+    """"But earlier on Friday Norway's finance minister, Jane Moss, said ...": the parser makes
+    "Friday" part of the title; the role is "Norway's finance minister". A year in a title stays. A
+    dateline closed by a dash is no part of the title either."""
+    (q,) = extract_quotes("But earlier on Friday Norway’s finance minister, Jane Moss, said “delays” could "
+                          "raise costs.", article_id="x")
+    assert (q.speaker, q.speaker_role) == ("Jane Moss", "Norway’s finance minister")
+    (q2,) = extract_quotes("The 2020 nominee, Tom Hale, said the fees were legal.", article_id="y")
+    assert q2.speaker == "Tom Hale" and q2.speaker_role is not None and "2020" in q2.speaker_role
+    (q3,) = extract_quotes("OSLO, Dec 29 (Reuters) - Norwegian opposition leader Jane Moss said on Tuesday the "
+                           "budget was too small.", article_id="z")
+    assert (q3.speaker, q3.speaker_role) == ("Jane Moss", "Norwegian opposition leader")
+
+
+def test_an_outlet_keeps_the_the_of_its_name() -> None:
+    """"according to The Hill", "told The Guardian": a capital "The" inside a sentence is part of the
+    outlet's name (the recogniser leaves it out); "the Guardian" and a "The" that opens a sentence or
+    a title-case headline are not, and a shorter form still names the article's fuller one."""
+    (q,) = extract_quotes("Jane Smith told The Guardian that the plan had failed.", article_id="x")
+    assert [c.name for c in q.chain] == ["The Guardian"]
+    (q,) = extract_quotes("Jane Smith told the Guardian that the plan had failed.", article_id="y")
+    assert [c.name for c in q.chain] == ["Guardian"]
+    qs = extract_quotes("The Hill reported that the plan had failed.\n\nThe deal was off, according to "
+                        "The Hill.", article_id="z")
+    assert {q.speaker for q in qs} == {"The Hill"}
+    (q,) = extract_quotes("Mayors Back The Plan Report Says\n\nThe New York Post said the plan had failed, "
+                          "and the Post was right.", article_id="w")
+    assert q.speaker == "New York Post"

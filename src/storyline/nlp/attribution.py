@@ -91,6 +91,41 @@ def _entity_at(doc: "Doc", i: int) -> "Span":
     return doc[s:e]
 
 
+#: Entity types whose name may open with "The" ("The Hill", "The Associated Press").
+_THE_LABELS = frozenset({"ORG", "WORK_OF_ART"})
+
+
+def _opens_clause(tok: "Token") -> bool:
+    """The token opens a sentence or a clause after a colon, a dash or a full stop the sentence
+    splitter missed ("... the problem: The agency only requires ...")."""
+    if tok.is_sent_start or tok.i == 0:
+        return True
+    prev = tok.doc[tok.i - 1]
+    return prev.is_space or prev.text in (":", ";", ".", "!", "?", "-", "–", "—", "―") or prev.is_quote
+
+
+def _title_case(sent: "Span") -> bool:
+    """Every longer word capitalised: a headline, where a capital "The" says nothing."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return bool(words) and all(t.text[0].isupper() for t in words)
+
+
+def entity_name(ent: "Span") -> str:
+    """An entity's name as the article writes it, without a leading article, except that a capital
+    "The" inside a sentence belongs to the name of an outlet or organisation ("according to The
+    Hill": the recogniser leaves it out; "The New York Times": it takes it in). A lower-case "the", one
+    that opens the sentence and one in a title-case headline are no part of it ("the Guardian said",
+    "The Guardian said")."""
+    doc = ent.doc
+    first = ent[0]
+    if (ent.label_ or first.ent_type_) in _THE_LABELS:  # (a slice of the doc has no label)
+        the = first if first.lower_ == "the" else doc[ent.start - 1] if ent.start else None
+        if the is not None and the.text == "The" and not _opens_clause(the) and the.i < ent.end - 1 \
+                and not _title_case(the.sent):
+            return doc_text(doc)[the.idx:ent.end_char]
+    return re.sub(r"^(the|a|an)\b\s*", "", ent.text, flags=re.IGNORECASE).strip()
+
+
 def _name_of(doc: "Doc", tok: "Token") -> tuple[str, int, int] | None:
     """The name a preposition's object stands for, when it is a name (has a proper noun) and not a
     date or time."""
@@ -102,8 +137,7 @@ def _name_of(doc: "Doc", tok: "Token") -> tuple[str, int, int] | None:
         return None
     if tok.ent_type_ in _NAME_LABELS:
         ent = _entity_at(doc, tok.i)
-        name = re.sub(r"^(the)\s+", "", ent.text, flags=re.IGNORECASE)
-        name = re.sub(r"[’']s?$", "", name).strip()
+        name = re.sub(r"[’']s?$", "", entity_name(ent)).strip()
         return name, ent.start_char, ent.end_char
     lo = min(t.i for t in toks)
     hi = max(t.i for t in toks)

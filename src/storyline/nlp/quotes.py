@@ -91,7 +91,15 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from storyline.model import Article, ChainLink, Quote, QuoteGroup, QuoteKind, content_id
-from storyline.nlp.attribution import _TEXT_KEY, DOCUMENT_NOUNS, MEDIUM_NOUNS, ChainFinder, doc_text, order_links
+from storyline.nlp.attribution import (
+    _TEXT_KEY,
+    DOCUMENT_NOUNS,
+    MEDIUM_NOUNS,
+    ChainFinder,
+    doc_text,
+    entity_name,
+    order_links,
+)
 from storyline.nlp.cues import complement, features, load_model
 from storyline.nlp.parse import parse, parse_many
 from storyline.nlp.quote_groups import apply_groups, group_quotes
@@ -399,6 +407,11 @@ def _strip_possessive(s: str) -> str:
     return re.sub(r"[’']s?$", "", s).strip()
 
 
+def _name_words(name: str) -> set[str]:
+    """A name's words in lower case without "the" ("The Post" is a part of "New York Post")."""
+    return set(name.lower().split()) - {"the"}
+
+
 def _strip_det(s: str) -> str:
     return re.sub(r"^(the|a|an)\b\s*", "", s, flags=re.IGNORECASE).strip()
 
@@ -425,7 +438,27 @@ def _role_tokens(head: "Token") -> list["Token"]:
     for t in head.subtree:
         if t.dep_ in ("relcl", "acl", "advcl") and t.i != head.i:
             drop.update(x.i for x in t.subtree)
-    return [t for t in head.subtree if not t.is_punct and t.i not in drop]
+    return _without_leading_date([t for t in head.subtree if not t.is_punct and t.i not in drop])
+
+
+def _without_leading_date(toks: list["Token"]) -> list["Token"]:
+    """Title words without what the parser hung on them from before: a dateline or an aside closed
+    by a dash or a bracket ("Dec 29 (Reuters) - U.S. presidential candidate Jane Smith said": the
+    title is "U.S. presidential candidate") and a day or time ("... on Friday China's foreign
+    minister, Jane Smith, said": "China's foreign minister"); a year or a date's possessive stays
+    ("the 2020 nominee", "last year's winner")."""
+    if not toks:
+        return toks
+    doc = toks[0].doc
+    cut = max((t.i for t in doc[toks[0].i:toks[-1].i + 1]
+               if t.text in "()[]:—―–" or (t.text == "-" and (t.whitespace_ or doc[t.i - 1].whitespace_))),
+              default=-1)
+    toks = [t for t in toks if t.i > cut]
+    i = 0
+    while i < len(toks) and toks[i].ent_type_ in ("DATE", "TIME") and not toks[i].like_num \
+            and not any(c.dep_ == "case" for c in toks[i].children):
+        i += 1
+    return toks[i:]
 
 
 #: Word classes that never open a person's name; the recogniser takes a capitalised one at the start
@@ -532,7 +565,7 @@ class _Entities:
         for ent in sorted(found, key=lambda e: e.start):
             if ent.label_ == "PERSON":
                 ent = _person_name(ent)
-            name = _strip_possessive(_strip_det(ent.text)) if ent.label_ != "NORP" else ent.text
+            name = _strip_possessive(entity_name(ent)) if ent.label_ != "NORP" else ent.text
             if not name:
                 continue
             subj = ent.root.dep_ in ("nsubj", "nsubjpass") or (
@@ -597,7 +630,7 @@ class _Entities:
         return got
 
     def _canonical(self, name: str, label: str) -> str:
-        words = set(name.lower().split())
+        words = _name_words(name)
         best = name
         body = self.full.get(label, [])
         if name in self._headline.get(label, []) and name not in body:
@@ -606,14 +639,14 @@ class _Entities:
             same = [c for c in body if c.lower().split()[-1:] == last]
             if same:
                 return max(same, key=len)
-        elif len(words) == 1 and not any(words < set(c.lower().split()) for c in body):
+        elif len(words) == 1 and not any(words < _name_words(c) for c in body):
             # named in full only in the headline ("Jane Smith Slams ...", then "Smith"): the
             # shortest headline name that holds it, the least likely to have taken in a verb
-            fuller = [c for c in self._headline.get(label, []) if words < set(c.lower().split())]
+            fuller = [c for c in self._headline.get(label, []) if words < _name_words(c)]
             if fuller:
                 return min(fuller, key=len)
         for cand in body:
-            cw = set(cand.lower().split())
+            cw = _name_words(cand)
             if words <= cw and len(cand) > len(best):
                 best = cand
         return best
@@ -645,6 +678,7 @@ class _Entities:
         left = [t for t in left if t.dep_ not in ("det", "punct") or t.i > left[0].i]
         while left and (left[0].dep_ in ("det", "punct") or left[0].is_punct):
             left = left[1:]
+        left = _without_leading_date(left)
         if left and all(t.i < span.start for t in left) and left[-1].i == span.start - 1:
             while left and _honorific(left[-1].text):
                 left = left[:-1]  # "Mrs. Smith": a form of address, not a role
