@@ -314,3 +314,18 @@ def test_a_gapped_relative_clause_is_no_claim() -> None:
     q2 = replace(q2, speaker_start=t.rindex("Ana Colvin"), speaker_end=t.rindex("Ana Colvin") + 10)
     units = claim_units(_article("a", t), [q1, q2])
     assert [u.text for u in units] == ["the allies had frozen the port accounts"]
+
+
+def test_a_cue_with_its_auxiliaries_keeps_its_stance() -> None:
+    """Cues carry their auxiliaries and adverbs ("has flatly rejected", "have openly questioned"):
+    the verb still tells the stance, and a negated cue ("did not dispute") neither denies nor disputes."""
+
+    def stances(cue: str) -> list[str]:
+        t = f"The board {cue} that the ferry tender in Kessling was rigged by the mayor."
+        q = _quote("a", t, "that the ferry tender in Kessling was rigged by the mayor", "The board", cue)
+        return [u.stance for u in claim_units(_article("a", t), [q])]
+
+    assert stances("has flatly rejected") == ["denies"]
+    assert stances("have openly questioned") == ["disputes"]
+    assert stances("has said") == ["reports"]
+    assert "disputes" not in stances("did not dispute") and "denies" not in stances("has never denied")

@@ -454,11 +454,21 @@ def names_agree(a: frozenset[str], b: frozenset[str]) -> bool | None:
     return any(_same_name(x, y) for x in a for y in b)
 
 
+def _cue_verb(q: Quote) -> tuple[str, int | None]:
+    """A cue's last word and its offset: the verb of a cue that carries its auxiliaries and adverbs
+    ("has flatly denied" -> "denied")."""
+    cue = (q.cue or "").rstrip()
+    if not cue or q.cue_start is None:
+        return cue.lower(), q.cue_start
+    i = max(cue.rfind(" "), cue.rfind("\n")) + 1
+    return cue[i:].lower(), q.cue_start + i
+
+
 def _quote_stance(q: Quote) -> StanceKind:
-    cue = (q.cue or "").lower()
-    if q.denial or _DENY_CUES.match(cue):
+    verb = _cue_verb(q)[0]
+    if q.denial or _DENY_CUES.match(verb):
         return "denies"
-    if _CHALLENGE_CUES.match(cue) or DISPUTE_WORDS.search(q.text):
+    if _CHALLENGE_CUES.match(verb) or DISPUTE_WORDS.search(q.text):
         return "disputes"
     return "reports"
 
@@ -599,7 +609,8 @@ def claim_units(
         lo = min(q.start, q.speaker_start if q.speaker_start is not None else q.start,
                  q.cue_start if q.cue_start is not None else q.start)
         hi = max(q.end, q.speaker_end or q.end, q.cue_end or q.end)
-        if cue_negated(text, q.cue_start):  # "did not say", "never denied": no stance either way
+        verb, verb_start = _cue_verb(q)
+        if cue_negated(text, verb_start):  # "did not say", "never denied": no stance either way
             covered.append((lo, hi))
             continue
         if _gapped(text, q):  # "sanctions, which she said the allies could impose": no whole statement
@@ -619,13 +630,13 @@ def claim_units(
             content = text[s:e]
             s = min(s, q.start)
             e = max(e, q.end)
-        rejecting_cue = bool(q.cue and q.cue_start is not None and _REJECTING_CUES.match(q.cue))
+        rejecting_cue = bool(verb and verb_start is not None and _REJECTING_CUES.match(verb))
         cands.append((q, stance, content, s, e, rejecting_cue))
         if not rejecting_cue:
             covered.append((lo, hi))
     # a rejecting cue denies or disputes only a proposition: "rejected the veto" is an act
     rej = [c for c in cands if c[5]]
-    kinds = rejection_kinds([(text[a:b], c[0].cue_start - a)  # type: ignore[operator]
+    kinds = rejection_kinds([(text[a:b], _cue_verb(c[0])[1] - a)  # type: ignore[operator]
                              for c in rej for a, b in [_sentence_at(spans, text, c[0].cue_start, c[0].end)]])
     kind_of = {id(c[0]): k for c, k in zip(rej, kinds)}
     for q, *_rest, rejecting_cue in cands:

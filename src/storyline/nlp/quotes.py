@@ -2069,6 +2069,22 @@ def _may_speak(tok: "Token") -> bool:
         or _document(tok)
 
 
+def _verb_group(verb: "Token") -> "Token":
+    """The first word of a cue verb's group: the auxiliaries, the negation and the adverbs right before
+    it ("has also said", "did not mention", "later told"), as annotators mark a cue. The verb itself
+    when it is no verb or nothing of its own stands before it."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return verb
+    doc = verb.doc
+    i = verb.i
+    while i > 0:
+        t = doc[i - 1]
+        if t.head.i != verb.i or not (t.dep_ in ("aux", "auxpass", "neg") or (t.dep_ == "advmod" and t.pos_ == "ADV")):
+            break
+        i -= 1
+    return doc[i]
+
+
 def _negated(doc: "Doc", s: int, e: int) -> bool:
     span = doc.char_span(s, e, alignment_mode="expand")
     if span is None:
@@ -2244,6 +2260,9 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
         links: list[ChainLink] = []
         if f is not None:
             cue, cue_s, cue_e = f.cue, f.cue_start, f.cue_end
+            if f.cue_tok is not None and cue_s == f.cue_tok.idx and cue_e == f.cue_tok.idx + len(f.cue_tok):
+                cue_s = _verb_group(f.cue_tok).idx  # "has also said", "did not mention"
+                cue = text[cue_s:cue_e]
             links = list(f.chain)
             if f.source is not None and f.source_tok is not None:
                 r = resolver.resolve(f.source_tok, f.source)
