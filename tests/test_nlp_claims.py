@@ -329,3 +329,9 @@ def test_a_cue_with_its_auxiliaries_keeps_its_stance() -> None:
     assert stances("have openly questioned") == ["disputes"]
     assert stances("has said") == ["reports"]
     assert "disputes" not in stances("did not dispute") and "denies" not in stances("has never denied")
+    assert stances("pushed back against") == stances("said") == ["reports"]  # (the verb is "pushed")
+    from storyline.nlp.claims import _cue_verb
+
+    t = "The council did not argue for a new ferry tender."
+    q = _quote("c", t, "a new ferry tender", "The council", "did not argue for")
+    assert _cue_verb(q) == ("argue", t.index("argue"))  # what the negation test reads before

@@ -704,11 +704,15 @@ def test_an_outlet_keeps_the_the_of_its_name() -> None:
 
 
 def test_a_cue_is_the_verb_with_its_auxiliaries_negation_and_adverbs() -> None:
-    """Annotators mark a cue as the verb group ("has also said", "did not mention", "later told"):
-    PolNeAR's gold cues hold the auxiliaries nine times in ten. "according to" stays as it is."""
+    """Annotators mark a cue as the verb group ("has also said", "did not mention", "later told") and
+    take in a preposition the content follows at once ("warned of"): PolNeAR's gold cues hold the
+    auxiliaries nine times in ten. "according to" stays as it is."""
     cues = [[q.cue for q in extract_quotes(s, article_id="x")]
             for s in ("Jane Smith has also said that the plan failed.",
                       "He did not mention that the plan had failed.",
                       "The plan failed badly, she later told reporters.",
-                      "According to the mayor, the plan failed.")]
-    assert cues == [["has also said"], ["did not mention"], ["later told"], ["According to"]]
+                      "According to the mayor, the plan failed.",
+                      "Critics warned of a crisis in the housing market.",
+                      "Smith did not call for an inquiry into the tender.")]
+    assert cues == [["has also said"], ["did not mention"], ["later told"], ["According to"], ["warned of"],
+                    ["did not call for"]]

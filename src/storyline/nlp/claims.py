@@ -454,14 +454,20 @@ def names_agree(a: frozenset[str], b: frozenset[str]) -> bool | None:
     return any(_same_name(x, y) for x in a for y in b)
 
 
+#: Words after a cue's verb that are no verb ("called for", "pushed back against").
+_CUE_PARTICLES = frozenset({"about", "against", "as", "at", "back", "by", "down", "for", "from", "in", "into",
+                            "of", "off", "on", "out", "over", "to", "up", "with"})
+
+
 def _cue_verb(q: Quote) -> tuple[str, int | None]:
-    """A cue's last word and its offset: the verb of a cue that carries its auxiliaries and adverbs
-    ("has flatly denied" -> "denied")."""
-    cue = (q.cue or "").rstrip()
-    if not cue or q.cue_start is None:
-        return cue.lower(), q.cue_start
-    i = max(cue.rfind(" "), cue.rfind("\n")) + 1
-    return cue[i:].lower(), q.cue_start + i
+    """A cue's verb and its offset: the last word that is no preposition or particle ("has flatly
+    denied" -> "denied", "has called for" -> "called")."""
+    cue = q.cue or ""
+    if not cue.strip() or q.cue_start is None:
+        return cue.strip().lower(), q.cue_start
+    words = [(m.group().lower(), m.start()) for m in re.finditer(r"\S+", cue)]
+    word, at = next((w for w in reversed(words) if w[0] not in _CUE_PARTICLES), words[-1])
+    return word, q.cue_start + at
 
 
 def _quote_stance(q: Quote) -> StanceKind:

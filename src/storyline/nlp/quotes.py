@@ -2085,6 +2085,19 @@ def _verb_group(verb: "Token") -> "Token":
     return doc[i]
 
 
+def _verb_preposition_end(verb: "Token", content_start: int) -> int:
+    """The end of a cue verb, or of the preposition or particle right after it when the content
+    follows that at once ("called for X", "responded to X", "spoke out about X"), as annotators mark
+    a cue."""
+    end = verb.idx + len(verb.text)
+    nxt = verb.nbor() if verb.i + 1 < len(verb.doc) else None
+    if verb.pos_ in ("VERB", "AUX") and nxt is not None and nxt.head.i == verb.i and nxt.dep_ in ("prep", "prt"):
+        nxt_end = nxt.idx + len(nxt.text)
+        if nxt_end <= content_start <= nxt_end + 2:
+            return nxt_end
+    return end
+
+
 def _negated(doc: "Doc", s: int, e: int) -> bool:
     span = doc.char_span(s, e, alignment_mode="expand")
     if span is None:
@@ -2262,6 +2275,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             cue, cue_s, cue_e = f.cue, f.cue_start, f.cue_end
             if f.cue_tok is not None and cue_s == f.cue_tok.idx and cue_e == f.cue_tok.idx + len(f.cue_tok):
                 cue_s = _verb_group(f.cue_tok).idx  # "has also said", "did not mention"
+                cue_e = _verb_preposition_end(f.cue_tok, s)  # "called for", "responded to"
                 cue = text[cue_s:cue_e]
             links = list(f.chain)
             if f.source is not None and f.source_tok is not None:
