@@ -716,3 +716,13 @@ def test_a_cue_is_the_verb_with_its_auxiliaries_negation_and_adverbs() -> None:
                       "Smith did not call for an inquiry into the tender.")]
     assert cues == [["has also said"], ["did not mention"], ["later told"], ["According to"], ["warned of"],
                     ["did not call for"]]
+
+
+def test_a_source_phrase_closes_the_bracket_it_opens() -> None:
+    """"Sen. Jane Smith (D-Vt.) said": the parse ends the phrase at "Vt"; the source phrase (what the
+    bench scores and the export offers as speaker_start / speaker_end) takes in the closing bracket."""
+    for s, mention in (("Sen. Jane Smith (D-Vt.) said that the plan failed.", "Sen. Jane Smith (D-Vt.)"),
+                       ("Rep. Tom Hale (R-Ohio) told reporters the plan failed.", "Rep. Tom Hale (R-Ohio)")):
+        (q,) = extract_quotes(s, article_id="x")
+        assert q.speaker_mention == mention and s[q.speaker_start:q.speaker_end] == mention
+        assert q.speaker in ("Jane Smith", "Tom Hale")

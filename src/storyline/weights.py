@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="d675453ad3291a1380a27d9992387a5e474f6f0adc6a0096298f9fbff08559da",
+        sha256="c0aff79fc19076fc67d00d052d30f345e83b48527ce392ee72584ea4d9373180",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

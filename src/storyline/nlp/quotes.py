@@ -2085,6 +2085,18 @@ def _verb_group(verb: "Token") -> "Token":
     return doc[i]
 
 
+def _closed_phrase(text: str, s: int, e: int) -> tuple[int, int]:
+    """A source phrase without trailing spaces (a no-break space too) and with the bracket it opens
+    closed ("Sen. Jane Smith (D-Vt.)": the parse may end the phrase at "Vt")."""
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if text.count("(", s, e) > text.count(")", s, e):
+        close = text.find(")", e, e + 4)
+        if close != -1 and "\n" not in text[e:close]:
+            e = close + 1
+    return s, e
+
+
 def _verb_preposition_end(verb: "Token", content_start: int) -> int:
     """The end of a cue verb, or of the preposition or particle right after it when the content
     follows that at once ("called for X", "responded to X", "spoke out about X"), as annotators mark
@@ -2289,6 +2301,10 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                     if label is None and speaker == speaker_mention:  # a description naming no one speaks as itself
                         speaker = text[sp_s:sp_e]
                     speaker_mention = text[sp_s:sp_e]
+                sp_s, sp_e = _closed_phrase(text, sp_s, sp_e)
+                if speaker == speaker_mention:
+                    speaker = text[sp_s:sp_e]
+                speaker_mention = text[sp_s:sp_e]
         elif note == "continuation":
             prev = last_by_para.get(pi)
             if prev is None or prev.speaker is None:
