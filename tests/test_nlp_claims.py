@@ -29,6 +29,10 @@ def test_proposition_neutralises_denial_and_negation() -> None:
     got = proposition("any involvement in the tender", "Harbour Board", rejecting=True)
     assert got == "Harbour Board involvement in the tender"
     assert "accusations" not in proposition("the accusations of bid rigging", "X", rejecting=True)
+    # what an allegation is about, without the words that wrap it ("criticised X for making ...")
+    got = proposition("the council for making baseless accusations about the ferry tender in Kessling")
+    assert got == "the ferry tender in Kessling"
+    assert proposition("the allegations that it rigged the tender", "X", rejecting=True) == "it rigged the tender"
 
 
 def test_names_acronyms_and_demonyms() -> None:
@@ -106,11 +110,12 @@ def test_a_holder_does_not_deny_their_own_negative_statement() -> None:
 
 
 def test_dispute_words_make_a_dispute() -> None:
-    t = "The union called the claim that wages fell baseless, the paper said."
+    t = "The union called the claim that wages fell last year baseless, the paper said."
     q = Quote(id="q", article_id="u", start=t.index("the claim"), end=t.index(", the paper"),
-              text="the claim that wages fell baseless", kind="indirect", cue="called", speaker="Union")
+              text="the claim that wages fell last year baseless", kind="indirect", cue="called", speaker="Union")
     units = claim_units(_article("u", t), [q])
     assert units and units[0].stance == "disputes"
+    assert units[0].proposition == "wages fell last year"  # a clause: the holder is not its actor
 
 
 def test_different_actors_stay_apart() -> None:

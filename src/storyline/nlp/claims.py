@@ -393,6 +393,11 @@ def proposition(content: str, holder: str | None = None, *, rejecting: bool = Fa
     the holder as its actor.
     """
     s = content
+    alleged = _NEUTRAL[0].search(s)
+    if alleged is not None and alleged.end() < len(s):
+        # "the US for making baseless accusations about X": what is in dispute is X ("... claims that
+        # X" keeps its "that": X is a clause)
+        s = s[alleged.start(3) if alleged.group(3).lower() == "that" else alleged.end():]
     clause = bool(_LEAD_THAT.match(s))
     s = _LEAD_THAT.sub("", s)
     for rx in _NEUTRAL:
