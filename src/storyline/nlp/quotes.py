@@ -2103,7 +2103,8 @@ def _verb_preposition_end(verb: "Token", content_start: int) -> int:
     a cue."""
     end = verb.idx + len(verb.text)
     nxt = verb.nbor() if verb.i + 1 < len(verb.doc) else None
-    if verb.pos_ in ("VERB", "AUX") and nxt is not None and nxt.head.i == verb.i and nxt.dep_ in ("prep", "prt"):
+    if verb.pos_ in ("VERB", "AUX") and nxt is not None and nxt.head.i == verb.i and nxt.dep_ in ("prep", "prt") \
+            and nxt.is_alpha:  # ("voted 7–0 to hold": a score the parser hung on as a particle)
         nxt_end = nxt.idx + len(nxt.text)
         if nxt_end <= content_start <= nxt_end + 2:
             return nxt_end
