@@ -728,3 +728,11 @@ def test_a_source_phrase_closes_the_bracket_it_opens() -> None:
         (q,) = extract_quotes(s, article_id="x")
         assert q.speaker_mention == mention and s[q.speaker_start:q.speaker_end] == mention
         assert q.speaker in ("Jane Smith", "Tom Hale")
+
+
+def test_calling_for_someone_to_act_is_a_quote() -> None:
+    """"Republicans have called for the minister to resign": the parser makes "for the minister to
+    resign" a clause of its own, which had given no candidate to the cue model; the content is "the
+    minister to resign" and the cue "have called for"."""
+    (q,) = extract_quotes("Republicans have called for the minister to resign over the affair.", article_id="x")
+    assert (q.speaker, q.cue, q.text) == ("Republicans", "have called for", "the minister to resign over the affair")

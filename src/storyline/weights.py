@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="f9849bfee2bb2b002131217f3797a624226011655e63ab2f9f55c5ad032cde3d",
+        sha256="7e40bf756bb4804a877ae519c497807ee3941b12aa437bd527f9b02664bc4ffa",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="c0aff79fc19076fc67d00d052d30f345e83b48527ce392ee72584ea4d9373180",
+        sha256="042c9e15b049fa3e1f6d405c8161924df052da68af202b1c44f4ea6883d5d628",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -38,7 +38,8 @@ def complement(tok: "Token") -> tuple["Token | None", str]:
     """The complement a candidate cue governs and its kind: a clause (``ccomp``), an infinitive
     (``xcomp``), an object (``dobj``), the object of a preposition (``prep:for``) or the clause under
     an adjective ("is confident that", ``acomp``) or the object of a preposition after an adjective
-    ("is concerned about", ``aprep``); ``(None, "")`` when there is none."""
+    ("is concerned about", ``aprep``), or an infinitive with its own subject after "for" ("called for
+    the minister to resign", ``forto``); ``(None, "")`` when there is none."""
     kids = list(tok.children)
     for c in kids:
         if c.dep_ == "ccomp":
@@ -66,7 +67,17 @@ def complement(tok: "Token") -> tuple["Token | None", str]:
             for g in c.children:
                 if g.dep_ in ("pobj", "pcomp"):
                     return g, "prep:" + c.lower_
+    for c in kids:  # "called for the minister to resign": the parser makes it a clause of its own
+        if c.dep_ == "advcl" and c.i > tok.i and for_mark(c) is not None \
+                and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children):
+            return c, "forto"
     return None, ""
+
+
+def for_mark(clause: "Token") -> "Token | None":
+    """The "for" that opens an infinitive clause with a subject of its own ("for the minister to
+    resign"), or None."""
+    return next((g for g in clause.children if g.dep_ == "mark" and g.lower_ == "for"), None)
 
 
 def subject_kind(subj: "Token | None") -> str:

@@ -100,7 +100,7 @@ from storyline.nlp.attribution import (
     entity_name,
     order_links,
 )
-from storyline.nlp.cues import complement, features, load_model
+from storyline.nlp.cues import complement, features, for_mark, load_model
 from storyline.nlp.parse import parse, parse_many
 from storyline.nlp.quote_groups import apply_groups, group_quotes
 from storyline.nlp.spans import load_model as load_span_model
@@ -1496,7 +1496,7 @@ def _light_object(doc: "Doc", verb: "Token", obj: "Token") -> tuple[int, int, in
 #: Complements under which a learned cue makes a frame: a clause ("believes that ..."), an
 #: infinitive ("wants to ..."), a clause under an adjective ("is confident that ..."), and an act's
 #: object, direct or after a preposition ("endorsed the plan to cut taxes", "voted for the bill").
-LEARNED_KINDS = frozenset({"ccomp", "xcomp", "acomp", "dobj", "aprep"} | {"prep:" + p for p in
+LEARNED_KINDS = frozenset({"ccomp", "xcomp", "acomp", "dobj", "aprep", "forto"} | {"prep:" + p for p in
                                                                  ("for", "about", "against", "on", "with",
                                                                   "of", "to", "over", "in")})
 #: Verbs of an effort whose infinitive says what was attempted, not what the subject holds or said
@@ -1533,9 +1533,13 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
         if c.kind == "dobj" and tok.lemma_.lower() in ADDRESSEE_VERBS and (
                 comp.pos_ in ("PRON", "PROPN") or comp.ent_type_ in ENTITY_TYPES or _speaker_noun(comp)):
             continue  # "told The Daily Ledger", "asked the minister": whom it was said to
-        nominal = c.kind not in ("ccomp", "acomp")
+        nominal = c.kind not in ("ccomp", "acomp", "forto")
         if c.kind == "aprep":  # "is concerned about [the plan]"
             cs, ce = _trim(text, comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge.text))
+        elif c.kind == "forto":  # "called for [the minister to resign]": the "for" is the cue's
+            mark = for_mark(comp)
+            cs, ce = _content_bounds(doc, comp)
+            cs = max(cs, _trim(text, mark.idx + len(mark.text), ce)[0]) if mark is not None else cs
         else:
             cs, ce = _content_bounds(doc, comp) if not nominal else _act_bounds(doc, tok, comp)
         if c.kind == "ccomp":
@@ -1568,6 +1572,8 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
                 cue_e = ch.idx + len(ch.text)  # "pointed out", "is confident (that)"
         if c.kind == "aprep":  # "is concerned about"
             cue_e = comp.head.idx + len(comp.head.text)
+        if c.kind == "forto" and (mark := for_mark(comp)) is not None:  # "called for"
+            cue_e = mark.idx + len(mark.text)
         if light is not None:
             cue_e = light[2]
         sent = tok.sent
@@ -2286,9 +2292,10 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
         links: list[ChainLink] = []
         if f is not None:
             cue, cue_s, cue_e = f.cue, f.cue_start, f.cue_end
-            if f.cue_tok is not None and cue_s == f.cue_tok.idx and cue_e == f.cue_tok.idx + len(f.cue_tok):
+            if f.cue_tok is not None and cue_s == f.cue_tok.idx:
                 cue_s = _verb_group(f.cue_tok).idx  # "has also said", "did not mention"
-                cue_e = _verb_preposition_end(f.cue_tok, s)  # "called for", "responded to"
+                if cue_e == f.cue_tok.idx + len(f.cue_tok):
+                    cue_e = _verb_preposition_end(f.cue_tok, s)  # "called for", "responded to"
                 cue = text[cue_s:cue_e]
             links = list(f.chain)
             if f.source is not None and f.source_tok is not None:
