@@ -736,3 +736,11 @@ def test_calling_for_someone_to_act_is_a_quote() -> None:
     minister to resign" and the cue "have called for"."""
     (q,) = extract_quotes("Republicans have called for the minister to resign over the affair.", article_id="x")
     assert (q.speaker, q.cue, q.text) == ("Republicans", "have called for", "the minister to resign over the affair")
+
+
+def test_calling_someone_something_is_reported_even_with_a_pronoun() -> None:
+    """"Smith called him a loser": what the act calls him is the stance, though the object is a bare
+    pronoun ("The senator supports him" still says nothing a reader could compare)."""
+    (q,) = extract_quotes("Smith called him a loser at the rally.", article_id="x")
+    assert (q.speaker, q.text) == ("Smith", "him a loser")
+    assert extract_quotes("The senator supports him.", article_id="y") == []

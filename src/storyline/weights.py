@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="042c9e15b049fa3e1f6d405c8161924df052da68af202b1c44f4ea6883d5d628",
+        sha256="9a01bbe60e20fa447e15ea9d99eae51075147cd8e15ded8f8811f9d48fcc67e4",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -1513,8 +1513,9 @@ def _bare_pronoun_act(comp: "Token") -> bool:
     """Whether an act's object is only a pronoun ("supports him", "attacked it"): such an act is never
     reported, its content would say nothing a reader could compare across outlets. Any other object
     the cue model accepts is ("endorsed Smith", "opposed the plan to cut taxes"; PolNeAR's annotators
-    report one-word stances as often as long ones)."""
-    return comp.pos_ == "PRON"
+    report one-word stances as often as long ones), and so is a pronoun with what the act calls it
+    ("called him a loser", "calls himself a negotiator")."""
+    return comp.pos_ == "PRON" and not any(c.dep_ == "oprd" and c.i > comp.i for c in comp.head.children)
 
 
 def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int]) -> list[Frame]:
