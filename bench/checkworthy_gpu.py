@@ -91,7 +91,9 @@ def cmd_pack(a: argparse.Namespace) -> None:
     p = np.clip(p, 1e-9, 1 - 1e-9)
     test = [{"text": r["text"], "label": r["label"], "file": r["file"], "line": r["line"],
              "base": float(np.log(p[i] / (1 - p[i])))} for i, r in enumerate(ct)]
-    print(f"shipped model, test MAP {T.mean_ap_by_file(np.array([t['base'] for t in test]), np.array([r['label'] for r in ct]), [r['file'] for r in ct]):.4f}")
+    test_map = T.mean_ap_by_file(np.array([t["base"] for t in test]), np.array([r["label"] for r in ct]),
+                                 [r["file"] for r in ct])
+    print(f"shipped model, test MAP {test_map:.4f}")
     payload = {"train": train, "test": test, "cbtest": T.load_claimbuster("test")}
     (out / "checkworthy.json").write_text(json.dumps(payload), encoding="utf-8")
     print(f"packed {len(train)} training rows, {len(test)} CT19 test rows into {out}")

@@ -438,10 +438,10 @@ def _role_tokens(head: "Token") -> list["Token"]:
     for t in head.subtree:
         if t.dep_ in ("relcl", "acl", "advcl") and t.i != head.i:
             drop.update(x.i for x in t.subtree)
-    return _without_leading_date([t for t in head.subtree if not t.is_punct and t.i not in drop])
+    return _without_lead_in([t for t in head.subtree if not t.is_punct and t.i not in drop])
 
 
-def _without_leading_date(toks: list["Token"]) -> list["Token"]:
+def _without_lead_in(toks: list["Token"]) -> list["Token"]:
     """Title words without what the parser hung on them from before: a dateline or an aside closed
     by a dash or a bracket ("Dec 29 (Reuters) - U.S. presidential candidate Jane Smith said": the
     title is "U.S. presidential candidate") and a day or time ("... on Friday China's foreign
@@ -678,7 +678,7 @@ class _Entities:
         left = [t for t in left if t.dep_ not in ("det", "punct") or t.i > left[0].i]
         while left and (left[0].dep_ in ("det", "punct") or left[0].is_punct):
             left = left[1:]
-        left = _without_leading_date(left)
+        left = _without_lead_in(left)
         if left and all(t.i < span.start for t in left) and left[-1].i == span.start - 1:
             while left and _honorific(left[-1].text):
                 left = left[:-1]  # "Mrs. Smith": a form of address, not a role
@@ -2086,7 +2086,8 @@ def _verb_group(verb: "Token") -> "Token":
     i = verb.i
     while i > 0:
         t = doc[i - 1]
-        if t.head.i != verb.i or not (t.dep_ in ("aux", "auxpass", "neg") or (t.dep_ == "advmod" and t.pos_ == "ADV")):
+        own = t.dep_ in ("aux", "auxpass", "neg") or (t.dep_ == "advmod" and t.pos_ == "ADV")
+        if t.head.i != verb.i or not own:
             break
         i -= 1
     return doc[i]
@@ -2106,8 +2107,8 @@ def _closed_phrase(text: str, s: int, e: int) -> tuple[int, int]:
 
 def _verb_preposition_end(verb: "Token", content_start: int) -> int:
     """The end of a cue verb, or of the preposition or particle right after it when the content
-    follows that at once ("called for X", "responded to X", "spoke out about X"), as annotators mark
-    a cue."""
+    follows that at once ("called for X", "responded to X", "pointed out X"), as annotators mark a
+    cue."""
     end = verb.idx + len(verb.text)
     nxt = verb.nbor() if verb.i + 1 < len(verb.doc) else None
     if verb.pos_ in ("VERB", "AUX") and nxt is not None and nxt.head.i == verb.i and nxt.dep_ in ("prep", "prt") \
