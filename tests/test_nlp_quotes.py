@@ -744,3 +744,11 @@ def test_calling_someone_something_is_reported_even_with_a_pronoun() -> None:
     (q,) = extract_quotes("Smith called him a loser at the rally.", article_id="x")
     assert (q.speaker, q.text) == ("Smith", "him a loser")
     assert extract_quotes("The senator supports him.", article_id="y") == []
+
+
+def test_a_relative_clause_hung_on_a_noun_that_cannot_speak_is_the_documents() -> None:
+    """"concerns raised in a report by the Harbour Board last month, which found ...": the parser hangs
+    the "which" clause on "concerns"; the report named inside the phrase is what found it."""
+    qs = extract_quotes("Critics cited concerns raised in a report by the Harbour Board last month, which found "
+                        "that the tender was rigged.", article_id="x")
+    assert [q.speaker for q in qs if q.cue == "found"] == ["Harbour Board"]

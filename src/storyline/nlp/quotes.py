@@ -1786,6 +1786,11 @@ class _Resolver:
         # "who" in a relative clause stands for the noun it modifies
         if low in ("who", "which", "that") and tok.head.dep_ == "relcl":
             noun = tok.head.head
+            if low != "who" and not _may_speak(noun):
+                # "concerns raised in a report last month, which indicated ...": the parser hung the
+                # clause on a noun that cannot speak; the last document named before it does
+                noun = next((t for t in reversed(list(noun.subtree)) if t.i < tok.i
+                             and t.lemma_.lower() in DOCUMENT_NOUNS), noun)
             np = _np_tokens(noun)
             ns, ne, _ = _span_text(doc, np)
             return self.resolve(noun, (ns, ne))
