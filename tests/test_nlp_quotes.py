@@ -752,3 +752,4 @@ def test_a_relative_clause_hung_on_a_noun_that_cannot_speak_is_the_documents() -
     qs = extract_quotes("Critics cited concerns raised in a report by the Harbour Board last month, which found "
                         "that the tender was rigged.", article_id="x")
     assert [q.speaker for q in qs if q.cue == "found"] == ["Harbour Board"]
+    assert [q.chain for q in qs if q.cue == "found"] == [[]]  # the speaker is no channel of its own words

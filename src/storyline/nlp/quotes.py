@@ -2350,6 +2350,8 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             if link.name != speaker and all(link.name != x.name for x in links):
                 links.append(link)
         links = order_links(links)
+        if speaker is not None:  # the speaker is not a channel of its own words ("a U.S. report, which ...")
+            links = [x for x in links if _name_words(x.name) != _name_words(speaker)]
         if speaker is not None and links:
             context[speaker] = (pi, links)
         if span_model is not None and kind == "indirect" and f is not None and f.gap is None and not parts:
