@@ -753,3 +753,12 @@ def test_a_relative_clause_hung_on_a_noun_that_cannot_speak_is_the_documents() -
                         "that the tender was rigged.", article_id="x")
     assert [q.speaker for q in qs if q.cue == "found"] == ["Harbour Board"]
     assert [q.chain for q in qs if q.cue == "found"] == [[]]  # the speaker is no channel of its own words
+
+
+def test_a_forecast_is_no_quote_unless_what_is_likely_is_saying_something() -> None:
+    """"they are likely to back the incumbent": the writer's forecast about them (seed 003 had it as
+    a quote of "U.S."); "voters are more likely to say that ..." reports what the poll found they say."""
+    assert extract_quotes("If these groups interfere in the election, they are likely to support the "
+                          "incumbent.", article_id="x") == []
+    (q,) = extract_quotes("Democratic voters are more likely to say that the economy is strong.", article_id="y")
+    assert (q.speaker, q.text) == ("Democratic voters", "to say that the economy is strong")

@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="9a01bbe60e20fa447e15ea9d99eae51075147cd8e15ded8f8811f9d48fcc67e4",
+        sha256="64e827e39b1e39daa46c7e318abdab9646112cb2b6703ded803df96ddd783ade",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -1499,6 +1499,9 @@ def _light_object(doc: "Doc", verb: "Token", obj: "Token") -> tuple[int, int, in
 LEARNED_KINDS = frozenset({"ccomp", "xcomp", "acomp", "dobj", "aprep", "forto"} | {"prep:" + p for p in
                                                                  ("for", "about", "against", "on", "with",
                                                                   "of", "to", "over", "in")})
+#: Adjectives of a forecast ("is likely to win"): a frame only when what is likely is itself saying or
+#: thinking something ("voters are more likely to say ...").
+_LIKELIHOOD = frozenset({"likely", "unlikely", "certain", "sure", "bound", "set", "poised", "expected"})
 #: Verbs of an effort whose infinitive says what was attempted, not what the subject holds or said
 #: ("tried to block the bill", "managed to pass it"): never learned cues with an infinitive.
 EFFORT_VERBS = frozenset({"try", "attempt", "manage", "fail", "struggle", "strive", "endeavor", "endeavour"})
@@ -1531,6 +1534,8 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
         tok, comp = c.tok, c.comp
         if c.kind == "xcomp" and tok.lemma_.lower() in EFFORT_VERBS:
             continue  # "tried to block the bill": an effort, not a stance or a statement
+        if c.kind == "acomp" and comp.head.lemma_.lower() in _LIKELIHOOD and comp.lemma_.lower() not in CUE_VERBS:
+            continue  # "they are likely to back X": the writer's forecast ("more likely to say X" reports)
         if c.kind == "dobj" and tok.lemma_.lower() in ADDRESSEE_VERBS and (
                 comp.pos_ in ("PRON", "PROPN") or comp.ent_type_ in ENTITY_TYPES or _speaker_noun(comp)):
             continue  # "told The Daily Ledger", "asked the minister": whom it was said to
