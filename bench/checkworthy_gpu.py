@@ -43,6 +43,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
 
+from train_classifiers import average_precision, mean_ap_by_file  # noqa: E402
+
 #: Source shares of the training loss (the shipped model's, bench/train_classifiers.py).
 SHARES = {"ct": 0.4, "cb": 0.3, "ex": 0.3}
 #: (context, epochs, learning rate, wordpieces) per configuration.
@@ -102,18 +104,9 @@ def cmd_pack(a: argparse.Namespace) -> None:
 # --------------------------------------------------------------------------- run (GPU machine)
 
 
-def average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
-    order = np.argsort(-scores, kind="stable")
-    y = np.asarray(labels)[order]
-    if y.sum() == 0:
-        return 0.0
-    precision = np.cumsum(y) / (np.arange(len(y)) + 1)
-    return float((precision * y).sum() / y.sum())
-
-
 def map_by_file(scores: np.ndarray, labels: list[int], files: list[str]) -> float:
-    f, y = np.array(files), np.array(labels)
-    return float(np.mean([average_precision(scores[f == k], y[f == k]) for k in sorted(set(files))]))
+    """:func:`train_classifiers.mean_ap_by_file` of labels kept as a list."""
+    return mean_ap_by_file(scores, np.asarray(labels), files)
 
 
 def neighbours(rows: list[dict[str, Any]]) -> list[str]:

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from storyline.model import ChainLink
+from storyline.nlp.parse import DASHES
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -101,13 +102,22 @@ def _opens_clause(tok: "Token") -> bool:
     if tok.is_sent_start or tok.i == 0:
         return True
     prev = tok.doc[tok.i - 1]
-    return prev.is_space or prev.text in (":", ";", ".", "!", "?", "-", "–", "—", "―") or prev.is_quote
+    return prev.is_space or prev.text in (":", ";", ".", "!", "?") or prev.text in DASHES or prev.is_quote
 
 
-def _title_case(sent: "Span") -> bool:
-    """Every longer word capitalised: a headline, where a capital "The" says nothing."""
-    words = [t for t in sent if t.is_alpha and len(t) > 3]
+def long_words(span: "Span") -> list["Token"]:
+    """The words of more than three letters: those a title-case headline capitalises."""
+    return [t for t in span if t.is_alpha and len(t) > 3]
+
+
+def title_case(words: Sequence["Token"]) -> bool:
+    """Every word (of :func:`long_words`) capitalised: a headline, where a capital "The" says nothing."""
     return bool(words) and all(t.text[0].isupper() for t in words)
+
+
+def strip_article(name: str) -> str:
+    """A name or a description without a leading "the", "a" or "an"."""
+    return re.sub(r"^(the|a|an)\b\s*", "", name, flags=re.IGNORECASE).strip()
 
 
 def entity_name(ent: "Span") -> str:
@@ -121,9 +131,9 @@ def entity_name(ent: "Span") -> str:
     if (ent.label_ or first.ent_type_) in _THE_LABELS:  # (a slice of the doc has no label)
         the = first if first.lower_ == "the" else doc[ent.start - 1] if ent.start else None
         if the is not None and the.text == "The" and not _opens_clause(the) and the.i < ent.end - 1 \
-                and not _title_case(the.sent):
+                and not title_case(long_words(the.sent)):
             return doc_text(doc)[the.idx:ent.end_char]
-    return re.sub(r"^(the|a|an)\b\s*", "", ent.text, flags=re.IGNORECASE).strip()
+    return strip_article(ent.text)
 
 
 def _name_of(doc: "Doc", tok: "Token") -> tuple[str, int, int] | None:

@@ -475,8 +475,8 @@ def _cue_verb(q: Quote) -> tuple[str, int | None]:
     return word, q.cue_start + at
 
 
-def _quote_stance(q: Quote) -> StanceKind:
-    verb = _cue_verb(q)[0]
+def _quote_stance(q: Quote, verb: str) -> StanceKind:
+    """A quote's stance from its denial flag, its cue's verb (:func:`_cue_verb`) and its words."""
     if q.denial or _DENY_CUES.match(verb):
         return "denies"
     if _CHALLENGE_CUES.match(verb) or DISPUTE_WORDS.search(q.text):
@@ -627,7 +627,7 @@ def claim_units(
         if _gapped(text, q):  # "sanctions, which she said the allies could impose": no whole statement
             covered.append((lo, hi))
             continue
-        stance = _quote_stance(q)
+        stance = _quote_stance(q, verb)
         content, s, e = q.text, q.start, q.end
         if len(q.text.split()) <= SHORT_FRAGMENT:
             if stance == "reports":

@@ -42,7 +42,8 @@ _LOCK = threading.Lock()
 _COMPONENT = "storyline_paragraph_breaks"
 
 
-_DASHES = frozenset({"-", "--", "–", "—", "―"})
+#: Dashes that close a dateline or an aside ("WASHINGTON (AP) —", "OSLO, Dec. 29 (Reuters) -").
+DASHES = frozenset({"-", "--", "–", "—", "―"})
 
 
 def _dateline_end(doc: "Doc", i: int) -> int | None:
@@ -54,7 +55,7 @@ def _dateline_end(doc: "Doc", i: int) -> int | None:
         return None
     for j in range(i + 1, min(i + 12, len(doc) - 1)):
         t = doc[j]
-        if t.text in _DASHES:
+        if t.text in DASHES:
             return j + 1 if not doc[j + 1].is_space and "\n" not in t.text_with_ws else None
         if "\n" in t.text_with_ws or not (t.is_punct or t.text[:1].isupper() or t.text.isdigit()):
             return None

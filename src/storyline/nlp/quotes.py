@@ -98,7 +98,10 @@ from storyline.nlp.attribution import (
     ChainFinder,
     doc_text,
     entity_name,
+    long_words,
     order_links,
+    strip_article,
+    title_case,
 )
 from storyline.nlp.cues import complement, features, for_mark, load_model
 from storyline.nlp.parse import parse, parse_many
@@ -412,10 +415,6 @@ def _name_words(name: str) -> set[str]:
     return set(name.lower().split()) - {"the"}
 
 
-def _strip_det(s: str) -> str:
-    return re.sub(r"^(the|a|an)\b\s*", "", s, flags=re.IGNORECASE).strip()
-
-
 def _span_text(doc: "Doc", toks: Sequence["Token"]) -> tuple[int, int, str]:
     s = toks[0].idx
     e = toks[-1].idx + len(toks[-1].text)
@@ -540,9 +539,8 @@ def _title_case_lines(doc: "Doc") -> list[tuple[int, int]]:
         b = len(text) if b < 0 else b
         line = doc.char_span(a, b, alignment_mode="contract") if b > a else None
         if line is not None:
-            long = [t for t in line if t.is_alpha and len(t.text) > 3]
-            if len(long) >= 5 and all(t.text[0].isupper() for t in long) \
-                    and any(not t.ent_type_ for t in long[1:]):
+            long = long_words(line)
+            if len(long) >= 5 and title_case(long) and any(not t.ent_type_ for t in long[1:]):
                 out.append((a, b))
         a = b + 1
     return out
@@ -1845,7 +1843,7 @@ class _Resolver:
                 return known(last_sp)
             return Resolved(mention_text, None, None)
         # a description: "the finance minister", "the spokesperson", "the ministry"
-        desc = _strip_det(mention_text).lower()
+        desc = strip_article(mention_text).lower()
         desc = re.sub(r"^(his|her|its|their)\s+", "", desc)
         head = tok.lemma_.lower()
         if tok.pos_ == "NOUN":
@@ -1997,7 +1995,7 @@ class _Resolver:
         i = mention.find(name)
         if i <= 0:
             return None
-        role = _strip_det(mention[:i].strip(" ,"))
+        role = strip_article(mention[:i].strip(" ,"))
         role = re.sub(r"[’']s$", "", role).strip()
         words = role.split()
         while words and _honorific(words[-1]):  # "Prof Jane Smith": no role
@@ -2318,11 +2316,8 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                 if span_model is not None:
                     # the learned source phrase ("the union" without ", whose members voted ...")
                     sp_s, sp_e = span_model.choose_source(doc, sp_s, sp_e, f.cue_start, f.cue_end)
-                    if label is None and speaker == speaker_mention:  # a description naming no one speaks as itself
-                        speaker = text[sp_s:sp_e]
-                    speaker_mention = text[sp_s:sp_e]
                 sp_s, sp_e = _closed_phrase(text, sp_s, sp_e)
-                if speaker == speaker_mention:
+                if label is None and speaker == speaker_mention:  # a description naming no one speaks as itself
                     speaker = text[sp_s:sp_e]
                 speaker_mention = text[sp_s:sp_e]
         elif note == "continuation":
