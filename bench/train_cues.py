@@ -30,7 +30,7 @@ from _training import polnear_train, trainer_args, write_weights  # noqa: E402
 
 OUT = ROOT / "src" / "storyline" / "models" / "classifiers" / "cues.json"
 MIN_COUNT = 3
-L2 = 1.0
+L2 = 3.0
 FOLDS = 5
 
 

@@ -591,8 +591,11 @@ def test_an_act_answered_by_a_report_is_the_report() -> None:
 
 
 def test_an_effort_is_not_a_stance() -> None:
-    """"tried to block the bill" says what was attempted, not what the subject holds or said."""
-    assert extract_quotes("Senator Jane Smith tried to block the bill on the floor of the Senate.") == []
+    """"tried to ..." says what was attempted, not what the subject holds or said: the effort verb is
+    never the cue; what was attempted is reported only when it is itself a statement or a stance."""
+    assert extract_quotes("Senator Jane Smith tried to open the door of the car.") == []
+    qs = extract_quotes("Senator Jane Smith tried to explain that the bill would cut taxes.")
+    assert [(q.cue, q.text) for q in qs] == [("to explain", "that the bill would cut taxes")]
     assert [q.cue for q in extract_quotes("Senator Jane Smith wants to block the bill.")] == ["wants"]
 
 

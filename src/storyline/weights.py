@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="7e40bf756bb4804a877ae519c497807ee3941b12aa437bd527f9b02664bc4ffa",
+        sha256="aebf959d57e10af8daa1e873a5a4fb88ec63e5cdd6c0358acb03757d6126aad3",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="64e827e39b1e39daa46c7e318abdab9646112cb2b6703ded803df96ddd783ade",
+        sha256="a5caf0c94bb19312140c3baf258b0eb1940b075e38737bf586d2126f59b830f7",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

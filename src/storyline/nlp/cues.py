@@ -6,8 +6,10 @@ through verbs no lexicon lists in full, and a verb's sense depends on its frame 
 "expects rain"). This module scores each *candidate*, a verb with a subject and a complement (a
 clause, an infinitive, an object or a prepositional object), with a logistic regression over
 parse features: the lemma, its tag and dependency, the kind of complement and the lemma with it, the
-subject's kind (pronoun, named person / organisation / place, a noun naming people, another noun),
-negation, modality, passive voice, and quotation marks around. The weights live in
+subject's kind (pronoun, named person / organisation / place, a noun naming people, another noun) and
+lemma, negation, modality, passive voice, quotation marks around, the word that governs the verb and
+the words next to it, and the complement's head, tag, length, first word and whether it has a subject
+of its own ("expects that ..." / "expects rain"). The weights live in
 ``storyline/models/classifiers/cues.json``, trained on PolNeAR's training split by
 ``bench/train_cues.py`` (same data, same bytes).
 
@@ -123,12 +125,32 @@ def features(tok: "Token", comp: "Token | None", kind: str, subj: "Token | None"
         out.append("MODAL")
     if any(c.dep_ in ("auxpass", "nsubjpass") for c in kids):
         out.append("PASS")
+    # the words around it: what governs the verb, the words next to it, its subject's lemma
+    out.append("HL=" + tok.head.lemma_.lower() + "|" + tok.dep_)
+    out.append("DH=" + tok.dep_ + "|" + tok.head.dep_)
+    if tok.i > 0:
+        out.append("PV=" + tok.nbor(-1).lower_)
+    if tok.i + 1 < len(tok.doc):
+        out.append("NX=" + tok.nbor(1).lower_)
+    if subj is not None:
+        out.append("SL=" + subj.lemma_.lower())
     if comp is not None:
-        if any(g.dep_ == "mark" and g.lower_ in ("that", "whether", "if") for g in comp.children):
-            out.append("MARK=" + next(g.lower_ for g in comp.children if g.dep_ == "mark"))
+        mark = next((g.lower_ for g in comp.children if g.dep_ == "mark"), None)
+        if mark in ("that", "whether", "if"):
+            out.append("MARK=" + mark)
+        out.append("LMARK=" + lemma + "|" + (mark if mark in ("that", "whether", "if") else "-"))
         n = comp.right_edge.i - comp.left_edge.i + 1
-        out.append("CLEN=" + ("1" if n == 1 else "2-3" if n <= 3 else "4-9" if n <= 9 else "10+"))
+        clen = "1" if n == 1 else "2-3" if n <= 3 else "4-9" if n <= 9 else "10+"
+        out.append("CLEN=" + clen)
+        out.append("LCLEN=" + lemma + "|" + clen)
         out.append("CP=" + comp.pos_)
+        out.append("CT=" + comp.tag_)
+        # the complement's head and first word ("expects that" / "expects rain", "wants to")
+        out.append("CL=" + comp.lemma_.lower())
+        out.append("LCL=" + lemma + "|" + comp.lemma_.lower())
+        out.append("CF=" + comp.left_edge.lower_)
+        if any(g.dep_ in ("nsubj", "nsubjpass") for g in comp.children):
+            out.append("CSUBJ")
     if in_quote:
         out.append("INQ")
     if sent_quote:

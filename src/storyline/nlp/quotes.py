@@ -132,7 +132,7 @@ remark repeat reiterate quip shout exclaim demand speculate hint imply describe 
 criticise praise counter continue tout brag lament concede question wonder acknowledge affirm
 contend counter clarify confide announce advise inform assure notify remind tell predict forecast
 muse opine posit proclaim profess recount relate surmise swear theorize theorise underscore
-underline highlight point show find conclude determine caution acknowledge
+underline highlight point show find conclude determine caution acknowledge condemn denounce decry
 """.split())
 
 #: Cue lemmas that take a clause only in a restricted sense; they count only with a clause.
@@ -144,7 +144,8 @@ _CLAUSE_ONLY = frozenset({"believe", "think", "hope", "fear", "worry", "show", "
 #: report", "called the plan a disaster"). Such frames never absorb a quoted passage.
 NOMINAL_CUES = frozenset("""
 deny reject dismiss dispute refute rebuff announce confirm acknowledge admit predict promise reveal
-propose disclose criticize criticise praise tout highlight mention recount reiterate underscore
+propose disclose criticize criticise praise tout highlight mention recount reiterate underscore condemn
+denounce decry
 """.split())
 
 #: Cue lemmas that also read as "is evidence of" ("the findings underscore the risks", "the vote

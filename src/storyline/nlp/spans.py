@@ -251,7 +251,7 @@ def _allowed(doc: "Doc", cue: "Token", cand: SpanCandidate, current: tuple[int, 
     three-quarters said the same"), a participle set off after the cue ("he said, wiping his face":
     the speaker's doing) or what the writer added after the rules' span (", an increase of 20
     percent": :func:`storyline.nlp.quotes._cut_writer_tail`), unless the rules' span holds it too."""
-    from storyline.nlp.quotes import CUE_VERBS, _cut_writer_tail
+    from storyline.nlp.quotes import CUE_VERBS, _cut_writer_tail, _setting_phrase
 
     a, b = cand.start, cand.end
     ca, cb = current
@@ -269,6 +269,8 @@ def _allowed(doc: "Doc", cue: "Token", cand: SpanCandidate, current: tuple[int, 
             return False  # a quote of its own
         if i != cue.i and t.lemma_.lower() in CUE_VERBS and any(k.dep_ in ("nsubj", "nsubjpass") for k in t.children):
             return False  # another report
+        if t.dep_ == "prep" and t.head.i == cue.i and i > cue.i and _setting_phrase(t):
+            return False  # when and where it was said ("at a rally", "on Friday")
         if t.dep_ in ("advcl", "acl") and t.tag_ in ("VBG", "VBN") and i > cue.i \
                 and doc[t.left_edge.i - 1].text == "," and t.left_edge.i - 1 <= cue.right_edge.i + 1:
             return False  # the speaker's doing
