@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storyline.nlp.quotes import extract_quotes
+from storyline.nlp.quotes import extract_quotes, find_quoted_spans
 
 
 def test_evidence_cue_with_an_inanimate_subject_is_no_quote() -> None:
@@ -237,7 +237,6 @@ def test_mixed_curly_and_straight_marks_around_a_cue() -> None:
     """'“A," she said. "B.”' pairs the curly opener with the straight closer and the straight opener
     with the curly closer; '“A,“ he said' takes the second opener for a closer; a straight-quoted
     title inside a curly quote stays inside it."""
-    from storyline.nlp.quotes import find_quoted_spans
     text = ('“The port is strong," the mayor said. "The rail is not.”\n\n'
             '“Apparently not,“ he said. “It changes nothing.”\n\n'
             '“We watched "Star Wars" again,” she said.')
@@ -322,3 +321,12 @@ def test_a_dateline_is_not_part_of_the_speaker() -> None:
     assert (q.speaker_mention, q.speaker) == ("Donald Smith", "Donald Smith")
     (q,) = extract_quotes("The NAACP - a civil rights group - said the vote was unfair.")
     assert q.speaker_mention == "The NAACP - a civil rights group"
+
+
+def test_attribute_values_of_markup_left_in_a_text_are_no_quotes() -> None:
+    """A tag a scraper left in the text ('<tweet author="...">') holds no quotation: its values give
+    no partial quote, and the marks after it still pair up."""
+    text = ('The governor offered her support:\n\n<tweet pic="" author="GovJaneSmith" timestamp="1449075600">'
+            'Praying for the victims.</tweet>\n\nLater she said the response had been "swift and brave."')
+    spans = [text[q.start:q.end] for q in find_quoted_spans(text)]
+    assert spans == ["swift and brave."]

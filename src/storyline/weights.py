@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="aebf959d57e10af8daa1e873a5a4fb88ec63e5cdd6c0358acb03757d6126aad3",
+        sha256="1dcd03dbcea9efafe7de53799eb267aa67eeeb92f233e4acdbab0b2ace0d3fea",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="a5caf0c94bb19312140c3baf258b0eb1940b075e38737bf586d2126f59b830f7",
+        sha256="36715c0a7a40af4b89c8d160f609040bc06f3c3c4672c18a7181d1c5810c78ae",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -325,10 +325,27 @@ def _double_apostrophes(text: str) -> str:
     return "".join(chars)
 
 
+#: A markup tag left in a text (``<a href="...">``, ``<tweet author="...">``): its attribute values are
+#: not quotations.
+_MARKUP_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s+[\w:-]+\s*=\s*(?:\"[^\"<>\n]*\"|'[^'<>\n]*'|[^\s\"'<>]+))*\s*/?>")
+
+
+def _without_markup_quotes(text: str) -> str:
+    """``text`` with the quotation marks inside markup tags made spaces: same length, same offsets."""
+    if "<" not in text:
+        return text
+    chars = list(text)
+    for m in _MARKUP_TAG.finditer(text):
+        for i in range(m.start(), m.end()):
+            if chars[i] in "\"'":
+                chars[i] = " "
+    return "".join(chars)
+
+
 def find_quoted_spans(text: str) -> list[QuotedSpan]:
     """Every passage between quotation marks, multi-paragraph quotes joined (see module docstring)."""
     original = text
-    text = _double_apostrophes(text)
+    text = _double_apostrophes(_without_markup_quotes(text))
     paras = _paragraph_bounds(text)
     out: list[QuotedSpan] = []
     carry: QuotedSpan | None = None  # a quote left open at the end of the previous paragraph
