@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="1dcd03dbcea9efafe7de53799eb267aa67eeeb92f233e4acdbab0b2ace0d3fea",
+        sha256="238ad9c3afdcac47b60693fba7ff9d6f5d18183819fcfbd3d9b024bb07804f70",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="36715c0a7a40af4b89c8d160f609040bc06f3c3c4672c18a7181d1c5810c78ae",
+        sha256="319b5047d84ce1e615051eb79c882248072c6e87a39af4abba7bfdd632ed1543",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -111,8 +111,10 @@ def subject_kind(subj: "Token | None") -> str:
 
 
 def features(tok: "Token", comp: "Token | None", kind: str, subj: "Token | None", *,
-             in_quote: bool, sent_quote: bool, comp_quote: bool, lexicon: bool, borrowed: bool) -> list[str]:
-    """The binary features of one candidate cue (names only; the model holds their weights)."""
+             in_quote: bool, sent_quote: bool, comp_quote: bool, lexicon: bool, borrowed: bool,
+             nested: bool = False) -> list[str]:
+    """The binary features of one candidate cue (names only; the model holds their weights);
+    ``nested``: the verb sits in what a reporting verb reports ("said the union wants to ...")."""
     lemma = tok.lemma_.lower()
     sk = subject_kind(subj)
     kids = list(tok.children)
@@ -162,6 +164,8 @@ def features(tok: "Token", comp: "Token | None", kind: str, subj: "Token | None"
         out.append("LEXK=" + kind)
     if borrowed:
         out.append("SB")
+    if nested:
+        out.append("NESTED")
     return out
 
 

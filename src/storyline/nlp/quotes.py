@@ -1443,8 +1443,20 @@ def _candidate(tok: "Token", skip: set[int] | None, text: str, qmarks: list[tupl
     comp_q = any(ch in _QUOTE_CHARS for ch in text[cs:ce])
     borrowed = subj.head.i != tok.i
     feats = features(tok, comp, kind, subj, in_quote=in_q, sent_quote=sent_q, comp_quote=comp_q,
-                     lexicon=tok.lemma_.lower() in CUE_VERBS, borrowed=borrowed)
+                     lexicon=tok.lemma_.lower() in CUE_VERBS, borrowed=borrowed, nested=_reported_clause(tok))
     return CueCandidate(tok, comp, kind, subj, feats)
+
+
+def _reported_clause(tok: "Token", depth: int = 6) -> bool:
+    """Whether ``tok`` lies in the clause or infinitive a lexicon reporting verb governs ("Smith said
+    the union wants to ...": "wants" is reported by "said")."""
+    for _ in range(depth):
+        if tok.head.i == tok.i:
+            return False
+        if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() in CUE_VERBS:
+            return True
+        tok = tok.head
+    return False
 
 
 #: Prepositions after an object that still belong to what a stance is about ("described X as Y",
