@@ -330,3 +330,13 @@ def test_attribute_values_of_markup_left_in_a_text_are_no_quotes() -> None:
             'Praying for the victims.</tweet>\n\nLater she said the response had been "swift and brave."')
     spans = [text[q.start:q.end] for q in find_quoted_spans(text)]
     assert spans == ["swift and brave."]
+
+
+def test_a_measure_after_an_act_is_part_of_what_was_reported() -> None:
+    """"at 38 micrograms per litre" is an amount, not the setting of the act ("at a rally"); and
+    samples that reveal something are evidence, not a speaker."""
+    qs = extract_quotes("The water authority said it had found benzene at 38 micrograms per litre in the samples.")
+    assert [q.text for q in qs if q.cue == "said"] == ["it had found benzene at 38 micrograms per litre in the samples"]
+    qs = extract_quotes("Mayor Jane Smith announced a cut at 5 percent across the board at a rally after the storm.")
+    assert [q.text for q in qs] == ["a cut at 5 percent across the board"]
+    assert extract_quotes("Samples taken on Monday revealed benzene at 38 micrograms per litre.") == []

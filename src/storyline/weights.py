@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="319b5047d84ce1e615051eb79c882248072c6e87a39af4abba7bfdd632ed1543",
+        sha256="11ac5eb87aaf3ad415f612d3e41845abe30777b92aed32c297a20e46b694d93f",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -152,7 +152,7 @@ denounce decry
 #: highlights the divide"): with an object and a subject that names no one (not a person, a group, a
 #: pronoun or a document), they attribute nothing.
 EVIDENCE_CUES = frozenset({"underscore", "underline", "highlight", "show", "illustrate", "reflect",
-                           "demonstrate"})
+                           "demonstrate", "reveal"})
 
 #: Speech verbs whose object may be a pro-form standing for what was said ("said so", "said the same
 #: of Y", "said yes", "said that"): PROFORM_OBJECTS.
@@ -1476,9 +1476,18 @@ def _setting_phrase(prep: "Token") -> bool:
     """Whether a prepositional phrase gives the setting of an act, not its matter: a preposition of
     :data:`_SETTING_PREPS`, one whose object is a date or a time ("on Friday", "in March"), or an
     occasion or medium ("in a speech", "in an interview with X": :data:`_OCCASION_NOUNS`)."""
+    objs = [g for g in prep.children if g.dep_ == "pobj"]
+    if prep.lower_ == "at" and any(_measure(g) for g in objs):
+        return False  # "found benzene at 38 micrograms per litre": a measure, not a place
     return prep.lower_ in _SETTING_PREPS or any(
-        g.dep_ == "pobj" and (g.ent_type_ in ("DATE", "TIME") or (
-            prep.lower_ in _MEDIUM_PREPS and g.lemma_.lower() in _OCCASION_NOUNS)) for g in prep.children)
+        g.ent_type_ in ("DATE", "TIME") or (prep.lower_ in _MEDIUM_PREPS and g.lemma_.lower() in _OCCASION_NOUNS)
+        for g in objs)
+
+
+def _measure(tok: "Token") -> bool:
+    """Whether a noun phrase's head is an amount ("38 micrograms", "5 percent", "$4 a share")."""
+    return tok.ent_type_ in ("QUANTITY", "PERCENT", "MONEY", "CARDINAL") or tok.like_num \
+        or any(c.dep_ == "nummod" for c in tok.children)
 
 
 def _act_bounds(doc: "Doc", verb: "Token", comp: "Token", wide: bool = False) -> tuple[int, int]:
