@@ -340,3 +340,12 @@ def test_a_measure_after_an_act_is_part_of_what_was_reported() -> None:
     qs = extract_quotes("Mayor Jane Smith announced a cut at 5 percent across the board at a rally after the storm.")
     assert [q.text for q in qs] == ["a cut at 5 percent across the board"]
     assert extract_quotes("Samples taken on Monday revealed benzene at 38 micrograms per litre.") == []
+
+
+def test_a_reporting_verb_inside_a_that_clause_is_what_is_reported() -> None:
+    """'estimated that the rise would add ...': "add" is part of the estimate, not a parenthetical
+    cue of the words before it (as in "The plan is dead, he added")."""
+    text = ("Most loans carry variable rates, according to the lenders' federation, which estimated that "
+            "the rise would add about 160 crowns a month to repayments on a typical loan.")
+    assert [(q.cue, q.speaker) for q in extract_quotes(text)] == [
+        ("according to", "the lenders' federation"), ("estimated", "the lenders' federation")]

@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="11ac5eb87aaf3ad415f612d3e41845abe30777b92aed32c297a20e46b694d93f",
+        sha256="3074e1c22fca0c22b6142edf3c68cd3da16f318187699daa9d4a87c76a678d58",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -1089,8 +1089,11 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 nominal = comp is not None
             if comp is None:
                 # "... , he said." where the parser hangs the clause the other way round
+                # (a clause opened by "that" or with an object of its own is what the verb before
+                # it reports, not a parenthetical cue: "estimated that the rise would add $160 to ...")
                 if tok.dep_ == "parataxis" or (tok.dep_ == "ccomp" and tok.head.i < tok.i
-                                               and lemma not in _CLAUSE_ONLY) or (
+                                               and lemma not in _CLAUSE_ONLY
+                                               and not any(c.dep_ in ("mark", "dobj") for c in tok.children)) or (
                         tok.dep_ == "advcl" and tok.head.pos_ in ("VERB", "AUX") and lemma not in _CLAUSE_ONLY
                         and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
                         and not _thing_object(tok)):
