@@ -349,3 +349,17 @@ def test_a_reporting_verb_inside_a_that_clause_is_what_is_reported() -> None:
             "the rise would add about 160 crowns a month to repayments on a typical loan.")
     assert [(q.cue, q.speaker) for q in extract_quotes(text)] == [
         ("according to", "the lenders' federation"), ("estimated", "the lenders' federation")]
+
+
+def test_a_question_to_the_reader_or_a_demand_reports_nothing() -> None:
+    """Content-farm padding: a prompt to the reader ('What do you think about "<headline>"?'), a
+    demand ('Authorities must explain why ...') and a list of what an article covers ('how officials
+    are responding') name no one who said anything."""
+    assert extract_quotes("What do you think about “Residents told not to drink tap water after a spill”? "
+                          "Drop your comments below.") == []
+    assert extract_quotes("It is troubling. Authorities must explain why early warnings were not taken seriously.") == []
+    assert extract_quotes("In this article, we explore what happened, how officials are responding, "
+                          "and what it means for residents.") == []
+    # an obligation someone states is still theirs
+    qs = extract_quotes("The mayor said the utility must explain why the warnings were ignored.")
+    assert [(q.cue, q.speaker) for q in qs] == [("said", "The mayor")]

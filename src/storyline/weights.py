@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="3074e1c22fca0c22b6142edf3c68cd3da16f318187699daa9d4a87c76a678d58",
+        sha256="2a9f575e3beb5f80bede5db58101fa098bd4a1127cafccd69157d2f1059b4369",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

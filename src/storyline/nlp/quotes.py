@@ -1089,11 +1089,13 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 nominal = comp is not None
             if comp is None:
                 # "... , he said." where the parser hangs the clause the other way round
-                # (a clause opened by "that" or with an object of its own is what the verb before
-                # it reports, not a parenthetical cue: "estimated that the rise would add $160 to ...")
+                # (a clause opened by "that", "how" or "what" or with an object of its own is what the
+                # verb before it reports, not a parenthetical cue: "estimated that the rise would add
+                # $160 to ...", "we explore what happened and how officials are responding")
                 if tok.dep_ == "parataxis" or (tok.dep_ == "ccomp" and tok.head.i < tok.i
                                                and lemma not in _CLAUSE_ONLY
-                                               and not any(c.dep_ in ("mark", "dobj") for c in tok.children)) or (
+                                               and not any(c.dep_ in ("mark", "dobj") or c.tag_ in _WH_TAGS
+                                                           for c in tok.children)) or (
                         tok.dep_ == "advcl" and tok.head.pos_ in ("VERB", "AUX") and lemma not in _CLAUSE_ONLY
                         and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
                         and not _thing_object(tok)):
@@ -1165,9 +1167,27 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
     if quoted is not None:
         rule_cues = {f.cue_tok.i for f in frames if f.cue_tok is not None}
         frames.extend(_learned_frames(doc, quoted, rule_cues))
+    frames = [f for f in frames if not _no_report(f)]
     for f in frames:
         f.chain = chains.links_for(f)
     return frames
+
+
+#: Wh-words ("how officials are responding"): a clause they open is asked about, not reported.
+_WH_TAGS = frozenset({"WRB", "WP", "WDT"})
+#: Auxiliaries of obligation: "Authorities must explain why ..." demands a statement, reports none
+#: ("should" stays: PolNeAR's annotators mark "X should do Y" as X's stance when X says it).
+_DEONTIC = frozenset({"must", "ought"})
+
+
+def _no_report(f: Frame) -> bool:
+    """Whether a frame reports nothing anyone said: a question to the reader ("What do you think about
+    ...?") or a demand ("Authorities must explain why ...")."""
+    if f.source_tok is not None and f.source_tok.lower_ == "you":
+        return True
+    tok = f.cue_tok
+    return tok is not None and tok.pos_ in ("VERB", "AUX") and any(
+        c.dep_ == "aux" and c.lower_ in _DEONTIC for c in tok.children)
 
 
 def _gapped_relative(cue: "Token", comp: "Token") -> bool:
@@ -2705,6 +2725,8 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
         sent = tok.sent
         f = Frame(tok.idx, tok.idx + len(tok.text), tok.text, q.start, q.end, (ss, se), subj, tok,
                   tok.lemma_.lower(), sent.start_char, sent.end_char)
+        if _no_report(f):
+            continue
         f.chain = chains.links_for(f)
         return f
     return None
