@@ -138,9 +138,10 @@ def features(tok: "Token", comp: "Token | None", kind: str, subj: "Token | None"
         out.append("SL=" + subj.lemma_.lower())
     if comp is not None:
         mark = next((g.lower_ for g in comp.children if g.dep_ == "mark"), None)
-        if mark in ("that", "whether", "if"):
+        mark = mark if mark in ("that", "whether", "if") else None
+        if mark:
             out.append("MARK=" + mark)
-        out.append("LMARK=" + lemma + "|" + (mark if mark in ("that", "whether", "if") else "-"))
+        out.append("LMARK=" + lemma + "|" + (mark or "-"))
         n = comp.right_edge.i - comp.left_edge.i + 1
         clen = "1" if n == 1 else "2-3" if n <= 3 else "4-9" if n <= 9 else "10+"
         out.append("CLEN=" + clen)

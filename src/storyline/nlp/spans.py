@@ -246,11 +246,13 @@ def _is_quotation_mark(tok: "Token") -> bool:
 def _allowed(doc: "Doc", cue: "Token", cand: SpanCandidate, current: tuple[int, int],
              current_quoted: bool) -> bool:
     """Whether ``cand`` may replace the rules' span ``current`` (``current_quoted``: whether that
-    one holds a quotation mark): it never takes in the cue's subject or agent (who speaks, not what is said),
-    a quotation (that is a quote of its own), another reporting verb with its own subject ("..., and
-    three-quarters said the same"), a participle set off after the cue ("he said, wiping his face":
-    the speaker's doing) or what the writer added after the rules' span (", an increase of 20
-    percent": :func:`storyline.nlp.quotes._cut_writer_tail`), unless the rules' span holds it too."""
+    one holds a quotation mark): it never takes in the cue's subject or agent (who speaks, not what
+    is said), a setting phrase of the cue ("at a rally"), a quotation (that is a quote of its own),
+    another reporting verb with its own subject ("..., and three-quarters said the same"), a
+    participle set off after the cue ("he said, wiping his face": the speaker's doing) or what the
+    writer added after the rules' span (", an increase of 20 percent":
+    :func:`storyline.nlp.quotes._cut_writer_tail`), unless the rules' span holds it too; and when the
+    rules' span is a passive subject ("The plan was criticized by ..."), only a span holding it."""
     from storyline.nlp.quotes import CUE_VERBS, _cut_writer_tail, _setting_phrase
 
     a, b = cand.start, cand.end
@@ -260,7 +262,8 @@ def _allowed(doc: "Doc", cue: "Token", cand: SpanCandidate, current: tuple[int, 
         return a <= i < b and not ca <= i < cb
 
     passive = next((k for k in cue.children if k.dep_ == "nsubjpass"), None)
-    if passive is not None and (passive.left_edge.i, passive.right_edge.i + 1) == current and not (a <= ca and cb <= b):
+    if passive is not None and (passive.left_edge.i, passive.right_edge.i + 1) == current \
+            and not (a <= ca and cb <= b):
         return False  # "The plan was criticized by ...": what was criticized is the plan
     if any(new(k.i) for k in cue.children if k.dep_ in ("nsubj", "nsubjpass", "agent")):
         return False  # who speaks ("by the union" of "was criticized by the union")
