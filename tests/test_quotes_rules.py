@@ -363,3 +363,14 @@ def test_a_question_to_the_reader_or_a_demand_reports_nothing() -> None:
     # an obligation someone states is still theirs
     qs = extract_quotes("The mayor said the utility must explain why the warnings were ignored.")
     assert [(q.cue, q.speaker) for q in qs] == [("said", "The mayor")]
+
+
+def test_a_participle_that_works_as_a_preposition_is_no_cue() -> None:
+    """'statements regarding X': "regarding" names what the statements are about; the act is
+    "made", reported once."""
+    qs = extract_quotes("Jane Smith has made several statements regarding the agency's plans to close the plant.")
+    assert [q.cue for q in qs] == ["has made"]
+    # seed 000's sentence, where the cue model had also taken "regarding"
+    qs = extract_quotes("Antony Blinken has recently made significant statements regarding China’s alleged "
+                        "attempts to influence the upcoming US elections.")
+    assert [q.cue for q in qs] == ["has recently made"]

@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="238ad9c3afdcac47b60693fba7ff9d6f5d18183819fcfbd3d9b024bb07804f70",
+        sha256="b5e69f38e1ebec759ea720cc35323aa6801dadbb264a32ae20e5463a4221ce16",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="2a9f575e3beb5f80bede5db58101fa098bd4a1127cafccd69157d2f1059b4369",
+        sha256="7a662dfb1cf6ccf6e970a1ffd8a85562f8a782262ae5b489b704c5154c71b683",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -1449,10 +1449,17 @@ def cue_candidates(doc: "Doc", quoted: Sequence[QuotedSpan], skip: set[int] | No
     return out
 
 
+#: Participles that work as prepositions ("statements regarding X", "a list including Y"): they
+#: name a topic or a member, never an act of their own.
+_PREPOSITIONAL_PARTICIPLES = frozenset({"regarding", "concerning", "including", "involving", "considering",
+                                        "excluding", "respecting"})
+
+
 def _candidate(tok: "Token", skip: set[int] | None, text: str, qmarks: list[tuple[int, int]],
                sent_q: bool) -> CueCandidate | None:
     """One verb as a :class:`CueCandidate`, or None when it has no subject or no complement."""
-    if (skip and tok.i in skip) or tok.dep_ in ("aux", "auxpass", "amod", "compound"):
+    if (skip and tok.i in skip) or tok.dep_ in ("aux", "auxpass", "amod", "compound") \
+            or (tok.tag_ == "VBG" and tok.lower_ in _PREPOSITIONAL_PARTICIPLES):
         return None
     comp, kind = complement(tok)
     if comp is None or (tok.pos_ == "AUX" and kind not in ("acomp", "aprep")):
