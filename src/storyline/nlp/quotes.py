@@ -1185,9 +1185,7 @@ def _no_report(f: Frame) -> bool:
     ...?") or a demand ("Authorities must explain why ...")."""
     if f.source_tok is not None and f.source_tok.lower_ == "you":
         return True
-    tok = f.cue_tok
-    return tok is not None and tok.pos_ in ("VERB", "AUX") and any(
-        c.dep_ == "aux" and c.lower_ in _DEONTIC for c in tok.children)
+    return f.cue_tok is not None and any(c.dep_ == "aux" and c.lower_ in _DEONTIC for c in f.cue_tok.children)
 
 
 def _gapped_relative(cue: "Token", comp: "Token") -> bool:
