@@ -374,3 +374,31 @@ def test_a_participle_that_works_as_a_preposition_is_no_cue() -> None:
     qs = extract_quotes("Antony Blinken has recently made significant statements regarding China’s alleged "
                         "attempts to influence the upcoming US elections.")
     assert [q.cue for q in qs] == ["has recently made"]
+
+
+def test_a_speaker_label_opening_a_paragraph_attributes_the_rest() -> None:
+    """A headline "Name: statement" or a transcript line "NAME: words" attributes what follows the
+    colon to the name; the quoted passage that fills the line is the quote."""
+    text = ("Jane Okafor: Harbour Plan Is a ‘Costly Mistake’ for the City\n\n"
+            "The council voted on Tuesday.")
+    qs = extract_quotes(text)
+    assert [(q.speaker, q.kind, q.text, q.cue) for q in qs] == [
+        ("Jane Okafor", "mixed", "Harbour Plan Is a ‘Costly Mistake’ for the City", None)]
+    qs = extract_quotes('Rep. Jane Okafor (D-Vt.): "The harbour plan will cost the city dearly."')
+    assert [(q.speaker, q.kind, q.text) for q in qs] == [
+        ("Jane Okafor", "direct", "The harbour plan will cost the city dearly.")]
+    transcript = ("MILLER: Why did the council vote for the plan?\n"
+                  "OKAFOR: We had no other way to keep the port open.\n"
+                  "MILLER: And the cost?")
+    qs = extract_quotes(transcript)
+    assert [(q.speaker_mention, q.kind) for q in qs] == [("MILLER", "direct"), ("OKAFOR", "direct"),
+                                                         ("MILLER", "direct")]
+
+
+def test_a_heading_with_a_colon_is_no_speaker_label() -> None:
+    """Words that head a paragraph for other reasons, lists and headline questions are no labels."""
+    assert extract_quotes("Update: The council has postponed the vote on the harbour plan.") == []
+    assert extract_quotes("Editor's Note: This story was corrected to give the right date of the vote.") == []
+    assert extract_quotes("Iowa: Tim Albrecht, Brad Anderson, Rob Barron, Jeff Boeyink, Bonnie Campbell.") == []
+    assert extract_quotes("Jane Okafor: Reformer or Another Career Politician?") == []
+    assert extract_quotes("Okafor's Warning: The Harbour Will Close Within a Year") == []

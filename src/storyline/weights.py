@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="7a662dfb1cf6ccf6e970a1ffd8a85562f8a782262ae5b489b704c5154c71b683",
+        sha256="303b88688c3f976fb958799e422b42aaea241c20b328589382c444e7278bf445",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

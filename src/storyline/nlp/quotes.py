@@ -2245,6 +2245,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
 
     items: list[tuple[int, int, QuoteKind, Frame | None, str | None]] = []
     covered_frames: set[int] = set()
+    labels = {(lb.content_start, lb.content_end): lb for lb in _speaker_labels(doc, text, paras, quoted)}
     for q in quoted:
         qs, qe = q.start, q.end
         if _is_title(text[qs:qe]):
@@ -2280,6 +2281,8 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                 end = qe if best.gap is None and qs < best.content_end < qe else best.content_end
                 items.append((best.content_start, end, "mixed", best, None))
             continue
+        if any(cs <= qs and qe <= ce for cs, ce in labels):
+            continue  # 'Jane Smith: "..."', 'Smith: Taxes Must "Rise"': the label's statement
         # a stance or act whose object holds the quoted words ("described the plan as "a disaster"",
         # "accused X of "lying""): the quote is a fragment of it, and the whole object is reported
         host = next((f for f in nominal if qwords >= MIXED_MIN_WORDS and f.content_start <= qs and qe <= f.content_end
@@ -2338,6 +2341,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
         if any(_overlap((q.open_at, q.close_at + 1), (f.content_start, f.content_end)) for q in quoted):
             continue
         items.append((f.content_start, f.content_end, "indirect", f, None))
+    items.extend((cs, ce, lb.kind, None, "label") for (cs, ce), lb in labels.items())
     items.sort(key=lambda it: (it[0], -it[1]))
 
     out: list[Quote] = []
@@ -2350,6 +2354,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
     q_ends = {q.end for q in quoted}
     for s, e, kind, f, note in items:
         parts = parts_of.get((s, e))
+        lb = labels.get((s, e)) if note == "label" else None
         if kind == "partial":
             while e > s and text[e - 1] in ".,;:":
                 e -= 1
@@ -2387,6 +2392,10 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                 if label is None and speaker == speaker_mention:  # a description naming no one speaks as itself
                     speaker = text[sp_s:sp_e]
                 speaker_mention = text[sp_s:sp_e]
+        elif lb is not None:
+            r = resolver.resolve(lb.head, (lb.start, lb.end))
+            speaker, label, role = r.name or text[lb.start:lb.end], r.label, r.role
+            sp_s, sp_e, speaker_mention = lb.start, lb.end, text[lb.start:lb.end]
         elif note == "continuation":
             prev = last_by_para.get(pi)
             if prev is None or prev.speaker is None:
@@ -2653,6 +2662,96 @@ def _inverted_subject(cue: "Token") -> "Token | None":
         if t.pos_ == "PRON":
             break
     return head
+
+
+#: A paragraph that opens with a short name and a colon: "Jane Smith: Taxes Must Rise", a speaker's
+#: line in a transcript ("SMITH: We will.") or 'Rep. Jane Smith (D-Vt.): "..."'.
+_LABEL_RE = re.compile(r"[ \t~]*(?P<label>[^\W\d_][^:\n]{0,70}?)\s*:[ \t]*(?=\S)")
+#: Small words a speaker label may hold between capitalised ones ("Former AG Mukasey at RNC").
+_LABEL_SMALL = frozenset({"of", "and", "at", "de", "la", "van", "von", "for", "the", "&"})
+#: Labels that head a paragraph without naming who speaks ("Update:", "Photo:", "Related:").
+_NOT_LABELS = frozenset("""
+update updated note editor editors related watch photo photos video videos source sources credit read also
+warning breaking exclusive opinion analysis review tags tag topics topic share advertisement correction
+clarification disclosure caption image file listen subscribe follow contact email phone fax website address
+date time location price title author posted filed summary abstract text transcript story stories
+question questions answer answers q a background context details detail key highlights lead headline
+update disclaimer reporting additional more full here see click sign live
+""".split())
+_LABEL_MAX_WORDS = 6
+
+
+@dataclass(slots=True)
+class _Label:
+    """A paragraph-opening speaker label (:func:`_speaker_labels`) and what it attributes."""
+
+    head: "Token"
+    start: int
+    end: int
+    content_start: int
+    content_end: int
+    kind: QuoteKind
+
+
+def _speaker_labels(doc: "Doc", text: str, paras: Sequence[tuple[int, int]],
+                    quoted: Sequence[QuotedSpan]) -> list[_Label]:
+    """Statements attributed by a label that opens their paragraph: a headline "Jane Smith: Taxes
+    Must Rise", a transcript's "SMITH: We will." or 'Rep. Jane Smith (D-Vt.): "..."'. The label is at
+    most six capitalised words (small words between), holds no verb and names someone who can speak:
+    a name, a noun for people or an organisation, or a document ("Poll: ..."); words that head a
+    paragraph for other reasons ("Update:", "Photo:", "Q:") are none. The content is the rest of the
+    paragraph, or the quoted passage that opens it; outside a transcript (an article where a label
+    recurs) it is no list of names, no tag of a few words without a verb and no question (a headline
+    asking about the person). Kind: ``direct`` when the content is a quotation or a transcript's line,
+    ``mixed`` when it carries quoted words, else ``indirect`` (a headline's paraphrase)."""
+    found: list[tuple["Token", int, int, int, int, bool]] = []
+    for ps, pe in paras:
+        m = _LABEL_RE.match(text, ps, pe)
+        if m is None:
+            continue
+        ls, le = m.start("label"), m.end("label")
+        words = text[ls:le].split()
+        if not 1 <= len(words) <= _LABEL_MAX_WORDS or any(
+                not (w[:1].isupper() or w[:1] in "(" or w.lower() in _LABEL_SMALL) for w in words):
+            continue
+        if all(w.lower().strip("().,'’") in _NOT_LABELS for w in words) or words[0].lower() in _NOT_LABELS:
+            continue
+        span = doc.char_span(ls, le, alignment_mode="expand")
+        if span is None or span.start_char != ls or span[0].sent.start_char < ps:
+            continue
+        if any(t.pos_ in ("VERB", "AUX") and t.tag_ != "NNP" for t in span):
+            continue  # "Trump says:" has a cue of its own
+        heads = [t for t in span if t.is_alpha and not (span.start <= t.head.i < span.end and t.head.i != t.i)]
+        head = heads[-1] if heads else None
+        if head is None or head.lower_ in _NOT_LABELS or any(t.lower_ in ("and", "&") for t in span):
+            continue  # "Editor's Note:", "Smith and Jones: A Tortured Relationship" (no one speaker)
+        if not (_speaker_noun(head) or _document(head)) and (
+                not (head.pos_ == "PROPN" or head.ent_type_ in ENTITY_TYPES) or any(t.tag_ == "POS" for t in span)):
+            continue  # "Smith's Revelation: ...", "Monday's Briefing: ...": about someone, not by them
+        cs, ce = _trim(text, m.end(), pe)
+        q = next((q for q in quoted if q.open_at == cs and q.close_at < pe), None)
+        if q is not None and not text[q.close_at + 1:ce].strip(" .,;:!?…"):
+            cs, ce = q.start, q.end  # 'Smith: "We will."'
+        body = doc.char_span(cs, ce, alignment_mode="expand")
+        if _words(text[cs:ce]) < 3 or body is None:
+            continue
+        # "Iowa: Tim Albrecht, Brad Anderson, ...", "Kasich: Now or never.": a list, a tag (a
+        # transcript's line only), and "Ted Cruz: Conservative or Career Politician?": a headline asks
+        weak = (not any(t.pos_ in ("VERB", "AUX") for t in body) and (
+            text.count(",", cs, ce) >= 2 or _words(text[cs:ce]) <= 4)) \
+            or text[cs:ce].rstrip(" '\"”’")[-1:] == "?"
+        found.append((head, ls, le, cs, ce, weak))
+    lines = {(text[f[1]:f[2]].lower(), text[f[3]:f[4]]) for f in found}  # (a headline may be repeated)
+    transcript = len({name for name, _ in lines}) < len(lines)  # a label that recurs
+    out: list[_Label] = []
+    for head, ls, le, cs, ce, weak in found:
+        if weak and not transcript:
+            continue
+        inner = [q for q in quoted if cs <= q.start and q.end <= ce]
+        whole = any(q.start == cs and q.end == ce for q in inner)
+        kind: QuoteKind = "direct" if whole or (transcript and not inner) else "mixed" if inner else "indirect"
+        out.append(_Label(head, ls, le, cs, ce, kind))
+    return out
 
 
 def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
