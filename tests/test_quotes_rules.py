@@ -402,3 +402,17 @@ def test_a_heading_with_a_colon_is_no_speaker_label() -> None:
     assert extract_quotes("Iowa: Tim Albrecht, Brad Anderson, Rob Barron, Jeff Boeyink, Bonnie Campbell.") == []
     assert extract_quotes("Jane Okafor: Reformer or Another Career Politician?") == []
     assert extract_quotes("Okafor's Warning: The Harbour Will Close Within a Year") == []
+
+
+def test_the_speaker_right_after_a_quote_says_it() -> None:
+    """A cue after a closing mark reports the quote through the speaker who opens the words after it,
+    even when the parser hung the cue on a verb inside the quote, the speaker's description runs long
+    or the verb is no reporting verb but says how the words were said ('," Smith barked')."""
+    qs = extract_quotes("“We were tremendously wrong to not have confronted him from the beginning,” "
+                        "Jane Okafor, 58, told the agency in an interview in Oslo on Monday.")
+    assert [(q.speaker, q.cue, q.kind) for q in qs] == [("Jane Okafor", "told", "direct")]
+    qs = extract_quotes("“Very good reporter, very good reporter this guy,” Jane Okafor, the frontrunner nationally "
+                        "and the current polling leader in the northern provinces, said at a press conference.")
+    assert [(q.speaker, q.cue) for q in qs] == [("Jane Okafor", "said")]
+    qs = extract_quotes("“Go back to your seat,” Jane Okafor barked and a security guard escorted the reporter out.")
+    assert [(q.speaker, q.cue, q.text) for q in qs] == [("Jane Okafor", "barked", "Go back to your seat,")]

@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="303b88688c3f976fb958799e422b42aaea241c20b328589382c444e7278bf445",
+        sha256="1960eaa87935b0908dc488f2afa964332543010aa60717f9af0fc393bbf8d94a",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

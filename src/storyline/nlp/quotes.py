@@ -2754,6 +2754,53 @@ def _speaker_labels(doc: "Doc", text: str, paras: Sequence[tuple[int, int]],
     return out
 
 
+#: How far after a closing quotation mark a cue verb may stand when a speaker's description fills the
+#: gap ('"...," Jane Smith, a former adviser to the governor who now heads the institute, said').
+_FAR_CUE = 160
+_CLOSING = frozenset("”’\"'»›")
+
+
+def _speaker_after(doc: "Doc", start: int, cue: "Token | None") -> "Token | None":
+    """The head of the phrase that opens at ``start`` (right after a closing quotation mark) when it
+    can speak and, with ``cue``, runs up to it with nothing but its own description between: "Ramos, 58,
+    told", "Jane Smith, the mayor of Oslo, said". None otherwise."""
+    first = doc.char_span(start, start + 1, alignment_mode="expand")
+    if first is None:
+        return None
+    lo = first[0].i
+    hi = cue.i if cue is not None else min(len(doc), lo + 12)
+    head = next((t for t in doc[lo:hi] if not t.is_punct and not (lo <= t.head.i < hi and t.head.i != t.i)), None)
+    if head is None or head.i != lo + sum(1 for t in doc[lo:head.i] if t.pos_ in ("DET", "PROPN", "ADJ", "NOUN",
+                                                                               "NUM", "PUNCT", "PART")) \
+            or not (_may_speak(head) or head.ent_type_ == "PERSON"):
+        return None
+    if cue is not None and any(t.pos_ in ("VERB", "AUX") and not (head.left_edge.i <= t.i <= head.right_edge.i)
+                               for t in doc[lo:hi]):
+        return None  # another verb between: the cue is not this phrase's
+    return head
+
+
+def _manner_cue(doc: "Doc", start: int) -> "Token | None":
+    """The finite verb right after a name or a personal pronoun that opens at ``start`` ('," Trump
+    barked', '," she snapped'), which the parser may have hung anywhere: how the words before were
+    said. None when something else follows the closing mark."""
+    first = doc.char_span(start, start + 1, alignment_mode="expand")
+    if first is None:
+        return None
+    i = first[0].i
+    if doc[i].lower_ in ("he", "she", "they", "i", "we"):
+        j = i + 1
+    else:
+        j = i
+        while j < len(doc) and j - i < 4 and doc[j].pos_ == "PROPN" and doc[j].ent_type_ in ("PERSON", "ORG", ""):
+            j += 1
+        if j == i:
+            return None
+    if j < len(doc) and doc[j].pos_ == "VERB" and doc[j].tag_ in ("VBD", "VBZ", "VBN"):  # (VBN: a misread)
+        return doc[j]
+    return None
+
+
 def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
                 chains: ChainFinder) -> Frame | None:
     """A cue verb just outside the marks: after the closing mark or before an opening colon."""
@@ -2775,12 +2822,21 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
             and "\n" not in text[after_lo:start_after]:  # the cue is in the quote's paragraph
         sent = sent_after.sent
         for tok in sent:
-            if tok.idx < start_after or tok.idx > start_after + 60:
+            if tok.idx < start_after or tok.idx > start_after + _FAR_CUE:
                 continue
             if tok.lemma_.lower() in CUE_VERBS and tok.pos_ in ("VERB", "AUX") and \
                     tok.lemma_.lower() not in _CLAUSE_ONLY:
-                candidates.append((tok.idx - start_after, tok))
+                # past 60 characters only after the speaker's description ('"...," Jane Smith, the
+                # ... of ..., said'): the subject opens right after the quote
+                if tok.idx <= start_after + 60 or _speaker_after(doc, start_after, tok) is not None:
+                    candidates.append((tok.idx - start_after, tok))
                 break
+        if not candidates and text[q.start:q.end].rstrip()[-1:] in (",", "!", "?") and text[q.close_at:q.close_at + 1] in _CLOSING:
+            # '"Go back to Univision," Trump barked': a verb right after a speaker that follows a quote
+            # closed on a comma says how it was said, lexicon or not
+            verb = _manner_cue(doc, start_after)
+            if verb is not None:
+                candidates.append((verb.idx - start_after, verb))
     if not candidates and head.rstrip().endswith((":", ",")):
         sent_span = doc.char_span(max(0, before_hi - 2), before_hi, alignment_mode="expand")
         if sent_span is not None:
@@ -2822,6 +2878,11 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
         subj = _subject_of(tok)
         if subj is None and tok.idx >= q.end:
             subj = _inverted_subject(tok)
+        if tok.idx >= q.end and (subj is None or q.start <= subj.idx < q.end):
+            # '"We were wrong," Ramos, 58, told AFP': the parser gave the cue a subject inside the quote
+            manner = _manner_cue(doc, start_after)
+            subj = _speaker_after(doc, start_after, tok) or (
+                doc[tok.i - 1] if manner is not None and manner.i == tok.i else subj)
         if subj is None or q.start <= subj.idx < q.end:
             continue
         st = _source_tokens(subj, tok)
