@@ -416,3 +416,13 @@ def test_the_speaker_right_after_a_quote_says_it() -> None:
     assert [(q.speaker, q.cue) for q in qs] == [("Jane Okafor", "said")]
     qs = extract_quotes("“Go back to your seat,” Jane Okafor barked and a security guard escorted the reporter out.")
     assert [(q.speaker, q.cue, q.text) for q in qs] == [("Jane Okafor", "barked", "Go back to your seat,")]
+
+
+def test_part_of_a_group_speaks_as_itself() -> None:
+    """"All of the candidates", "some of her followers", "those who ...": a part of a group that can
+    speak is the speaker, in its own words."""
+    qs = extract_quotes("All of the opposition candidates oppose the harbour plan.")
+    assert [(q.speaker, q.text) for q in qs] == [("All of the opposition candidates", "the harbour plan")]
+    qs = extract_quotes("Some of her followers attacked her record on the port.")
+    assert [q.speaker for q in qs] == ["Some of her followers"]
+    assert extract_quotes("Some of the money attacked the budget.") == []

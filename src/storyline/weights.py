@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="b5e69f38e1ebec759ea720cc35323aa6801dadbb264a32ae20e5463a4221ce16",
+        sha256="1278d2e8965a466156ea5f72b5797d22b0b221a86033be4d14bf7f38b0c7e0dd",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="1960eaa87935b0908dc488f2afa964332543010aa60717f9af0fc393bbf8d94a",
+        sha256="c990bd1661082c6b98860f3e7c234372f3d0099cc8df5d27a34f1c11fe215674",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

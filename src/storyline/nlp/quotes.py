@@ -1450,7 +1450,7 @@ def cue_candidates(doc: "Doc", quoted: Sequence[QuotedSpan], skip: set[int] | No
 #: Participles that work as prepositions ("statements regarding X", "a list including Y"): they
 #: name a topic or a member, never an act of their own.
 _PREPOSITIONAL_PARTICIPLES = frozenset({"regarding", "concerning", "including", "involving", "considering",
-                                        "excluding", "respecting"})
+                                        "excluding", "respecting", "barring", "pending"})
 
 
 def _candidate(tok: "Token", skip: set[int] | None, text: str, qmarks: list[tuple[int, int]],
@@ -1963,7 +1963,7 @@ class _Resolver:
             return Resolved(full, "PERSON", ents.roles.get(full))
         if tok.pos_ == "PROPN" or (tok.text[:1].isupper() and tok.ent_type_ == "PERSON"):
             return Resolved(mention_text, None, None)
-        if low in ("he", "she", "i", "we", "they") or _speaker_noun(tok):
+        if low in ("he", "she", "i", "we", "they") or _speaker_noun(tok) or _part_of_speakers(tok):
             return Resolved(mention_text, None, None)
         return Resolved("", None, None)  # "concerns", "the report", "it": not a speaker
 
@@ -2142,6 +2142,29 @@ def _inanimate_subject(tok: "Token | None") -> bool:
     organisations are out.)"""
     return tok is not None and tok.pos_ not in ("PRON", "PROPN") and tok.lower_ not in PRONOUNS \
         and not _document(tok)
+
+
+#: Words that pick a part of a group ("all of the candidates", "two of the senators", "those who ...").
+_QUANTIFIERS = frozenset({"all", "some", "many", "most", "both", "none", "few", "several", "each", "either",
+                          "neither", "half", "majority", "minority", "any", "one"})
+
+
+def _part_of_speakers(tok: "Token") -> bool:
+    """Whether a subject picks people out of a group that can speak ("All of the candidates", "two
+    of the senators", "some of them") or by what they do ("those who back the plan"): such a
+    description speaks as itself."""
+    low = tok.lower_
+    if low in ("those", "ones") or (low == "one" and tok.tag_ == "NN"):
+        return any(c.dep_ == "relcl" and any(g.lower_ in ("who", "that") for g in c.children) for c in tok.children)
+    if low not in _QUANTIFIERS and not tok.like_num:
+        return False
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for o in c.children:
+                if o.dep_ == "pobj" and (o.lower_ in ("them", "us", "those") or o.ent_type_ in ("PERSON", "NORP", "ORG")
+                                         or (o.pos_ == "NOUN" and _speaker_noun(o))):
+                    return True
+    return False
 
 
 def _may_speak(tok: "Token") -> bool:
