@@ -426,3 +426,22 @@ def test_part_of_a_group_speaks_as_itself() -> None:
     qs = extract_quotes("Some of her followers attacked her record on the port.")
     assert [q.speaker for q in qs] == ["Some of her followers"]
     assert extract_quotes("Some of the money attacked the budget.") == []
+
+
+def test_a_sentence_that_only_attributes_takes_the_question_before_it() -> None:
+    """'"...?" X asked the senators.': after a question, a sentence of a speaker, a cue and whom it
+    was said to attributes the question; one that reports something of its own does not."""
+    qs = extract_quotes("“Why are you still backing the harbour plan?” Jane Okafor asked the councillors.")
+    assert [(q.speaker, q.cue, q.text) for q in qs] == [
+        ("Jane Okafor", "asked", "Why are you still backing the harbour plan?")]
+    qs = extract_quotes("“Is the port safe?” Jane Okafor told the agency in an interview aired on Monday.")
+    assert [(q.speaker, q.cue) for q in qs] == [("Jane Okafor", "told")]
+    qs = extract_quotes("“Is the port safe?” Jane Okafor told the agency the port would close.")
+    assert [(q.speaker, q.text) for q in qs] == [("Jane Okafor", "the port would close")]
+
+
+def test_what_follows_a_cue_after_its_quote_is_the_writers() -> None:
+    """'"...," she said and a guard escorted him out': a clause joined to the cue after a quote that
+    came before it is the writer's narration, not part of the quote."""
+    qs = extract_quotes("“Go back to your seat,” Jane Okafor said and a security guard escorted the reporter out.")
+    assert [(q.kind, q.text) for q in qs] == [("direct", "Go back to your seat,")]

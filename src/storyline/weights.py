@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="1278d2e8965a466156ea5f72b5797d22b0b221a86033be4d14bf7f38b0c7e0dd",
+        sha256="919c5f15ef7b67d67d29aa0f0434e2b68f3723609dbd56a79e9551f083a5b834",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="c990bd1661082c6b98860f3e7c234372f3d0099cc8df5d27a34f1c11fe215674",
+        sha256="e15ea591a6f7d2ce4bf4146a52c59a7962b22934bca24cac92b8d07abace0aab",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

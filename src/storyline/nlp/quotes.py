@@ -133,6 +133,7 @@ criticise praise counter continue tout brag lament concede question wonder ackno
 contend counter clarify confide announce advise inform assure notify remind tell predict forecast
 muse opine posit proclaim profess recount relate surmise swear theorize theorise underscore
 underline highlight point show find conclude determine caution acknowledge condemn denounce decry
+yell scream whisper mutter bark sneer chant gush fume grumble interject
 """.split())
 
 #: Cue lemmas that take a clause only in a restricted sense; they count only with a clause.
@@ -1666,7 +1667,10 @@ def _reported_tail(doc: "Doc", cue: "Token", end: int) -> int:
     to the report: "said that A, but B refused" (a conjunct with a subject of its own), "said he
     backed A but would now back B" (a conjunct in the reported future), "found that A, while B", and
     a clause or object that runs on from the content with no mark between (one clause the parser split
-    in two)."""
+    in two). Not when the content ends before the cue ('"A," she said and left': what follows the cue
+    is the writer's)."""
+    if end <= cue.idx:
+        return end
     subj = next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     new_end = end
     for c in cue.children:
@@ -2661,15 +2665,26 @@ def _looks_like_speech(s: str) -> bool:
 
 
 def _bare_attribution(sent: "Span", start: int) -> bool:
-    """A short sentence starting at ``start`` that is only a speaker and a cue verb ("Trump said.",
-    "said the spokesperson, Jane Smith."): it attributes the quote just before it."""
-    if sent.start_char < start - 3 or len(sent) > 14:
+    """A sentence starting at ``start`` that is only a speaker, a cue verb, whom it was said to and
+    when or where ("Trump said.", "said the spokesperson, Jane Smith.", "Obama asked Republican
+    politicians.", "Smith told the agency in an interview on Monday."): it attributes the quote just
+    before it."""
+    if sent.start_char < start - 3 or len(sent) > 30:
         return False
     root = sent.root
-    if root.lemma_.lower() not in CUE_VERBS or root.pos_ not in ("VERB", "AUX"):
+    lemma = root.lemma_.lower()
+    if lemma not in CUE_VERBS or root.pos_ not in ("VERB", "AUX"):
         return False
-    deps = {c.dep_ for c in root.children}
-    return "nsubj" in deps and not deps & {"ccomp", "dobj", "xcomp", "dative", "attr", "oprd"}
+    kids = list(root.children)
+    deps = {c.dep_ for c in kids}
+    if "nsubj" not in deps or deps & {"ccomp", "xcomp", "attr", "oprd"}:
+        return False
+    for c in kids:
+        if c.dep_ in ("dobj", "dative") and not (lemma in ADDRESSEE_VERBS and (
+                c.pos_ in ("PRON", "PROPN") or c.ent_type_ in ENTITY_TYPES or _speaker_noun(c))):
+            return False  # "Smith said the plan" reports something of its own
+    return len(sent) <= 14 or not any(t.dep_ in ("advcl", "conj", "relcl") and t.pos_ in ("VERB", "AUX")
+                                      and t.head.i == root.i for t in sent)
 
 
 def _inverted_subject(cue: "Token") -> "Token | None":
