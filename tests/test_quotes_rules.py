@@ -445,3 +445,12 @@ def test_what_follows_a_cue_after_its_quote_is_the_writers() -> None:
     came before it is the writer's narration, not part of the quote."""
     qs = extract_quotes("“Go back to your seat,” Jane Okafor said and a security guard escorted the reporter out.")
     assert [(q.kind, q.text) for q in qs] == [("direct", "Go back to your seat,")]
+
+
+def test_a_colon_after_a_statement_noun_introduces_the_next_paragraph() -> None:
+    """'X released the following statement:' and a quotation in the next paragraph: X's words (the
+    participle "following" is no verb of the clause)."""
+    qs = extract_quotes("In 1998, the mayor, Jane Okafor, released the following statement:\n\n"
+                        "“We offer our condolences to the family and friends of the harbour master. "
+                        "I remember working with him.”")
+    assert [(q.speaker, q.cue, q.kind) for q in qs] == [("Jane Okafor", "released", "direct")]

@@ -2889,7 +2889,8 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
                 # "X echoed:", "X released the following statement:": the verb of the clause the
                 # colon ends introduces the quote, when its subject can speak
                 for tok in reversed(list(sent)):
-                    if tok.idx >= before_hi or tok.pos_ != "VERB" or tok.lemma_.lower() == "be":
+                    if tok.idx >= before_hi or tok.pos_ != "VERB" or tok.lemma_.lower() == "be" \
+                            or tok.dep_ in ("amod", "compound"):  # "the following statement:"
                         continue
                     subj = _subject_of(tok)
                     if subj is not None and _may_speak(subj):
