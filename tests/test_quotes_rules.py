@@ -454,3 +454,18 @@ def test_a_colon_after_a_statement_noun_introduces_the_next_paragraph() -> None:
                         "“We offer our condolences to the family and friends of the harbour master. "
                         "I remember working with him.”")
     assert [(q.speaker, q.cue, q.kind) for q in qs] == [("Jane Okafor", "released", "direct")]
+
+
+def test_a_headline_that_drops_were_has_no_speaker() -> None:
+    """"Residents told not to drink tap water": a directive verb with no object before its infinitive
+    is a passive whose subject was told; the active form still reports."""
+    assert extract_quotes("Harbour residents told not to drink tap water after benzene found") == []
+    assert extract_quotes("Tourists urged to stay away from the flooded coast") == []
+    qs = extract_quotes("The mayor told residents not to drink the tap water.")
+    assert [(q.speaker, q.text) for q in qs] == [("The mayor", "not to drink the tap water")]
+
+
+def test_an_act_done_to_say_something_is_not_reported_itself() -> None:
+    """"called the authorities to say ...": the call is the means, what was said is the quote."""
+    qs = extract_quotes("A man calls the authorities to say his water smells like a gas station.")
+    assert [(q.cue, q.text) for q in qs] == [("to say", "his water smells like a gas station")]

@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="e15ea591a6f7d2ce4bf4146a52c59a7962b22934bca24cac92b8d07abace0aab",
+        sha256="e0f23812e351a92525038b9bdb09145e6b8fd3e8bf294974d2484b5fe88c41c6",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -1107,6 +1107,8 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 if comp is None:
                     continue
             light_cue = None
+            if nominal and lemma not in _DIRECTIVE_VERBS and _means_of_saying(tok):
+                continue  # "called the authorities to say ...": the means; "to say" reports
             if comp.i == tok.head.i:
                 cs, ce = _clause_without(doc, comp, tok)
             elif nominal and comp.dep_ == "dobj":  # "dismissed the report as a smear", "denied X in a statement"
@@ -1168,10 +1170,39 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
     if quoted is not None:
         rule_cues = {f.cue_tok.i for f in frames if f.cue_tok is not None}
         frames.extend(_learned_frames(doc, quoted, rule_cues))
-    frames = [f for f in frames if not _no_report(f)]
+    frames = [f for f in frames if not _no_report(f) and not _reduced_passive(f)]
     for f in frames:
         f.chain = chains.links_for(f)
     return frames
+
+
+#: Verbs of telling someone to act ("told X to", "urged X to"): without an object before the
+#: infinitive they are a reduced passive ("Residents told not to drink tap water").
+_DIRECTIVE_VERBS = frozenset({"tell", "ask", "urge", "order", "advise", "warn", "instruct", "encourage",
+                              "invite", "request", "remind", "beg", "implore", "direct", "caution"})
+
+
+def _means_of_saying(verb: "Token") -> bool:
+    """Whether an act with an object is done to say something ("called the authorities to say ...",
+    "wrote the board to complain that ..."): an infinitive of a reporting verb after the object."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    return obj is not None and any(
+        c.dep_ in ("xcomp", "advcl") and c.i > obj.i and c.lemma_.lower() in CUE_VERBS
+        and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in verb.children)
+
+
+def _reduced_passive(f: Frame) -> bool:
+    """Whether a frame's cue is a directive verb read as active where a headline drops the "were"
+    ("Residents told not to drink tap water", "Tourists urged to stay away"): its subject is whom it
+    was said to, not the speaker, so the frame has no source."""
+    tok = f.cue_tok
+    if tok is None or tok.lemma_.lower() not in _DIRECTIVE_VERBS or tok.tag_ not in ("VBD", "VBN"):
+        return False
+    kids = list(tok.children)
+    if any(c.dep_ in ("dobj", "dative", "iobj", "nsubjpass", "auxpass", "aux", "ccomp") for c in kids):
+        return False
+    return any(c.dep_ == "xcomp" and c.i > tok.i and any(g.lower_ == "to" and g.dep_ == "aux" for g in c.children)
+               for c in kids) and f.source_tok is not None and f.source_tok.i < tok.i
 
 
 #: Wh-words ("how officials are responding"): a clause they open is asked about, not reported.
@@ -1632,6 +1663,8 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
         if nominal and any(ch.dep_ == "prep" and ch.lower_ == "by" and any(
                 g.dep_ == "pcomp" and g.lemma_.lower() in CUE_VERBS for g in ch.children) for ch in tok.children):
             continue  # "responded to the charge by asserting that ...": the report is the frame
+        if nominal and tok.lemma_.lower() not in _DIRECTIVE_VERBS and _means_of_saying(tok):
+            continue  # "called the authorities to say ...": the means; "to say" reports
         if c.subj.lower_ in ("i", "we") and "INQ" not in c.feats:
             continue  # "In this article, we explore ...": the writer's own voice
         st = _source_tokens(c.subj, tok)
