@@ -402,6 +402,7 @@ def test_a_heading_with_a_colon_is_no_speaker_label() -> None:
     assert extract_quotes("Iowa: Tim Albrecht, Brad Anderson, Rob Barron, Jeff Boeyink, Bonnie Campbell.") == []
     assert extract_quotes("Jane Okafor: Reformer or Another Career Politician?") == []
     assert extract_quotes("Okafor's Warning: The Harbour Will Close Within a Year") == []
+    assert extract_quotes("Stealth Over Health: The Mayor Was Headed to Hospital but Turned Back") == []
 
 
 def test_the_speaker_right_after_a_quote_says_it() -> None:

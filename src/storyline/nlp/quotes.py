@@ -2811,6 +2811,9 @@ def _speaker_labels(doc: "Doc", text: str, paras: Sequence[tuple[int, int]],
         weak = (not any(t.pos_ in ("VERB", "AUX") for t in body) and (
             text.count(",", cs, ce) >= 2 or _words(text[cs:ce]) <= 4)) \
             or text[cs:ce].rstrip(" '\"”’")[-1:] == "?"
+        # a section title in title case ("Stealth Over Health: ...") names no one: outside a
+        # transcript the label holds a recognised name, a noun for people or a document
+        weak = weak or not (_speaker_noun(head) or _document(head) or any(t.ent_type_ in ENTITY_TYPES for t in span))
         found.append((head, ls, le, cs, ce, weak))
     lines = {(text[f[1]:f[2]].lower(), text[f[3]:f[4]]) for f in found}  # (a headline may be repeated)
     transcript = len({name for name, _ in lines}) < len(lines)  # a label that recurs
