@@ -470,3 +470,13 @@ def test_an_act_done_to_say_something_is_not_reported_itself() -> None:
     """"called the authorities to say ...": the call is the means, what was said is the quote."""
     qs = extract_quotes("A man calls the authorities to say his water smells like a gas station.")
     assert [(q.cue, q.text) for q in qs] == [("to say", "his water smells like a gas station")]
+
+
+def test_a_discourse_marker_reports_nothing() -> None:
+    """"That said,", "Having said that,", "All told,": a reporting verb in a phrase that opens the
+    sentence with no speaker in it is the writer's connective."""
+    assert extract_quotes("That said, the plan remains popular with voters.") == []
+    assert extract_quotes("Having said that, the council will vote again next week.") == []
+    assert extract_quotes("All told, the group raised $4 million in February.") == []
+    qs = extract_quotes('She said, "We will win the vote."')
+    assert [(q.speaker, q.kind) for q in qs] == [("She", "direct")]

@@ -1170,7 +1170,8 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
     if quoted is not None:
         rule_cues = {f.cue_tok.i for f in frames if f.cue_tok is not None}
         frames.extend(_learned_frames(doc, quoted, rule_cues))
-    frames = [f for f in frames if not _no_report(f) and not _reduced_passive(f)]
+    frames = [f for f in frames if not _no_report(f) and not _reduced_passive(f)
+              and not (f.cue_tok is not None and _discourse_marker(f.cue_tok))]
     for f in frames:
         f.chain = chains.links_for(f)
     return frames
@@ -1189,6 +1190,22 @@ def _means_of_saying(verb: "Token") -> bool:
     return obj is not None and any(
         c.dep_ in ("xcomp", "advcl") and c.i > obj.i and c.lemma_.lower() in CUE_VERBS
         and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in verb.children)
+
+
+#: Words that, with a reporting verb, open a sentence as a discourse marker: "That said,", "Having
+#: said that,", "All told,", "Truth be told,", "Needless to say,".
+_MARKER_WORDS = frozenset({"that", "this", "all", "truth", "be", "having", "needless", "to"})
+
+
+def _discourse_marker(cue: "Token") -> bool:
+    """Whether a reporting verb is part of a phrase that opens its sentence and ends at a comma, made
+    only of the verb and :data:`_MARKER_WORDS` ("That said, the plan ..."): no one speaks."""
+    sent = cue.sent
+    words = [t for t in sent if not t.is_space]
+    comma = next((k for k, t in enumerate(words) if t.text == ","), None)
+    if comma is None or comma > 3 or not any(t.i == cue.i for t in words[:comma]):
+        return False
+    return all(t.i == cue.i or t.lower_ in _MARKER_WORDS for t in words[:comma])
 
 
 def _reduced_passive(f: Frame) -> bool:
