@@ -1201,7 +1201,9 @@ def _discourse_marker(cue: "Token") -> bool:
     """Whether a reporting verb is part of a phrase that opens its sentence and ends at a comma, made
     only of the verb and :data:`_MARKER_WORDS` ("That said, the plan ..."): no one speaks."""
     sent = cue.sent
-    words = [t for t in sent if not t.is_space]
+    if cue.i - sent.start > 6:
+        return False
+    words = [t for t in sent[:8] if not t.is_space]
     comma = next((k for k, t in enumerate(words) if t.text == ","), None)
     if comma is None or comma > 3 or not any(t.i == cue.i for t in words[:comma]):
         return False
