@@ -480,3 +480,10 @@ def test_a_discourse_marker_reports_nothing() -> None:
     assert extract_quotes("All told, the group raised $4 million in February.") == []
     qs = extract_quotes('She said, "We will win the vote."')
     assert [(q.speaker, q.kind) for q in qs] == [("She", "direct")]
+
+
+def test_a_document_with_no_owner_named_speaks_as_itself() -> None:
+    """"One poll shows X": a poll or a study whose owner the article does not name is the source in
+    its own words (an act it reports had been dropped for want of a holder)."""
+    qs = extract_quotes("One poll shows the mayor 16 points ahead of her rival in the northern districts.")
+    assert [(q.speaker, q.text) for q in qs] == [("One poll", "the mayor 16 points ahead of her rival in the northern districts")]

@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="e0f23812e351a92525038b9bdb09145e6b8fd3e8bf294974d2484b5fe88c41c6",
+        sha256="af7800445843ffe832262b0daf71b25fdd3227398dc796eef557603512e27aea",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -2019,8 +2019,9 @@ class _Resolver:
             return Resolved(full, "PERSON", ents.roles.get(full))
         if tok.pos_ == "PROPN" or (tok.text[:1].isupper() and tok.ent_type_ == "PERSON"):
             return Resolved(mention_text, None, None)
-        if low in ("he", "she", "i", "we", "they") or _speaker_noun(tok) or _part_of_speakers(tok):
-            return Resolved(mention_text, None, None)
+        if low in ("he", "she", "i", "we", "they") or _speaker_noun(tok) or _part_of_speakers(tok) \
+                or (tok.pos_ == "NOUN" and tok.lemma_.lower() in DOCUMENT_NOUNS):
+            return Resolved(mention_text, None, None)  # (a poll, a study with no owner named: itself)
         return Resolved("", None, None)  # "concerns", "the report", "it": not a speaker
 
     def _document_owner(self, tok: "Token") -> Resolved | None:
