@@ -487,3 +487,5 @@ def test_a_document_with_no_owner_named_speaks_as_itself() -> None:
     its own words (an act it reports had been dropped for want of a holder)."""
     qs = extract_quotes("One poll shows the mayor 16 points ahead of her rival in the northern districts.")
     assert [(q.speaker, q.text) for q in qs] == [("One poll", "the mayor 16 points ahead of her rival in the northern districts")]
+    qs = extract_quotes("Federal law prohibits taxpayer funding of research that harms embryos.")
+    assert [q.speaker for q in qs] == ["Federal law"]

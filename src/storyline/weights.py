@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="af7800445843ffe832262b0daf71b25fdd3227398dc796eef557603512e27aea",
+        sha256="3f155094023157bd73c148cb2ba1a0aa7c1abbed22b70468b21b45d58e61ffb4",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -2020,7 +2020,7 @@ class _Resolver:
         if tok.pos_ == "PROPN" or (tok.text[:1].isupper() and tok.ent_type_ == "PERSON"):
             return Resolved(mention_text, None, None)
         if low in ("he", "she", "i", "we", "they") or _speaker_noun(tok) or _part_of_speakers(tok) \
-                or (tok.pos_ == "NOUN" and tok.lemma_.lower() in DOCUMENT_NOUNS):
+                or (tok.pos_ == "NOUN" and tok.lemma_.lower() in (DOCUMENT_NOUNS | _TEXT_NOUNS)):
             return Resolved(mention_text, None, None)  # (a poll, a study with no owner named: itself)
         return Resolved("", None, None)  # "concerns", "the report", "it": not a speaker
 
@@ -2201,6 +2201,10 @@ def _inanimate_subject(tok: "Token | None") -> bool:
         and not _document(tok)
 
 
+#: Texts that state or require something in their own words ("Federal law prohibits X", "the
+#: party's platform calls for Y", "the ad claims Z").
+_TEXT_NOUNS = frozenset({"law", "rule", "constitution", "regulation", "platform", "ad", "amendment", "resolution",
+                         "charter"})
 #: Words that pick a part of a group ("all of the candidates", "two of the senators", "those who ...").
 _QUANTIFIERS = frozenset({"all", "some", "many", "most", "both", "none", "few", "several", "each", "either",
                           "neither", "half", "majority", "minority", "any", "one"})
