@@ -464,6 +464,9 @@ def test_a_headline_that_drops_were_has_no_speaker() -> None:
     assert extract_quotes("Tourists urged to stay away from the flooded coast") == []
     qs = extract_quotes("The mayor told residents not to drink the tap water.")
     assert [(q.speaker, q.text) for q in qs] == [("The mayor", "not to drink the tap water")]
+    qs = extract_quotes("In Harbourton, the water authority ordered about 140,000 residents of the eastern districts "
+                        "not to drink, cook with or even brush their teeth with tap water.")
+    assert [q.speaker for q in qs] == ["the water authority"]
 
 
 def test_an_act_done_to_say_something_is_not_reported_itself() -> None:

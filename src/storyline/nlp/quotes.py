@@ -1220,7 +1220,9 @@ def _reduced_passive(f: Frame) -> bool:
     kids = list(tok.children)
     if any(c.dep_ in ("dobj", "dative", "iobj", "nsubjpass", "auxpass", "aux", "ccomp") for c in kids):
         return False
+    # (an object the parser made the infinitive's subject, "ordered residents not to drink", is active)
     return any(c.dep_ == "xcomp" and c.i > tok.i and any(g.lower_ == "to" and g.dep_ == "aux" for g in c.children)
+               and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
                for c in kids) and f.source_tok is not None and f.source_tok.i < tok.i
 
 
