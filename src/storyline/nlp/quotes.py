@@ -2773,7 +2773,7 @@ warning breaking exclusive opinion analysis review tags tag topics topic share a
 clarification disclosure caption image file listen subscribe follow contact email phone fax website address
 date time location price title author posted filed summary abstract text transcript story stories
 question questions answer answers q a background context details detail key highlights lead headline
-update disclaimer reporting additional more full here see click sign live
+disclaimer reporting additional more full here see click sign live
 """.split())
 _LABEL_MAX_WORDS = 6
 
@@ -2797,9 +2797,10 @@ def _speaker_labels(doc: "Doc", text: str, paras: Sequence[tuple[int, int]],
     most six capitalised words (small words between), holds no verb and names someone who can speak:
     a name, a noun for people or an organisation, or a document ("Poll: ..."); words that head a
     paragraph for other reasons ("Update:", "Photo:", "Q:") are none. The content is the rest of the
-    paragraph, or the quoted passage that opens it; outside a transcript (an article where a label
-    recurs) it is no list of names, no tag of a few words without a verb and no question (a headline
-    asking about the person). Kind: ``direct`` when the content is a quotation or a transcript's line,
+    paragraph, or the quoted passage that opens it. Outside a transcript (an article where a label
+    recurs) the label holds a name the recogniser found, a noun for people or a document (not a
+    section title in title case), and the content is no list of names, no tag of a few words without
+    a verb and no question (a headline asking about the person). Kind: ``direct`` when the content is a quotation or a transcript's line,
     ``mixed`` when it carries quoted words, else ``indirect`` (a headline's paraphrase)."""
     found: list[tuple["Token", int, int, int, int, bool]] = []
     for ps, pe in paras:
@@ -2860,22 +2861,20 @@ _FAR_CUE = 160
 _CLOSING = frozenset("”’\"'»›")
 
 
-def _speaker_after(doc: "Doc", start: int, cue: "Token | None") -> "Token | None":
+def _speaker_after(doc: "Doc", start: int, cue: "Token") -> "Token | None":
     """The head of the phrase that opens at ``start`` (right after a closing quotation mark) when it
-    can speak and, with ``cue``, runs up to it with nothing but its own description between: "Ramos, 58,
+    can speak and runs up to ``cue`` with nothing but its own description between: "Ramos, 58,
     told", "Jane Smith, the mayor of Oslo, said". None otherwise."""
     first = doc.char_span(start, start + 1, alignment_mode="expand")
     if first is None:
         return None
-    lo = first[0].i
-    hi = cue.i if cue is not None else min(len(doc), lo + 12)
+    lo, hi = first[0].i, cue.i
     head = next((t for t in doc[lo:hi] if not t.is_punct and not (lo <= t.head.i < hi and t.head.i != t.i)), None)
     if head is None or head.i != lo + sum(1 for t in doc[lo:head.i] if t.pos_ in ("DET", "PROPN", "ADJ", "NOUN",
                                                                                "NUM", "PUNCT", "PART")) \
             or not (_may_speak(head) or head.ent_type_ == "PERSON"):
         return None
-    if cue is not None and any(t.pos_ in ("VERB", "AUX") and not (head.left_edge.i <= t.i <= head.right_edge.i)
-                               for t in doc[lo:hi]):
+    if any(t.pos_ in ("VERB", "AUX") and not (head.left_edge.i <= t.i <= head.right_edge.i) for t in doc[lo:hi]):
         return None  # another verb between: the cue is not this phrase's
     return head
 
