@@ -222,8 +222,7 @@ def test_negated_infinitive_is_an_intent_not_a_denial() -> None:
 
 def test_a_document_speaks_for_the_organisation_that_owns_it() -> None:
     """"The ODNI report suggested", "a study by X found", "Gallup's poll shows", then a bare "the
-    report noted": the speaker is the named owner; "his report" with no one "his" can be stays
-    without a speaker."""
+    report noted": the speaker is the named owner; a document with no owner named speaks as itself."""
     text = ("The Acme Institute report suggested that wages might fall. The report further noted that "
             "rents had risen.\n\nA study by Northfield University found that the program was late. "
             "Gallup's poll shows that voters are split.\n\nOther reports found that rents were flat.\n\n"
@@ -234,7 +233,8 @@ def test_a_document_speaks_for_the_organisation_that_owns_it() -> None:
     assert by_text["rents had risen"].speaker == "Acme Institute"
     assert by_text["the program was late"].speaker == "Northfield University"
     assert by_text["voters are split"].speaker == "Gallup"
-    assert by_text["rents were flat"].speaker is None  # other reports than the ones named
+    # other reports than the ones named: no owner, the description speaks as itself
+    assert (by_text["rents were flat"].speaker, by_text["rents were flat"].speaker_type) == ("Other reports", None)
     assert by_text["the depot will close"].speaker == "Ruth Okafor"  # "remarks" (lemma "remark")
     # the document as the setting of a statement, or run by someone
     text = ("In a 48-page report, the Calder Regional Board said the pipe had leaked since January.\n\n"
