@@ -492,3 +492,12 @@ def test_a_document_with_no_owner_named_speaks_as_itself() -> None:
     assert [(q.speaker, q.text) for q in qs] == [("One poll", "the mayor 16 points ahead of her rival in the northern districts")]
     qs = extract_quotes("Federal law prohibits taxpayer funding of research that harms embryos.")
     assert [q.speaker for q in qs] == ["Federal law"]
+
+
+def test_a_statement_noun_after_a_light_verb_is_part_of_the_cue() -> None:
+    """"made several statements on X", "made no mention of X": the noun of a statement or a stance
+    after a light verb belongs to the cue, what it is about is the content."""
+    qs = extract_quotes("Jane Okafor has made several controversial statements on the harbour plan.")
+    assert [(q.cue, q.text) for q in qs] == [("has made several controversial statements on", "the harbour plan")]
+    qs = extract_quotes("Jane Okafor made the case for a second harbour tunnel.")
+    assert [(q.cue, q.text) for q in qs] == [("made the case for", "a second harbour tunnel")]

@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="3f155094023157bd73c148cb2ba1a0aa7c1abbed22b70468b21b45d58e61ffb4",
+        sha256="b2f74af01fd4fae6277a6fecfda7d75b371f67c07925a9f87a78ce3e94e72c6a",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),
