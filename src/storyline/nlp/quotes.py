@@ -1598,9 +1598,12 @@ def _act_bounds(doc: "Doc", verb: "Token", comp: "Token", wide: bool = False) ->
 def _light_object(doc: "Doc", verb: "Token", obj: "Token") -> tuple[int, int, int] | None:
     """For an act whose object is followed by a reporting participle ("issued a statement saying that
     X", "posted a video claiming X"), ``(content start, content end, cue end)``: the content is what
-    the participle governs and the cue runs from the verb over the participle; None otherwise. (An
-    object noun followed by a preposition or a that-clause, "expressed support for X", "rejected the
-    idea that X", stays in the content: PolNeAR's annotators keep it there.)"""
+    the participle governs and the cue runs from the verb over the participle. Likewise a noun of a
+    statement or a stance (:data:`_STANCE_OBJECTS`) followed by a that-clause or a preposition ("made
+    several statements on X", "made no mention of X"): the cue runs over the noun (and the
+    preposition), the content is what it is about. None otherwise: other object nouns with what
+    follows them stay in the content ("expressed support for X", "rejected the idea that X"), as
+    PolNeAR's annotators mostly keep them."""
     if obj.pos_ != "NOUN":
         return None
     for c in obj.children:
