@@ -415,6 +415,9 @@ def test_the_speaker_right_after_a_quote_says_it() -> None:
     qs = extract_quotes("“Very good reporter, very good reporter this guy,” Jane Okafor, the frontrunner nationally "
                         "and the current polling leader in the northern provinces, said at a press conference.")
     assert [(q.speaker, q.cue) for q in qs] == [("Jane Okafor", "said")]
+    qs = extract_quotes("“We have had better conventions than this one,” delegate Jane Okafor, wearing a cowboy hat, "
+                        "said matter-of-factly.")
+    assert [(q.speaker, q.cue) for q in qs] == [("Jane Okafor", "said")]
     qs = extract_quotes("“Go back to your seat,” Jane Okafor barked and a security guard escorted the reporter out.")
     assert [(q.speaker, q.cue, q.text) for q in qs] == [("Jane Okafor", "barked", "Go back to your seat,")]
 

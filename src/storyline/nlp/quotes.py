@@ -2902,8 +2902,9 @@ def _speaker_after(doc: "Doc", start: int, cue: "Token") -> "Token | None":
                                                                                "NUM", "PUNCT", "PART")) \
             or not (_may_speak(head) or head.ent_type_ == "PERSON"):
         return None
-    if any(t.pos_ in ("VERB", "AUX") and not (head.left_edge.i <= t.i <= head.right_edge.i) for t in doc[lo:hi]):
-        return None  # another verb between: the cue is not this phrase's
+    if any(t.pos_ in ("VERB", "AUX") and not (head.left_edge.i <= t.i <= head.right_edge.i)
+           and not (t.tag_ in ("VBG", "VBN") and doc[t.i - 1].text == ",") for t in doc[lo:hi]):
+        return None  # another verb between (a participle set off by a comma describes the speaker)
     return head
 
 
@@ -3005,7 +3006,8 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
             return existing
         subj = _subject_of(tok)
         if subj is None and tok.idx >= q.end:
-            subj = _inverted_subject(tok)
+            # '"...," Jane Smith, wearing a hat, said' before '"...," said Jane Smith, who ...'
+            subj = _speaker_after(doc, start_after, tok) or _inverted_subject(tok)
         if tok.idx >= q.end and (subj is None or q.start <= subj.idx < q.end):
             # '"We were wrong," Ramos, 58, told AFP': the parser gave the cue a subject inside the quote
             manner = _manner_cue(doc, start_after)
