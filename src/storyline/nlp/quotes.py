@@ -1107,7 +1107,7 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 if comp is None:
                     continue
             light_cue = None
-            if nominal and lemma not in _DIRECTIVE_VERBS and _means_of_saying(tok):
+            if nominal and _means_of_saying(tok):
                 continue  # "called the authorities to say ...": the means; "to say" reports
             if comp.i == tok.head.i:
                 cs, ce = _clause_without(doc, comp, tok)
@@ -1185,7 +1185,10 @@ _DIRECTIVE_VERBS = frozenset({"tell", "ask", "urge", "order", "advise", "warn", 
 
 def _means_of_saying(verb: "Token") -> bool:
     """Whether an act with an object is done to say something ("called the authorities to say ...",
-    "wrote the board to complain that ..."): an infinitive of a reporting verb after the object."""
+    "wrote the board to complain that ..."): an infinitive of a reporting verb after the object. Not a
+    directive verb ("urged Congress to declare war": what is urged is the report)."""
+    if verb.lemma_.lower() in _DIRECTIVE_VERBS:
+        return False
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     return obj is not None and any(
         c.dep_ in ("xcomp", "advcl") and c.i > obj.i and c.lemma_.lower() in CUE_VERBS
@@ -1712,7 +1715,7 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
         if nominal and any(ch.dep_ == "prep" and ch.lower_ == "by" and any(
                 g.dep_ == "pcomp" and g.lemma_.lower() in CUE_VERBS for g in ch.children) for ch in tok.children):
             continue  # "responded to the charge by asserting that ...": the report is the frame
-        if nominal and tok.lemma_.lower() not in _DIRECTIVE_VERBS and _means_of_saying(tok):
+        if nominal and _means_of_saying(tok):
             continue  # "called the authorities to say ...": the means; "to say" reports
         if c.subj.lower_ in ("i", "we") and "INQ" not in c.feats:
             continue  # "In this article, we explore ...": the writer's own voice
@@ -2050,7 +2053,7 @@ class _Resolver:
         if tok.pos_ == "PROPN" or (tok.text[:1].isupper() and tok.ent_type_ == "PERSON"):
             return Resolved(mention_text, None, None)
         if low in ("he", "she", "i", "we", "they") or _speaker_noun(tok) or _part_of_speakers(tok) \
-                or (tok.pos_ == "NOUN" and tok.lemma_.lower() in (DOCUMENT_NOUNS | _TEXT_NOUNS)):
+                or (tok.pos_ == "NOUN" and tok.lemma_.lower() in _SELF_SPEAKING):
             return Resolved(mention_text, None, None)  # (a poll, a study with no owner named: itself)
         return Resolved("", None, None)  # "concerns", "the report", "it": not a speaker
 
@@ -2235,6 +2238,8 @@ def _inanimate_subject(tok: "Token | None") -> bool:
 #: party's platform calls for Y", "the ad claims Z").
 _TEXT_NOUNS = frozenset({"law", "rule", "constitution", "regulation", "platform", "ad", "amendment", "resolution",
                          "charter"})
+#: Nouns that, with no owner named, speak as themselves ("One poll shows X", "Federal law prohibits Y").
+_SELF_SPEAKING = DOCUMENT_NOUNS | _TEXT_NOUNS
 #: Words that pick a part of a group ("all of the candidates", "two of the senators", "those who ...").
 _QUANTIFIERS = frozenset({"all", "some", "many", "most", "both", "none", "few", "several", "each", "either",
                           "neither", "half", "majority", "minority", "any", "one"})
@@ -2851,7 +2856,8 @@ def _speaker_labels(doc: "Doc", text: str, paras: Sequence[tuple[int, int]],
         head = heads[-1] if heads else None
         if head is None or head.lower_ in _NOT_LABELS or any(t.lower_ in ("and", "&") for t in span):
             continue  # "Editor's Note:", "Smith and Jones: A Tortured Relationship" (no one speaker)
-        if not (_speaker_noun(head) or _document(head)) and (
+        speaks = _speaker_noun(head) or _document(head)
+        if not speaks and (
                 not (head.pos_ == "PROPN" or head.ent_type_ in ENTITY_TYPES) or any(t.tag_ == "POS" for t in span)):
             continue  # "Smith's Revelation: ...", "Monday's Briefing: ...": about someone, not by them
         cs, ce = _trim(text, m.end(), pe)
@@ -2868,7 +2874,7 @@ def _speaker_labels(doc: "Doc", text: str, paras: Sequence[tuple[int, int]],
             or text[cs:ce].rstrip(" '\"”’")[-1:] == "?"
         # a section title in title case ("Stealth Over Health: ...") names no one: outside a
         # transcript the label holds a recognised name, a noun for people or a document
-        weak = weak or not (_speaker_noun(head) or _document(head) or any(t.ent_type_ in ENTITY_TYPES for t in span))
+        weak = weak or not (speaks or any(t.ent_type_ in ENTITY_TYPES for t in span))
         found.append((head, ls, le, cs, ce, weak))
     lines = {(text[f[1]:f[2]].lower(), text[f[3]:f[4]]) for f in found}  # (a headline may be repeated)
     transcript = len({name for name, _ in lines}) < len(lines)  # a label that recurs
@@ -2886,17 +2892,16 @@ def _speaker_labels(doc: "Doc", text: str, paras: Sequence[tuple[int, int]],
 #: How far after a closing quotation mark a cue verb may stand when a speaker's description fills the
 #: gap ('"...," Jane Smith, a former adviser to the governor who now heads the institute, said').
 _FAR_CUE = 160
-_CLOSING = frozenset("”’\"'»›")
 
 
-def _speaker_after(doc: "Doc", start: int, cue: "Token") -> "Token | None":
-    """The head of the phrase that opens at ``start`` (right after a closing quotation mark) when it
-    can speak and runs up to ``cue`` with nothing but its own description between: "Ramos, 58,
-    told", "Jane Smith, the mayor of Oslo, said". None otherwise."""
-    first = doc.char_span(start, start + 1, alignment_mode="expand")
+def _speaker_after(first: "Token | None", cue: "Token") -> "Token | None":
+    """The head of the phrase that opens at ``first`` (the word right after a closing quotation mark)
+    when it can speak and runs up to ``cue`` with nothing but its own description between: "Ramos,
+    58, told", "Jane Smith, the mayor of Oslo, said". None otherwise."""
     if first is None:
         return None
-    lo, hi = first[0].i, cue.i
+    doc = first.doc
+    lo, hi = first.i, cue.i
     head = next((t for t in doc[lo:hi] if not t.is_punct and not (lo <= t.head.i < hi and t.head.i != t.i)), None)
     if head is None or head.i != lo + sum(1 for t in doc[lo:head.i] if t.pos_ in ("DET", "PROPN", "ADJ", "NOUN",
                                                                                "NUM", "PUNCT", "PART")) \
@@ -2908,14 +2913,14 @@ def _speaker_after(doc: "Doc", start: int, cue: "Token") -> "Token | None":
     return head
 
 
-def _manner_cue(doc: "Doc", start: int) -> "Token | None":
-    """The finite verb right after a name or a personal pronoun that opens at ``start`` ('," Trump
+def _manner_cue(first: "Token | None") -> "Token | None":
+    """The finite verb right after a name or a personal pronoun that opens at ``first`` ('," Trump
     barked', '," she snapped'), which the parser may have hung anywhere: how the words before were
     said. None when something else follows the closing mark."""
-    first = doc.char_span(start, start + 1, alignment_mode="expand")
     if first is None:
         return None
-    i = first[0].i
+    doc = first.doc
+    i = first.i
     if doc[i].lower_ in ("he", "she", "they", "i", "we"):
         j = i + 1
     else:
@@ -2941,6 +2946,8 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
     head = text[max(0, before_hi - 200):before_hi]
     candidates: list[tuple[int, Token]] = []
     sent_after = doc.char_span(start_after, min(len(text), start_after + 1), alignment_mode="expand")
+    first = sent_after[0] if sent_after is not None else None  # the word right after the quote
+    manner = _manner_cue(first)
     inner_end = text[q.start:q.end].rstrip()[-1:]
     ends_sentence = inner_end == "." or (inner_end in "?!…" and tail.lstrip()[:1].isupper()
                                          and not tail.lstrip().startswith(("I ", "I,")))
@@ -2956,15 +2963,14 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
                     tok.lemma_.lower() not in _CLAUSE_ONLY:
                 # past 60 characters only after the speaker's description ('"...," Jane Smith, the
                 # ... of ..., said'): the subject opens right after the quote
-                if tok.idx <= start_after + 60 or _speaker_after(doc, start_after, tok) is not None:
+                if tok.idx <= start_after + 60 or _speaker_after(first, tok) is not None:
                     candidates.append((tok.idx - start_after, tok))
                 break
-        if not candidates and text[q.start:q.end].rstrip()[-1:] in (",", "!", "?") and text[q.close_at:q.close_at + 1] in _CLOSING:
+        if not candidates and text[q.start:q.end].rstrip()[-1:] in (",", "!", "?") and text[q.close_at:q.close_at + 1] in _QUOTE_CHARS:
             # '"Go back to Univision," Trump barked': a verb right after a speaker that follows a quote
             # closed on a comma says how it was said, lexicon or not
-            verb = _manner_cue(doc, start_after)
-            if verb is not None:
-                candidates.append((verb.idx - start_after, verb))
+            if manner is not None:
+                candidates.append((manner.idx - start_after, manner))
     if not candidates and head.rstrip().endswith((":", ",")):
         sent_span = doc.char_span(max(0, before_hi - 2), before_hi, alignment_mode="expand")
         if sent_span is not None:
@@ -3005,14 +3011,14 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
         if existing is not None:
             return existing
         subj = _subject_of(tok)
-        if subj is None and tok.idx >= q.end:
-            # '"...," Jane Smith, wearing a hat, said' before '"...," said Jane Smith, who ...'
-            subj = _speaker_after(doc, start_after, tok) or _inverted_subject(tok)
-        if tok.idx >= q.end and (subj is None or q.start <= subj.idx < q.end):
-            # '"We were wrong," Ramos, 58, told AFP': the parser gave the cue a subject inside the quote
-            manner = _manner_cue(doc, start_after)
-            subj = _speaker_after(doc, start_after, tok) or (
-                doc[tok.i - 1] if manner is not None and manner.i == tok.i else subj)
+        after = tok.idx >= q.end
+        if after and (subj is None or q.start <= subj.idx < q.end):
+            # '"We were wrong," Ramos, 58, told AFP' (the parser gave the cue a subject inside the
+            # quote), '"...," Jane Smith, wearing a hat, said', before '"...," said Jane Smith, who ...'
+            # and '"...," Trump barked'
+            subj = _speaker_after(first, tok) or (_inverted_subject(tok) if subj is None else subj)
+            if (subj is None or q.start <= subj.idx < q.end) and manner is not None and manner.i == tok.i:
+                subj = doc[tok.i - 1]
         if subj is None or q.start <= subj.idx < q.end:
             continue
         st = _source_tokens(subj, tok)
