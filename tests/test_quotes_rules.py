@@ -504,3 +504,35 @@ def test_a_statement_noun_after_a_light_verb_is_part_of_the_cue() -> None:
     assert [(q.cue, q.text) for q in qs] == [("has made several controversial statements on", "the harbour plan")]
     qs = extract_quotes("Jane Okafor made the case for a second harbour tunnel.")
     assert [(q.cue, q.text) for q in qs] == [("made the case for", "a second harbour tunnel")]
+
+
+def test_a_name_read_as_an_organisation_with_a_persons_title_is_a_person() -> None:
+    """The recogniser may take a person's name for an organisation ("Maryam Violet, an Iranian
+    journalist"); a title only a person holds set beside it makes it a person, so a later "she" is
+    theirs. A title an organisation can hold too ("the owner of") does not."""
+    qs = extract_quotes("Governor Ann Lee spoke first. Maryam Violet, an Iranian journalist, said she saw the "
+                        "truck hit people. “I was walking for nearly a mile,” she said.")
+    assert [(q.speaker, q.speaker_role) for q in qs] == [("Maryam Violet", "Iranian journalist")] * 2
+    qs = extract_quotes("Harbor Holdings, the owner of the stadium, said the roof would be repaired.")
+    assert [(q.speaker, q.speaker_type) for q in qs] == [("Harbor Holdings", "ORG")]
+
+
+def test_a_noun_with_a_past_participle_is_not_its_speaker() -> None:
+    """"Minister accused of urging delay": the minister is who was accused, not the accuser; and when
+    the parser gives a verb two subjects ("Minister accused of X - ministry says Y"), the nearer one
+    speaks."""
+    qs = extract_quotes("Minister accused of urging delay – ministry says claim is “simply false”")
+    assert [(q.kind, q.cue, q.speaker, q.text) for q in qs] == [("partial", "says", "ministry", "simply false")]
+    assert extract_quotes("The deal was struck by a developer known to be bullish on golf.") == []
+
+
+
+def test_a_schedule_is_no_quote_and_figures_speak_as_themselves() -> None:
+    """"is due to appear" is a schedule, as "is likely to" is a forecast: no quote. Official figures,
+    records and data with no owner named speak as themselves; as evidence ("the figures highlight")
+    they say nothing."""
+    text = ("Governor Jane Okafor said the bank had acted. Okafor is due to appear before the finance "
+            "committee on June 17.")
+    assert [q.cue for q in extract_quotes(text)] == ["said"]
+    qs = extract_quotes("Annual inflation rose to 5.9 per cent in April, official figures showed last week.")
+    assert [(q.speaker, q.text) for q in qs] == [("official figures", "Annual inflation rose to 5.9 per cent in April")]

@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="919c5f15ef7b67d67d29aa0f0434e2b68f3723609dbd56a79e9551f083a5b834",
+        sha256="0a1bac08d02db254b294830f6a2c339d671087934492ea3721a8427083d57a76",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="b2f74af01fd4fae6277a6fecfda7d75b371f67c07925a9f87a78ce3e94e72c6a",
+        sha256="f1d9b78673eb2770218102d96dd33ddd5a28b0e4009f455d0bb08f6980cc8658",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

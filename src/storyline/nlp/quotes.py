@@ -510,16 +510,32 @@ def _person_name(ent: "Span") -> "Span":
     return Span(ent.doc, ent.start + i, ent.end, label=ent.label_)  # (a slice would lose the label)
 
 
+#: Person nouns an organisation can be too ("Acme, the stadium's owner"; "a member of the alliance").
+_ORG_ROLES = frozenset("""
+owner leader member partner supporter opponent critic observer participant organiser organizer family
+police staff people source author head chief executive representative
+""".split())
+
+
 def _unrecognised_people(doc: "Doc") -> list["Span"]:
-    """Subjects the recogniser missed that name a person: a run of two to four capitalised proper
-    nouns with a "who" clause or a person's title set beside or before it ("Jane Smith, who chairs
-    ...", "Jane Smith, the authority's director of operations, told reporters", "Acme spokesperson
-    Jane Smith said")."""
+    """Subjects the recogniser missed, or took for an organisation, that name a person: a run of two
+    to four capitalised proper nouns with a "who" clause or a person's title set beside or before it
+    ("Jane Smith, who chairs ...", "Jane Smith, the authority's director of operations, told
+    reporters", "Acme spokesperson Jane Smith said")."""
     from spacy.tokens import Span
 
     out = []
     for tok in doc:
-        if tok.pos_ != "PROPN" or tok.dep_ not in ("nsubj", "nsubjpass") or tok.ent_type_ in ENTITY_TYPES:
+        if tok.pos_ != "PROPN" or tok.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        if tok.ent_type_ == "ORG":
+            # a name read as an organisation ("Jane Smith, the party's spokesperson, said"): a person
+            # when it is the whole entity and the clues below hold
+            ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+            if ent is None or ent.end != tok.i + 1 or not 2 <= len(ent) <= 4 \
+                    or not all(t.pos_ == "PROPN" for t in ent):
+                continue
+        elif tok.ent_type_ in ENTITY_TYPES:
             continue
         lo = tok.i
         while lo > 0 and doc[lo - 1].pos_ == "PROPN" and doc[lo - 1].dep_ in ("compound", "flat") \
@@ -532,15 +548,19 @@ def _unrecognised_people(doc: "Doc") -> list["Span"]:
             lo += 1
         run = doc[lo:tok.i + 1]
         if not 2 <= len(run) <= 4 or not all(t.text[:1].isupper() and t.text.replace("-", "").isalpha()
-                                             and t.ent_type_ not in ENTITY_TYPES for t in run):
+                                             and t.ent_type_ in ("", tok.ent_type_) for t in run):
             continue
         who = any(c.dep_ == "relcl" and any(g.dep_ == "nsubj" and g.lower_ == "who" for g in c.children)
                   for c in tok.children)
         before = [doc[lo - 1]] if lo > 0 and doc[lo - 1].dep_ == "compound" \
             and lo <= doc[lo - 1].head.i <= tok.i else []
-        titled = titled or any(  # ", the director", "spokesperson Jane Smith"
-            c.pos_ == "NOUN" and _speaker_noun(c) and c.lemma_.lower() not in ORG_NOUNS
-            for c in [*before, *(c for c in tok.children if c.dep_ == "appos")])
+        beside = [*before, *(c for c in tok.children if c.dep_ == "appos")]
+        if tok.ent_type_ == "ORG":  # only a title no organisation holds turns it into a person
+            titled = titled or any(c.pos_ == "NOUN" and c.lemma_.lower() in PERSON_NOUNS
+                                   and c.lemma_.lower() not in _ORG_ROLES for c in beside)
+        else:
+            titled = titled or any(  # ", the director", "spokesperson Jane Smith"
+                c.pos_ == "NOUN" and _speaker_noun(c) and c.lemma_.lower() not in ORG_NOUNS for c in beside)
         if who or titled:
             out.append(Span(doc, lo, tok.i + 1, label="PERSON"))
     return out
@@ -578,7 +598,10 @@ class _Entities:
         self._headline: dict[str, list[str]] = {}  # label -> names seen in title-case headlines
         self._headline_at: set[int] = set()  # their offsets (no roles read there: "Absurd Double")
         headlines = _title_case_lines(doc)
-        found = [e for e in doc.ents if e.label_ in ENTITY_TYPES] + _unrecognised_people(doc)
+        people = _unrecognised_people(doc)
+        taken = {t.i for p in people for t in p}
+        found = [e for e in doc.ents if e.label_ in ENTITY_TYPES and not (e.label_ == "ORG" and e.root.i in taken)]
+        found += people
         for ent in sorted(found, key=lambda e: e.start):
             if ent.label_ == "PERSON":
                 ent = _person_name(ent)
@@ -782,7 +805,9 @@ def _subject_of(tok: "Token") -> "Token | None":
             # subject; the inverted one after the verb is the speaker
             return next((c for c in subjects if c.i > cur.i), subjects[0])
         if subjects:
-            return _past_date(subjects[0])
+            # two subjects before the verb are a misparse ("Minister accused of X - ministry says
+            # Y"): the nearer one is the verb's
+            return _past_date(max((c for c in subjects if c.i < cur.i), key=lambda c: c.i, default=subjects[0]))
         for c in cur.children:
             if c.dep_ == "agent":  # "it was said by the minister"
                 for g in c.children:
@@ -790,6 +815,8 @@ def _subject_of(tok: "Token") -> "Token | None":
                         return g
         if cur.dep_ in ("conj", "xcomp", "advcl", "pcomp", "prep", "acl") and cur.head.i != cur.i:
             if cur.dep_ == "acl" and cur.head.pos_ in ("NOUN", "PROPN"):
+                if cur.tag_ == "VBN" and cur.i == tok.i:
+                    return None  # "Minister accused of X": the noun is who the act is done to
                 if cur.head.pos_ == "NOUN" and cur.head.dep_ in ("dobj", "pobj") and not _speaker_noun(cur.head):
                     cur = cur.head.head  # "issued a statement saying ...": whoever issued it
                     continue
@@ -1648,9 +1675,10 @@ _STANCE_PREPS = frozenset({"about", "of", "for", "on", "against", "over", "with"
 LEARNED_KINDS = frozenset({"ccomp", "xcomp", "acomp", "dobj", "aprep", "forto"} | {"prep:" + p for p in
                                                                  ("for", "about", "against", "on", "with",
                                                                   "of", "to", "over", "in")})
-#: Adjectives of a forecast ("is likely to win"): a frame only when what is likely is itself saying or
-#: thinking something ("voters are more likely to say ...").
-_LIKELIHOOD = frozenset({"likely", "unlikely", "certain", "sure", "bound", "set", "poised", "expected"})
+#: Adjectives of a forecast or a schedule ("is likely to win", "is due to appear"): a frame only when
+#: what is likely is itself saying or thinking something ("voters are more likely to say ...").
+_LIKELIHOOD = frozenset({"likely", "unlikely", "certain", "sure", "bound", "set", "poised", "expected", "due",
+                         "scheduled", "slated"})
 #: Verbs of an effort whose infinitive says what was attempted, not what the subject holds or said
 #: ("tried to block the bill", "managed to pass it"): never learned cues with an infinitive.
 EFFORT_VERBS = frozenset({"try", "attempt", "manage", "fail", "struggle", "strive", "endeavor", "endeavour"})
@@ -2238,8 +2266,11 @@ def _inanimate_subject(tok: "Token | None") -> bool:
 #: party's platform calls for Y", "the ad claims Z").
 _TEXT_NOUNS = frozenset({"law", "rule", "constitution", "regulation", "platform", "ad", "amendment", "resolution",
                          "charter"})
+#: Records and figures: with no owner named they speak as themselves ("official figures showed X").
+_RECORD_NOUNS = frozenset({"data", "datum", "figure", "statistic", "result", "record", "filing",
+                           "estimate", "projection", "finding", "count", "tally"})
 #: Nouns that, with no owner named, speak as themselves ("One poll shows X", "Federal law prohibits Y").
-_SELF_SPEAKING = DOCUMENT_NOUNS | _TEXT_NOUNS
+_SELF_SPEAKING = DOCUMENT_NOUNS | _TEXT_NOUNS | _RECORD_NOUNS
 #: Words that pick a part of a group ("all of the candidates", "two of the senators", "those who ...").
 _QUANTIFIERS = frozenset({"all", "some", "many", "most", "both", "none", "few", "several", "each", "either",
                           "neither", "half", "majority", "minority", "any", "one"})
@@ -2526,9 +2557,9 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             continue
         if speaker is None and f is not None and ((f.learned and f.nominal) or f.noun):
             continue  # "it showed the strain", "his pledge to ..." with no one he can be: no holder
-        if speaker is None and f is not None and f.nominal and f.lemma in EVIDENCE_CUES \
-                and _inanimate_subject(f.source_tok):
-            continue  # "the developments underscore the risks": evidence, not a statement
+        if f is not None and f.nominal and f.lemma in EVIDENCE_CUES and _inanimate_subject(f.source_tok) and (
+                speaker is None or (label is None and f.source_tok.lemma_.lower() in _RECORD_NOUNS)):
+            continue  # "the developments underscore the risks", "the figures highlight ...": evidence
         if speaker is not None:
             resolver.speakers.append((sp_s if sp_s is not None else s,
                                       Resolved(speaker, label, role)))
