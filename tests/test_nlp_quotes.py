@@ -54,7 +54,7 @@ def test_direct_indirect_partial_pronoun_and_description() -> None:
     assert direct[1].speaker_mention == "she" and direct[1].cue == "added"
     ind = next(q for q in qs if q.kind == "indirect")
     assert ind.speaker == "Maria Lindqvist" and ind.speaker_mention == "The chief executive"
-    assert ind.denial  # "would not rise"
+    assert not ind.denial  # "would not rise": a forecast or a promise, not a denial
     part = next(q for q in qs if q.kind == "partial")
     assert part.text == "reckless" and part.cue == "dismissed" and part.denial
 

@@ -536,3 +536,22 @@ def test_a_schedule_is_no_quote_and_figures_speak_as_themselves() -> None:
     assert [q.cue for q in extract_quotes(text)] == ["said"]
     qs = extract_quotes("Annual inflation rose to 5.9 per cent in April, official figures showed last week.")
     assert [(q.speaker, q.text) for q in qs] == [("official figures", "Annual inflation rose to 5.9 per cent in April")]
+
+
+def test_negated_content_is_a_denial_only_as_a_statement_of_fact() -> None:
+    """A negated clause under a neutral cue denies the holder's own acts ("said it had never
+    interfered") or a characterisation ("the report was not true"); with a modal it is a plan or a
+    forecast ("would not vote"), under a warning or a belief it is what is feared or thought, "did
+    not comment" declines to answer, and a negative fact about something else is no denial."""
+    text = ("The ministry said it had never interfered in the vote.\n\n"
+            "The ministry said the report was not true.\n\n"
+            "The senator said he would not vote for the bill.\n\n"
+            "The minister warned that rates alone could not fix the problem.\n\n"
+            "The bank said it did not comment on private meetings.\n\n"
+            "The engineer said boiling the water does not remove benzene.")
+    by_text = {q.text: q.denial for q in extract_quotes(text)}
+    assert by_text == {"it had never interfered in the vote": True, "the report was not true": True,
+                       "he would not vote for the bill": False,
+                       "that rates alone could not fix the problem": False,
+                       "it did not comment on private meetings": False,
+                       "boiling the water does not remove benzene": False}

@@ -2344,7 +2344,32 @@ def _verb_preposition_end(verb: "Token", content_start: int) -> int:
     return end
 
 
-def _negated(doc: "Doc", s: int, e: int) -> bool:
+#: Cues whose negated content is a warning, a fear, a belief or an admission, not a denial ("warned
+#: that rates could not fix it", "admitted he had not read it").
+_NOT_DENYING = frozenset("""
+warn fear worry hope predict expect believe think suggest urge caution admit acknowledge concede
+complain lament regret wonder doubt forecast estimate
+""".split())
+#: Negated verbs that decline to answer ("did not comment", "did not recall") or state a view or a plan
+#: ("does not think", "is not planning"): no denial.
+_NON_ANSWERS = frozenset("""
+comment respond confirm say discuss elaborate reply return recall remember think believe feel see expect
+want plan intend
+""".split())
+#: Subjects that name something alleged: "said the claim was not true" denies it.
+_ALLEGED = frozenset({"claim", "allegation", "accusation", "charge", "report", "rumour", "rumor", "story",
+                      "account", "suggestion", "assertion"})
+
+
+def _negated(doc: "Doc", s: int, e: int, cue: str = "", speaker: str = "") -> bool:
+    """Whether an indirect content denies something by its negation: the holder's own conduct or
+    state ("said it had not interfered"), anything said never to have happened ("said China has
+    never interfered"), a characterisation ("said the site was not unsafe", "the report was not
+    true"). Not an intention, a forecast or an opinion with a modal ("said he would not vote for X"),
+    a refusal to answer ("said it did not comment"), the negated content of a warning or a belief, or
+    a negative statement about something else ("boiling the water does not remove benzene")."""
+    if cue in _NOT_DENYING:
+        return False
     span = doc.char_span(s, e, alignment_mode="expand")
     if span is None:
         return False
@@ -2356,7 +2381,17 @@ def _negated(doc: "Doc", s: int, e: int) -> bool:
         # holder intends or asks for, not a rejection of something said ("claimed not to have known"
         # is one: a perfect infinitive states the past)
         return False
-    return any(c.dep_ == "neg" or c.lower_ in ("never",) for c in kids)
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in kids) or root.lemma_.lower() in _NON_ANSWERS:
+        return False
+    if any(c.lower_ == "never" for c in kids):
+        return True
+    if not any(c.dep_ == "neg" for c in kids):
+        return False
+    subj = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass")), None)
+    if subj is None or root.lemma_ == "be":  # "not to have known"; "the site was not unsafe": a characterisation
+        return True
+    own = {w.lower() for w in re.findall(r"\w+", speaker)}
+    return subj.pos_ == "PRON" or subj.lemma_.lower() in _ALLEGED or subj.lower_ in own
 
 
 def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
@@ -2589,7 +2624,8 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             f.lemma in DENY_VERBS or f.lemma == "denial"
             # a negated clause under a cue noun is what the holder means or intends, not a denial
             # ("his commitment not to do so")
-            or (kind in ("indirect", "mixed") and not f.noun and _negated(doc, s, e))))
+            or (kind in ("indirect", "mixed") and not f.noun
+                and _negated(doc, s, e, f.lemma, " ".join(x for x in (speaker, speaker_mention) if x)))))
         qid = content_id(article_id, str(s), str(e))
         qtext = _join_parts(text, parts, doc) if parts else text[quoted_from.get((s, e), s):e]
         if not parts and f is not None and f.gap is not None and s < f.gap[0] and f.gap[1] < e:
