@@ -555,3 +555,12 @@ def test_negated_content_is_a_denial_only_as_a_statement_of_fact() -> None:
                        "that rates alone could not fix the problem": False,
                        "it did not comment on private meetings": False,
                        "boiling the water does not remove benzene": False}
+
+
+def test_they_goes_on_with_a_plural_description_of_the_paragraph() -> None:
+    """"Working families did everything right. They paid their bills. They reported the smell":
+    "they" is the families the paragraph is about, not the organisation named before it."""
+    text = ("The regional board has now opened an investigation.\n\n"
+            "Working families in Saltgate did everything right. They paid their water bills. "
+            "They reported the smell.")
+    assert [(q.speaker, q.speaker_mention) for q in extract_quotes(text)] == [("Working families", "They")]

@@ -1999,6 +1999,10 @@ class _Resolver:
                     return Resolved(canon, label, role)
         if low in PRONOUNS and len(mention_text.split()) == 1:
             labels = PRONOUNS[low]
+            if low == "they":
+                group = self._plural_subject(tok, labels)
+                if group is not None:
+                    return group
             want_person = "PERSON" in labels and labels[0] == "PERSON"
             g = _PRONOUN_GENDER.get(low)
 
@@ -2084,6 +2088,33 @@ class _Resolver:
                 or (tok.pos_ == "NOUN" and tok.lemma_.lower() in _SELF_SPEAKING):
             return Resolved(mention_text, None, None)  # (a poll, a study with no owner named: itself)
         return Resolved("", None, None)  # "concerns", "the report", "it": not a speaker
+
+    def _plural_subject(self, tok: "Token", labels: tuple[str, ...]) -> Resolved | None:
+        """"Working families did everything right. They paid their bills. They reported the smell":
+        a plural description that can speak, subject of an earlier sentence of the paragraph that
+        later sentences go on with as "they", when no named group or speaker comes after it."""
+        doc = self.doc
+        sent = tok.sent
+        for _ in range(3):
+            if sent.start == 0 or "\n" in doc[sent.start - 1].text_with_ws + doc[sent.start].whitespace_:
+                return None
+            sent = doc[sent.start - 1].sent
+            if "\n" in sent.text.strip():
+                return None  # the paragraph began after the sentence's start
+            subj = next((t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and _main_clause(t.head)), None)
+            if subj is None:
+                return None
+            if subj.lower_ == "they":
+                continue
+            if subj.tag_ != "NNS" or not _speaker_noun(subj) or subj.lemma_.lower() in ORG_NOUNS:
+                return None
+            _, _, words = _span_text(doc, _np_tokens(subj))
+            ne = subj.right_edge.idx + len(subj.right_edge)  # with what describes it ("in Saltgate")
+            if any(ne <= m.start < tok.idx for m in self.ents.mentions if m.label in labels) \
+                    or any(ne <= off < tok.idx for off, _ in self.speakers):
+                return None
+            return Resolved(words, None, None)
+        return None
 
     def _document_owner(self, tok: "Token") -> Resolved | None:
         """Who a document noun speaks for: a name in its phrase ("the Acme Institute report", "Gallup's poll",
