@@ -564,3 +564,19 @@ def test_they_goes_on_with_a_plural_description_of_the_paragraph() -> None:
             "Working families in Saltgate did everything right. They paid their water bills. "
             "They reported the smell.")
     assert [(q.speaker, q.speaker_mention) for q in extract_quotes(text)] == [("Working families", "They")]
+
+
+def test_a_sentence_ended_after_the_closing_mark_takes_no_cue_from_the_next() -> None:
+    """'What do you think about "X"? Drop your thoughts below and tap the bell to get notified': the
+    quoted headline's sentence ended after its closing mark; the next sentence attributes nothing to it."""
+    text = ("What do you think about “Residents told not to drink tap water”? Drop your thoughts in the "
+            "comments below and tap the bell to get notified when this story is updated.")
+    assert extract_quotes(text) == []
+
+
+def test_counted_people_and_a_city_speak_as_themselves() -> None:
+    """"Tens of thousands of families", "dozens of residents" count people who can speak; "the city
+    said" is its government."""
+    text = ("Tens of thousands of families in Harborview found out this week that their water was unsafe. "
+            "The sites are open until further notice, the city said.")
+    assert [q.speaker for q in extract_quotes(text)] == ["Tens of thousands of families in Harborview", "the city"]

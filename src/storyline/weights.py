@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="f1d9b78673eb2770218102d96dd33ddd5a28b0e4009f455d0bb08f6980cc8658",
+        sha256="7d24d9c4150bf91a1477e0ffb61f92bc3a5439aaf54f8c3f5adf423be6d64b33",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

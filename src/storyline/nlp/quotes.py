@@ -2085,7 +2085,8 @@ class _Resolver:
         if tok.pos_ == "PROPN" or (tok.text[:1].isupper() and tok.ent_type_ == "PERSON"):
             return Resolved(mention_text, None, None)
         if low in ("he", "she", "i", "we", "they") or _speaker_noun(tok) or _part_of_speakers(tok) \
-                or (tok.pos_ == "NOUN" and tok.lemma_.lower() in _SELF_SPEAKING):
+                or (tok.pos_ == "NOUN" and tok.lemma_.lower() in _SELF_SPEAKING) \
+                or (tok.pos_ == "NOUN" and tok.lemma_.lower() in _PLACE_BODIES and tok.tag_ == "NN"):
             return Resolved(mention_text, None, None)  # (a poll, a study with no owner named: itself)
         return Resolved("", None, None)  # "concerns", "the report", "it": not a speaker
 
@@ -2302,6 +2303,8 @@ _RECORD_NOUNS = frozenset({"data", "datum", "figure", "statistic", "result", "re
                            "estimate", "projection", "finding", "count", "tally"})
 #: Nouns that, with no owner named, speak as themselves ("One poll shows X", "Federal law prohibits Y").
 _SELF_SPEAKING = DOCUMENT_NOUNS | _TEXT_NOUNS | _RECORD_NOUNS
+#: Places whose government speaks in their name ("the city said"): with no name resolved, as themselves.
+_PLACE_BODIES = frozenset({"city", "town", "county", "state", "village", "municipality", "province"})
 #: Words that pick a part of a group ("all of the candidates", "two of the senators", "those who ...").
 _QUANTIFIERS = frozenset({"all", "some", "many", "most", "both", "none", "few", "several", "each", "either",
                           "neither", "half", "majority", "minority", "any", "one"})
@@ -2314,15 +2317,21 @@ def _part_of_speakers(tok: "Token") -> bool:
     low = tok.lower_
     if low in ("those", "ones") or (low == "one" and tok.tag_ == "NN"):
         return any(c.dep_ == "relcl" and any(g.lower_ in ("who", "that") for g in c.children) for c in tok.children)
-    if low not in _QUANTIFIERS and not tok.like_num:
+    if low not in _QUANTIFIERS and not tok.like_num and tok.lemma_.lower() not in _NUMBER_NOUNS:
         return False
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ == "of":
             for o in c.children:
                 if o.dep_ == "pobj" and (o.lower_ in ("them", "us", "those") or o.ent_type_ in ("PERSON", "NORP", "ORG")
-                                         or (o.pos_ == "NOUN" and _speaker_noun(o))):
-                    return True
+                                         or (o.pos_ == "NOUN" and _speaker_noun(o))
+                                         or (o.lemma_.lower() in _NUMBER_NOUNS and _part_of_speakers(o))):
+                    return True  # (tens of thousands of families)
     return False
+
+
+#: Nouns that count people ("tens of thousands of families", "dozens of residents").
+_NUMBER_NOUNS = frozenset({"ten", "tens", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
+                           "million", "millions", "score", "scores"})
 
 
 def _may_speak(tok: "Token") -> bool:
@@ -3049,6 +3058,8 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
     inner_end = text[q.start:q.end].rstrip()[-1:]
     ends_sentence = inner_end == "." or (inner_end in "?!…" and tail.lstrip()[:1].isupper()
                                          and not tail.lstrip().startswith(("I ", "I,")))
+    if re.search(r"[.!?…]", text[after_lo:start_after]):
+        ends_sentence = True  # 'What do you think about "X"? Drop us a line ...': the sentence ended outside
     if sent_after is not None and ends_sentence and _bare_attribution(sent_after.sent, start_after):
         ends_sentence = False  # '"... missing." Trump said.': a sentence of its own that only attributes
     if sent_after is not None and len(tail.strip()) > 0 and not ends_sentence \
