@@ -201,7 +201,8 @@ def test_rejection_kinds_tell_acts_from_denials() -> None:
         "The assembly on Tuesday rejected the mayor's veto of a bill letting tenants sue the landlord.": None,
         "The assembly rejected the budget by a wide margin.": None,
         "The clerk denied bail to the suspect.": None,
-        "She denied the allegations.": None,  # what was alleged is not in this sentence
+        "She denied the allegations.": "anaphor",  # what was alleged is stated before, if anywhere
+        "She denied allegations.": None,  # not in this sentence, and no determiner points back to it
         "A spokesman declined to confirm or deny whether the talks had stalled.": None,
         "The council rejected the claims that it had raised the fares.": "allegation",
         "She dismissed reports of a rift in the cabinet as nonsense.": "allegation",
@@ -340,3 +341,27 @@ def test_a_cue_with_its_auxiliaries_keeps_its_stance() -> None:
     t = "The council did not argue for a new ferry tender."
     q = _quote("c", t, "a new ferry tender", "The council", "did not argue for")
     assert _cue_verb(q) == ("argue", t.index("argue"))  # what the negation test reads before
+
+
+def test_a_rejection_of_the_report_denies_what_was_reported_before() -> None:
+    """"According to X, the minister urged a delay. The ministry denied the report." and "A
+    spokesperson said the claim was 'simply false'": the rejection points back to the statements
+    reported just before it; the outlet's own sentences and statements further back are not it."""
+    from storyline.nlp.claims import claim_units
+    from storyline.nlp.quotes import extract_quotes
+
+    text = ("The bank raised its rate to 4.75 per cent on Wednesday.\n\n"
+            "According to The Northgate Times, the finance minister privately urged the governor to delay the "
+            "increase until after the trade talks. The paper said he raised the issue at a meeting on May 9.\n\n"
+            "The finance ministry flatly denied the report. A spokesperson, Oskar Renning, said the claim was "
+            "“simply false”.")
+    art = Article(id="a1", input_kind="text", text=text, status="ok")
+    units = claim_units(art, extract_quotes(text, article_id="a1"))
+    rejected = sorted((u.stance, u.holder, u.text) for u in units if u.stance in ("denies", "disputes"))
+    urged = "the finance minister privately urged the governor to delay the increase until after the trade talks."
+    assert rejected == [
+        ("denies", "The finance ministry", "he raised the issue at a meeting on May 9"),
+        ("denies", "The finance ministry", urged),
+        ("disputes", "Oskar Renning", "he raised the issue at a meeting on May 9"),
+        ("disputes", "Oskar Renning", urged),
+    ]

@@ -246,6 +246,12 @@ def statements(texts: Sequence[str], *, sentences: bool = False) -> list[bool]:
     return [next(got) if v is None else v for v in out]
 
 
+#: Determiners by which an allegation noun points back to one the article stated ("the report").
+_ANAPHORIC_DETS = frozenset({"the", "this", "these", "that", "those", "such"})
+#: How far before an anaphoric rejection ("denied the report") the allegation it rejects may end.
+ANAPHOR_REACH = 700
+
+
 def _object_kind(tok: Any, deny: bool) -> str | None:
     """What a rejecting verb's object ``tok`` makes of the rejection (see :func:`rejection_kinds`)."""
     if tok.tag_ == "VBG":
@@ -262,7 +268,9 @@ def _object_kind(tok: Any, deny: bool) -> str | None:
                 return "allegation"
             if c.dep_ in ("acl", "ccomp") and c.tag_ == "VBG":
                 return "allegation"
-        return None  # "rejected the claims": what was claimed is elsewhere
+        if any(c.dep_ == "det" and c.lower_ in _ANAPHORIC_DETS for c in tok.children):
+            return "anaphor"  # "denied the report", "rejected these allegations": one stated before
+        return None  # "rejected claims": what was claimed is elsewhere
     if deny and (lemma in INVOLVEMENT_NOUNS
                  or any(c.dep_ == "det" and c.lower_ in ("any", "all") for c in tok.children)):
         return "involvement"
@@ -314,10 +322,12 @@ def rejection_kinds(items: Sequence[tuple[str, int]]) -> list[str | None]:
 
     ``"clause"`` ("denied that ..."), ``"gerund"`` ("denied interfering in ..."), ``"allegation"`` (an
     allegation noun with its content: "rejected the claims that ...", "dismissed reports of ... as
-    absurd"), ``"involvement"`` ("denied any role in ..."): a denial of a proposition. ``None`` when the
-    object is a thing ("rejected the veto", "denied them entry", "dismissed the lawsuit"), an allegation
-    without its content ("denied the allegations"), a pronoun, or an open question ("declined to
-    confirm or deny whether ..."): an act, or a denial of something this sentence does not state.
+    absurd"), ``"involvement"`` ("denied any role in ..."): a denial of a proposition; ``"anaphor"``:
+    an allegation named by a determiner without its content ("denied the report", "rejected these
+    allegations"), one the article stated before. ``None`` when the object is a thing ("rejected the
+    veto", "denied them entry", "dismissed the lawsuit"), an allegation with neither content nor
+    determiner ("denied allegations"), a pronoun, or an open question ("declined to confirm or deny
+    whether ..."): an act, or a denial of something this sentence does not state.
     Without an installed parser every rejection counts as a clause."""
     return _cached("rejection", items, _rejection_of)
 
@@ -547,6 +557,8 @@ def _missed_denials(article: Article, spans: Sequence[tuple[int, int]],
         if kind is None:  # "rejected the veto": an act, not a denial
             continue
         rejecting.append((s, e))
+        if kind == "anaphor":  # "X denied the report" with no quote to take the holder from
+            continue
         sent = text[s:e]
         # the clause before the verb: from the last comma or sentence start
         before = sent[:m.start()]
@@ -582,6 +594,9 @@ _REJECTING_CUES = re.compile(r"^(den|reject|dismiss|refut|rebuff|repudiat|disavo
                              r"decr|denounc|question|challeng|disput|doubt|contest|cast doubt)", _I)
 #: An allegation noun with its content ("the claim that wages fell", "reports of a leak").
 _ALLEGATION_CONTENT = re.compile(r"\b(" + "|".join(sorted(ALLEGATION_NOUNS)) + r")s?\s+(that|of|about)\s+\w+", _I)
+#: An allegation named by a determiner and judged ("the claim was false", "claim is"): it points back.
+_ALLEGATION_VERDICT = re.compile(r"^(?:that\s+)?(?:(?:the|this|that|these|those|such)\s+)?(?:" + "|".join(
+    sorted(ALLEGATION_NOUNS)) + r")s?\s+(?:is|was|are|were)\b", _I)
 #: A proposition noun followed by its that-clause ("his insistence that ..."): the clause is the content.
 _NOUN_THAT = re.compile(r"^[^,;:]{0,60}?\b(" + "|".join(sorted(ALLEGATION_NOUNS | NOUN_CUES)) + r")s?\s+that\s+", _I)
 
@@ -614,6 +629,8 @@ def claim_units(
     covered: list[tuple[int, int]] = []
     # (quote, stance, content, start, end, rejecting cue)
     cands: list[tuple[Quote, StanceKind, str, int, int, bool]] = []
+    short_rejections: list[tuple[Quote, StanceKind]] = []
+    verdicts: list[tuple[Quote, StanceKind]] = []
     for q in quotes:
         if q.article_id != article.id:
             continue
@@ -636,11 +653,18 @@ def claim_units(
             obj = _cue_object(text, q)
             if obj is None:
                 covered.append((lo, hi))
+                if verb and verb_start is not None and _REJECTING_CUES.match(verb):
+                    short_rejections.append((q, stance))  # "denied the report": maybe one stated before
                 continue
             s, e = obj
             content = text[s:e]
             s = min(s, q.start)
             e = max(e, q.end)
+        if stance in ("denies", "disputes") and _ALLEGATION_VERDICT.match(content):
+            # 'said the claim was "simply false"': the claim is one stated before
+            covered.append((lo, hi))
+            verdicts.append((q, stance))
+            continue
         rejecting_cue = bool(verb and verb_start is not None and _REJECTING_CUES.match(verb))
         cands.append((q, stance, content, s, e, rejecting_cue))
         if not rejecting_cue:
@@ -650,6 +674,10 @@ def claim_units(
     kinds = rejection_kinds([(text[a:b], _cue_verb(c[0])[1] - a)  # type: ignore[operator]
                              for c in rej for a, b in [_sentence_at(spans, text, c[0].cue_start, c[0].end)]])
     kind_of = {id(c[0]): k for c, k in zip(rej, kinds)}
+    short_kinds = rejection_kinds([(text[a:b], _cue_verb(q)[1] - a)  # type: ignore[operator]
+                                   for q, _ in short_rejections
+                                   for a, b in [_sentence_at(spans, text, q.cue_start, q.end)]])  # type: ignore[arg-type]
+    anaphors = verdicts + [x for x, k in zip(short_rejections, short_kinds) if k == "anaphor"]
     for q, *_rest, rejecting_cue in cands:
         # an act ("rejected the veto") told in the outlet's words is the outlet's own sentence; with
         # quoted words ("dismissed the concerns as "weak"") it stays the holder's
@@ -664,6 +692,9 @@ def claim_units(
         negated = False
         if rejecting_cue:
             if kind_of[id(q)] is None:
+                continue
+            if kind_of[id(q)] == "anaphor":
+                anaphors.append((q, stance))
                 continue
         elif not is_stmt[id(q)]:
             m = _NOUN_THAT.match(content)
@@ -689,11 +720,35 @@ def claim_units(
     units.extend(missed)
     if checkworthy is not None and spans:
         units.extend(_outlet_units(article, spans, covered + rejecting_sents, checkworthy, sentence_vectors))
+    units.extend(_anaphoric_denials(text, anaphors, units))
     for u in units:
         u.names = names_in(u.proposition)
         u.affirmative = proposition(u.text)
     units.sort(key=lambda u: (u.start, u.end, u.stance))
     return units
+
+
+def _anaphoric_denials(text: str, anaphors: Sequence[tuple[Quote, StanceKind]],
+                       units: Sequence[ClaimUnit]) -> list[ClaimUnit]:
+    """"According to X, the minister urged a delay. X said he raised it on May 9. The ministry denied
+    the report.": a rejection of an allegation named by a determiner ("denied the report", "said the
+    claim was false") rejects the statements another holder is reported to make before it, in its own
+    paragraph and the one before, within :data:`ANAPHOR_REACH` characters."""
+    out = []
+    for q, stance in anaphors:
+        at = min(x for x in (q.start, q.speaker_start, q.cue_start) if x is not None)
+        for u in units:
+            if not (u.end <= at + 1 and at - u.end <= ANAPHOR_REACH) or u.stance != "reports" \
+                    or u.negated or (u.holder is not None and u.holder == q.speaker) \
+                    or len(_PARAGRAPH_BREAK.findall(text, u.end, at)) > 1:
+                continue
+            out.append(ClaimUnit(article_id=u.article_id, start=at, end=max(q.end, q.cue_end or q.end), text=u.text,
+                                 proposition=u.proposition, stance=stance, holder=_role_name(q),
+                                 holder_role=q.speaker_role, quote_id=q.id))
+    return out
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def _outlet_units(article: Article, spans: Sequence[tuple[int, int]], covered: list[tuple[int, int]],
