@@ -250,6 +250,7 @@ def statements(texts: Sequence[str], *, sentences: bool = False) -> list[bool]:
 _ANAPHORIC_DETS = frozenset({"the", "this", "these", "that", "those", "such"})
 #: How far before an anaphoric rejection ("denied the report") the allegation it rejects may end.
 ANAPHOR_REACH = 700
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def _object_kind(tok: Any, deny: bool) -> str | None:
@@ -746,9 +747,6 @@ def _anaphoric_denials(text: str, anaphors: Sequence[tuple[Quote, StanceKind]],
                                  proposition=u.proposition, stance=stance, holder=_role_name(q),
                                  holder_role=q.speaker_role, quote_id=q.id))
     return out
-
-
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def _outlet_units(article: Article, spans: Sequence[tuple[int, int]], covered: list[tuple[int, int]],

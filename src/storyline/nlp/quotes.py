@@ -2097,8 +2097,8 @@ class _Resolver:
         doc = self.doc
         sent = tok.sent
         for _ in range(3):
-            if sent.start == 0 or "\n" in doc[sent.start - 1].text_with_ws + doc[sent.start].whitespace_:
-                return None
+            if sent.start == 0 or "\n" in doc[sent.start - 1].text_with_ws:
+                return None  # the paragraph begins with this sentence
             sent = doc[sent.start - 1].sent
             if "\n" in sent.text.strip():
                 return None  # the paragraph began after the sentence's start
@@ -2310,6 +2310,11 @@ _QUANTIFIERS = frozenset({"all", "some", "many", "most", "both", "none", "few", 
                           "neither", "half", "majority", "minority", "any", "one"})
 
 
+#: Nouns that count people ("tens of thousands of families", "dozens of residents").
+_NUMBER_NOUNS = frozenset({"ten", "tens", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
+                           "million", "millions", "score", "scores"})
+
+
 def _part_of_speakers(tok: "Token") -> bool:
     """Whether a subject picks people out of a group that can speak ("All of the candidates", "two
     of the senators", "some of them") or by what they do ("those who back the plan"): such a
@@ -2328,10 +2333,6 @@ def _part_of_speakers(tok: "Token") -> bool:
                     return True  # (tens of thousands of families)
     return False
 
-
-#: Nouns that count people ("tens of thousands of families", "dozens of residents").
-_NUMBER_NOUNS = frozenset({"ten", "tens", "dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
-                           "million", "millions", "score", "scores"})
 
 
 def _may_speak(tok: "Token") -> bool:
