@@ -580,3 +580,11 @@ def test_counted_people_and_a_city_speak_as_themselves() -> None:
     text = ("Tens of thousands of families in Harborview found out this week that their water was unsafe. "
             "The sites are open until further notice, the city said.")
     assert [q.speaker for q in extract_quotes(text)] == ["Tens of thousands of families in Harborview", "the city"]
+
+
+def test_a_coordinated_verb_goes_with_the_reporting_verb_of_its_form() -> None:
+    """"X said families were paying for it, and called for an inquiry": the parser joins "called" to
+    "paying" inside what was said; its form matches "said", so X calls for the inquiry."""
+    text = ("Opposition spokesperson Celia Marwick said families were paying for the tariff fight through "
+            "their mortgages, and called for the governor to be questioned in parliament.")
+    assert [(q.cue, q.speaker) for q in extract_quotes(text)] == [("said", "Celia Marwick"), ("called for", "Celia Marwick")]

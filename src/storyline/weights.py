@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="7d24d9c4150bf91a1477e0ffb61f92bc3a5439aaf54f8c3f5adf423be6d64b33",
+        sha256="3ce1e1c539b2e21cab828c4057ce6a132796495b3fe0265ba22c6cc59f30485a",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -791,8 +791,10 @@ class Frame:
     noun: bool = False  # the cue is a noun with a holder ("her claim that ...")
 
 
-def _subject_of(tok: "Token") -> "Token | None":
-    """The subject of a cue verb, walking up through conjunctions, by-clauses and participles."""
+def _subject_of(tok: "Token", *, outer: bool = True) -> "Token | None":
+    """The subject of a cue verb, walking up through conjunctions, by-clauses and participles; with
+    ``outer``, a coordinated verb goes with the reporting verb of its form (:func:`_outer_coordinate`)
+    rather than the verb the parser joined it to."""
     cur: Token | None = tok
     via_conj = False
     for _ in range(4):
@@ -824,12 +826,33 @@ def _subject_of(tok: "Token") -> "Token | None":
             # "X was forced into a retreat and said ...": a passive's subject is shared with the
             # verb coordinated to it
             via_conj = cur.dep_ == "conj"
-            cur = cur.head
+            cur = _outer_coordinate(cur) if via_conj and outer else cur.head
             continue
         if cur.dep_ == "relcl" and cur.head.pos_ in ("NOUN", "PROPN"):
             return None
         return _fronted_subject(cur)
     return None
+
+
+_FINITE = ("VBD", "VBZ", "VBP")
+
+
+def _outer_coordinate(verb: "Token") -> "Token":
+    """The verb a coordinated verb goes with. The parser joins it to the nearest verb, which may be
+    inside the clause a reporting verb reports; a finite verb whose form differs from that one's
+    and matches the reporting verb's goes with the reporting verb ("X said families were paying for
+    it and called for an inquiry", "X says it has no indication and insists ...")."""
+    head = verb.head
+    if verb.tag_ not in _FINITE or head.tag_ == verb.tag_:
+        return head
+    cur = head
+    for _ in range(3):
+        if cur.dep_ != "ccomp" or cur.head.i == cur.i:
+            return head
+        cur = cur.head
+        if cur.tag_ == verb.tag_ and cur.lemma_.lower() in CUE_VERBS and cur.i < verb.i:
+            return cur
+    return head
 
 
 def _thing_object(tok: "Token") -> bool:
@@ -1545,9 +1568,14 @@ def _candidate(tok: "Token", skip: set[int] | None, text: str, qmarks: list[tupl
     comp, kind = complement(tok)
     if comp is None or (tok.pos_ == "AUX" and kind not in ("acomp", "aprep")):
         return None
-    subj = _subject_of(tok)
+    # the cue model reads the subject the parse gives; the frame's speaker may be another's
+    # (:func:`_outer_coordinate`)
+    subj = _subject_of(tok, outer=False)
     if subj is None or subj.i == comp.i or comp.left_edge.i <= subj.i <= comp.right_edge.i:
         return None
+    speaker = _subject_of(tok)
+    if speaker is None or speaker.i == comp.i or comp.left_edge.i <= speaker.i <= comp.right_edge.i:
+        speaker = subj
     off = tok.idx
     in_q = sent_q and any(a <= off < b for a, b in qmarks)
     cs, ce = comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge.text)
@@ -1555,7 +1583,7 @@ def _candidate(tok: "Token", skip: set[int] | None, text: str, qmarks: list[tupl
     borrowed = subj.head.i != tok.i
     feats = features(tok, comp, kind, subj, in_quote=in_q, sent_quote=sent_q, comp_quote=comp_q,
                      lexicon=tok.lemma_.lower() in CUE_VERBS, borrowed=borrowed, nested=_reported_clause(tok))
-    return CueCandidate(tok, comp, kind, subj, feats)
+    return CueCandidate(tok, comp, kind, speaker, feats)
 
 
 def _reported_clause(tok: "Token", depth: int = 6) -> bool:
