@@ -365,3 +365,16 @@ def test_a_rejection_of_the_report_denies_what_was_reported_before() -> None:
         ("disputes", "Oskar Renning", "he raised the issue at a meeting on May 9"),
         ("disputes", "Oskar Renning", urged),
     ]
+
+
+def test_a_claim_known_only_from_its_denial_reads_as_the_first_sentence() -> None:
+    """A claim whose only units deny or dispute it is worded as what they reject, affirmatively: the
+    first sentence, not the rejection that follows it in the same quotation."""
+    text = "“The minister has never sought to influence a rate decision. The claim is simply false,” Renning said."
+    s = text.index("The minister")
+    e = text.index(",”")
+    q = Quote(id="a1-q", article_id="a1", start=s, end=e, text=text[s:e], kind="direct", cue="said",
+              cue_start=text.index("said"), cue_end=text.index("said") + 4, speaker="Oskar Renning")
+    claims = group_claims(claim_units(_article("a1", text), [q]), _BagEncoder(), threshold=0.4)
+    assert [(c.text, [s.stance for s in c.stances]) for c in claims] == [
+        ("The minister has sought to influence a rate decision.", ["disputes"])]

@@ -729,6 +729,13 @@ def claim_units(
     return units
 
 
+def _first_sentence(text: str) -> str:
+    from storyline.text import split_sentences
+
+    spans = split_sentences(text)
+    return text[spans[0][0]:spans[0][1]].strip() if spans else text
+
+
 def _anaphoric_denials(text: str, anaphors: Sequence[tuple[Quote, StanceKind]],
                        units: Sequence[ClaimUnit]) -> list[ClaimUnit]:
     """"According to X, the minister urged a delay. X said he raised it on May 9. The ministry denied
@@ -945,7 +952,11 @@ def group_claims(
         mean_sim = {i: float(nsim[node[i], mnodes].mean()) for i in affirmative}
         rep = max(affirmative, key=lambda i: (round(mean_sim[i], 6), -units[i].start, units[i].article_id))
         rep_u = units[rep]
-        text = rep_u.text if rep_u.stance in ("asserts", "reports") else (rep_u.affirmative or rep_u.proposition)
+        if rep_u.stance in ("asserts", "reports"):
+            text = rep_u.text
+        else:  # what is rejected, stated affirmatively: its first sentence ("The claim is false" after it
+            # is the rejection, not the claim)
+            text = _first_sentence(rep_u.affirmative or rep_u.proposition)
         holders = Counter(u.holder for u in mem if u.stance == "reports" and u.holder)
         holder = sorted(holders.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if holders else None
         best: dict[tuple[str, str], tuple[float, ClaimUnit]] = {}
