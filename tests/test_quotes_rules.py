@@ -588,3 +588,11 @@ def test_a_coordinated_verb_goes_with_the_reporting_verb_of_its_form() -> None:
     text = ("Opposition spokesperson Celia Marwick said families were paying for the tariff fight through "
             "their mortgages, and called for the governor to be questioned in parliament.")
     assert [(q.cue, q.speaker) for q in extract_quotes(text)] == [("said", "Celia Marwick"), ("called for", "Celia Marwick")]
+
+
+def test_a_capitalised_title_alone_is_the_person_it_titles() -> None:
+    """'Minister: "the list is ready"' (a crosshead), "the President's ...": a title on its own, which
+    the tagger reads as a name, stands for the person the article gives that title."""
+    text = ("The bank raised its rate on Wednesday.\n\nMinister: “the list is ready”\n\n"
+            "Finance Minister Pavel Doranić said the decision was the bank's call.")
+    assert [q.speaker for q in extract_quotes(text)] == ["Pavel Doranić", "Pavel Doranić"]

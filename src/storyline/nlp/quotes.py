@@ -2062,7 +2062,11 @@ class _Resolver:
         desc = strip_article(mention_text).lower()
         desc = re.sub(r"^(his|her|its|their)\s+", "", desc)
         head = tok.lemma_.lower()
-        if tok.pos_ == "NOUN":
+        # a title alone, capitalised ('Minister: "the list is ready"'), is a description
+        title_alone = tok.pos_ == "PROPN" and tok.lower_ in PERSON_NOUNS and len(desc.split()) == 1
+        if title_alone:
+            head = tok.lower_
+        if tok.pos_ == "NOUN" or title_alone:
             if head in ORG_NOUNS:
                 best = None
                 for off, canon, role in ents.role_at:
