@@ -51,7 +51,8 @@ Average-linkage agglomerative clustering at :data:`CLAIM_THRESHOLD` gives the ca
 denial or dispute stays in a claim only when it is about it (:func:`about`: content words in common
 with the claim's affirmative units); the others are grouped apart.
 
-Per claim: ``text`` is the affirmative unit closest to the others (the medoid), ``holder`` the most
+Per claim: ``text`` is the affirmative unit closest to the others (the medoid; a claim known only
+from denials or disputes is worded as the first sentence of what they reject), ``holder`` the most
 frequent named holder among its reports, and one stance per article and stance kind (the unit most
 similar to the claim is its evidence). A claim is kept when it spans two articles or more, holds a
 denial or dispute, or is check-worthy.
