@@ -596,3 +596,10 @@ def test_a_capitalised_title_alone_is_the_person_it_titles() -> None:
     text = ("The bank raised its rate on Wednesday.\n\nMinister: “the list is ready”\n\n"
             "Finance Minister Pavel Doranić said the decision was the bank's call.")
     assert [q.speaker for q in extract_quotes(text)] == ["Pavel Doranić", "Pavel Doranić"]
+
+
+def test_a_coordinated_verb_leaves_a_neighbour_whose_subject_says_nothing() -> None:
+    """"Marwick said questions remained and called for the notes to be published": the parser joins
+    "called" to "remained", whose subject ("questions") can say nothing; Marwick calls for it."""
+    qs = extract_quotes("Marwick said questions remained and called for any notes of the May 9 meeting to be published.")
+    assert [(q.cue, q.speaker) for q in qs] == [("said", "Marwick"), ("called for", "Marwick")]

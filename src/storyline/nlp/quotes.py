@@ -839,12 +839,19 @@ _FINITE = ("VBD", "VBZ", "VBP")
 
 def _outer_coordinate(verb: "Token") -> "Token":
     """The verb a coordinated verb goes with. The parser joins it to the nearest verb, which may be
-    inside the clause a reporting verb reports; a finite verb whose form differs from that one's
-    and matches the reporting verb's goes with the reporting verb ("X said families were paying for
-    it and called for an inquiry", "X says it has no indication and insists ...")."""
+    inside the clause a reporting verb reports; a finite verb whose form differs from that one's, or
+    whose subject can say nothing, and that matches the reporting verb's form goes with the
+    reporting verb ("X said families were paying for it and called for an inquiry", "X says it has
+    no indication and insists ...", "X said questions remained and called for ...")."""
     head = verb.head
-    if verb.tag_ not in _FINITE or head.tag_ == verb.tag_:
+    if verb.tag_ not in _FINITE:
         return head
+    if head.tag_ == verb.tag_:
+        # the same form: the neighbour's own subject, unless it can say nothing ("said questions
+        # remained and called for ...")
+        subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None or _may_speak(subj) or subj.pos_ in ("PRON", "PROPN"):
+            return head
     cur = head
     for _ in range(3):
         if cur.dep_ != "ccomp" or cur.head.i == cur.i:
