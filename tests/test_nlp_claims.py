@@ -378,3 +378,20 @@ def test_a_claim_known_only_from_its_denial_reads_as_the_first_sentence() -> Non
     claims = group_claims(claim_units(_article("a1", text), [q]), _BagEncoder(), threshold=0.4)
     assert [(c.text, [s.stance for s in c.stances]) for c in claims] == [
         ("The minister has sought to influence a rate decision.", ["disputes"])]
+
+
+def test_a_verdict_later_in_a_quotation_also_points_back() -> None:
+    """'"The minister has never sought to influence a decision. The claim is simply false," he said':
+    the quotation is a statement of its own, and its verdict disputes the claim reported before it."""
+    from storyline.nlp.claims import claim_units
+    from storyline.nlp.quotes import extract_quotes
+
+    text = ("According to The Northgate Times, the finance minister privately urged the governor to delay the "
+            "increase until after the trade talks.\n\n"
+            "“The minister has never sought to influence a rate decision. The claim is simply false,” ministry "
+            "spokesperson Oskar Renning said.")
+    art = Article(id="a1", input_kind="text", text=text, status="ok")
+    units = claim_units(art, extract_quotes(text, article_id="a1"))
+    rejected = sorted((u.stance, u.text[:40]) for u in units if u.stance in ("denies", "disputes"))
+    assert rejected == [("disputes", "The minister has never sought to influen"),
+                        ("disputes", "the finance minister privately urged the")]

@@ -599,6 +599,9 @@ _ALLEGATION_CONTENT = re.compile(r"\b(" + "|".join(sorted(ALLEGATION_NOUNS)) + r
 #: An allegation named by a determiner and judged ("the claim was false", "claim is"): it points back.
 _ALLEGATION_VERDICT = re.compile(r"^(?:that\s+)?(?:(?:the|this|that|these|those|such)\s+)?(?:" + "|".join(
     sorted(ALLEGATION_NOUNS)) + r")s?\s+(?:is|was|are|were)\b", _I)
+#: The same verdict opening a later sentence of a quotation ("... never will. The claim is false").
+_LATER_VERDICT = re.compile(r"[.!?]\s+(?:The|This|That|These|Those|Such)\s+(?:" + "|".join(
+    sorted(ALLEGATION_NOUNS)) + r")s?\s+(?:is|was|are|were)\b")
 #: A proposition noun followed by its that-clause ("his insistence that ..."): the clause is the content.
 _NOUN_THAT = re.compile(r"^[^,;:]{0,60}?\b(" + "|".join(sorted(ALLEGATION_NOUNS | NOUN_CUES)) + r")s?\s+that\s+", _I)
 
@@ -667,6 +670,8 @@ def claim_units(
             covered.append((lo, hi))
             verdicts.append((q, stance))
             continue
+        if stance in ("denies", "disputes") and _LATER_VERDICT.search(content):
+            verdicts.append((q, stance))  # '"We never did. The claim is false," she said': that too
         rejecting_cue = bool(verb and verb_start is not None and _REJECTING_CUES.match(verb))
         cands.append((q, stance, content, s, e, rejecting_cue))
         if not rejecting_cue:
