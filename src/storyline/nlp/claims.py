@@ -71,7 +71,8 @@ import numpy as np
 
 from storyline.model import Article, Claim, ClaimStance, Quote, StanceKind, content_id
 from storyline.nlp.quotes import NOUN_CUES, cue_negated
-from storyline.text import FUNCTION_WORDS
+from storyline.nlp.parse import PARA_BREAK
+from storyline.text import FUNCTION_WORDS, split_sentences
 
 if TYPE_CHECKING:  # pragma: no cover
     from storyline.embed import TextVectorCache
@@ -251,7 +252,6 @@ def statements(texts: Sequence[str], *, sentences: bool = False) -> list[bool]:
 _ANAPHORIC_DETS = frozenset({"the", "this", "these", "that", "those", "such"})
 #: How far before an anaphoric rejection ("denied the report") the allegation it rejects may end.
 ANAPHOR_REACH = 700
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def _object_kind(tok: Any, deny: bool) -> str | None:
@@ -596,12 +596,13 @@ _REJECTING_CUES = re.compile(r"^(den|reject|dismiss|refut|rebuff|repudiat|disavo
                              r"decr|denounc|question|challeng|disput|doubt|contest|cast doubt)", _I)
 #: An allegation noun with its content ("the claim that wages fell", "reports of a leak").
 _ALLEGATION_CONTENT = re.compile(r"\b(" + "|".join(sorted(ALLEGATION_NOUNS)) + r")s?\s+(that|of|about)\s+\w+", _I)
+_DETS = "|".join(sorted(_ANAPHORIC_DETS))
+_JUDGED = r"(?:" + "|".join(sorted(ALLEGATION_NOUNS)) + r")s?\s+(?:is|was|are|were)\b"  # "claim was"
 #: An allegation named by a determiner and judged ("the claim was false", "claim is"): it points back.
-_ALLEGATION_VERDICT = re.compile(r"^(?:that\s+)?(?:(?:the|this|that|these|those|such)\s+)?(?:" + "|".join(
-    sorted(ALLEGATION_NOUNS)) + r")s?\s+(?:is|was|are|were)\b", _I)
+_ALLEGATION_VERDICT = re.compile(r"^(?:that\s+)?(?:(?:" + _DETS + r")\s+)?" + _JUDGED, _I)
 #: The same verdict opening a later sentence of a quotation ("... never will. The claim is false").
-_LATER_VERDICT = re.compile(r"[.!?]\s+(?:The|This|That|These|Those|Such)\s+(?:" + "|".join(
-    sorted(ALLEGATION_NOUNS)) + r")s?\s+(?:is|was|are|were)\b")
+_LATER_VERDICT = re.compile(r"[.!?]\s+(?:" + "|".join(d.capitalize() for d in sorted(_ANAPHORIC_DETS)) + r")\s+"
+                            + _JUDGED)
 #: A proposition noun followed by its that-clause ("his insistence that ..."): the clause is the content.
 _NOUN_THAT = re.compile(r"^[^,;:]{0,60}?\b(" + "|".join(sorted(ALLEGATION_NOUNS | NOUN_CUES)) + r")s?\s+that\s+", _I)
 
@@ -628,8 +629,6 @@ def claim_units(
     text = article.text or ""
     spans = list(sentences if sentences is not None else article.sentences)
     if not spans and text:
-        from storyline.text import split_sentences
-
         spans = split_sentences(text)
     covered: list[tuple[int, int]] = []
     # (quote, stance, content, start, end, rejecting cue)
@@ -650,6 +649,7 @@ def claim_units(
             covered.append((lo, hi))
             continue
         stance = _quote_stance(q, verb)
+        rejecting_cue = bool(verb and verb_start is not None and _REJECTING_CUES.match(verb))
         content, s, e = q.text, q.start, q.end
         if len(q.text.split()) <= SHORT_FRAGMENT:
             if stance == "reports":
@@ -658,7 +658,7 @@ def claim_units(
             obj = _cue_object(text, q)
             if obj is None:
                 covered.append((lo, hi))
-                if verb and verb_start is not None and _REJECTING_CUES.match(verb):
+                if rejecting_cue:
                     short_rejections.append((q, stance))  # "denied the report": maybe one stated before
                 continue
             s, e = obj
@@ -672,19 +672,16 @@ def claim_units(
             continue
         if stance in ("denies", "disputes") and _LATER_VERDICT.search(content):
             verdicts.append((q, stance))  # '"We never did. The claim is false," she said': that too
-        rejecting_cue = bool(verb and verb_start is not None and _REJECTING_CUES.match(verb))
         cands.append((q, stance, content, s, e, rejecting_cue))
         if not rejecting_cue:
             covered.append((lo, hi))
     # a rejecting cue denies or disputes only a proposition: "rejected the veto" is an act
     rej = [c for c in cands if c[5]]
-    kinds = rejection_kinds([(text[a:b], _cue_verb(c[0])[1] - a)  # type: ignore[operator]
-                             for c in rej for a, b in [_sentence_at(spans, text, c[0].cue_start, c[0].end)]])
+    rej_quotes = [c[0] for c in rej] + [q for q, _ in short_rejections]
+    kinds = rejection_kinds([(text[a:b], _cue_verb(q)[1] - a)  # type: ignore[operator]
+                             for q in rej_quotes for a, b in [_sentence_at(spans, text, q.cue_start, q.end)]])  # type: ignore[arg-type]
     kind_of = {id(c[0]): k for c, k in zip(rej, kinds)}
-    short_kinds = rejection_kinds([(text[a:b], _cue_verb(q)[1] - a)  # type: ignore[operator]
-                                   for q, _ in short_rejections
-                                   for a, b in [_sentence_at(spans, text, q.cue_start, q.end)]])  # type: ignore[arg-type]
-    anaphors = verdicts + [x for x, k in zip(short_rejections, short_kinds) if k == "anaphor"]
+    anaphors = verdicts + [x for x, k in zip(short_rejections, kinds[len(rej):]) if k == "anaphor"]
     for q, *_rest, rejecting_cue in cands:
         # an act ("rejected the veto") told in the outlet's words is the outlet's own sentence; with
         # quoted words ("dismissed the concerns as "weak"") it stays the holder's
@@ -736,8 +733,6 @@ def claim_units(
 
 
 def _first_sentence(text: str) -> str:
-    from storyline.text import split_sentences
-
     spans = split_sentences(text)
     return text[spans[0][0]:spans[0][1]].strip() if spans else text
 
@@ -754,7 +749,7 @@ def _anaphoric_denials(text: str, anaphors: Sequence[tuple[Quote, StanceKind]],
         for u in units:
             if not (u.end <= at + 1 and at - u.end <= ANAPHOR_REACH) or u.stance != "reports" \
                     or u.negated or (u.holder is not None and u.holder == q.speaker) \
-                    or len(_PARAGRAPH_BREAK.findall(text, u.end, at)) > 1:
+                    or len(PARA_BREAK.findall(text, u.end, at)) > 1:
                 continue
             out.append(ClaimUnit(article_id=u.article_id, start=at, end=max(q.end, q.cue_end or q.end), text=u.text,
                                  proposition=u.proposition, stance=stance, holder=_role_name(q),

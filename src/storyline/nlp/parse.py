@@ -425,14 +425,15 @@ def parse_texts(texts: Iterable[str], *, disable: Iterable[str] = (), batch_size
         return list(nlp.pipe([t[:MAX_CHARS] for t in texts], disable=list(disable), batch_size=batch_size))
 
 
-_PARA_BREAK = re.compile(r"\n\s*\n")
+#: A blank line: where one paragraph ends and the next begins.
+PARA_BREAK = re.compile(r"\n\s*\n")
 
 
 def paragraphs(text: str) -> list[str]:
     """The text cut after each blank line; the pieces concatenate back to the text exactly."""
     out: list[str] = []
     pos = 0
-    for m in _PARA_BREAK.finditer(text):
+    for m in PARA_BREAK.finditer(text):
         out.append(text[pos:m.end()])
         pos = m.end()
     if pos < len(text) or not out:

@@ -834,7 +834,8 @@ def _subject_of(tok: "Token", *, outer: bool = True) -> "Token | None":
     return None
 
 
-_FINITE = ("VBD", "VBZ", "VBP")
+#: Tags of a finite verb ("said", "says", "say").
+_FINITE_TAGS = ("VBD", "VBZ", "VBP")
 
 
 def _outer_coordinate(verb: "Token") -> "Token":
@@ -844,7 +845,7 @@ def _outer_coordinate(verb: "Token") -> "Token":
     reporting verb ("X said families were paying for it and called for an inquiry", "X says it has
     no indication and insists ...", "X said questions remained and called for ...")."""
     head = verb.head
-    if verb.tag_ not in _FINITE:
+    if verb.tag_ not in _FINITE_TAGS:
         return head
     if head.tag_ == verb.tag_:
         # the same form: the neighbour's own subject, unless it can say nothing ("said questions
@@ -886,10 +887,6 @@ def _past_date(subj: "Token") -> "Token":
 
 #: Dependencies of a phrase fronted before a finite verb ("In his plea, ...", "Alarmed by X, ...").
 _FRONTED_DEPS = frozenset({"prep", "advcl", "npadvmod", "advmod"})
-#: Tags of a finite verb ("said", "says", "say").
-_FINITE_TAGS = ("VBD", "VBZ", "VBP")
-
-
 def _subjectless_finite(verb: "Token") -> bool:
     """Whether ``verb`` is finite and the parser gave it no subject of any kind: where the fallbacks
     for a lost subject (:func:`_fronted_subject`, :func:`_stranded_subject`) look."""
@@ -1566,6 +1563,11 @@ _PREPOSITIONAL_PARTICIPLES = frozenset({"regarding", "concerning", "including", 
                                         "excluding", "respecting", "barring", "pending"})
 
 
+def _outside(subj: "Token | None", comp: "Token") -> bool:
+    """Whether a subject was found and lies outside the complement (a subject can't be its own content)."""
+    return subj is not None and subj.i != comp.i and not comp.left_edge.i <= subj.i <= comp.right_edge.i
+
+
 def _candidate(tok: "Token", skip: set[int] | None, text: str, qmarks: list[tuple[int, int]],
                sent_q: bool) -> CueCandidate | None:
     """One verb as a :class:`CueCandidate`, or None when it has no subject or no complement."""
@@ -1578,10 +1580,10 @@ def _candidate(tok: "Token", skip: set[int] | None, text: str, qmarks: list[tupl
     # the cue model reads the subject the parse gives; the frame's speaker may be another's
     # (:func:`_outer_coordinate`)
     subj = _subject_of(tok, outer=False)
-    if subj is None or subj.i == comp.i or comp.left_edge.i <= subj.i <= comp.right_edge.i:
+    if not _outside(subj, comp):
         return None
     speaker = _subject_of(tok)
-    if speaker is None or speaker.i == comp.i or comp.left_edge.i <= speaker.i <= comp.right_edge.i:
+    if not _outside(speaker, comp):
         speaker = subj
     off = tok.idx
     in_q = sent_q and any(a <= off < b for a, b in qmarks)
