@@ -603,3 +603,55 @@ def test_a_coordinated_verb_leaves_a_neighbour_whose_subject_says_nothing() -> N
     "called" to "remained", whose subject ("questions") can say nothing; Marwick calls for it."""
     qs = extract_quotes("Marwick said questions remained and called for any notes of the May 9 meeting to be published.")
     assert [(q.cue, q.speaker) for q in qs] == [("said", "Marwick"), ("called for", "Marwick")]
+
+
+def test_a_reported_clause_keeps_a_list_a_modal_or_present_conjunct_and_a_negated_act() -> None:
+    """What the parser hangs after a reported clause still belongs to it: a list it read as an
+    appositive (", the harbour plan and ..."), a conjunct in the reported future ("and then would
+    continue"), one in the present after a past cue ("but he doesn't want"), and an act the speaker
+    denies having done ("and never called a donor": no further report)."""
+    text = ("The mayor said the two councils differ on housing, the harbour plan and the future of the tram depot.\n\n"
+            "The director said she hoped to reopen the gallery, and then would continue to expand its programme.\n\n"
+            "He said he’ll back whoever the council picks, but beyond that, he doesn’t want to be involved in the race.\n\n"
+            "The treasurer said he has not held private dinners and never called a donor to ask for money.")
+    assert [q.text for q in extract_quotes(text)] == [
+        "the two councils differ on housing, the harbour plan and the future of the tram depot",
+        "she hoped to reopen the gallery, and then would continue to expand its programme",
+        "he’ll back whoever the council picks, but beyond that, he doesn’t want to be involved in the race",
+        "he has not held private dinners and never called a donor to ask for money"]
+
+
+def test_apostrophe_pairs_close_after_a_space_and_in_threes() -> None:
+    """''I hate the term 'harbour rich,' '' (a pair after a space that a space follows closes) and
+    'old-school,''' (of three apostrophes the last two close the double quote)."""
+    text = "''I hate the term 'harbour rich,' '' she said. ''I would use the word 'old-school,''' he said."
+    assert [text[q.start:q.end] for q in find_quoted_spans(text)] == [
+        "I hate the term 'harbour rich,'", "I would use the word 'old-school,'"]
+
+
+def test_a_quoted_programme_name_is_no_quote() -> None:
+    """'On Channel 4’s “Dispatches,” the minister said ...': the quoted word names a programme."""
+    qs = extract_quotes("On Channel 4’s “Dispatches,” the minister said the plan would fail.")
+    assert [(q.kind, q.text) for q in qs] == [("indirect", "the plan would fail")]
+
+
+def test_a_poll_share_speaks_through_a_misparsed_participle_or_count() -> None:
+    """"Majorities of Democrats in five states going to the polls Tuesday say ...": the parser made
+    "going" the root and gave "say" no subject; "About 4 in 10 say ...": it made the count a modifier
+    of the verb."""
+    text = ("Majorities of Democrats in five states going to the polls Tuesday say they would be satisfied "
+            "with both candidates as the nominee.\n\n"
+            "About 4 in 10 say they want the next president to have more liberal policies.")
+    assert [(q.speaker, q.text) for q in extract_quotes(text)] == [
+        ("Majorities of Democrats in five states", "they would be satisfied with both candidates as the nominee"),
+        (None, "they want the next president to have more liberal policies")]
+
+
+def test_a_quote_before_and_said_that_is_the_first_verbs() -> None:
+    """'She declared “What a night!” and said that her party would keep “breaking barriers”': "said"
+    reports a clause of its own; the exclamation is what she declared."""
+    qs = extract_quotes("She declared “What a night!” and said that her party would keep “breaking barriers” "
+                        "across the region.")
+    assert [(q.kind, q.cue, q.text) for q in qs] == [
+        ("partial", "declared", "What a night!"),
+        ("mixed", "said", "that her party would keep “breaking barriers” across the region")]

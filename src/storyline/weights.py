@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="0a1bac08d02db254b294830f6a2c339d671087934492ea3721a8427083d57a76",
+        sha256="c28b5ab9084e0438e4e9cb8498d852a9c898f5194ba9718442c7651263ee8509",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="3ce1e1c539b2e21cab828c4057ce6a132796495b3fe0265ba22c6cc59f30485a",
+        sha256="852a382b636786a79cfed78fcccb80a4a423d31c20fbd795c08d4da368e28b7d",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

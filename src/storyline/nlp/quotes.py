@@ -310,19 +310,25 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[QuotedSpan], 
     return spans, None, False
 
 
-_TWO_APOSTROPHES = re.compile(r"(?<!')''(?!')")
+_TWO_APOSTROPHES = re.compile(r"(?<!')'''?(?!')")
 
 
 def _double_apostrophes(text: str) -> str:
     """``text`` with each pair of apostrophes used as a double quotation mark (''Like this,'' some
-    archives write) turned into one curly mark and a space: same length, same offsets."""
+    archives write) turned into one curly mark and a space: same length, same offsets. A pair that a
+    space or a punctuation mark follows closes (''I hate the term 'Manhattan poor,' '' she said); of
+    three apostrophes the pair is the outer mark: the last two close ('old-school,'''), the first two
+    open ('''Tis)."""
     if "''" not in text:
         return text
     chars = list(text)
     for m in _TWO_APOSTROPHES.finditer(text):
         i = m.start()
-        opening = i == 0 or not (text[i - 1].isalnum() or text[i - 1] in ".,;:!?…—-")
-        chars[i], chars[i + 1] = ("“", " ") if opening else ("”", " ")
+        after = text[m.end()] if m.end() < len(text) else " "
+        opening = (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in ".,;:!?…—-")) \
+            and not (after.isspace() or after in ".,;:!?")
+        at = i + 1 if m.end() - i == 3 and not opening else i
+        chars[at], chars[at + 1] = ("“", " ") if opening else ("”", " ")
     return "".join(chars)
 
 
@@ -889,9 +895,19 @@ def _past_date(subj: "Token") -> "Token":
 _FRONTED_DEPS = frozenset({"prep", "advcl", "npadvmod", "advmod"})
 def _subjectless_finite(verb: "Token") -> bool:
     """Whether ``verb`` is finite and the parser gave it no subject of any kind: where the fallbacks
-    for a lost subject (:func:`_fronted_subject`, :func:`_stranded_subject`) look."""
+    for a lost subject (:func:`_fronted_subject`, :func:`_stranded_subject`) look. A participle
+    clause with a subject of its own taken for a clausal subject ("Majorities of voters going to the
+    polls said ...") is no subject of the verb."""
     return verb.tag_ in _FINITE_TAGS and not any(
-        c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in verb.children)
+        c.dep_ in ("nsubj", "nsubjpass", "expl") or (c.dep_ == "csubj" and _own_subject(c) is None)
+        for c in verb.children)
+
+
+def _own_subject(verb: "Token") -> "Token | None":
+    """The subject a participle was given before it ("voters going to the polls")."""
+    if verb.tag_ not in ("VBG", "VBN"):
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
 
 
 def _fronted_subject(verb: "Token") -> "Token | None":
@@ -925,8 +941,14 @@ def _stranded_subject(verb: "Token") -> "Token | None":
     """The subject of a finite reporting verb that the parser left without one, when its clause
     comes after it: a capitalised word right before the verb that was taken for an auxiliary or an
     adverb ("Will believes ...", "Jolly said ..."), the subject the parser gave to a participle or
-    clause it hung before the verb ("Republican activists clamoring to block X say ..."), or the
-    passive subject of "'s said" ("He's said he ...": "has said")."""
+    clause it hung before the verb ("Republican activists clamoring to block X say ..."; "Majorities
+    of voters going to the polls say ..." where the verb hangs on the participle), a count before
+    the verb ("About 4 in 10 say ..."), or the passive subject of "'s said" ("He's said he ...":
+    "has said")."""
+    head = verb.head
+    if verb.dep_ == "dep" and head.dep_ == "ROOT" and head.i < verb.i and _subjectless_finite(verb):
+        subj = _own_subject(head)  # "Majorities of voters going to the polls say ...": the participle is theirs
+        return subj if subj is not None and _may_speak_as_subject(subj) else None
     if verb.dep_ != "ROOT":
         return None
     if verb.tag_ in ("VBN", "VBD") and any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children) \
@@ -942,15 +964,26 @@ def _stranded_subject(verb: "Token") -> "Token | None":
                 prev.i == verb.sent.start or doc[prev.i - 1].text == ","):
         return prev
     for c in verb.children:
+        if c.i < verb.i and c.dep_ == "csubj" and (subj := _own_subject(c)) is not None \
+                and _may_speak_as_subject(subj):
+            return subj  # "Majorities of voters going to the polls said ..."
+        if c.i < verb.i and c.dep_ == "nummod" and c.tag_ == "CD" and c.right_edge.i == verb.i - 1:
+            return c  # "About 4 in 10 say ...": a share of those asked
         if c.i > verb.i or c.dep_ not in ("advcl", "ccomp") or c.tag_ not in ("VBG", "VBN", "VBD") \
                 or any(g.dep_ == "mark" for g in c.children):
             continue
         if c.left_edge.i != verb.sent.start and doc[c.left_edge.i - 1].text != ",":
             continue
         subj = next((g for g in c.children if g.dep_ == "nsubj" and g.i < c.i), None)
-        if subj is not None and (subj.pos_ == "PROPN" or subj.ent_type_ in ENTITY_TYPES or _speaker_noun(subj)):
+        if subj is not None and _may_speak_as_subject(subj):
             return subj
     return None
+
+
+def _may_speak_as_subject(subj: "Token") -> bool:
+    """Whether a subject found by a fallback can speak: a name, an entity, a noun naming people, or a
+    part of a group that can ("majorities of voters")."""
+    return subj.pos_ == "PROPN" or subj.ent_type_ in ENTITY_TYPES or _speaker_noun(subj) or _part_of_speakers(subj)
 
 
 def _np_tokens(tok: "Token") -> list["Token"]:
@@ -1812,6 +1845,16 @@ def _adjacent(doc: "Doc", end: int, tok: "Token") -> bool:
             and tok.pos_ not in ("PUNCT", "CCONJ", "SYM") and not tok.is_quote)
 
 
+def _present(verb: "Token") -> bool:
+    """Whether ``verb``'s group is in the present tense ("doesn't want", "will go", "is")."""
+    return verb.tag_ in ("VBZ", "VBP") or any(
+        c.dep_ in ("aux", "auxpass") and (c.tag_ in ("VBZ", "VBP") or c.lower_ in _PRESENT_MODALS)
+        for c in verb.children)
+
+
+_PRESENT_MODALS = frozenset({"will", "'ll", "’ll", "can", "may", "must", "shall"})
+
+
 def _reported_tail(doc: "Doc", cue: "Token", end: int) -> int:
     """Extend a clause content over what the parser hung on the cue verb after it but still belongs
     to the report: "said that A, but B refused" (a conjunct with a subject of its own), "said he
@@ -1830,7 +1873,8 @@ def _reported_tail(doc: "Doc", cue: "Token", end: int) -> int:
         if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"):
             own = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")), None)
             if own is not None:
-                ok = subj is None or (own.lower_ != subj.lower_ and own.lower_ not in PRONOUNS)
+                ok = subj is None or (own.lower_ != subj.lower_ and own.lower_ not in PRONOUNS) \
+                    or (cue.tag_ == "VBD" and _present(c))
             else:
                 ok = any(g.dep_ == "aux" and g.lower_ in _MODALS for g in c.children)
         elif c.dep_ == "advcl":
@@ -1842,6 +1886,8 @@ def _reported_tail(doc: "Doc", cue: "Token", end: int) -> int:
             ok = _adjacent(doc, end, c.left_edge)
         if ok:
             r = c.right_edge
+            while r.i > c.i and (r.is_punct or r.is_space):
+                r = r.nbor(-1)
             new_end = max(new_end, r.idx + len(r.text))
     if new_end == end:
         return end
@@ -1891,18 +1937,26 @@ def _cut_writer_tail(doc: "Doc", s: int, e: int, nominal: bool = False) -> int:
             if t.dep_ == "relcl" and "relcl" in TAIL_CUTS and not nominal and left.lower_ in ("which", "who", "whose", "whom"):
                 cut = left.i - 1
             elif t.dep_ in ("appos", "npadvmod") and "appos" in TAIL_CUTS and t.pos_ in ("NOUN", "PROPN") \
-                    and left.pos_ == "DET":
+                    and left.pos_ == "DET" and not _listed(t):
                 cut = left.i - 1
             elif t.dep_ in ("advcl", "acl") and "vbg" in TAIL_CUTS and t.tag_ == "VBG" and left.i == t.i \
                     and t.lemma_.lower() in CUE_VERBS:
                 cut = left.i - 1
         if cut is None and t.dep_ == "conj" and "conj" in TAIL_CUTS and t.lemma_.lower() in CUE_VERBS \
                 and t.pos_ == "VERB" and doc[left.i - 1].lower_ in ("and", "but") \
-                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+                and not any(c.dep_ in ("nsubj", "nsubjpass", "neg") or (c.dep_ == "aux" and c.tag_ == "MD")
+                            for c in t.children):
             cut = left.i - 1
         if cut is not None and cut > span.start:
             return _trim(text, s, doc[cut].idx)[1]
     return e
+
+
+def _listed(noun: "Token") -> bool:
+    """Whether an appositive is an item of a list the parser read as one ("differ on Israel, the
+    nuclear deal and the court": ", the nuclear deal" coordinates with what follows it)."""
+    return any(c.dep_ == "cc" and c.lower_ in ("and", "or") for c in noun.children) \
+        and any(c.dep_ == "conj" for c in noun.children)
 
 
 #: A coordinator left at the end of a span ("Clinton is honest, and" when the parser hangs the next
@@ -2363,7 +2417,7 @@ def _part_of_speakers(tok: "Token") -> bool:
     low = tok.lower_
     if low in ("those", "ones") or (low == "one" and tok.tag_ == "NN"):
         return any(c.dep_ == "relcl" and any(g.lower_ in ("who", "that") for g in c.children) for c in tok.children)
-    if low not in _QUANTIFIERS and not tok.like_num and tok.lemma_.lower() not in _NUMBER_NOUNS:
+    if low not in _QUANTIFIERS and tok.lemma_.lower() not in _QUANTIFIERS and not tok.like_num and tok.lemma_.lower() not in _NUMBER_NOUNS:
         return False
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ == "of":
@@ -2515,7 +2569,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
     labels = {(lb.content_start, lb.content_end): lb for lb in _speaker_labels(doc, text, paras, quoted)}
     for q in quoted:
         qs, qe = q.start, q.end
-        if _is_title(text[qs:qe]):
+        if _is_title(text[qs:qe]) or _one_word_name(text, q):
             continue  # "told “Good Morning America”", "the “Make America Great Again” slogan"
         qwords = _words(text[qs:qe])
         best: Frame | None = None
@@ -2895,6 +2949,16 @@ def _is_title(s: str) -> bool:
                for i, w in enumerate(words))
 
 
+_NAME_BEFORE = re.compile(r"(?:['’]s|\b[Oo]n|\b[Ii]n)\s*$")
+
+
+def _one_word_name(text: str, q: QuotedSpan) -> bool:
+    """A quoted capitalised word after a possessive or "on"/"in": the name of a programme or a work
+    ('Fox News Channel's “Hannity,”', 'appeared on “Today”'), not words of a speaker."""
+    return bool(re.fullmatch(r"[A-Z][\w’'-]*", text[q.start:q.end].strip(".,"))) \
+        and bool(_NAME_BEFORE.search(text, max(0, q.open_at - 8), q.open_at))
+
+
 def _looks_like_speech(s: str) -> bool:
     """A quoted passage that reads as a sentence (not a title or a scare-quoted term)."""
     words = s.split()
@@ -3113,8 +3177,12 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
             if tok.lemma_.lower() in CUE_VERBS and tok.pos_ in ("VERB", "AUX") and \
                     tok.lemma_.lower() not in _CLAUSE_ONLY:
                 # past 60 characters only after the speaker's description ('"...," Jane Smith, the
-                # ... of ..., said'): the subject opens right after the quote
-                if tok.idx <= start_after + 60 or _speaker_after(first, tok) is not None:
+                # ... of ..., said'): the subject opens right after the quote; not a cue that
+                # reports a clause of its own after it ('declared "What a night!" and said that
+                # ...': the quote is the first verb's)
+                own = next((f for f in frames if f.cue_start == tok.idx and f.content_start >= f.cue_end
+                            and _words(text[f.content_start:f.content_end]) >= 3), None)
+                if own is None and (tok.idx <= start_after + 60 or _speaker_after(first, tok) is not None):
                     candidates.append((tok.idx - start_after, tok))
                 break
         if not candidates and text[q.start:q.end].rstrip()[-1:] in (",", "!", "?") and text[q.close_at:q.close_at + 1] in _QUOTE_CHARS:
