@@ -17,9 +17,9 @@ counts 2, >= 50 % overlap 1); groups where no candidate matches are left out. Th
 conditional logit (softmax within each group, L2, L-BFGS in scipy) over binary features seen at
 least ``MIN_COUNT`` times. Each part's margin (by how much a candidate must beat the rules' span) is
 chosen on out-of-fold scores (5 folds by article): the one that maximises the sum of exact and
-overlap F1 of that span type over the split; of margins within ``TIE`` of the best, the largest
-(retraining flipped between near-ties). The span models depend on the rules and on the cue
-model: retrain them after either changes. ``--check`` retrains and fails if the written file would
+overlap F1 of that span type over the split; from the best, a larger margin as long as each step
+stays within ``TIE`` of it (retraining flipped between near-ties). The span models depend on the
+rules and on the cue model: retrain them after either changes. ``--check`` retrains and fails if the written file would
 differ from the one in the repository.
 """
 
@@ -199,7 +199,11 @@ def train_part(part: str, articles, groups) -> dict | None:
     if top <= sum(base):
         return None
     # a near tie goes to the larger margin: as good out of fold with fewer departures from the rules
-    best_margin = max(m for m, v in sums.items() if v >= top - TIE)
+    # (going up from the best while each next margin stays within TIE of it)
+    k = next(i for i, m in enumerate(MARGINS) if sums[m] == top)
+    while k + 1 < len(MARGINS) and sums[MARGINS[k + 1]] >= top - TIE:
+        k += 1
+    best_margin = MARGINS[k]
     w = fit(X[learnable], target[learnable], group[learnable])
     weights = {f: round(float(w[i]), 4) for f, i in vocab.items() if abs(w[i]) >= 1e-3}
     return {"margin": best_margin, "weights": dict(sorted(weights.items()))}

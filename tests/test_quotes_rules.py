@@ -655,3 +655,43 @@ def test_a_quote_before_and_said_that_is_the_first_verbs() -> None:
     assert [(q.kind, q.cue, q.text) for q in qs] == [
         ("partial", "declared", "What a night!"),
         ("mixed", "said", "that her party would keep “breaking barriers” across the region")]
+
+
+def test_a_closing_cue_with_an_appositive_subject_and_an_addressee() -> None:
+    """"X remains committed to Y, his top aide, Tad Devine, told The Huffington Post.": a sentence closed by a
+    speaker with an appositive and a cue with whom it was said to reports everything before the comma."""
+    qs = extract_quotes("Despite a series of costly defeats on Tuesday night, Sen. Bernie Sanders (I-Vt.) remains committed "
+                        "to seeing the Democratic primary through to the convention, his top aide, Tad Devine, told The "
+                        "Huffington Post.")
+    assert [(q.cue, q.speaker) for q in qs] == [("told", "Tad Devine")]
+    assert qs[0].text.endswith("remains committed to seeing the Democratic primary through to the convention")
+
+
+def test_an_opening_mark_typed_for_a_closing_one_after_a_word() -> None:
+    """'called the group “abhorrent“ in a tweet': the second mark closes the quote."""
+    text = "Senator Ada Price called the group “abhorrent“ in a tweet on Sunday."
+    assert [text[q.start:q.end] for q in find_quoted_spans(text)] == ["abhorrent"]
+
+
+def test_a_long_sentence_after_a_question_only_attributes_it() -> None:
+    """'"..., who knows?" Trump told ITV in an interview aired on Monday when asked how ...': the
+    sentence after the quoted question only attributes it (the "when asked" clause says when)."""
+    from storyline.nlp.parse import parse
+    from storyline.nlp.quotes import _bare_attribution
+
+    doc = parse("Trump told Britain’s ITV television station in an interview aired on Monday when asked how ties "
+                "would fare if he won the U.S. presidential election on Nov. 8.\n")
+    assert len(doc) > 30 and _bare_attribution(doc[:], 0)
+    assert _bare_attribution(parse("Trump told the ITV television station in London on Monday when asked how ties "
+                                   "with Britain would fare.")[:], 0)
+    assert not _bare_attribution(parse("Trump told the station that ties would fare well if he won the election.")[:], 0)
+
+
+def test_an_epithet_is_the_person_quoted_last() -> None:
+    """"the real estate tycoon entered the race ..., calling them rapists": "tycoon", like "the
+    senator", stands for the person the article quoted last."""
+    text = ("“Go back to Univision,” Trump said.\n\n"
+            "The row erupted two months after the real estate tycoon entered the race with harsh words about "
+            "immigrants, calling them rapists and vowing to make Mexico pay for a wall.")
+    assert [(q.cue, q.speaker) for q in extract_quotes(text)] == [
+        ("said", "Trump"), ("calling", "Trump"), ("vowing", "Trump")]

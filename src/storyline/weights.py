@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="c28b5ab9084e0438e4e9cb8498d852a9c898f5194ba9718442c7651263ee8509",
+        sha256="3e6279f221acc809ed24f8270b3a0955758605f7db8cb989b9524257d73dc6fd",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="852a382b636786a79cfed78fcccb80a4a423d31c20fbd795c08d4da368e28b7d",
+        sha256="c4002dc332068e22837c7ce604a61dc751720d5c4ad26ae5561ff6400a80d590",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -280,8 +280,10 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[QuotedSpan], 
                     # '“The plan is dead," she said': a sloppy straight close, also when the next
                     # passage closes with a curly mark ('“A," she said. "B.”')
                     closes += '"'
-                if open_ch == "“" and not prev.isspace() and nxt.isspace() and not _is_word(prev):
-                    closes += "“"  # '“Apparently not,“ he said': an opener typed for the closer
+                if open_ch == "“" and not prev.isspace() and (nxt.isspace() or nxt in ",.;:?!)"):
+                    # '“Apparently not,“ he said', 'called it “abhorrent“ in a tweet': an opener
+                    # typed for the closer
+                    closes += "“"
             else:  # straight or right single quote used as opener
                 closes = "'’"
             if open_ch == "“" and ch == '"':
@@ -1369,11 +1371,29 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
         k = len(toks) - 1
         while k >= 0 and toks[k].is_punct and not toks[k].is_quote:
             k -= 1
-        if k < 3 or toks[k].i in have:
+        if k < 3:
             continue
-        cue = toks[k]
+        cue = _closing_cue(toks, k)
+        if cue is None or cue.i in have:
+            continue
         lemma = cue.lemma_.lower()
         if lemma not in CUE_VERBS or lemma in _CLAUSE_ONLY or cue.tag_ not in _FINITE_TAGS:
+            continue
+        k = toks.index(cue)
+        subj_tok = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
+        if subj_tok is not None and subj_tok.right_edge.i < cue.i - 1:
+            subj_tok = None
+        if subj_tok is not None and subj_tok.left_edge.i > toks[0].i + 2 \
+                and doc[subj_tok.left_edge.i - 1].text == "," \
+                and not any(t.pos_ in ("VERB", "AUX") for t in subj_tok.subtree):
+            # "..., his top aide, Tad Devine, told The Ledger.": a subject with an appositive
+            j = toks.index(doc[subj_tok.left_edge.i - 1])
+            cs, ce = _trim(text, toks[0].idx, toks[j].idx)
+            if ce - cs >= 12 and not _quotes_in(toks[:j]):
+                st = _source_tokens(subj_tok, cue)
+                ss, se, _ = _span_text(doc, st)
+                out.append(Frame(cue.idx, cue.idx + len(cue.text), cue.text, cs, ce, (ss, se), subj_tok, cue,
+                                 lemma, sent.start_char, sent.end_char))
             continue
         j = k - 1
         while j >= 0 and toks[j].text != "," and k - j <= 6:
@@ -1393,6 +1413,29 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
         out.append(Frame(cue.idx, cue.idx + len(cue.text), cue.text, cs, ce, (ss, se), heads[-1], cue,
                          lemma, sent.start_char, sent.end_char))
     return out
+
+
+def _closing_cue(toks: list["Token"], k: int) -> "Token | None":
+    """The reporting verb that closes a sentence whose last word is ``toks[k]``: that word, or a verb
+    followed only by whom it was said to and when or where ("told The Ledger", "said in a statement
+    on Friday")."""
+    last = toks[k]
+    if last.pos_ in ("VERB", "AUX"):
+        return last
+    cue = last
+    while cue.head.i != cue.i and cue.pos_ not in ("VERB", "AUX"):
+        cue = cue.head
+    if cue.pos_ != "VERB" or cue.i >= last.i:
+        return None
+    for c in cue.rights:
+        if c.is_punct:
+            continue
+        addressee = c.dep_ == "dobj" and cue.lemma_.lower() in ADDRESSEE_VERBS and (
+            c.pos_ == "PROPN" or c.ent_type_ in ENTITY_TYPES or _speaker_noun(c))
+        setting = (c.dep_ == "prep" and _setting_phrase(c)) or (c.dep_ == "npadvmod" and c.ent_type_ in ("DATE", "TIME"))
+        if not (addressee or setting):
+            return None
+    return cue
 
 
 def _noun_frames(doc: "Doc") -> list[Frame]:
@@ -2352,6 +2395,8 @@ neighbour neighbor colleague staff staffer employee worker member supporter oppo
 protester demonstrator student teacher citizen official journalist reporter editor author observer
 representative delegate participant organizer organiser owner executive ceo founder partner insider
 congressman congresswoman congressperson commissioner sheriff speaker
+tycoon mogul magnate billionaire millionaire businessman businesswoman entrepreneur incumbent challenger
+contender hopeful frontrunner front-runner pundit commentator actor actress
 """.split())
 _AGENT_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent|man|woman|person|people|ee|crat)s?$")
 
@@ -2974,7 +3019,7 @@ def _bare_attribution(sent: "Span", start: int) -> bool:
     when or where ("Trump said.", "said the spokesperson, Jane Smith.", "Obama asked Republican
     politicians.", "Smith told the agency in an interview on Monday."): it attributes the quote just
     before it."""
-    if sent.start_char < start - 3 or len(sent) > 30:
+    if sent.start_char < start - 3 or len(sent) > 45:
         return False
     root = sent.root
     lemma = root.lemma_.lower()
@@ -2989,7 +3034,13 @@ def _bare_attribution(sent: "Span", start: int) -> bool:
                 c.pos_ in ("PRON", "PROPN") or c.ent_type_ in ENTITY_TYPES or _speaker_noun(c))):
             return False  # "Smith said the plan" reports something of its own
     return len(sent) <= 14 or not any(t.dep_ in ("advcl", "conj", "relcl") and t.pos_ in ("VERB", "AUX")
-                                      and t.head.i == root.i for t in sent)
+                                      and t.head.i == root.i and not _when_asked(t) for t in sent)
+
+
+def _when_asked(clause: "Token") -> bool:
+    """Whether a clause on a cue says when it was said: "when asked how ...", "after being asked ..."."""
+    return clause.dep_ == "advcl" and clause.lemma_.lower() in ("ask", "question", "press") and any(
+        g.dep_ in ("advmod", "mark") and g.lower_ in ("when", "after", "as", "while") for g in clause.children)
 
 
 def _inverted_subject(cue: "Token") -> "Token | None":
