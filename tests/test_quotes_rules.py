@@ -695,3 +695,18 @@ def test_an_epithet_is_the_person_quoted_last() -> None:
             "immigrants, calling them rapists and vowing to make Mexico pay for a wall.")
     assert [(q.cue, q.speaker) for q in extract_quotes(text)] == [
         ("said", "Trump"), ("calling", "Trump"), ("vowing", "Trump")]
+
+
+def test_a_person_named_inside_a_quote_is_not_its_speakers_antecedent() -> None:
+    """'"It started with Governor Bush," he said': "he" is not the person the quote talks about (with
+    no one else named before, the pronoun stays as it is rather than wrong)."""
+    qs = extract_quotes("The board met on Monday.\n\n“It started with Gov. Bush,” he said.")
+    assert [(q.speaker, q.speaker_mention) for q in qs] == [("he", "he")]
+
+
+def test_a_relative_clause_read_as_a_reported_clause_leaves_the_speaker() -> None:
+    """"Sanders, meanwhile, who sits at zero such endorsements, said that ...": the parser made "who
+    sits ..." a clause of "said"; Sanders said what follows."""
+    text = ("Sanders, meanwhile, who sits at zero such endorsements, said that fact speaks volumes about which of "
+            "the two Democratic presidential candidates is \"prepared to take on the establishment.\"")
+    assert [(q.cue, q.speaker, q.text[:20]) for q in extract_quotes(text)] == [("said", "Sanders", "that fact speaks vol")]

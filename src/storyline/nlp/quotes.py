@@ -1155,8 +1155,9 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 # parser hung on it, and the reported clause after it (left to the quotation-mark path
                 # when it holds a quoted passage: 'he stated that "..."' is found from its marks)
                 right = next((c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i), None)
-                if right is not None and not _holds_quote(quoted, comp.left_edge.idx, comp.right_edge.idx + 1) \
-                        and not _holds_quote(quoted, right.left_edge.idx, right.right_edge.idx + 1):
+                if right is not None and (_subject_relative(comp) is not None or (
+                        not _holds_quote(quoted, comp.left_edge.idx, comp.right_edge.idx + 1)
+                        and not _holds_quote(quoted, right.left_edge.idx, right.right_edge.idx + 1))):
                     left_clause, comp = comp, right
             nominal = False
             if comp is None and lemma in NOMINAL_CUES:
@@ -1226,7 +1227,8 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 continue
             subj = _subject_of(tok)
             if subj is None and left_clause is not None:  # "X offered A, then says Z": X says
-                subj = next((c for c in left_clause.children if c.dep_ == "nsubj"), None)
+                subj = _subject_relative(left_clause) or next(
+                    (c for c in left_clause.children if c.dep_ == "nsubj"), None)
             if subj is None and comp.i > tok.i:
                 subj = _stranded_subject(tok)
             src = None
@@ -1356,6 +1358,17 @@ def _stray_that_clause(cue: "Token") -> "Token | None":
                     and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
                 return t
     return None
+
+
+def _subject_relative(clause: "Token") -> "Token | None":
+    """The noun a relative clause the parser took for a reported clause describes: in "Sanders,
+    meanwhile, who sits at zero endorsements, said that ..." it made "who sits ..." a clause of "said"
+    with "Sanders" as a second subject; Sanders is who said it."""
+    rel = next((c for c in clause.children if c.dep_ == "nsubj" and c.lower_ in ("who", "which")), None)
+    if rel is None or rel.i == 0 or clause.doc[rel.i - 1].text != ",":
+        return None
+    return next((c for c in clause.children if c.dep_ == "nsubj" and c.i < rel.i
+                 and c.pos_ in ("PROPN", "NOUN")), None)
 
 
 def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
@@ -2099,7 +2112,10 @@ class _Resolver:
                 if g:
                     self.gender.setdefault(ents.canonical(m.text, "PERSON"), g)
 
-    def resolve(self, tok: "Token", span: tuple[int, int]) -> Resolved:
+    def resolve(self, tok: "Token", span: tuple[int, int], quote: tuple[int, int] | None = None) -> Resolved:
+        """Who the speaker phrase ``span`` headed by ``tok`` names; ``quote``: the direct quotation it
+        attributes, whose own mentions are no antecedent of a pronoun ('"It started with Governor
+        Bush," he said': "he" is not Bush)."""
         doc, ents = self.doc, self.ents
         s, e = span
         mention_text = doc_text(doc)[s:e]
@@ -2150,7 +2166,7 @@ class _Resolver:
 
             # the last speaker first (news rarely switches referent between two quotes), then the
             # last compatible subject; a person known by the other pronoun or title is skipped
-            m = ents.latest(s, labels, skip=None,
+            m = ents.latest(s, labels, skip=quote,
                             fits=lambda x: fits(ents.canonical(x.text, x.label), x.label))
             last_sp = next((r for off, r in reversed(self.speakers)
                             if off < s and (r.label in labels) and s - off < 1500 and fits(r.name, r.label)
@@ -2747,7 +2763,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                 cue = text[cue_s:cue_e]
             links = list(f.chain)
             if f.source is not None and f.source_tok is not None:
-                r = resolver.resolve(f.source_tok, f.source)
+                r = resolver.resolve(f.source_tok, f.source, quote=(s, e) if kind == "direct" else None)
                 speaker, label, role = r.name or None, r.label, r.role
                 sp_s, sp_e = f.source
                 speaker_mention = text[sp_s:sp_e]
