@@ -710,3 +710,13 @@ def test_a_relative_clause_read_as_a_reported_clause_leaves_the_speaker() -> Non
     text = ("Sanders, meanwhile, who sits at zero such endorsements, said that fact speaks volumes about which of "
             "the two Democratic presidential candidates is \"prepared to take on the establishment.\"")
     assert [(q.cue, q.speaker, q.text[:20]) for q in extract_quotes(text)] == [("said", "Sanders", "that fact speaks vol")]
+
+
+def test_a_report_runs_on_into_a_quote_that_ends_its_sentence() -> None:
+    """'pledged to oppose legal status "today, tomorrow, forever."': the parser hung the quoted words
+    outside the infinitive; they end what was pledged, which becomes a mixed quote."""
+    text = ("Invoking the image of segregation during the civil rights movement, Mr. Cruz pledged to oppose legal "
+            "status for undocumented immigrants “today, tomorrow, forever.”")
+    qs = [q for q in extract_quotes(text) if q.cue == "pledged"]
+    assert [(q.kind, q.text) for q in qs] == [
+        ("mixed", "to oppose legal status for undocumented immigrants “today, tomorrow, forever.”")]

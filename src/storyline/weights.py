@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="c4002dc332068e22837c7ce604a61dc751720d5c4ad26ae5561ff6400a80d590",
+        sha256="153885068702b49a63ebf182458789d404fd5f86b38bd995ff7a72a612d831bd",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

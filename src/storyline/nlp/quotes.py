@@ -2673,6 +2673,17 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             if not any(it[3] is host for it in items):
                 items.append((host.content_start, host.content_end, "mixed", host, None))
             continue
+        # a reported clause or act that runs on into the quote and the sentence ends with it ("pledged
+        # to oppose legal status "today, tomorrow, forever."": the parser hung the quoted words elsewhere)
+        run_on = next((g for g in frames + nominal if g.gap is None and g.content_end <= q.open_at
+                       and not text[g.content_end:q.open_at].strip() and g.sent_start <= q.open_at < g.sent_end
+                       and not text[q.close_at + 1:g.sent_end].strip(" .,;:!?\"'”’»")), None)
+        if run_on is not None and qwords >= MIXED_MIN_WORDS:
+            if not run_on.nominal:
+                covered_frames.add(id(run_on))
+            if not any(it[3] is not None and it[3].cue_start == run_on.cue_start for it in items):
+                items.append((run_on.content_start, qe, "mixed", replace(run_on, content_end=qe), None))
+            continue
         # no frame: a cue verb near the marks ("..., he added." / "He said: ...")
         f = _nearby_cue(doc, text, q, frames, chains)
         if f is not None and f.cue_tok is not None and f.cue_end <= q.open_at and qwords >= MIXED_MIN_WORDS \
