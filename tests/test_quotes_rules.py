@@ -720,3 +720,12 @@ def test_a_report_runs_on_into_a_quote_that_ends_its_sentence() -> None:
     qs = [q for q in extract_quotes(text) if q.cue == "pledged"]
     assert [(q.kind, q.text) for q in qs] == [
         ("mixed", "to oppose legal status for undocumented immigrants “today, tomorrow, forever.”")]
+
+
+def test_a_bare_coordinated_reporting_verb_stays_in_the_reported_clause() -> None:
+    """"Kasich says he'd sit Putin down and tell him "no more nonsense"": "tell" shares the clause's
+    "'d"; only a finite one ("said he was confused and called it a mistake") is a report of its own."""
+    qs = extract_quotes("Kasich says he’d sit Putin down and tell him “no more nonsense” and tells the crowd he was "
+                        "the “first one” to say it.")
+    assert [(q.cue, q.text) for q in qs] == [("says", "he’d sit Putin down and tell him “no more nonsense”"),
+                                            ("tells", "he was the “first one” to say it")]

@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="153885068702b49a63ebf182458789d404fd5f86b38bd995ff7a72a612d831bd",
+        sha256="246931f73bbef9dd9d3475c5747c8a6d66d937f83ad05c0110b55aca7ddbe202",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

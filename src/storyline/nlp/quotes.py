@@ -1999,7 +1999,7 @@ def _cut_writer_tail(doc: "Doc", s: int, e: int, nominal: bool = False) -> int:
                     and t.lemma_.lower() in CUE_VERBS:
                 cut = left.i - 1
         if cut is None and t.dep_ == "conj" and "conj" in TAIL_CUTS and t.lemma_.lower() in CUE_VERBS \
-                and t.pos_ == "VERB" and doc[left.i - 1].lower_ in ("and", "but") \
+                and t.pos_ == "VERB" and t.tag_ in _FINITE_TAGS and doc[left.i - 1].lower_ in ("and", "but") \
                 and not any(c.dep_ in ("nsubj", "nsubjpass", "neg") or (c.dep_ == "aux" and c.tag_ == "MD")
                             for c in t.children):
             cut = left.i - 1
