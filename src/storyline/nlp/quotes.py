@@ -1901,14 +1901,15 @@ def _adjacent(doc: "Doc", end: int, tok: "Token") -> bool:
             and tok.pos_ not in ("PUNCT", "CCONJ", "SYM") and not tok.is_quote)
 
 
+#: Modals of the present ("will go", "can act"); "would" and "could" are the past's.
+_PRESENT_MODALS = frozenset({"will", "'ll", "’ll", "can", "may", "must", "shall"})
+
+
 def _present(verb: "Token") -> bool:
     """Whether ``verb``'s group is in the present tense ("doesn't want", "will go", "is")."""
     return verb.tag_ in ("VBZ", "VBP") or any(
         c.dep_ in ("aux", "auxpass") and (c.tag_ in ("VBZ", "VBP") or c.lower_ in _PRESENT_MODALS)
         for c in verb.children)
-
-
-_PRESENT_MODALS = frozenset({"will", "'ll", "’ll", "can", "may", "must", "shall"})
 
 
 def _reported_tail(doc: "Doc", cue: "Token", end: int) -> int:
@@ -2475,11 +2476,11 @@ def _part_of_speakers(tok: "Token") -> bool:
     """Whether a subject picks people out of a group that can speak ("All of the candidates", "two
     of the senators", "some of them") or by what they do ("those who back the plan"): such a
     description speaks as itself."""
-    low = tok.lower_
+    low, lemma = tok.lower_, tok.lemma_.lower()
     if low in ("those", "ones") or (low == "one" and tok.tag_ == "NN"):
         return any(c.dep_ == "relcl" and any(g.lower_ in ("who", "that") for g in c.children) for c in tok.children)
-    if low not in _QUANTIFIERS and tok.lemma_.lower() not in _QUANTIFIERS and not tok.like_num and tok.lemma_.lower() not in _NUMBER_NOUNS:
-        return False
+    if low not in _QUANTIFIERS and lemma not in _QUANTIFIERS and not tok.like_num and lemma not in _NUMBER_NOUNS:
+        return False  # ("majorities" is a quantifier by its lemma)
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ == "of":
             for o in c.children:
