@@ -395,3 +395,14 @@ def test_a_verdict_later_in_a_quotation_also_points_back() -> None:
     rejected = sorted((u.stance, u.text[:40]) for u in units if u.stance in ("denies", "disputes"))
     assert rejected == [("disputes", "The minister has never sought to influen"),
                         ("disputes", "the finance minister privately urged the")]
+
+
+def test_claim_text_keeps_a_closing_mark_whose_quotation_opened_inside() -> None:
+    """'the decision was “the bank's call to make”': stripping the closing mark left the quotation
+    open in the claims table; a wholly quoted or cut-off mark at an end still goes."""
+    from storyline.nlp.claims import _clean
+
+    assert _clean("the decision was “the bank’s call to make”") == "the decision was “the bank’s call to make”"
+    assert _clean('he called it "absurd"') == 'he called it "absurd"'
+    assert _clean(" , “Monetary policy cannot solve a trade war.” ") == "Monetary policy cannot solve a trade war."
+    assert _clean("the plan is dead”") == "the plan is dead"

@@ -395,7 +395,21 @@ class ClaimUnit:
 
 
 def _clean(s: str) -> str:
-    return _WS.sub(" ", s).strip(" ,;:–—-\"“”‘’'")
+    """``s`` on one line without punctuation or quotation marks at its ends; a double mark that
+    closes a quotation opened inside stays ('the decision was “the bank's call to make”')."""
+    s = _WS.sub(" ", s).strip(" ,;:–—-‘’'")
+    while len(s) > 1:
+        curly, straight = s.count("“") + s.count("”"), s.count('"')
+        if (s[0], s[-1]) in (("“", "”"), ('"', '"')) and curly + straight == 2:
+            s = s[1:-1]  # wholly quoted
+        elif (s[-1] == "”" and s.count("”") > s.count("“")) or (s[-1] == '"' and straight % 2):
+            s = s[:-1]  # a closing mark whose opening one was cut off
+        elif (s[0] == "“" and s.count("“") > s.count("”")) or (s[0] == '"' and straight % 2):
+            s = s[1:]
+        else:
+            break
+        s = s.strip(" ,;:–—-‘’'")
+    return s
 
 
 def proposition(content: str, holder: str | None = None, *, rejecting: bool = False) -> str:
