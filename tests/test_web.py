@@ -392,6 +392,13 @@ def test_story_page_coverage_matrix_and_quotes_by_speaker(app: StorylineApp, db:
     assert speakers and any("Blinken" in sp for sp in speakers[:2])
     status, _, body = get(app, f"/story/{sid}")
     assert status == 200 and 'id="matrix"' in body and 'id="quotes"' in body and "stance-denies" in body
+    # only the speakers' own words go in quotation marks; a report of them is marked as one
+    shown = [q for sp in page.quotes_by_speaker for q in sp["quotes"]]
+    assert any(q["verbatim"] for q in shown) and any(not q["verbatim"] for q in shown)
+    section = body[body.index('id="quotes"'):]
+    section = section[:section.index("</section>")]
+    assert section.count("<q>") == sum(q["verbatim"] for q in shown)
+    assert section.count("(reported)") == sum(not q["verbatim"] for q in shown)
 
 
 # --------------------------------------------------------------------------- comparisons (issue 7)

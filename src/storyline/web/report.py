@@ -124,7 +124,9 @@ def markdown_report(s: views.StoryPage, articles: list[views.ArticlePage] | None
     if s.quotes_by_speaker:
         out += ["", "## Quotes by speaker", ""]
         for sp in s.quotes_by_speaker:
-            out.append(f"- **{md_escape(sp['speaker'])}**: " + "; ".join(f"“{md_escape(q['text'])}”" for q in sp["quotes"]))
+            out.append(f"- **{md_escape(sp['speaker'])}**: " + "; ".join(
+                f"“{md_escape(q['text'])}”" if q["verbatim"] else f"{md_escape(q['text'])} (reported)"
+                for q in sp["quotes"]))
     out += markdown_comparisons(s, articles or [])
     return "\n".join(out) + "\n"
 

@@ -545,20 +545,23 @@ def _outlet(m: ArticleMeta) -> str:
 def quotes_by_speaker(store: Any, ids: Sequence[str], meta: dict[str, ArticleMeta],
                       speakers: int = 12, per_speaker: int = 6, *, quotes: Sequence[Any] | None = None) -> list[dict[str, Any]]:
     """The story's quotes by named speaker (most quoted first): one entry per quote group (or per
-    ungrouped quote) with the outlets that carry it (``quotes``: the story's, when already read)."""
+    ungrouped quote) with the outlets that carry it (``quotes``: the story's, when already read) and
+    whether its text is the speaker's own words (``verbatim``: a direct or partial quote) or the
+    writer's report of them (indirect or mixed), which a page must not put in quotation marks."""
     by: dict[str, dict[str, dict[str, Any]]] = {}
     for q in (store.quotes(ids) if quotes is None else quotes):
         if not q.speaker:
             continue
         key = q.group_id or q.id
-        entry = by.setdefault(q.speaker, {}).setdefault(key, {"text": q.text, "outlets": set(), "n": 0})
+        entry = by.setdefault(q.speaker, {}).setdefault(key, {"text": q.text, "kind": q.kind, "outlets": set(), "n": 0})
         if len(q.text) > len(entry["text"]) and q.kind == "direct":
-            entry["text"] = q.text
+            entry["text"], entry["kind"] = q.text, q.kind
         entry["outlets"].add(_outlet(meta[q.article_id]) if q.article_id in meta else q.article_id[:8])
         entry["n"] += 1
     ranked = sorted(by.items(), key=lambda kv: (-sum(e["n"] for e in kv[1].values()), kv[0]))[:speakers]
-    return [{"speaker": sp, "quotes": [{"text": e["text"], "outlets": sorted(e["outlets"])}
-                                      for e in sorted(qs.values(), key=lambda e: (-e["n"], e["text"]))[:per_speaker]]}
+    return [{"speaker": sp, "quotes": [{"text": e["text"], "verbatim": e["kind"] in ("direct", "partial"),
+                                        "outlets": sorted(e["outlets"])}
+                                       for e in sorted(qs.values(), key=lambda e: (-e["n"], e["text"]))[:per_speaker]]}
             for sp, qs in ranked]
 
 
