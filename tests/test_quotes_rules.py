@@ -729,3 +729,32 @@ def test_a_bare_coordinated_reporting_verb_stays_in_the_reported_clause() -> Non
                         "the “first one” to say it.")
     assert [(q.cue, q.text) for q in qs] == [("says", "he’d sit Putin down and tell him “no more nonsense”"),
                                             ("tells", "he was the “first one” to say it")]
+
+
+def test_an_inverted_speaker_closing_the_sentence() -> None:
+    """"..., but it is under intense pressure from Asian imports, said the company's chief executive,
+    John J. Ferriola.": the parser joined "said" to the clause; everything before the comma is his."""
+    qs = extract_quotes("In nearby Decatur, the big Nucor steel plant is hanging on, but it is under intense pressure "
+                        "from Asian imports, said the company's chief executive, John J. Ferriola.")
+    assert [(q.cue, q.speaker) for q in qs] == [("said", "John J. Ferriola")]
+    assert qs[0].text.endswith("it is under intense pressure from Asian imports")
+
+
+def test_a_broken_relative_clause_before_the_cue_leaves_its_noun_the_speaker() -> None:
+    """"One attendee, who like others spoke on the condition of anonymity ..., said the message was
+    ...": the parser made "spoke" a clause of "said"; the attendee said it, and the source phrase is
+    the noun phrase, not the broken clause."""
+    text = ("One attendee, who like others spoke on the condition of anonymity to discuss the private meeting, said "
+            "the message was that \"this is not going to be over in February or March as much as we would all like "
+            "it to be.\"")
+    assert [(q.cue, q.speaker, q.text[:20]) for q in extract_quotes(text)] == [
+        ("said", "One attendee", "the message was that")]
+
+
+def test_a_quote_under_a_phrase_of_a_cue_that_reports_its_own_clause() -> None:
+    """'Walking into the office to chants of "Marco! Marco!," the senator said his campaign here was
+    "closing really strong."': the chant is not what the senator said; his clause is a mixed quote."""
+    qs = extract_quotes("Walking into the office to chants of \"Marco! Marco!,\" the senator said his campaign here "
+                        "was \"closing really strong.\"")
+    assert [(q.kind, q.cue, q.text) for q in qs] == [
+        ("mixed", "said", "his campaign here was \"closing really strong.\"")]

@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="246931f73bbef9dd9d3475c5747c8a6d66d937f83ad05c0110b55aca7ddbe202",
+        sha256="16e113cd1cd204833c4c934fc2f5dcd3446415d33ad484c8459cd615d9a2b564",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

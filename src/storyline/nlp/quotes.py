@@ -1233,7 +1233,9 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 subj = _stranded_subject(tok)
             src = None
             if subj is not None:
-                st = _source_tokens(subj, tok)
+                # (a relative clause the parser broke up is left out of the source phrase)
+                rel_subj = _subject_relative(left_clause) if left_clause is not None else None
+                st = _np_tokens(subj) if rel_subj is not None and rel_subj.i == subj.i else _source_tokens(subj, tok)
                 ss, se, _ = _span_text(doc, st)
                 own = tok.left_edge.i <= subj.i <= tok.right_edge.i  # "The plan, she said, is dead"
                 if cs <= ss < ce and not own and (comp.i == tok.head.i or subj in set(comp.subtree)):
@@ -1364,11 +1366,19 @@ def _subject_relative(clause: "Token") -> "Token | None":
     """The noun a relative clause the parser took for a reported clause describes: in "Sanders,
     meanwhile, who sits at zero endorsements, said that ..." it made "who sits ..." a clause of "said"
     with "Sanders" as a second subject; Sanders is who said it."""
+    doc = clause.doc
     rel = next((c for c in clause.children if c.dep_ == "nsubj" and c.lower_ in ("who", "which")), None)
-    if rel is None or rel.i == 0 or clause.doc[rel.i - 1].text != ",":
-        return None
-    return next((c for c in clause.children if c.dep_ == "nsubj" and c.i < rel.i
+    if rel is not None and rel.i > 0 and doc[rel.i - 1].text == ",":
+        return next((c for c in clause.children if c.dep_ == "nsubj" and c.i < rel.i
+                     and c.pos_ in ("PROPN", "NOUN")), None)
+    # "One attendee, who like others spoke on the condition of anonymity, said ...": the parser hung
+    # the relative clause's verb as the clause and the noun as its subject
+    subj = next((c for c in clause.children if c.dep_ == "nsubj" and c.i < clause.i
                  and c.pos_ in ("PROPN", "NOUN")), None)
+    if subj is not None and any(c.dep_ == "relcl" and c.left_edge.lower_ in ("who", "which")
+                                and doc[c.left_edge.i - 1].text == "," for c in subj.children):
+        return subj
+    return None
 
 
 def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
@@ -1393,6 +1403,18 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
         if lemma not in CUE_VERBS or lemma in _CLAUSE_ONLY or cue.tag_ not in _FINITE_TAGS:
             continue
         k = toks.index(cue)
+        after = next((c for c in cue.children if c.dep_ == "nsubj" and c.i > cue.i), None)
+        if after is not None and k >= 3 and toks[k - 1].text == "," and after.right_edge.i >= toks[-1].i - 1 \
+                and not any(t.pos_ in ("VERB", "AUX") for t in after.subtree):
+            # "..., it is under intense pressure from imports, said the company's chief executive, J. F.":
+            # the inverted speaker closes the sentence
+            cs, ce = _trim(text, toks[0].idx, toks[k - 1].idx)
+            if ce - cs >= 12 and not _quotes_in(toks[:k - 1]):
+                st = _source_tokens(after, cue)
+                ss, se, _ = _span_text(doc, st)
+                out.append(Frame(cue.idx, cue.idx + len(cue.text), cue.text, cs, ce, (ss, se), after, cue,
+                                 lemma, sent.start_char, sent.end_char))
+            continue
         subj_tok = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
         if subj_tok is not None and subj_tok.right_edge.i < cue.i - 1:
             subj_tok = None
@@ -1441,7 +1463,7 @@ def _closing_cue(toks: list["Token"], k: int) -> "Token | None":
     if cue.pos_ != "VERB" or cue.i >= last.i:
         return None
     for c in cue.rights:
-        if c.is_punct:
+        if c.is_punct or c.dep_ == "nsubj":  # (", said the company's chief executive.")
             continue
         addressee = c.dep_ == "dobj" and cue.lemma_.lower() in ADDRESSEE_VERBS and (
             c.pos_ == "PROPN" or c.ent_type_ in ENTITY_TYPES or _speaker_noun(c))
@@ -3226,6 +3248,13 @@ def _manner_cue(first: "Token | None") -> "Token | None":
     return None
 
 
+def _reports_own_clause(frames: list[Frame], cue: "Token", text: str) -> bool:
+    """Whether ``cue`` already reports a clause of its own after it (three words or more): a quote
+    elsewhere in its sentence is then not what it reports."""
+    return any(f.cue_start == cue.idx and f.content_start >= f.cue_end
+               and _words(text[f.content_start:f.content_end]) >= 3 for f in frames)
+
+
 def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
                 chains: ChainFinder) -> Frame | None:
     """A cue verb just outside the marks: after the closing mark or before an opening colon."""
@@ -3259,9 +3288,8 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
                 # ... of ..., said'): the subject opens right after the quote; not a cue that
                 # reports a clause of its own after it ('declared "What a night!" and said that
                 # ...': the quote is the first verb's)
-                own = next((f for f in frames if f.cue_start == tok.idx and f.content_start >= f.cue_end
-                            and _words(text[f.content_start:f.content_end]) >= 3), None)
-                if own is None and (tok.idx <= start_after + 60 or _speaker_after(first, tok) is not None):
+                if not _reports_own_clause(frames, tok, text) and (
+                        tok.idx <= start_after + 60 or _speaker_after(first, tok) is not None):
                     candidates.append((tok.idx - start_after, tok))
                 break
         if not candidates and text[q.start:q.end].rstrip()[-1:] in (",", "!", "?") and text[q.close_at:q.close_at + 1] in _QUOTE_CHARS:
@@ -3302,7 +3330,10 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
                 if anc.idx >= q.start and anc.idx < q.end:
                     continue
                 if anc.lemma_.lower() in CUE_VERBS and anc.pos_ in ("VERB", "AUX"):
-                    candidates.append((abs(anc.idx - q.start), anc))
+                    if not _reports_own_clause(frames, anc, text):
+                        # ('Walking in to chants of "Marco!," the senator said his campaign was ...':
+                        # the chant is not what he said)
+                        candidates.append((abs(anc.idx - q.start), anc))
                     break
     for _, tok in candidates:
         existing = next((f for f in frames if f.cue_start == tok.idx), None)
