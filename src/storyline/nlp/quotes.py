@@ -1408,12 +1408,9 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
                 and not any(t.pos_ in ("VERB", "AUX") for t in after.subtree):
             # "..., it is under intense pressure from imports, said the company's chief executive, J. F.":
             # the inverted speaker closes the sentence
-            cs, ce = _trim(text, toks[0].idx, toks[k - 1].idx)
-            if ce - cs >= 12 and not _quotes_in(toks[:k - 1]):
-                st = _source_tokens(after, cue)
-                ss, se, _ = _span_text(doc, st)
-                out.append(Frame(cue.idx, cue.idx + len(cue.text), cue.text, cs, ce, (ss, se), after, cue,
-                                 lemma, sent.start_char, sent.end_char))
+            frame = _closing_frame(toks, k - 1, after, cue)
+            if frame is not None:
+                out.append(frame)
             continue
         subj_tok = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
         if subj_tok is not None and subj_tok.right_edge.i < cue.i - 1:
@@ -1422,13 +1419,9 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
                 and doc[subj_tok.left_edge.i - 1].text == "," \
                 and not any(t.pos_ in ("VERB", "AUX") for t in subj_tok.subtree):
             # "..., his top aide, Tad Devine, told The Ledger.": a subject with an appositive
-            j = toks.index(doc[subj_tok.left_edge.i - 1])
-            cs, ce = _trim(text, toks[0].idx, toks[j].idx)
-            if ce - cs >= 12 and not _quotes_in(toks[:j]):
-                st = _source_tokens(subj_tok, cue)
-                ss, se, _ = _span_text(doc, st)
-                out.append(Frame(cue.idx, cue.idx + len(cue.text), cue.text, cs, ce, (ss, se), subj_tok, cue,
-                                 lemma, sent.start_char, sent.end_char))
+            frame = _closing_frame(toks, toks.index(doc[subj_tok.left_edge.i - 1]), subj_tok, cue)
+            if frame is not None:
+                out.append(frame)
             continue
         j = k - 1
         while j >= 0 and toks[j].text != "," and k - j <= 6:
@@ -1448,6 +1441,20 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
         out.append(Frame(cue.idx, cue.idx + len(cue.text), cue.text, cs, ce, (ss, se), heads[-1], cue,
                          lemma, sent.start_char, sent.end_char))
     return out
+
+
+def _closing_frame(toks: list["Token"], comma: int, speaker: "Token", cue: "Token") -> Frame | None:
+    """The frame of a sentence ``toks`` whose words before the comma at ``comma`` a closing cue
+    reports, its speaker's phrase headed by ``speaker``; None when those words are too short or
+    quoted (quoted passages have their own rules)."""
+    doc = cue.doc
+    cs, ce = _trim(doc_text(doc), toks[0].idx, toks[comma].idx)
+    if ce - cs < 12 or _quotes_in(toks[:comma]):
+        return None
+    ss, se, _ = _span_text(doc, _source_tokens(speaker, cue))
+    sent = cue.sent
+    return Frame(cue.idx, cue.idx + len(cue.text), cue.text, cs, ce, (ss, se), speaker, cue, cue.lemma_.lower(),
+                 sent.start_char, sent.end_char)
 
 
 def _closing_cue(toks: list["Token"], k: int) -> "Token | None":
