@@ -1149,13 +1149,14 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
             comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
             if comp is None:
                 comp = _stray_that_clause(tok)
-            left_clause = None
+            left_clause = rel_subj = None
             if comp is not None and comp.i < tok.i:
                 # "X ripped Y: he said Z", "X offered A, then says Z": a clause before the cue that the
                 # parser hung on it, and the reported clause after it (left to the quotation-mark path
                 # when it holds a quoted passage: 'he stated that "..."' is found from its marks)
                 right = next((c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i), None)
-                if right is not None and (_subject_relative(comp) is not None or (
+                rel_subj = _subject_relative(comp) if right is not None else None
+                if right is not None and (rel_subj is not None or (
                         not _holds_quote(quoted, comp.left_edge.idx, comp.right_edge.idx + 1)
                         and not _holds_quote(quoted, right.left_edge.idx, right.right_edge.idx + 1))):
                     left_clause, comp = comp, right
@@ -1227,14 +1228,12 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                 continue
             subj = _subject_of(tok)
             if subj is None and left_clause is not None:  # "X offered A, then says Z": X says
-                subj = _subject_relative(left_clause) or next(
-                    (c for c in left_clause.children if c.dep_ == "nsubj"), None)
+                subj = rel_subj or next((c for c in left_clause.children if c.dep_ == "nsubj"), None)
             if subj is None and comp.i > tok.i:
                 subj = _stranded_subject(tok)
             src = None
             if subj is not None:
                 # (a relative clause the parser broke up is left out of the source phrase)
-                rel_subj = _subject_relative(left_clause) if left_clause is not None else None
                 st = _np_tokens(subj) if rel_subj is not None and rel_subj.i == subj.i else _source_tokens(subj, tok)
                 ss, se, _ = _span_text(doc, st)
                 own = tok.left_edge.i <= subj.i <= tok.right_edge.i  # "The plan, she said, is dead"
@@ -1388,7 +1387,6 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
     subjects of at most five words without a verb, and clauses without quotation marks (quoted
     passages have their own rules)."""
     out: list[Frame] = []
-    text = doc_text(doc)
     for sent in doc.sents:
         toks = [t for t in sent if not t.is_space]
         k = len(toks) - 1
@@ -1434,24 +1432,22 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
         heads = [t for t in subj if t.pos_ in ("PRON", "PROPN", "NOUN")]
         if not heads:
             continue
-        cs, ce = _trim(text, toks[0].idx, toks[j].idx)
-        if ce - cs < 12 or _quotes_in(toks[:j]):
-            continue
-        ss, se = subj[0].idx, subj[-1].idx + len(subj[-1].text)
-        out.append(Frame(cue.idx, cue.idx + len(cue.text), cue.text, cs, ce, (ss, se), heads[-1], cue,
-                         lemma, sent.start_char, sent.end_char))
+        frame = _closing_frame(toks, j, heads[-1], cue, (subj[0].idx, subj[-1].idx + len(subj[-1].text)))
+        if frame is not None:
+            out.append(frame)
     return out
 
 
-def _closing_frame(toks: list["Token"], comma: int, speaker: "Token", cue: "Token") -> Frame | None:
+def _closing_frame(toks: list["Token"], comma: int, speaker: "Token", cue: "Token",
+                   source: tuple[int, int] | None = None) -> Frame | None:
     """The frame of a sentence ``toks`` whose words before the comma at ``comma`` a closing cue
-    reports, its speaker's phrase headed by ``speaker``; None when those words are too short or
-    quoted (quoted passages have their own rules)."""
+    reports, its speaker's phrase ``source`` (by default the one headed by ``speaker``); None when
+    those words are too short or quoted (quoted passages have their own rules)."""
     doc = cue.doc
     cs, ce = _trim(doc_text(doc), toks[0].idx, toks[comma].idx)
     if ce - cs < 12 or _quotes_in(toks[:comma]):
         return None
-    ss, se, _ = _span_text(doc, _source_tokens(speaker, cue))
+    ss, se = source if source is not None else _span_text(doc, _source_tokens(speaker, cue))[:2]
     sent = cue.sent
     return Frame(cue.idx, cue.idx + len(cue.text), cue.text, cs, ce, (ss, se), speaker, cue, cue.lemma_.lower(),
                  sent.start_char, sent.end_char)
