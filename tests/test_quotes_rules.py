@@ -758,3 +758,49 @@ def test_a_quote_under_a_phrase_of_a_cue_that_reports_its_own_clause() -> None:
                         "was \"closing really strong.\"")
     assert [(q.kind, q.cue, q.text) for q in qs] == [
         ("mixed", "said", "his campaign here was \"closing really strong.\"")]
+
+
+def test_two_quoted_fragments_of_one_act_make_one_mixed_quote() -> None:
+    """'described her role as a "historic challenge" that goes "beyond politics."': the second
+    fragment ends past the object by its full stop; it is still part of the same act, which gives
+    one mixed quote (it had given two, one with the closing mark and one without)."""
+    qs = extract_quotes("Smith also described her upcoming role as a “historic challenge” that goes “beyond "
+                        "politics.”")
+    assert [(q.kind, q.cue, q.text) for q in qs] == [
+        ("mixed", "also described", "her upcoming role as a “historic challenge” that goes “beyond politics.”")]
+
+
+def test_whom_someone_spoke_to_is_not_what_was_said() -> None:
+    """"spoke briefly to reporters after the vote": the reporters are the addressee, not the content;
+    "spoke to reporters about the vote" is about the vote."""
+    qs = extract_quotes("Jane Smith spoke briefly to reporters after the vote. Later she spoke to reporters about "
+                        "the budget.")
+    assert [(q.cue, q.text) for q in qs if q.text == "reporters"] == []
+    assert [q.text for q in qs if q.text.startswith("the budget")] == ["the budget"]
+
+
+def test_an_indefinite_description_is_someone_new() -> None:
+    """"A senator who asked not to be named said ...": someone not named before, not the senator the
+    article named in the sentence before."""
+    qs = extract_quotes("Senator Jane Smith said the bill would pass. A senator who asked not to be named said the "
+                        "votes were not there.")
+    assert [q.speaker for q in qs] == ["Jane Smith", "A senator who asked not to be named"]
+
+
+def test_the_state_party_member_is_the_person_quoted_last() -> None:
+    """"The California Democrat spoke to reporters, saying ...": one member of a party, the person
+    quoted just before, not the party."""
+    qs = extract_quotes("“We know how to win elections,” Representative Jane Smith said on Wednesday.\n\n"
+                        "The California Democrat spoke briefly to reporters after the vote, saying she feels "
+                        "“exhilarated” at being re-elected.")
+    assert [(q.speaker, q.cue) for q in qs] == [("Jane Smith", "said"), ("Jane Smith", "saying")]
+
+
+def test_a_verb_of_what_is_reported_gives_no_chain() -> None:
+    """"Dingell said she has spoken "endlessly" to Smith about ...": Smith is whom she spoke to, in
+    what she reports, not the channel of her words; "Speaking to CNN, X said" still is."""
+    text = ("Dingell said she has spoken “endlessly” to Jane Smith about appealing to Midwestern voters, and said "
+            "she gets it. “Leader Smith always listened and she always understood.”\n\n"
+            "Speaking to CNN, Jones said the plan was dead.")
+    assert [(q.speaker, [c.name for c in q.chain]) for q in extract_quotes(text)] == [
+        ("Dingell", []), ("Dingell", []), ("Dingell", []), ("Jones", ["CNN"])]

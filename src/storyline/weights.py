@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="3e6279f221acc809ed24f8270b3a0955758605f7db8cb989b9524257d73dc6fd",
+        sha256="2e38400194d94c3dcd2e3349cefc3017d15e26ff61d34c6764251068a62d1215",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="16e113cd1cd204833c4c934fc2f5dcd3446415d33ad484c8459cd615d9a2b564",
+        sha256="eb72c3d9b5fecabd2765dacfbea12e52c9e4c3fc1e24aaac1e60399bda86037d",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from storyline.model import ChainLink
-from storyline.nlp.parse import DASHES
+from storyline.nlp.parse import DASHES, base_lemma
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -190,14 +190,14 @@ class ChainFinder:
             elif low == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
                 if cue is not None and cue.i == t.i:
                     obj = next((c for c in doc[t.i + 1].children if c.dep_ == "pobj"), None)
-                    if obj is not None and obj.lemma_.lower() in DOCUMENT_NOUNS:
+                    if obj is not None and base_lemma(obj) in DOCUMENT_NOUNS:
                         self._document(obj, add)
                     elif obj is not None and obj.ent_type_ == "ORG":
                         add(obj, "according_to")
                     continue
                 for c in doc[t.i + 1].children:
                     if c.dep_ == "pobj":
-                        if c.lemma_.lower() in DOCUMENT_NOUNS:
+                        if base_lemma(c) in DOCUMENT_NOUNS:
                             self._document(c, add)
                         else:
                             add(c, "according_to")
@@ -222,7 +222,9 @@ class ChainFinder:
                     if got is not None and subj.ent_type_ == "ORG":
                         links.append(ChainLink(got[0], got[1], got[2], "citing"))
             elif t.pos_ == "VERB" and lemma in ("tell", "speak", "say", "talk", "write") and (
-                    cue is None or t.i == cue.i or t.head.i == cue.i):
+                    (cue is not None and t.i == cue.i)
+                    or (t.dep_ != "ccomp" and (cue is None or t.head.i == cue.i))):
+                # (not a verb of what is reported: "said she has spoken to X about it")
                 for c in t.children:
                     if c.dep_ in ("dobj", "dative") and lemma == "tell":
                         add(c, "told")

@@ -30,6 +30,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Prepositions whose object is what a stance is about ("voted for the bill", "spoke about jobs").
 COMP_PREPS = frozenset({"for", "about", "against", "on", "with", "of", "to", "over", "in"})
+#: Verbs of talking whose "to X" / "with X" names whom they talked to, never what was said ("spoke
+#: to reporters about the vote": the vote).
+ADDRESSEE_VERBS = frozenset({"speak", "talk", "chat"})
 
 _FIRST = frozenset({"i", "we", "me", "us"})
 _THIRD = frozenset({"he", "she", "they", "him", "her", "them"})
@@ -65,7 +68,8 @@ def complement(tok: "Token") -> tuple["Token | None", str]:
                         if o.dep_ in ("pobj", "pcomp"):
                             return o, "aprep"
     for c in kids:
-        if c.dep_ == "prep" and c.lower_ in COMP_PREPS and c.i > tok.i:
+        if c.dep_ == "prep" and c.lower_ in COMP_PREPS and c.i > tok.i \
+                and not (c.lower_ in ("to", "with") and tok.lemma_.lower() in ADDRESSEE_VERBS):
             for g in c.children:
                 if g.dep_ in ("pobj", "pcomp"):
                     return g, "prep:" + c.lower_

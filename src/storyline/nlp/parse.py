@@ -375,6 +375,35 @@ TITLE_ABBREVIATIONS = ("Lt.", "Capt.", "Sgt.", "Col.", "Maj.", "Cmdr.", "Cpl.", 
                        "Atty.", "Amb.", "Brig.", "Msgr.", "Hon.", "Pres.", "Sens.", "Reps.", "Gens.")
 
 
+#: Prefixes that stay joined to their word by a hyphen ("re-elected", "co-founder", "anti-abortion",
+#: "ex-wife"). spaCy's tokenizer splits every hyphen between letters, but the treebank the model was
+#: trained on (OntoNotes) keeps these prefixes attached, so the model has not seen "re", "-",
+#: "elected" as three tokens and parses them as three heads ("re" the root, "elected" a clause of
+#: it). Other compounds ("front-runner", "African-American") it splits and parses well.
+JOINED_PREFIXES = ("agro", "ante", "anti", "arch", "bi", "bio", "co", "counter", "cross", "cyber", "de", "eco",
+                   "ex", "extra", "inter", "intra", "macro", "mega", "micro", "mid", "mini", "multi", "neo",
+                   "non", "over", "pan", "para", "post", "pre", "pro", "pseudo", "quasi", "re", "semi", "sub",
+                   "super", "tri", "ultra", "un", "uni", "vice")
+_JOINED = re.compile(r"(?i)^(?:%s)-[^\W\d_]+$" % "|".join(JOINED_PREFIXES))
+_PREFIX = re.compile(r"^(?:%s)-(?=[^\W\d_])" % "|".join(JOINED_PREFIXES))
+
+
+def base_lemma(tok: "Token") -> str:
+    """A token's lower-case lemma without a joined prefix ("co-founder" -> "founder", "re-analysis"
+    -> "analysis"): what kind of thing a noun names, for looking it up in a word list."""
+    return _PREFIX.sub("", tok.lemma_.lower(), count=1)
+
+
+def tune_tokenizer(nlp: "Language") -> None:
+    """Tokenize as the model's treebank does: title abbreviations keep their period
+    (:data:`TITLE_ABBREVIATIONS`), prefixes keep their hyphen (:data:`JOINED_PREFIXES`)."""
+    from spacy.symbols import ORTH
+
+    for abbr in TITLE_ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
+    nlp.tokenizer.token_match = _JOINED.match
+
+
 def get_nlp() -> "Language":
     """The process-wide spaCy pipeline, loaded on first call."""
     global _NLP
@@ -393,10 +422,7 @@ def get_nlp() -> "Language":
                     raise ModelIntegrityError(
                         f"the spaCy model {MODEL_NAME!r} is not installed: reinstall Storyline from the "
                         "lock file (pip install -r requirements.lock)") from exc
-                from spacy.symbols import ORTH
-
-                for abbr in TITLE_ABBREVIATIONS:
-                    nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
+                tune_tokenizer(nlp)
                 _register_component()
                 nlp.add_pipe(_COMPONENT, before="parser")
                 if os.environ.get("STORYLINE_SPACY_COMPONENTS") != "original":

@@ -104,7 +104,7 @@ from storyline.nlp.attribution import (
     title_case,
 )
 from storyline.nlp.cues import complement, features, for_mark, load_model
-from storyline.nlp.parse import parse, parse_many
+from storyline.nlp.parse import base_lemma, parse, parse_many
 from storyline.nlp.quote_groups import apply_groups, group_quotes
 from storyline.nlp.spans import load_model as load_span_model
 
@@ -564,7 +564,7 @@ def _unrecognised_people(doc: "Doc") -> list["Span"]:
             and lo <= doc[lo - 1].head.i <= tok.i else []
         beside = [*before, *(c for c in tok.children if c.dep_ == "appos")]
         if tok.ent_type_ == "ORG":  # only a title no organisation holds turns it into a person
-            titled = titled or any(c.pos_ == "NOUN" and c.lemma_.lower() in PERSON_NOUNS
+            titled = titled or any(c.pos_ == "NOUN" and base_lemma(c) in PERSON_NOUNS
                                    and c.lemma_.lower() not in _ORG_ROLES for c in beside)
         else:
             titled = titled or any(  # ", the director", "spokesperson Jane Smith"
@@ -644,10 +644,10 @@ class _Entities:
         self.desc_mentions: list[Mention] = []
         for tok in doc:
             if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN" or tok.tag_ != "NN" \
-                    or tok.lemma_.lower() not in PERSON_NOUNS \
+                    or base_lemma(tok) not in PERSON_NOUNS \
                     or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
                 continue
-            canon = self.titled_person(tok.lemma_.lower(), tok.idx)
+            canon = self.titled_person(base_lemma(tok), tok.idx)
             if canon is not None:
                 self.desc_mentions.append(Mention(tok.idx, tok.idx + len(tok.text), canon, "PERSON", True,
                                                   _main_clause(tok.head), tok.sent.start_char))
@@ -2153,11 +2153,19 @@ class _Resolver:
                 # "concerns raised in a report last month, which indicated ...": the parser hung the
                 # clause on a noun that cannot speak; the last document named before it does
                 noun = next((t for t in reversed(list(noun.subtree)) if t.i < tok.i
-                             and t.lemma_.lower() in DOCUMENT_NOUNS), noun)
+                             and base_lemma(t) in DOCUMENT_NOUNS), noun)
             np = _np_tokens(noun)
             ns, ne, _ = _span_text(doc, np)
             return self.resolve(noun, (ns, ne))
         inside = [m for m in ents.mentions if s <= m.start and m.end <= e and self._heads(tok, m)]
+        if inside and tok.ent_type_ == "NORP" and tok.tag_ == "NNP" \
+                and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+            # "the California Democrat", "the Texas Republican": one member of a party or a people,
+            # the person quoted last
+            last = next((r for off, r in reversed(self.speakers) if off < s and s - off < 1500
+                         and r.label == "PERSON"), None)
+            if last is not None:
+                return last
         if inside:
             # prefer a person, then an organisation, then a place; the last such mention is the head
             for label in ("PERSON", "ORG", "GPE", "NORP"):
@@ -2209,11 +2217,14 @@ class _Resolver:
         # a description: "the finance minister", "the spokesperson", "the ministry"
         desc = strip_article(mention_text).lower()
         desc = re.sub(r"^(his|her|its|their)\s+", "", desc)
-        head = tok.lemma_.lower()
+        head = base_lemma(tok)
         # a title alone, capitalised ('Minister: "the list is ready"'), is a description
         title_alone = tok.pos_ == "PROPN" and tok.lower_ in PERSON_NOUNS and len(desc.split()) == 1
         if title_alone:
             head = tok.lower_
+        # "a senator who asked not to be named", "an aide": someone new, not a person named before (a
+        # document still has an owner: "a video of his remarks")
+        indefinite = mention_text.split(maxsplit=1)[0].lower() in ("a", "an", "another")
         if tok.pos_ == "NOUN" or title_alone:
             if head in ORG_NOUNS:
                 best = None
@@ -2230,7 +2241,7 @@ class _Resolver:
                 if best is not None:
                     return Resolved(best, "ORG", None)
             else:
-                canon_p = ents.titled_person(head, s, desc) if desc else None
+                canon_p = ents.titled_person(head, s, desc) if desc and not indefinite else None
                 if canon_p is not None:
                     return Resolved(canon_p, "PERSON", ents.roles.get(canon_p))
                 if head in DOCUMENT_SOURCES:
@@ -2244,7 +2255,8 @@ class _Resolver:
                                  and r.label in ("PERSON", "ORG")), None)
                     if last is not None:
                         return last
-                elif head in PERSON_NOUNS and desc.split()[-1:] == [tok.lower_] and tok.tag_ != "NNS":
+                elif head in PERSON_NOUNS and desc.split()[-1:] == [tok.lower_] and tok.tag_ != "NNS" \
+                        and not indefinite:
                     # "the senator", "the presumptive nominee" with no title seen: the person quoted last
                     last = next((r for off, r in reversed(self.speakers) if off < s and s - off < 1500
                                  and r.label == "PERSON"), None)
@@ -2265,8 +2277,8 @@ class _Resolver:
         if tok.pos_ == "PROPN" or (tok.text[:1].isupper() and tok.ent_type_ == "PERSON"):
             return Resolved(mention_text, None, None)
         if low in ("he", "she", "i", "we", "they") or _speaker_noun(tok) or _part_of_speakers(tok) \
-                or (tok.pos_ == "NOUN" and tok.lemma_.lower() in _SELF_SPEAKING) \
-                or (tok.pos_ == "NOUN" and tok.lemma_.lower() in _PLACE_BODIES and tok.tag_ == "NN"):
+                or (tok.pos_ == "NOUN" and base_lemma(tok) in _SELF_SPEAKING) \
+                or (tok.pos_ == "NOUN" and base_lemma(tok) in _PLACE_BODIES and tok.tag_ == "NN"):
             return Resolved(mention_text, None, None)  # (a poll, a study with no owner named: itself)
         return Resolved("", None, None)  # "concerns", "the report", "it": not a speaker
 
@@ -2287,7 +2299,7 @@ class _Resolver:
                 return None
             if subj.lower_ == "they":
                 continue
-            if subj.tag_ != "NNS" or not _speaker_noun(subj) or subj.lemma_.lower() in ORG_NOUNS:
+            if subj.tag_ != "NNS" or not _speaker_noun(subj) or base_lemma(subj) in ORG_NOUNS:
                 return None
             _, _, words = _span_text(doc, _np_tokens(subj))
             ne = subj.right_edge.idx + len(subj.right_edge)  # with what describes it ("in Saltgate")
@@ -2445,7 +2457,7 @@ _AGENT_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent|man|woman|person|people|ee
 
 def _speaker_noun(tok: "Token") -> bool:
     """Whether a common-noun head can name a speaker (a person, a group, an organisation)."""
-    lemma = tok.lemma_.lower()
+    lemma = base_lemma(tok)  # ("co-founder": a founder)
     if lemma in PERSON_NOUNS or lemma in ORG_NOUNS:
         return True
     # "-ment" nouns name a thing or a state ("sentiment", "settlement"), never a person
@@ -2464,7 +2476,7 @@ investment environment
 def _document(tok: "Token") -> bool:
     """Whether a noun names a document that speaks for its authors ("the report", "the statement":
     :data:`~storyline.nlp.attribution.DOCUMENT_NOUNS`, :data:`DOCUMENT_SOURCES`)."""
-    lemma = tok.lemma_.lower()
+    lemma = base_lemma(tok)  # ("a re-analysis": an analysis)
     return lemma in DOCUMENT_NOUNS or lemma in DOCUMENT_SOURCES
 
 
@@ -2693,11 +2705,18 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             continue  # 'Jane Smith: "..."', 'Smith: Taxes Must "Rise"': the label's statement
         # a stance or act whose object holds the quoted words ("described the plan as "a disaster"",
         # "accused X of "lying""): the quote is a fragment of it, and the whole object is reported
-        host = next((f for f in nominal if qwords >= MIXED_MIN_WORDS and f.content_start <= qs and qe <= f.content_end
+        # (the quote may end past the object by the full stop inside its marks: 'as a "historic
+        # challenge" that goes "beyond politics."')
+        host = next((f for f in nominal if qwords >= MIXED_MIN_WORDS and f.content_start <= qs
+                     and (qe <= f.content_end or (qs < f.content_end and not text[f.content_end:qe].strip(".,;:!?…")))
                      and _words(text[f.content_start:qs] + text[qe:f.content_end]) > 2), None)
         if host is not None:
-            if not any(it[3] is host for it in items):
-                items.append((host.content_start, host.content_end, "mixed", host, None))
+            end = max(host.content_end, qe)
+            k = next((k for k, it in enumerate(items) if it[3] is host), None)
+            if k is None:
+                items.append((host.content_start, end, "mixed", host, None))
+            elif end > items[k][1]:
+                items[k] = (items[k][0], end) + items[k][2:]
             continue
         # a reported clause or act that runs on into the quote and the sentence ends with it ("pledged
         # to oppose legal status "today, tomorrow, forever."": the parser hung the quoted words elsewhere)
@@ -2827,7 +2846,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
         if speaker is None and f is not None and ((f.learned and f.nominal) or f.noun):
             continue  # "it showed the strain", "his pledge to ..." with no one he can be: no holder
         if f is not None and f.nominal and f.lemma in EVIDENCE_CUES and _inanimate_subject(f.source_tok) and (
-                speaker is None or (label is None and f.source_tok.lemma_.lower() in _RECORD_NOUNS)):
+                speaker is None or (label is None and base_lemma(f.source_tok) in _RECORD_NOUNS)):
             continue  # "the developments underscore the risks", "the figures highlight ...": evidence
         if speaker is not None:
             resolver.speakers.append((sp_s if sp_s is not None else s,
