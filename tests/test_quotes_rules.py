@@ -804,3 +804,38 @@ def test_a_verb_of_what_is_reported_gives_no_chain() -> None:
             "Speaking to CNN, Jones said the plan was dead.")
     assert [(q.speaker, [c.name for c in q.chain]) for q in extract_quotes(text)] == [
         ("Dingell", []), ("Dingell", []), ("Dingell", []), ("Jones", ["CNN"])]
+
+
+def test_a_surname_two_people_share_goes_to_the_one_named_most() -> None:
+    """"Mr. Cruz" when the article names Senator Ted Cruz and his wife Heidi Cruz: the person it names
+    most often and first, not the longest name with that surname."""
+    text = ("Senator Ted Cruz of Texas attacked Donald Trump on Friday. Ted Cruz said the ad was a smear. After "
+            "threatening Mr. Cruz's wife, Heidi Cruz, Mr. Trump retweeted a photo of her.\n\n"
+            "Calling Mr. Trump a “sniveling coward,” Mr. Cruz told his rival to “leave Heidi the hell alone.”")
+    assert {q.speaker for q in extract_quotes(text) if q.cue == "told"} == {"Ted Cruz"}
+
+
+def test_a_surname_the_recogniser_took_for_an_organisation() -> None:
+    """"Fox said" in an article about former President Vicente Fox: the recogniser tags the lone
+    "Fox" an organisation (it also took "Fox News' Megyn Kelly" for one); the person named Fox."""
+    text = ("Former Mexican President Vicente Fox criticised the visit on Wednesday. He told Fox News’ Megyn Kelly "
+            "that the meeting was a mistake.\n\n“He is a false prophet,” Fox said.")
+    qs = extract_quotes(text)
+    assert [q.speaker for q in qs if q.kind == "direct"] == ["Vicente Fox"]
+
+
+def test_an_expletive_it_speaks_for_no_one() -> None:
+    """"It's useful to remember the outrage": "it" holds the place of the infinitive; it is not the
+    organisation named before."""
+    text = ("The posts were paid for by a super PAC backing the senator.\n\n"
+            "It’s useful to remember the news media outrage in 2012.")
+    assert [q.speaker for q in extract_quotes(text)] == []
+
+
+def test_a_title_matches_whole_words_of_a_role() -> None:
+    """"the president said" after "Jane Smith, the presumptive Democratic presidential nominee": the
+    president is not the presidential nominee; it is the person quoted just before."""
+    text = ("Jane Smith, the presumptive Democratic presidential nominee, called the massacre an “act of terror.”\n\n"
+            "“We will love one another,” Mr. Obama said. Rather than giving in to fear, the president said, “we "
+            "will stand united, as Americans, to protect our people.”")
+    assert [q.speaker for q in extract_quotes(text)] == ["Jane Smith", "Obama", "Obama"]

@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="eb72c3d9b5fecabd2765dacfbea12e52c9e4c3fc1e24aaac1e60399bda86037d",
+        sha256="195bdaa4ae24d19b4796ec7e9b5418adfc6702ac1d0daf9adc2100b243fe2d66",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -508,8 +508,9 @@ def _person_name(ent: "Span") -> "Span":
         i += 1
     for k in range(len(ent) - 2, i - 1, -1):
         t = ent[k]
-        if t.is_alpha and t.text.islower() and t.lower_ not in _NAME_PARTICLES:
-            i = k + 1
+        if (t.is_alpha and t.text.islower() and t.lower_ not in _NAME_PARTICLES) or t.tag_ == "POS" \
+                or t.text in ("'", "’"):
+            i = k + 1  # (or "Acme News' Jane Smith": the name after the possessive)
             break
     if not i:
         return ent
@@ -662,7 +663,8 @@ class _Entities:
             if role == canon.lower():
                 continue
             words = [_TITLE_ABBREV.get(w, w) for w in role.split()]
-            if (desc and desc in role) or head in words:
+            # (whole words: "the president" is not the "presidential nominee")
+            if (desc and re.search(r"(?<!\w)%s(?!\w)" % re.escape(desc), role)) or head in words:
                 if off < at:
                     before = canon
                 elif after is None and later:
@@ -693,11 +695,26 @@ class _Entities:
             fuller = [c for c in self._headline.get(label, []) if words < _name_words(c)]
             if fuller:
                 return min(fuller, key=len)
+        if label == "PERSON" and len(words) == 1:
+            # a surname alone that several people share ("Smith": John Smith and his wife Mary Smith):
+            # the person named in full most often, then first (not the longest name)
+            cands = [c for c in body if words < _name_words(c)]
+            if cands:
+                return max(cands, key=lambda c: self._person_weight(c))
         for cand in body:
             cw = _name_words(cand)
             if words <= cw and len(cand) > len(best):
                 best = cand
         return best
+
+    def _person_weight(self, name: str) -> tuple[int, int, int]:
+        """How strongly the article names the person ``name``: its full mentions (two words or more, all
+        of them in ``name``: "John Smith" counts for "John Q. Smith"), then how early the first
+        of them comes, then the name's length."""
+        words = _name_words(name)
+        at = [i for i, c in enumerate(self.full.get("PERSON", []))
+              if len(c.split()) > 1 and _name_words(c) <= words]
+        return len(at), -(at[0] if at else len(self.full.get("PERSON", []))), len(name)
 
     def person_named(self, word: str, before: int) -> str | None:
         """The fullest person name ending in ``word`` ("Smith" -> "Jane Smith"), preferring names
@@ -710,7 +727,8 @@ class _Entities:
             words = m.text.split()
             if m.label != "PERSON" or len(words) < 2 or words[-1].lower() != key:
                 continue
-            cand = (m.start < before, len(m.text), self.canonical(m.text, "PERSON"))
+            canon = self.canonical(m.text, "PERSON")
+            cand = (m.start < before, self._person_weight(canon), canon)
             if best is None or cand[:2] > best[:2]:
                 best = cand
         return best[2] if best is not None else None
@@ -2173,6 +2191,10 @@ class _Resolver:
                 if ms:
                     m = ms[-1]
                     canon = ents.canonical(m.text, label)
+                    if " " not in m.text and label != "PERSON":
+                        # a single word the recogniser took for an organisation that is the surname
+                        # of a person of the article ("Ford said", with "Ada Ford" named)
+                        canon = m.text if ents.person_named(m.text, s) is not None else canon
                     if " " not in canon:  # a surname alone: the person named in full earlier
                         full = ents.person_named(canon, s)
                         if full is not None:
@@ -2181,6 +2203,8 @@ class _Resolver:
                     if label != "PERSON":
                         role = None if not role or role == canon else role
                     return Resolved(canon, label, role)
+        if low == "it" and _expletive_it(tok):
+            return Resolved("", None, None)  # "It's useful to remember ...": no one
         if low in PRONOUNS and len(mention_text.split()) == 1:
             labels = PRONOUNS[low]
             if low == "they":
@@ -2260,8 +2284,8 @@ class _Resolver:
                     # "the senator", "the presumptive nominee" with no title seen: the person quoted last
                     last = next((r for off, r in reversed(self.speakers) if off < s and s - off < 1500
                                  and r.label == "PERSON"), None)
-                    if last is not None and (last.role is None or head in last.role.lower()
-                                             or tok.lower_ in last.role.lower()):
+                    role_words = re.findall(r"\w+", last.role.lower()) if last is not None and last.role else []
+                    if last is not None and (last.role is None or head in role_words or tok.lower_ in role_words):
                         return last
             if head in DOCUMENT_NOUNS and head not in DOCUMENT_SOURCES:
                 # "the Acme Institute report found", "a study by X shows", then "the report noted": the
@@ -2471,6 +2495,16 @@ letter paper order number matter border center centre water power report stateme
 comment comments concern event content element agreement argument moment movement development
 investment environment
 """.split())
+
+
+def _expletive_it(tok: "Token") -> bool:
+    """Whether "it" only holds the subject's place for a clause or an infinitive after an adjective
+    or a noun ("It's useful to remember ...", "It is clear that ...", "It seems a shame to ...")."""
+    head = tok.head
+    return tok.dep_ == "nsubj" and (head.lemma_.lower() in ("be", "seem", "appear", "remain") or head.lower_ == "’s") \
+        and any(c.dep_ in ("acomp", "attr") for c in head.children) \
+        and any(c.dep_ in ("xcomp", "ccomp") and c.i > tok.i for c in list(head.children) + [
+            g for c in head.children if c.dep_ in ("acomp", "attr") for g in c.children])
 
 
 def _document(tok: "Token") -> bool:
