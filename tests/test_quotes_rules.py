@@ -839,3 +839,40 @@ def test_a_title_matches_whole_words_of_a_role() -> None:
             "“We will love one another,” Mr. Obama said. Rather than giving in to fear, the president said, “we "
             "will stand united, as Americans, to protect our people.”")
     assert [q.speaker for q in extract_quotes(text)] == ["Jane Smith", "Obama", "Obama"]
+
+
+def test_no_one_named_in_the_report_is_its_speaker() -> None:
+    """"She said Smith was wrong": "she" is not Smith (the last person quoted); and "the letter argues
+    that Smith ..." is not Smith's letter (the person quoted last before it who is not Smith)."""
+    text = ("“The plan works,” John Smith said on Monday.\n\n"
+            "Mary Jones disagreed. She said Smith was wrong.\n\n"
+            "The letter argues that Smith misread the law.")
+    qs = extract_quotes(text)
+    assert [(q.cue, q.speaker) for q in qs if q.cue in ("said", "argues")] == [
+        ("said", "John Smith"), ("said", "Mary Jones"), ("argues", "Mary Jones")]
+
+
+def test_the_letter_speaks_for_whoever_sent_it() -> None:
+    """"A group of professors has sent Smith a letter ... The letter says ...": the group's letter,
+    not the last person quoted."""
+    text = ("A group of nearly 90 professors at Acme University has sent John Smith a letter about his budget.\n\n"
+            "“The budget helps families,” Smith said.\n\n"
+            "The letter says the budget hurts the poor.")
+    qs = extract_quotes(text)
+    assert [q.speaker for q in qs if q.cue == "says"] == ["A group of nearly 90 professors at Acme University"]
+
+
+def test_she_is_not_a_man_the_first_name_tells() -> None:
+    """With no title or pronoun to tell, the first name does: "she" after quotes of Debbie Lane and
+    then of Adam Stone is Debbie Lane, the woman quoted last, not the man."""
+    text = ("“We will win,” Debbie Lane said on Monday.\n\n"
+            "“We need the best to lead us,” Adam Stone told the room.\n\n"
+            "“I have strong support in the unions,” she said.")
+    assert [q.speaker for q in extract_quotes(text)] == ["Debbie Lane", "Adam Stone", "Debbie Lane"]
+
+
+def test_first_names_one_sex_dominates() -> None:
+    from storyline.nlp.names import gender_of
+
+    assert [gender_of(n) for n in ("Mary Smith", "John Smith", "Kelly Smith", "Smith", "Lin Jian")] == [
+        "f", "m", None, None, None]

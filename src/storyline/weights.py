@@ -84,6 +84,20 @@ PINNED: dict[str, PinnedFile] = {
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),
+    "census-female-first": PinnedFile(
+        name="census-female-first",
+        package="storyline",
+        relpath="models/names/dist.female.first",
+        sha256="bd2f310fc4e5d5e5ea122c9d4342c9821145823118eb20db1647f305ec77b358",
+        note="US Census 1990 female first names with frequencies (public domain), as shipped in names==0.3.0",
+    ),
+    "census-male-first": PinnedFile(
+        name="census-male-first",
+        package="storyline",
+        relpath="models/names/dist.male.first",
+        sha256="0a5078ef6effe3b483d15b0f7f95047662126c9bfb624ecd5e5b978fc0f2470b",
+        note="US Census 1990 male first names with frequencies (public domain), as shipped in names==0.3.0",
+    ),
 }
 
 

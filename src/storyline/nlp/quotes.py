@@ -104,6 +104,7 @@ from storyline.nlp.attribution import (
     title_case,
 )
 from storyline.nlp.cues import complement, features, for_mark, load_model
+from storyline.nlp.names import gender_of
 from storyline.nlp.parse import base_lemma, parse, parse_many
 from storyline.nlp.quote_groups import apply_groups, group_quotes
 from storyline.nlp.spans import load_model as load_span_model
@@ -2126,6 +2127,9 @@ _DEFINITE = frozenset({"the", "this", "that"})
 #: Verbs of writing or running a document ("a study led by X", "a report commissioned by Y").
 _AUTHORING = frozenset({"lead", "conduct", "commission", "write", "author", "prepare", "produce", "carry",
                         "compile", "release", "issue"})
+#: Verbs by which someone sends out a document ("sent a letter", "issued a statement").
+_SENDING = frozenset({"send", "write", "issue", "release", "sign", "post", "publish", "pen", "draft", "deliver",
+                      "submit", "circulate"})
 #: Modifiers of a document noun that make it a different document from the last one named.
 _ANOTHER = frozenset({"other", "another", "new", "newer", "previous", "earlier", "separate", "different",
                       "second", "latest", "recent", "similar"})
@@ -2141,9 +2145,9 @@ class _Resolver:
         # offsets of speakers of frames inside a subordinate clause ("reports that Smith had urged
         # her to ..."): not the referent a following "she said" continues with
         self.embedded: set[int] = set()
-        # person -> "m" / "f": from "Mr."/"Ms." before the name or "himself"/"herself" after it,
-        # then from the pronouns resolved to them, so a "she" is never given to the man the article
-        # called "he"
+        # person -> "m" / "f": from "Mr."/"Ms." before the name or "himself"/"herself" after it, then
+        # from the first name (:mod:`storyline.nlp.names`), then from the pronouns resolved to them,
+        # so a "she" is never given to the man the article called "he"
         self.gender: dict[str, str] = {}
         text = doc_text(doc)
         for m in ents.mentions:
@@ -2155,6 +2159,12 @@ class _Resolver:
                     g = ("m" if after.group(1).lower() == "himself" else "f") if after else None
                 if g:
                     self.gender.setdefault(ents.canonical(m.text, "PERSON"), g)
+        for m in ents.mentions:  # then the first name ("Mary Smith"), where one sex dominates it
+            if m.label == "PERSON":
+                canon = ents.canonical(m.text, "PERSON")
+                g = gender_of(canon)
+                if g:
+                    self.gender.setdefault(canon, g)
 
     def resolve(self, tok: "Token", span: tuple[int, int], quote: tuple[int, int] | None = None) -> Resolved:
         """Who the speaker phrase ``span`` headed by ``tok`` names; ``quote``: the direct quotation it
@@ -2214,8 +2224,11 @@ class _Resolver:
             want_person = "PERSON" in labels and labels[0] == "PERSON"
             g = _PRONOUN_GENDER.get(low)
 
+            # no one named in what is reported ("He said Smith was wrong": he is not Smith)
+            named = self._named_in(quote)
+
             def fits(name: str, label: str | None) -> bool:
-                return g is None or label != "PERSON" or self.gender.get(name, g) == g
+                return name not in named and (g is None or label != "PERSON" or self.gender.get(name, g) == g)
 
             def known(r: Resolved) -> Resolved:
                 if g is not None and r.label == "PERSON":
@@ -2269,14 +2282,19 @@ class _Resolver:
                 if canon_p is not None:
                     return Resolved(canon_p, "PERSON", ents.roles.get(canon_p))
                 if head in DOCUMENT_SOURCES:
-                    # "the statement continued", "his prepared remarks said": whose document it is
+                    # "the statement continued", "his prepared remarks said", "the Acme University
+                    # letter argues": whose document it is
                     owner = next((c for c in tok.children if c.dep_ == "poss"), None)
                     if owner is not None and owner.i != tok.i:
                         r = self.resolve(owner, (owner.idx, owner.idx + len(owner.text)))
                         if r.label is not None:
                             return r
+                    own = self._named_owner(tok) or self._earlier_document(tok, self._sender)
+                    if own is not None:
+                        return own
+                    named = self._named_in(quote)
                     last = next((r for off, r in reversed(self.speakers) if off < s and s - off < 1200
-                                 and r.label in ("PERSON", "ORG")), None)
+                                 and r.label in ("PERSON", "ORG") and r.name not in named), None)
                     if last is not None:
                         return last
                 elif head in PERSON_NOUNS and desc.split()[-1:] == [tok.lower_] and tok.tag_ != "NNS" \
@@ -2337,9 +2355,11 @@ class _Resolver:
         """Who a document noun speaks for: a name in its phrase ("the Acme Institute report", "Gallup's poll",
         "a report by the agency's inspector general") or, for a bare "the report", the owner of the
         last document of that kind named before it (within a few paragraphs)."""
-        own = self._named_owner(tok)
-        if own is not None:
-            return own
+        return self._named_owner(tok) or self._earlier_document(tok, self._issuer)
+
+    def _earlier_document(self, tok: "Token", other: Any) -> Resolved | None:
+        """For "the report", "this letter": the owner of the last document of that kind named before
+        it (within a few paragraphs), from its own phrase or by ``other`` (its issuer or sender)."""
         kids = list(tok.children)
         if any(c.dep_ in ("poss", "compound", "prep") for c in kids) or not any(
                 c.dep_ == "det" and c.lower_ in _DEFINITE for c in kids) or any(
@@ -2350,10 +2370,30 @@ class _Resolver:
         lemma = tok.lemma_.lower()
         for t in reversed(self.doc[max(0, tok.i - 600):tok.i]):
             if t.lemma_.lower() == lemma and t.pos_ == "NOUN":
-                own = self._named_owner(t) or self._issuer(t)
+                own = self._named_owner(t) or other(t)
                 if own is not None:
                     return own
         return None
+
+    def _sender(self, tok: "Token") -> Resolved | None:
+        """Who sent, wrote or issued a document named as the object of the act ("A group of
+        professors has sent him a letter", "The ministry issued a statement"); or its issuer."""
+        verb = tok.head
+        if tok.dep_ != "dobj" or verb.pos_ != "VERB" or verb.lemma_.lower() not in _SENDING:
+            return self._issuer(tok)
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            return None
+        ns, ne, _ = _span_text(self.doc, _np_tokens(subj))
+        r = self.resolve(subj, (ns, ne))
+        return r if r.name else None
+
+    def _named_in(self, span: tuple[int, int] | None) -> set[str]:
+        """The people and organisations named inside ``span`` (what a quote reports)."""
+        if span is None:
+            return set()
+        return {self.ents.canonical(m.text, m.label) for m in self.ents.mentions
+                if span[0] <= m.start < span[1] and m.label in ("PERSON", "ORG")}
 
     def _issuer(self, tok: "Token") -> Resolved | None:
         """Who speaks in a document named as the setting of a statement ("In a 48-page report, the
@@ -2853,7 +2893,10 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                 cue = text[cue_s:cue_e]
             links = list(f.chain)
             if f.source is not None and f.source_tok is not None:
-                r = resolver.resolve(f.source_tok, f.source, quote=(s, e) if kind == "direct" else None)
+                # (what "according to" relays may hold its speaker's own attribution: '"...," Smith
+                # said, according to the text of his remarks')
+                relayed = f.cue_tok is not None and f.cue_tok.lower_ == "according"
+                r = resolver.resolve(f.source_tok, f.source, quote=None if relayed else (s, e))
                 speaker, label, role = r.name or None, r.label, r.role
                 sp_s, sp_e = f.source
                 speaker_mention = text[sp_s:sp_e]
