@@ -876,3 +876,27 @@ def test_first_names_one_sex_dominates() -> None:
 
     assert [gender_of(n) for n in ("Mary Smith", "John Smith", "Kelly Smith", "Smith", "Lin Jian")] == [
         "f", "m", None, None, None]
+
+
+def test_a_paragraph_that_introduces_someone_before_the_quote() -> None:
+    """"Those comments drew a sharp response from Rev. William Owens ... "...," he told a press
+    conference": the person the paragraph introduces, not the last speaker two paragraphs up; 'Of
+    Obama, he said, "..."' names Obama in the quote's own sentence and changes nothing."""
+    text = ("Chris Johnson sees a double standard. “He said the exact same thing,” Johnson told reporters.\n\n"
+            "The backlash has been ferocious.\n\n"
+            "Those comments drew a sharp response from Rev. William Owens of a pastors' coalition. “Some people "
+            "don’t want them in their cities. It is a disgrace,” he told a press conference.\n\n"
+            "Of Obama, he said, “I want him to do well.”")
+    assert [q.speaker for q in extract_quotes(text) if q.kind == "direct"] == [
+        "Chris Johnson", "William Owens", "William Owens"]
+
+
+def test_a_title_with_no_role_known_is_not_a_speaker_quoted_paragraphs_before() -> None:
+    """"The mayor suggested ..." two paragraphs after Chris Johnson's quote: the mayor, not Johnson."""
+    text = ("“He said the exact same thing,” Chris Johnson told reporters.\n\n"
+            "At one location, the restaurant was packed, while the line for the drive-thru looped twice around the "
+            "building and out into the street, and more people kept arriving all afternoon long. The backlash "
+            "across the country against the chain has been ferocious since its president spoke out, and the "
+            "company has said little in public since then about any of it.\n\n"
+            "The mayor suggested it was peddling “hate chicken.”")
+    assert [q.speaker for q in extract_quotes(text) if q.cue in ("told", "suggested")] == ["Chris Johnson", "The mayor"]

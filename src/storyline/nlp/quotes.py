@@ -2243,6 +2243,19 @@ class _Resolver:
                             if off < s and (r.label in labels) and s - off < 1500 and fits(r.name, r.label)
                             and off not in self.embedded), None)
             if want_person and last_sp is not None and last_sp.label == "PERSON":
+                # a paragraph that names someone new before the quote and does not name the last
+                # speaker ("Those comments drew a sharp response from Rev. Jane Smith. "...," she told
+                # a press conference"): the person it names
+                para = self._paragraph_start(s)
+                if self._last_offset(last_sp.name) < para:
+                    # (in a sentence before the pronoun's: not 'Of Obama, he said, "..."')
+                    intro = [x for x in ents.mentions if para <= x.start and x.end <= min(s, tok.sent.start_char)
+                             and x.label == "PERSON"
+                             and not (quote and quote[0] <= x.start < quote[1])
+                             and fits(ents.canonical(x.text, x.label), x.label)]
+                    if intro:
+                        canon = ents.canonical(intro[-1].text, "PERSON")
+                        return known(Resolved(canon, "PERSON", ents.roles.get(canon)))
                 if m is None or self._last_offset(last_sp.name) >= m.start - 400:
                     return known(last_sp)
             if m is not None:
@@ -2303,7 +2316,10 @@ class _Resolver:
                     last = next((r for off, r in reversed(self.speakers) if off < s and s - off < 1500
                                  and r.label == "PERSON"), None)
                     role_words = re.findall(r"\w+", last.role.lower()) if last is not None and last.role else []
-                    if last is not None and (last.role is None or head in role_words or tok.lower_ in role_words):
+                    # (with no role known, only a person named in this paragraph or the one before: "the
+                    # mayor" two paragraphs after someone else's quote is someone else)
+                    if last is not None and (head in role_words or tok.lower_ in role_words or (
+                            last.role is None and self._last_offset(last.name) >= self._paragraph_start(s, 1))):
                         return last
             if head in DOCUMENT_NOUNS and head not in DOCUMENT_SOURCES:
                 # "the Acme Institute report found", "a study by X shows", then "the report noted": the
@@ -2456,6 +2472,17 @@ class _Resolver:
             if c.dep_ in ("appos", "flat", "compound") and m.start <= c.idx < m.end and m.label == "PERSON":
                 return True
         return False
+
+    def _paragraph_start(self, at: int, back: int = 0) -> int:
+        """Where the paragraph holding offset ``at`` starts, or the one ``back`` paragraphs before it."""
+        text = doc_text(self.doc)
+        start = text.rfind("\n", 0, at) + 1
+        for _ in range(back):
+            end = start - 1  # back over the blank lines to the end of the paragraph before
+            while end > 0 and text[end - 1].isspace():
+                end -= 1
+            start = text.rfind("\n", 0, end) + 1 if end > 0 else 0
+        return start
 
     def _last_offset(self, name: str) -> int:
         offs = [m.start for m in self.ents.mentions + self.ents.desc_mentions
