@@ -900,3 +900,11 @@ def test_a_title_with_no_role_known_is_not_a_speaker_quoted_paragraphs_before() 
             "company has said little in public since then about any of it.\n\n"
             "The mayor suggested it was peddling “hate chicken.”")
     assert [q.speaker for q in extract_quotes(text) if q.cue in ("told", "suggested")] == ["Chris Johnson", "The mayor"]
+
+
+def test_said_in_a_statement_that() -> None:
+    """"confirmed in a statement that prosecutors intended ...": the parser hangs the clause on
+    "statement"; the statement belongs to the cue and the content is the clause, as annotators mark it."""
+    text = "A lawyer for the senator confirmed in a statement that prosecutors intended to file charges."
+    (q,) = [q for q in extract_quotes(text) if q.cue.startswith("confirmed")]
+    assert (q.cue, q.text) == ("confirmed in a statement", "that prosecutors intended to file charges")

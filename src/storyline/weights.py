@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="195bdaa4ae24d19b4796ec7e9b5418adfc6702ac1d0daf9adc2100b243fe2d66",
+        sha256="bc0b154453a2c0d691461f1bad99b9ffbef748fec4cf153471c3ad0f69e3c2b1",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -2666,6 +2666,27 @@ def _closed_phrase(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+def _medium_then_clause(doc: "Doc", s: int, e: int) -> tuple[int, int] | None:
+    """For a content that is a statement or an interview with the clause the parser hung on it ("a
+    statement that the plan was dead", "an interview Tuesday that ..."): the end of that noun phrase
+    and the start of its "that" clause; None otherwise."""
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None:
+        return None
+    noun = span.root
+    if noun.pos_ != "NOUN" or noun.lemma_.lower() not in _OCCASION_NOUNS or noun.i > span.start + 4:
+        return None
+    clause = next((c for c in noun.children if c.dep_ in ("ccomp", "acl", "relcl") and c.i > noun.i
+                   and c.left_edge.lower_ == "that" and c.left_edge.dep_ == "mark" and c.right_edge.i >= span.end - 2),
+                  None)
+    if clause is None:
+        return None
+    last = doc[clause.left_edge.i - 1]
+    while last.i > noun.i and (last.is_punct or last.is_space):
+        last = doc[last.i - 1]
+    return last.idx + len(last.text), clause.left_edge.idx
+
+
 def _verb_preposition_end(verb: "Token", content_start: int) -> int:
     """The end of a cue verb, or of the preposition or particle right after it when the content
     follows that at once ("called for X", "responded to X", "pointed out X"), as annotators mark a
@@ -2977,6 +2998,13 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             if (rs, re_) != (s, e) and (rs, re_) not in seen:
                 seen.add((rs, re_))
                 s, e = rs, re_
+        if f is not None and cue_e is not None and kind in ("indirect", "mixed") and not parts:
+            medium = _medium_then_clause(doc, s, e)
+            if medium is not None and (medium[1], e) not in seen:
+                # 'said in a statement that X': the statement is the cue's, X what was said
+                seen.add((medium[1], e))
+                cue_e, s = medium
+                cue = text[cue_s:cue_e]
         denial = bool(f is not None and not cue_negated(text, f.cue_start) and (
             f.lemma in DENY_VERBS or f.lemma == "denial"
             # a negated clause under a cue noun is what the holder means or intends, not a denial
