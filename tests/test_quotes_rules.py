@@ -908,3 +908,11 @@ def test_said_in_a_statement_that() -> None:
     text = "A lawyer for the senator confirmed in a statement that prosecutors intended to file charges."
     (q,) = [q for q in extract_quotes(text) if q.cue.startswith("confirmed")]
     assert (q.cue, q.text) == ("confirmed in a statement", "that prosecutors intended to file charges")
+
+
+def test_a_lawsuit_speaks_for_itself() -> None:
+    """"The lawsuit says the measure runs afoul of federal law": a legal filing states things in its own
+    words, like a law or a platform; it had no speaker at all."""
+    qs = extract_quotes("Two states sued Colorado on Thursday. The lawsuit says the measure runs afoul of federal law.")
+    assert [(q.speaker, q.text) for q in qs if q.cue == "says"] == [
+        ("The lawsuit", "the measure runs afoul of federal law")]

@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="bc0b154453a2c0d691461f1bad99b9ffbef748fec4cf153471c3ad0f69e3c2b1",
+        sha256="00558810bbd02bd0616b94001ad204408a4ab7e220f3bf3c66c179b76f8f16ca",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -673,7 +673,8 @@ class _Entities:
         return before or after
 
     def canonical(self, name: str, label: str) -> str:
-        """The fullest name of the same label whose words include all of ``name``'s words."""
+        """The fullest name of the same label whose words include all of ``name``'s words (for a
+        surname alone, the fullest name of the person the article names most: :meth:`_person_weight`)."""
         key = (name, label)
         got = self._canon.get(key)
         if got is None:
@@ -2126,7 +2127,7 @@ def _words(text: str) -> int:
 _DEFINITE = frozenset({"the", "this", "that"})
 #: Verbs of writing or running a document ("a study led by X", "a report commissioned by Y").
 _AUTHORING = frozenset({"lead", "conduct", "commission", "write", "author", "prepare", "produce", "carry",
-                        "compile", "release", "issue"})
+                        "compile", "release", "issue", "file", "bring"})
 #: Verbs by which someone sends out a document ("sent a letter", "issued a statement").
 _SENDING = frozenset({"send", "write", "issue", "release", "sign", "post", "publish", "pen", "draft", "deliver",
                       "submit", "circulate"})
@@ -2248,7 +2249,7 @@ class _Resolver:
                 # a press conference"): the person it names
                 para = self._paragraph_start(s)
                 if self._last_offset(last_sp.name) < para:
-                    # (in a sentence before the pronoun's: not 'Of Obama, he said, "..."')
+                    # (in a sentence before the pronoun's: not 'Of Smith, he said, "..."')
                     intro = [x for x in ents.mentions if para <= x.start and x.end <= min(s, tok.sent.start_char)
                              and x.label == "PERSON"
                              and not (quote and quote[0] <= x.start < quote[1])
@@ -2592,7 +2593,8 @@ def _inanimate_subject(tok: "Token | None") -> bool:
 #: Texts that state or require something in their own words ("Federal law prohibits X", "the
 #: party's platform calls for Y", "the ad claims Z").
 _TEXT_NOUNS = frozenset({"law", "rule", "constitution", "regulation", "platform", "ad", "amendment", "resolution",
-                         "charter"})
+                         "charter", "lawsuit", "suit", "complaint", "petition", "indictment", "ruling", "verdict",
+                         "affidavit"})
 #: Records and figures: with no owner named they speak as themselves ("official figures showed X").
 _RECORD_NOUNS = frozenset({"data", "datum", "figure", "statistic", "result", "record", "filing",
                            "estimate", "projection", "finding", "count", "tally"})
