@@ -916,3 +916,13 @@ def test_a_lawsuit_speaks_for_itself() -> None:
     qs = extract_quotes("Two states sued Colorado on Thursday. The lawsuit says the measure runs afoul of federal law.")
     assert [(q.speaker, q.text) for q in qs if q.cue == "says"] == [
         ("The lawsuit", "the measure runs afoul of federal law")]
+
+
+def test_a_title_inside_a_quotation_is_the_speakers() -> None:
+    """"the former Chilean president once suggested ..." after Rojas's quote naming "President
+    Lincoln": the president the writer introduced (Rojas), not one a speaker named in a quotation."""
+    text = ("Former Chilean President Carlos Rojas said the visit was a mistake. “I cannot envision him in that "
+            "chair, the chair of President Washington and President Lincoln,” Rojas said.\n\n"
+            "Michael Brennan responded, noting that the former Chilean president once suggested that he pay the "
+            "country a visit.")
+    assert [q.speaker for q in extract_quotes(text) if q.cue == "once suggested"] == ["Carlos Rojas"]

@@ -598,8 +598,9 @@ def _title_case_lines(doc: "Doc") -> list[tuple[int, int]]:
 class _Entities:
     """The named entities of one article, with their fullest names and the titles seen beside them."""
 
-    def __init__(self, doc: "Doc") -> None:
+    def __init__(self, doc: "Doc", quoted: Sequence[tuple[int, int]] = ()) -> None:
         self.doc = doc
+        self.quoted = quoted  # the quotations' character spans: titles inside them are the speakers'
         self.mentions: list[Mention] = []
         self.full: dict[str, list[str]] = {}  # label -> names seen, in order
         self.roles: dict[str, str] = {}  # canonical name -> role (first seen)
@@ -658,7 +659,10 @@ class _Entities:
         """The person whose title carries ``head`` ("governor" for "Governor Jane Smith", "Gov.
         Jane Smith", "Jane Smith, the governor,"): the last one titled so before offset ``at``, else,
         for a head that names a person ("the governor", not "the study"), the first one after it."""
-        before = after = None
+        # (a title inside a quotation, 'the chair of President Washington, President Kennedy', is the
+        # speaker's: it counts only when no title outside one fits)
+        before: dict[bool, str | None] = {False: None, True: None}
+        after: dict[bool, str | None] = {False: None, True: None}
         later = head in PERSON_NOUNS
         for off, canon, role in self.role_at:
             if role == canon.lower():
@@ -666,11 +670,12 @@ class _Entities:
             words = [_TITLE_ABBREV.get(w, w) for w in role.split()]
             # (whole words: "the president" is not the "presidential nominee")
             if (desc and re.search(r"(?<!\w)%s(?!\w)" % re.escape(desc), role)) or head in words:
+                inside = any(a <= off < b for a, b in self.quoted)
                 if off < at:
-                    before = canon
-                elif after is None and later:
-                    after = canon
-        return before or after
+                    before[inside] = canon
+                elif after[inside] is None and later:
+                    after[inside] = canon
+        return before[False] or after[False] or before[True] or after[True]
 
     def canonical(self, name: str, label: str) -> str:
         """The fullest name of the same label whose words include all of ``name``'s words (for a
@@ -2766,9 +2771,9 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
     if doc.text != text:
         raise ValueError("the parsed document does not match the text: parse the same clean text")
     doc.user_data[_TEXT_KEY] = text
-    ents = _Entities(doc)
-    chains = ChainFinder(doc, ents_mentions=ents.mentions)
     quoted = find_quoted_spans(text)
+    ents = _Entities(doc, [(q.open_at, q.close_at + 1) for q in quoted])
+    chains = ChainFinder(doc, ents_mentions=ents.mentions)
     frames = _find_frames(doc, chains, quoted)
     resolver = _Resolver(doc, ents)
     paras = _paragraph_bounds(text)
