@@ -926,3 +926,26 @@ def test_a_title_inside_a_quotation_is_the_speakers() -> None:
             "Michael Brennan responded, noting that the former Chilean president once suggested that he pay the "
             "country a visit.")
     assert [q.speaker for q in extract_quotes(text) if q.cue == "once suggested"] == ["Carlos Rojas"]
+
+
+def test_a_dateline_or_a_list_dash_is_no_part_of_the_source() -> None:
+    """"Lisbon (Reuters) - Prime Minister Ana Costa said ..." names the minister, not the dateline;
+    "-Lena Ortiz explains ..." in a bulleted list names Lena Ortiz, not "-Lena Ortiz"."""
+    text = ("Lisbon (Reuters) - Prime Minister Ana Costa said on Tuesday that the budget would pass.\n\n"
+            "Further reading:\n-Lena Ortiz explains why the vote matters to voters in the south.")
+    got = [(q.speaker, text[q.speaker_start:q.speaker_end]) for q in extract_quotes(text)]
+    assert ("Ana Costa", "Prime Minister Ana Costa") in got
+    assert all(not name.startswith("-") and not mention.startswith(("-", "Lisbon")) for name, mention in got)
+
+
+def test_they_is_a_group_never_one_person() -> None:
+    """"They" goes to people named together ("Ana Lopez and Mark Diaz, sociologists at ...") or to an
+    organisation, never to the one person named last; a later "he" is not the pair."""
+    text = ("Ana Lopez and Mark Diaz, sociologists at the City Institute, published a book this year. They "
+            "argue that cities adapt faster than nations.\n\n"
+            "Senator Paul Grant voted against the bill. They said the vote was a mistake.\n\n"
+            "Mark Diaz spoke to students on Friday. He said the book took a decade.")
+    got = {q.cue: q.speaker for q in extract_quotes(text)}
+    assert got["argue"] == "Ana Lopez and Mark Diaz"
+    assert got["said"] != "Paul Grant"
+    assert [q.speaker for q in extract_quotes(text) if q.text.startswith("the book")] == ["Mark Diaz"]

@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="2e38400194d94c3dcd2e3349cefc3017d15e26ff61d34c6764251068a62d1215",
+        sha256="a5fed6407ee86153865c306781d0c31f85ebc0892678c39e38c875f9b156439b",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="00558810bbd02bd0616b94001ad204408a4ab7e220f3bf3c66c179b76f8f16ca",
+        sha256="97d30d5768473674da67afb0de618143df5e82cee919f16caa7894ca28a8d2ff",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -116,8 +116,8 @@ def title_case(words: Sequence["Token"]) -> bool:
 
 
 def strip_article(name: str) -> str:
-    """A name or a description without a leading "the", "a" or "an"."""
-    return re.sub(r"^(the|a|an)\b\s*", "", name, flags=re.IGNORECASE).strip()
+    """A name or a description without a leading "the", "a" or "an" (or a list's dash: "-Jane Smith")."""
+    return re.sub(r"^(the|a|an)\b\s*", "", name.lstrip("-–—•*· "), flags=re.IGNORECASE).strip()
 
 
 def entity_name(ent: "Span") -> str:

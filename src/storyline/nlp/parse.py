@@ -394,14 +394,22 @@ def base_lemma(tok: "Token") -> str:
     return _PREFIX.sub("", tok.lemma_.lower(), count=1)
 
 
+#: A hyphen glued to a capitalised word, as a list's dash often is ("-Jane Smith explains why ..."):
+#: split off, so that the name is a word of its own ("-5" and "-ing" stay whole).
+LIST_DASH_PREFIX = r"-+(?=[A-Z])"
+
+
 def tune_tokenizer(nlp: "Language") -> None:
     """Tokenize as the model's treebank does: title abbreviations keep their period
-    (:data:`TITLE_ABBREVIATIONS`), prefixes keep their hyphen (:data:`JOINED_PREFIXES`)."""
+    (:data:`TITLE_ABBREVIATIONS`), prefixes keep their hyphen (:data:`JOINED_PREFIXES`), a list's
+    dash is split from the word it opens (:data:`LIST_DASH_PREFIX`)."""
     from spacy.symbols import ORTH
+    from spacy.util import compile_prefix_regex
 
     for abbr in TITLE_ABBREVIATIONS:
         nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
     nlp.tokenizer.token_match = _JOINED.match
+    nlp.tokenizer.prefix_search = compile_prefix_regex([*nlp.Defaults.prefixes, LIST_DASH_PREFIX]).search
 
 
 def get_nlp() -> "Language":

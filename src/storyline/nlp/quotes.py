@@ -2148,6 +2148,8 @@ class _Resolver:
         self.doc = doc
         self.ents = ents
         self.speakers: list[tuple[int, Resolved]] = []  # (offset, resolved) of earlier quotes
+        self._groups: list[tuple[int, int, str, bool]] | None = None  # people named together (_person_groups)
+        self.groups: set[str] = set()  # their names: a "they", never a "he" or a "she"
         # offsets of speakers of frames inside a subordinate clause ("reports that Smith had urged
         # her to ..."): not the referent a following "she said" continues with
         self.embedded: set[int] = set()
@@ -2224,9 +2226,7 @@ class _Resolver:
         if low in PRONOUNS and len(mention_text.split()) == 1:
             labels = PRONOUNS[low]
             if low == "they":
-                group = self._plural_subject(tok, labels)
-                if group is not None:
-                    return group
+                return self._plural_subject(tok, labels) or self._they(s, quote, mention_text)
             want_person = "PERSON" in labels and labels[0] == "PERSON"
             g = _PRONOUN_GENDER.get(low)
 
@@ -2234,7 +2234,8 @@ class _Resolver:
             named = self._named_in(quote)
 
             def fits(name: str, label: str | None) -> bool:
-                return name not in named and (g is None or label != "PERSON" or self.gender.get(name, g) == g)
+                return name not in named and name not in self.groups \
+                    and (g is None or label != "PERSON" or self.gender.get(name, g) == g)
 
             def known(r: Resolved) -> Resolved:
                 if g is not None and r.label == "PERSON":
@@ -2345,6 +2346,52 @@ class _Resolver:
                 or (tok.pos_ == "NOUN" and base_lemma(tok) in _PLACE_BODIES and tok.tag_ == "NN"):
             return Resolved(mention_text, None, None)  # (a poll, a study with no owner named: itself)
         return Resolved("", None, None)  # "concerns", "the report", "it": not a speaker
+
+    def _they(self, s: int, quote: tuple[int, int] | None, mention_text: str) -> Resolved:
+        """Who a "they" is: the later of the last organisation, place or people named and the last
+        people named together ("Jane Smith and Ana Lopez, economists at ..., argue"), else the last
+        such speaker; never one person ("Smith said X. They also ..." is someone else). With none in
+        reach, the pronoun speaks as itself."""
+        ents = self.ents
+        named = self._named_in(quote)
+        m = ents.latest(s, ("ORG", "GPE", "NORP"), skip=quote,
+                        fits=lambda x: ents.canonical(x.text, x.label) not in named)
+        group = next(((gs, name, subj) for gs, ge, name, subj in reversed(self._person_groups()) if ge <= s
+                      and not (quote and quote[0] <= gs < quote[1])), None)
+        # (the group as a subject outranks a name in what describes it: "Jane Smith and Ana Lopez,
+        # economists at Acme University, argue ... They")
+        if group is not None and s - group[0] < 1500 and (
+                m is None or group[0] > m.start or (group[2] and not m.subject and s - m.start < 1200)):
+            return Resolved(group[1], "PERSON", None)
+        if m is not None:
+            canon = ents.canonical(m.text, m.label)
+            return Resolved(canon, m.label, ents.roles.get(canon))
+        last = next((r for off, r in reversed(self.speakers) if off < s and s - off < 1500
+                     and (r.label in ("ORG", "GPE", "NORP") or r.name in self.groups)), None)
+        return last if last is not None else Resolved(mention_text, None, None)
+
+    def _person_groups(self) -> list[tuple[int, int, str, bool]]:
+        """People named together, in order: (start, end, "Jane Smith and Ana Lopez", whether the first
+        is a subject) for a run of person mentions joined by commas and a last "and" or "&"."""
+        if self._groups is None:
+            text = doc_text(self.doc)
+            people = sorted((m for m in self.ents.mentions if m.label == "PERSON"), key=lambda m: m.start)
+            self._groups = []
+            run: list[Mention] = []
+            for m in people + [None]:  # type: ignore[list-item]
+                joint = run and m is not None and re.fullmatch(r"\s*(?:,|(?:,\s*)?(?:and|&))\s*",
+                                                               text[run[-1].end:m.start])
+                if joint:
+                    run.append(m)
+                    continue
+                if len(run) > 1 and re.search(r"\b(?:and)\b|&", text[run[-2].end:run[-1].start]):
+                    names = [self.ents.canonical(x.text, "PERSON") for x in run]
+                    if len(set(names)) == len(names):
+                        name = ", ".join(names[:-1]) + " and " + names[-1]
+                        self._groups.append((run[0].start, run[-1].end, name, run[0].subject))
+                        self.groups.add(name)
+                run = [m] if m is not None else []
+        return self._groups
 
     def _plural_subject(self, tok: "Token", labels: tuple[str, ...]) -> Resolved | None:
         """"Working families did everything right. They paid their bills. They reported the smell":
@@ -2661,11 +2708,23 @@ def _verb_group(verb: "Token") -> "Token":
     return doc[i]
 
 
+#: A dateline that opens a paragraph: "New York (Reuters) - ", "Dec 29 (AFP) – ".
+_DATELINE = re.compile(r"[^()\n]{0,40}\([A-Z][\w.&' ]{0,30}\)\s*[-–—]+\s*")
+
+
 def _closed_phrase(text: str, s: int, e: int) -> tuple[int, int]:
-    """A source phrase without trailing spaces (a no-break space too) and with the bracket it opens
-    closed ("Sen. Jane Smith (D-Vt.)": the parse may end the phrase at "Vt")."""
+    """A source phrase without trailing spaces (a no-break space too), with the bracket it opens
+    closed ("Sen. Jane Smith (D-Vt.)": the parse may end the phrase at "Vt"), and without what the
+    parser took in before it at the start of a paragraph: a dateline ("New York (Reuters) - Jane
+    Smith") or a list's dash ("-Jane Smith explains why ...")."""
     while e > s and text[e - 1].isspace():
         e -= 1
+    if not text[:s].strip(" \t\xa0") or text[:s].rstrip(" \t\xa0").endswith("\n"):
+        m = _DATELINE.match(text, s, e)
+        if m is not None and m.end() < e:
+            s = m.end()
+        while s < e - 1 and text[s] in "-–—•*·":
+            s += 1
     if text.count("(", s, e) > text.count(")", s, e):
         close = text.find(")", e, e + 4)
         if close != -1 and "\n" not in text[e:close]:
