@@ -51,7 +51,8 @@ How it works, in order:
    the parser stranded: "Will believes", "activists clamoring to block X say", "He's said").
 4. **Speakers.** The source phrase is resolved to a named entity of the article: a named mention
    is expanded to its fullest form ("Smith" -> "Jane Smith"); a pronoun goes to the most recent
-   compatible subject (a person for he/she, an organisation or place for it/they); a description
+   compatible subject (a person for he/she, an organisation or place for it, people named together
+   or an organisation or a people for they); a description
    ("the secretary", "the spokesperson", "the ministry") goes to the most recent entity whose
    title or name carries its head noun (for a noun naming a person, one titled so later in the
    article when none is before). A description subject tied to a titled person ("the governor was
@@ -752,6 +753,10 @@ class _Entities:
         while left and (left[0].dep_ in ("det", "punct") or left[0].is_punct):
             left = left[1:]
         left = _without_lead_in(left)
+        # a list the parser hung on the last name ("A, B's Jane Doe and C's Jane Smith"): only what
+        # stands after its last comma or "and" is this one's
+        cut = max((k for k, t in enumerate(left) if t.text == "," or t.dep_ == "cc"), default=-1)
+        left = left[cut + 1:]
         if left and all(t.i < span.start for t in left) and left[-1].i == span.start - 1:
             while left and _honorific(left[-1].text):
                 left = left[:-1]  # "Mrs. Smith": a form of address, not a role
@@ -2203,6 +2208,11 @@ class _Resolver:
             if last is not None:
                 return last
         if inside:
+            # people named together speak together ("Jane Smith and Ana Lopez, economists at X, argue")
+            group = next((name for gs, ge, name, _ in self._person_groups() if s <= gs and ge <= e
+                          and gs <= tok.idx < ge), None)
+            if group is not None:
+                return Resolved(group, "PERSON", None)
             # prefer a person, then an organisation, then a place; the last such mention is the head
             for label in ("PERSON", "ORG", "GPE", "NORP"):
                 ms = [m for m in inside if m.label == label]
@@ -2282,6 +2292,12 @@ class _Resolver:
         # "a senator who asked not to be named", "an aide": someone new, not a person named before (a
         # document still has an owner: "a video of his remarks")
         indefinite = mention_text.split(maxsplit=1)[0].lower() in ("a", "an", "another")
+        if tok.pos_ == "NOUN" and tok.text[:1].isupper() and head not in PERSON_NOUNS and head not in ORG_NOUNS:
+            # a surname the tagger read as a common noun ("Smith: Well, ..." in a transcript): the
+            # person of the article with that surname, before any title a description might match
+            full = ents.person_named(tok.text, s)
+            if full is not None:
+                return Resolved(full, "PERSON", ents.roles.get(full))
         if tok.pos_ == "NOUN" or title_alone:
             if head in ORG_NOUNS:
                 best = None
@@ -2348,26 +2364,35 @@ class _Resolver:
         return Resolved("", None, None)  # "concerns", "the report", "it": not a speaker
 
     def _they(self, s: int, quote: tuple[int, int] | None, mention_text: str) -> Resolved:
-        """Who a "they" is: the later of the last organisation, place or people named and the last
-        people named together ("Jane Smith and Ana Lopez, economists at ..., argue"), else the last
+        """Who a "they" is: the later of the last organisation or people named ("Democrats") and the
+        last people named together ("Jane Smith and Ana Lopez, economists at ..., argue"), else the last
         such speaker; never one person ("Smith said X. They also ..." is someone else). With none in
         reach, the pronoun speaks as itself."""
         ents = self.ents
         named = self._named_in(quote)
-        m = ents.latest(s, ("ORG", "GPE", "NORP"), skip=quote,
-                        fits=lambda x: ents.canonical(x.text, x.label) not in named)
+        text = doc_text(self.doc)
+
+        def fits(x: Mention) -> bool:
+            # the subject of a clause in this paragraph or the one before: an organisation that is not
+            # someone's surname, or a people in the plural ("Democrats", not "Democratic")
+            return s - x.start < 1200 and x.subject and ents.canonical(x.text, x.label) not in named and (
+                (x.label == "ORG" and ents.person_named(x.text, s) is None)
+                or (x.label == "NORP" and text[x.end - 1:x.end].lower() == "s"))
+
+        m = ents.latest(s, ("ORG", "NORP"), skip=quote, fits=fits)
+        # (people named together as a subject, or just before: "Take Senators A and B. Last week, they ...")
         group = next(((gs, name, subj) for gs, ge, name, subj in reversed(self._person_groups()) if ge <= s
-                      and not (quote and quote[0] <= gs < quote[1])), None)
+                      and not (quote and quote[0] <= gs < quote[1]) and (subj or s - ge < 250)), None)
         # (the group as a subject outranks a name in what describes it: "Jane Smith and Ana Lopez,
         # economists at Acme University, argue ... They")
-        if group is not None and s - group[0] < 1500 and (
+        if group is not None and s - group[0] < 600 and (
                 m is None or group[0] > m.start or (group[2] and not m.subject and s - m.start < 1200)):
             return Resolved(group[1], "PERSON", None)
         if m is not None:
             canon = ents.canonical(m.text, m.label)
             return Resolved(canon, m.label, ents.roles.get(canon))
         last = next((r for off, r in reversed(self.speakers) if off < s and s - off < 1500
-                     and (r.label in ("ORG", "GPE", "NORP") or r.name in self.groups)), None)
+                     and (r.label in ("ORG", "NORP") or r.name in self.groups)), None)
         return last if last is not None else Resolved(mention_text, None, None)
 
     def _person_groups(self) -> list[tuple[int, int, str, bool]]:
@@ -2377,6 +2402,7 @@ class _Resolver:
             text = doc_text(self.doc)
             people = sorted((m for m in self.ents.mentions if m.label == "PERSON"), key=lambda m: m.start)
             self._groups = []
+            first: dict[frozenset[str], str] = {}
             run: list[Mention] = []
             for m in people + [None]:  # type: ignore[list-item]
                 joint = run and m is not None and re.fullmatch(r"\s*(?:,|(?:,\s*)?(?:and|&))\s*",
@@ -2387,7 +2413,8 @@ class _Resolver:
                 if len(run) > 1 and re.search(r"\b(?:and)\b|&", text[run[-2].end:run[-1].start]):
                     names = [self.ents.canonical(x.text, "PERSON") for x in run]
                     if len(set(names)) == len(names):
-                        name = ", ".join(names[:-1]) + " and " + names[-1]
+                        # (one name for the same people in any order: "Foner and Alba" after "Alba and Foner")
+                        name = first.setdefault(frozenset(names), ", ".join(names[:-1]) + " and " + names[-1])
                         self._groups.append((run[0].start, run[-1].end, name, run[0].subject))
                         self.groups.add(name)
                 run = [m] if m is not None else []
@@ -2853,7 +2880,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
 
     items: list[tuple[int, int, QuoteKind, Frame | None, str | None]] = []
     covered_frames: set[int] = set()
-    labels = {(lb.content_start, lb.content_end): lb for lb in _speaker_labels(doc, text, paras, quoted)}
+    labels = {(lb.content_start, lb.content_end): lb for lb in _speaker_labels(doc, text, paras, quoted, ents)}
     for q in quoted:
         qs, qe = q.start, q.end
         if _is_title(text[qs:qe]) or _one_word_name(text, q):
@@ -3358,7 +3385,7 @@ class _Label:
 
 
 def _speaker_labels(doc: "Doc", text: str, paras: Sequence[tuple[int, int]],
-                    quoted: Sequence[QuotedSpan]) -> list[_Label]:
+                    quoted: Sequence[QuotedSpan], ents: "_Entities | None" = None) -> list[_Label]:
     """Statements attributed by a label that opens their paragraph: a headline "Jane Smith: Taxes
     Must Rise", a transcript's "SMITH: We will." or 'Rep. Jane Smith (D-Vt.): "..."'. The label is at
     most six capitalised words (small words between), holds no verb and names someone who can speak:
@@ -3367,7 +3394,10 @@ def _speaker_labels(doc: "Doc", text: str, paras: Sequence[tuple[int, int]],
     paragraph, or the quoted passage that opens it. Outside a transcript (an article where a label
     recurs) the label holds a name the recogniser found, a noun for people or a document (not a
     section title in title case), and the content is no list of names, no tag of a few words without
-    a verb and no question (a headline asking about the person). Kind: ``direct`` when the content is a quotation or a transcript's line,
+    a verb and no question (a headline asking about the person); the surname of a person the article
+    names in full counts as a name ("Smith: Taxes Must Rise" over a story on Jane Smith). The title
+    may say whom the statement is to or about: "Jane Smith to Voters: ...", "Smith on the Budget:
+    ..." (the label is the part before "to" or "on"). Kind: ``direct`` when the content is a quotation or a transcript's line,
     ``mixed`` when it carries quoted words, else ``indirect`` (a headline's paraphrase)."""
     found: list[tuple["Token", int, int, int, int, bool]] = []
     for ps, pe in paras:
@@ -3375,6 +3405,10 @@ def _speaker_labels(doc: "Doc", text: str, paras: Sequence[tuple[int, int]],
         if m is None:
             continue
         ls, le = m.start("label"), m.end("label")
+        if ps == paras[0][0]:  # the title: "Jane Smith to Voters:", "Smith on the Budget:"
+            to_on = re.search(r"\s(?:to|on|On)\s", text[ls:le])
+            if to_on is not None and len(text[ls:le].split()) <= 2 * _LABEL_MAX_WORDS:
+                le = ls + to_on.start()
         words = text[ls:le].split()
         if not 1 <= len(words) <= _LABEL_MAX_WORDS or any(
                 not (w[:1].isupper() or w[:1] in "(" or w.lower() in _LABEL_SMALL) for w in words):
@@ -3384,15 +3418,18 @@ def _speaker_labels(doc: "Doc", text: str, paras: Sequence[tuple[int, int]],
         span = doc.char_span(ls, le, alignment_mode="expand")
         if span is None or span.start_char != ls or span[0].sent.start_char < ps:
             continue
-        if any(t.pos_ in ("VERB", "AUX") and t.tag_ != "NNP" for t in span):
+        def surname(t: "Token") -> bool:  # (a headline's tags are unreliable: "Smith" may be a verb)
+            return ents is not None and t.text[:1].isupper() and ents.person_named(t.text, pe) is not None
+
+        if any(t.pos_ in ("VERB", "AUX") and t.tag_ != "NNP" and not surname(t) for t in span):
             continue  # "Trump says:" has a cue of its own
         heads = [t for t in span if t.is_alpha and not (span.start <= t.head.i < span.end and t.head.i != t.i)]
         head = heads[-1] if heads else None
         if head is None or head.lower_ in _NOT_LABELS or any(t.lower_ in ("and", "&") for t in span):
             continue  # "Editor's Note:", "Smith and Jones: A Tortured Relationship" (no one speaker)
         speaks = _speaker_noun(head) or _document(head)
-        if not speaks and (
-                not (head.pos_ == "PROPN" or head.ent_type_ in ENTITY_TYPES) or any(t.tag_ == "POS" for t in span)):
+        if not speaks and (not (head.pos_ == "PROPN" or head.ent_type_ in ENTITY_TYPES or surname(head))
+                           or any(t.tag_ == "POS" for t in span)):
             continue  # "Smith's Revelation: ...", "Monday's Briefing: ...": about someone, not by them
         cs, ce = _trim(text, m.end(), pe)
         q = next((q for q in quoted if q.open_at == cs and q.close_at < pe), None)
@@ -3408,7 +3445,7 @@ def _speaker_labels(doc: "Doc", text: str, paras: Sequence[tuple[int, int]],
             or text[cs:ce].rstrip(" '\"”’")[-1:] == "?"
         # a section title in title case ("Stealth Over Health: ...") names no one: outside a
         # transcript the label holds a recognised name, a noun for people or a document
-        weak = weak or not (speaks or any(t.ent_type_ in ENTITY_TYPES for t in span))
+        weak = weak or not (speaks or any(t.ent_type_ in ENTITY_TYPES for t in span) or surname(head))
         found.append((head, ls, le, cs, ce, weak))
     lines = {(text[f[1]:f[2]].lower(), text[f[3]:f[4]]) for f in found}  # (a headline may be repeated)
     transcript = len({name for name, _ in lines}) < len(lines)  # a label that recurs
