@@ -522,7 +522,7 @@ def test_a_noun_with_a_past_participle_is_not_its_speaker() -> None:
     the parser gives a verb two subjects ("Minister accused of X - ministry says Y"), the nearer one
     speaks."""
     qs = extract_quotes("Minister accused of urging delay – ministry says claim is “simply false”")
-    assert [(q.kind, q.cue, q.speaker, q.text) for q in qs] == [("partial", "says", "ministry", "simply false")]
+    assert [(q.kind, q.cue, q.speaker, q.text) for q in qs] == [("mixed", "says", "ministry", "claim is “simply false”")]
     assert extract_quotes("The deal was struck by a developer known to be bullish on golf.") == []
 
 
@@ -978,3 +978,26 @@ def test_a_transcript_surname_the_tagger_read_as_a_noun_is_that_person() -> None
     got = [(q.speaker, q.text[:10]) for q in extract_quotes(text) if q.start > 150]
     assert got == [("Laura Miller", "Saying it "), ("Chris Holm", "Well, spec"), ("Laura Miller", "Well, savi"),
                    ("Chris Holm", "Here’s the")]
+
+
+def test_the_speaker_of_an_interrupted_quote_is_the_subject_nearest_the_cue() -> None:
+    """'"... I hold in the highest esteem Sen. Jane Doe," Smith said, "and ..."': the parser makes the
+    senator a second subject of "said"; Smith speaks."""
+    text = ("“And while I’m at it, I hold in the highest esteem Sen. John McCain,” Trump said, “and I fully "
+            "support and endorse his re-election.”")
+    assert [q.speaker for q in extract_quotes(text)] == ["Trump"]
+
+
+def test_a_reporting_participle_after_a_reported_clause_is_its_reporters() -> None:
+    text = ("Trump argued that a database would keep people from coming into the country illegally, saying it’s "
+            "“all about management.”")
+    assert [(q.cue, q.speaker) for q in extract_quotes(text)] == [("argued", "Trump"), ("saying", "Trump")]
+
+
+def test_quoted_words_with_any_word_of_their_clause_outside_make_a_mixed_quote() -> None:
+    """'said Smith is "unelectable now"': the reported clause is the quote, with its quoted words;
+    'said that "..."' stays direct and a one-word verdict ('as "absurd"') stays partial."""
+    text = ('Sen. Ana Ortiz said Smith is “unelectable now.” Ortiz said that “we will win the race in March.” '
+            'The minister dismissed the claims as “absurd.”')
+    assert [(q.kind, q.text) for q in extract_quotes(text)] == [
+        ("mixed", "Smith is “unelectable now.”"), ("direct", "we will win the race in March."), ("partial", "absurd")]

@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="a5fed6407ee86153865c306781d0c31f85ebc0892678c39e38c875f9b156439b",
+        sha256="db39f05b0b16b9cab00e1d10750fea3b8d185081ff74f582ee62e67e088dd958",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="97d30d5768473674da67afb0de618143df5e82cee919f16caa7894ca28a8d2ff",
+        sha256="b9f2c3ec0048935622e385572fc71c54577e2167879d3116814f3e22d28cd8fb",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

@@ -835,6 +835,12 @@ def _subject_of(tok: "Token", *, outer: bool = True) -> "Token | None":
     rather than the verb the parser joined it to."""
     cur: Token | None = tok
     via_conj = False
+    if tok.tag_ == "VBG" and tok.dep_ == "advcl" and tok.i > 0 and tok.doc[tok.i - 1].text == "," \
+            and tok.head.dep_ == "ccomp" and tok.head.head.lemma_.lower() in CUE_VERBS \
+            and tok.lemma_.lower() in CUE_VERBS and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+        # "Smith argued that a database would help, saying ...": a reporting participle after the
+        # reported clause goes on with its reporter, not with the clause's subject
+        cur = tok.head.head
     for _ in range(4):
         if cur is None:
             return None
@@ -842,8 +848,9 @@ def _subject_of(tok: "Token", *, outer: bool = True) -> "Token | None":
             via_conj and c.dep_ == "nsubjpass" and cur.dep_ == "ROOT")]
         if len(subjects) > 1 and any(t.text in _QUOTE_CHARS for t in cur.doc[subjects[0].i:cur.i]):
             # '"Thanks for coming," said the host': the parser also made a word of the quote a
-            # subject; the inverted one after the verb is the speaker
-            return next((c for c in subjects if c.i > cur.i), subjects[0])
+            # subject; the inverted one after the verb is the speaker, else the one nearest it
+            # ('"I hold Sen. Jane Doe in esteem," Smith said': Smith)
+            return next((c for c in subjects if c.i > cur.i), max(subjects, key=lambda c: c.i))
         if subjects:
             # two subjects before the verb are a misparse ("Minister accused of X - ministry says
             # Y"): the nearer one is the verb's
@@ -2902,8 +2909,11 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             lo, hi = best.content_start, best.content_end
             if best.gap is not None:  # '"The plan," she said, "is dead."': the side of the cue it is on
                 lo, hi = (lo, best.gap[0]) if qe <= best.gap[0] else (best.gap[1], hi) if qs >= best.gap[1] else (lo, hi)
-            outside = text[lo:max(lo, qs)] + text[min(qe, hi):hi]
-            if _words(outside) <= 2:
+            # (any word of the reported clause outside the marks makes the quote a fragment of it:
+            # 'said Smith is "unelectable now"', 'called it "predatory"'; a "that" before the marks
+            # does not: 'said that "we will win"' is direct)
+            outside = _COMPLEMENTISER_WORD.sub("", text[lo:max(lo, qs)], count=1) + text[min(qe, hi):hi]
+            if not _words(outside):
                 kind = "direct" if qwords >= 3 else "partial"
                 items.append((qs, qe, kind, best, None))
                 covered_frames.add(id(best))
@@ -2924,7 +2934,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
         # challenge" that goes "beyond politics."')
         host = next((f for f in nominal if qwords >= MIXED_MIN_WORDS and f.content_start <= qs
                      and (qe <= f.content_end or (qs < f.content_end and not text[f.content_end:qe].strip(".,;:!?…")))
-                     and _words(text[f.content_start:qs] + text[qe:f.content_end]) > 2), None)
+                     and _words(text[f.content_start:qs] + text[qe:f.content_end]) > 0), None)
         if host is not None:
             end = max(host.content_end, qe)
             k = next((k for k, it in enumerate(items) if it[3] is host), None)
@@ -2949,7 +2959,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
         if f is not None and f.cue_tok is not None and f.cue_end <= q.open_at and qwords >= MIXED_MIN_WORDS \
                 and (f.content_start, f.content_end) == (qs, qe):
             act = _governed_act(doc, f.cue_tok, qs, qe)
-            if act is not None and act[0] >= f.cue_end and _words(text[act[0]:qs] + text[qe:act[1]]) > 2:
+            if act is not None and act[0] >= f.cue_end and _words(text[act[0]:qs] + text[qe:act[1]]) > 0:
                 # 'called the remarks "racist"': the quoted words are part of what the cue governs
                 if qe > act[1] and not text[act[1]:qe].strip(".,;:!?…"):
                     act = (act[0], qe)  # 'as “absurd.”': the closing mark after the full stop
@@ -3210,6 +3220,8 @@ def _join_interrupted(text: str, items: list[tuple[int, int, QuoteKind, Frame | 
 #: A reported clause that ends on the speaker's quoted words: the closing mark right at its end.
 _CLOSES_AT = re.compile(r".{0,2}?[,.;:!?…]?(?:''|[\"”’'])")
 #: What may stand between a reported clause's start and the opening mark of the quote that fills it.
+#: A complementiser that opens a reported clause ("that", "whether", "if"), alone.
+_COMPLEMENTISER_WORD = re.compile(r"^\s*(?:that|whether|if)\b", re.I)
 _COMPLEMENTISER = re.compile(r"(?:that|whether|if)\s*(?:''|[\"“„«‘'])\s*", re.I)
 #: The end of the gap before the second part of an interrupted quote: the cue clause closes with a
 #: punctuation mark before the quotation mark reopens ('," she said, "'); a quoted fragment that a
