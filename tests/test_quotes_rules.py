@@ -1001,3 +1001,11 @@ def test_quoted_words_with_any_word_of_their_clause_outside_make_a_mixed_quote()
             'The minister dismissed the claims as “absurd.”')
     assert [(q.kind, q.text) for q in extract_quotes(text)] == [
         ("mixed", "Smith is “unelectable now.”"), ("direct", "we will win the race in March."), ("partial", "absurd")]
+
+
+def test_a_channel_is_where_something_is_said_not_what() -> None:
+    """"responded on Twitter", "spoke out on television against the bill": the platform is the channel,
+    never the content."""
+    text = ("Campaign spokesman Leo Brandt responded on Twitter, calling the charge “pathetic.” "
+            "The senator spoke out on television against the bill.")
+    assert all(q.text.lower() not in ("twitter", "television") for q in extract_quotes(text))

@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="db39f05b0b16b9cab00e1d10750fea3b8d185081ff74f582ee62e67e088dd958",
+        sha256="5edfa7975ae19fa698139deac4ccb20673d8b1996d707446f06ba3de74a7be85",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="b9f2c3ec0048935622e385572fc71c54577e2167879d3116814f3e22d28cd8fb",
+        sha256="a145e30aef8366a068a9e1c442afcdb20f2736185a9805bfa226b49c25fbe264",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

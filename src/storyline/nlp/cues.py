@@ -30,6 +30,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Prepositions whose object is what a stance is about ("voted for the bill", "spoke about jobs").
 COMP_PREPS = frozenset({"for", "about", "against", "on", "with", "of", "to", "over", "in"})
+#: Where something is said, not what it is about: "responded on Twitter", "spoke out on television".
+CHANNELS = frozenset("""
+twitter facebook instagram youtube tiktok snapchat linkedin reddit telegram whatsapp weibo wechat threads
+bluesky television tv radio air camera stage podcast livestream
+""".split())
 #: Verbs of talking whose "to X" / "with X" names whom they talked to, never what was said ("spoke
 #: to reporters about the vote": the vote).
 ADDRESSEE_VERBS = frozenset({"speak", "talk", "chat"})
@@ -71,7 +76,7 @@ def complement(tok: "Token") -> tuple["Token | None", str]:
         if c.dep_ == "prep" and c.lower_ in COMP_PREPS and c.i > tok.i \
                 and not (c.lower_ in ("to", "with") and tok.lemma_.lower() in ADDRESSEE_VERBS):
             for g in c.children:
-                if g.dep_ in ("pobj", "pcomp"):
+                if g.dep_ in ("pobj", "pcomp") and not (c.lower_ in ("on", "in") and g.lower_ in CHANNELS):
                     return g, "prep:" + c.lower_
     for c in kids:  # "called for the minister to resign": the parser makes it a clause of its own
         if c.dep_ == "advcl" and c.i > tok.i and for_mark(c) is not None \
