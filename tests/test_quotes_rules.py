@@ -1009,3 +1009,15 @@ def test_a_channel_is_where_something_is_said_not_what() -> None:
     text = ("Campaign spokesman Leo Brandt responded on Twitter, calling the charge “pathetic.” "
             "The senator spoke out on television against the bill.")
     assert all(q.text.lower() not in ("twitter", "television") for q in extract_quotes(text))
+
+
+def test_a_sentence_goes_on_after_a_parenthetical_cue_the_parser_hung_it_on() -> None:
+    """"The argument would be aided, Devine said, by the primary calendar": the words after the cue
+    clause finish the reported clause; a participle of what the speaker did, a phrase of the setting
+    and a relay do not."""
+    text = ("The argument would be aided, Devine said, by the upcoming primary calendar. "
+            "The plan is dead, she said, wiping her face. The plan is dead, he said, according to the transcript.")
+    qs = extract_quotes(text)
+    assert qs[0].text == "The argument would be aided by the upcoming primary calendar"
+    assert text[qs[0].start:qs[0].end].endswith("primary calendar")
+    assert [q.text for q in qs[1:] if q.cue == "said"] == ["The plan is dead", "The plan is dead"]

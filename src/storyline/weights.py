@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="a145e30aef8366a068a9e1c442afcdb20f2736185a9805bfa226b49c25fbe264",
+        sha256="b6ed7e59a1c01aad13089271610df1ae38fba0467da8bfc62ac3b8d3d8bfb770",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

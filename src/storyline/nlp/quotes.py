@@ -1284,6 +1284,10 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
             words = [t for t in tok.subtree if not t.is_punct]
             if comp.i == tok.head.i and cs < words[0].idx and words[-1].idx < ce:
                 gap = (words[0].idx, words[-1].idx + len(words[-1].text))
+            elif not nominal and (comp.i == tok.head.i or comp.i < tok.i):
+                cont = _continuation(doc, tok, comp, ce)
+                if cont is not None:
+                    ce, gap = cont
             cue_s, cue_e = tok.idx, tok.idx + len(tok.text)
             # include particles and "in a statement" style phrases minimal: particle only
             for c in tok.children:
@@ -2128,6 +2132,47 @@ def _clause_without(doc: "Doc", clause: "Token", cue: "Token") -> tuple[int, int
     if e > s and doc_text(doc)[e - 1] == "." and e == doc_text(doc).find(".", s, e + 1) + 1:
         e -= 1
     return s, e
+
+
+#: Words that open what follows a parenthetical cue clause as the writer's, not the speaker's:
+#: "..., she said, according to ...", "..., he said, as the crowd cheered".
+_NOT_CONTINUING = frozenset({"according", "per", "as", "when", "who", "which", "whose", "whom", "where"})
+
+
+def _continuation(doc: "Doc", cue: "Token", comp: "Token", end: int) -> tuple[int, tuple[int, int]] | None:
+    """The rest of a sentence that a parenthetical cue clause interrupts ("The argument would be
+    aided, Devine said, by the primary calendar"; "The emails were on many topics, the paper said,
+    including speeches"): the parser hangs it on the cue, but it goes on with the reported clause
+    that ends (at ``end``) just before the cue clause's comma. Returns the new end and the cue
+    clause's span (the gap), or None: no comma on both sides, what follows is a participle of what
+    the speaker did (", she said, wiping her face"), a phrase of the setting (", he said on Friday",
+    "in an interview"), a relay (", according to"), a quotation, or fewer than two words."""
+    core = {cue.i}
+    for c in cue.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            core |= {t.i for t in c.subtree}
+        elif c.dep_ in ("aux", "auxpass", "neg", "prt") or (c.dep_ == "advmod" and c.i == c.right_edge.i
+                                                          and abs(c.i - cue.i) <= 2):
+            core.add(c.i)
+    a, b = min(core), max(core)
+    if core != set(range(a, b + 1)) or a == 0 or b + 2 >= len(doc) or doc[a - 1].text != "," \
+            or doc[b + 1].text != ",":
+        return None
+    text = doc_text(doc)
+    if text[end:doc[a - 1].idx].strip() or end > doc[a - 1].idx:
+        return None  # the reported clause does not run up to the cue clause
+    last = cue.sent.end - 1
+    while last > b and (doc[last].is_punct or doc[last].is_space):
+        last -= 1
+    first = doc[b + 2]
+    if last < b + 3 or first.is_punct or first.lower_ in _NOT_CONTINUING \
+            or (first.tag_ == "VBG" and first.dep_ in ("advcl", "xcomp", "acl")) \
+            or (first.dep_ == "prep" and _setting_phrase(first)):
+        return None
+    if any(not (cue.is_ancestor(t) or t.i == comp.i or comp.is_ancestor(t)) for t in doc[b + 2:last + 1]) \
+            or any(t.text in _QUOTE_CHARS for t in doc[b + 2:last + 1]):
+        return None
+    return doc[last].idx + len(doc[last].text), (doc[a].idx, doc[b].idx + len(doc[b].text))
 
 
 # --- the extractor ---------------------------------------------------------------------------------
@@ -3165,7 +3210,10 @@ def _around_gap(doc: "Doc", s: int, e: int, gap: tuple[int, int]) -> str:
     left = text[s:gap[0]].rstrip(" ,—–-")
     right = text[gap[1]:e].lstrip(" ,—–-")
     span = doc.char_span(s, s + len(left), alignment_mode="expand")
-    subject = span is not None and span.root.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
+    # (a clause before the gap reads on without the comma: "The argument would be aided, Smith said, by
+    # the calendar" reads "The argument would be aided by the calendar")
+    subject = span is not None and (span.root.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
+                                    or span.root.pos_ in ("VERB", "AUX"))
     comma = not subject and "," in text[s + len(left):gap[0]]
     return left + (", " if comma else " ") + right
 
