@@ -1021,3 +1021,12 @@ def test_a_sentence_goes_on_after_a_parenthetical_cue_the_parser_hung_it_on() ->
     assert qs[0].text == "The argument would be aided by the upcoming primary calendar"
     assert text[qs[0].start:qs[0].end].endswith("primary calendar")
     assert [q.text for q in qs[1:] if q.cue == "said"] == ["The plan is dead", "The plan is dead"]
+
+
+def test_a_learned_cue_takes_in_the_preposition_of_its_object() -> None:
+    """"weighed in on the record": the cue is "weighed in on" (PolNeAR's cue span), the content the
+    record; "shot back in a statement" has no content (the statement is the medium)."""
+    qs = extract_quotes("Several senators weighed in on the nominee's record this week. The governor is doubling "
+                        "down on his support for the tax. The mayor shot back in a statement.")
+    assert [(q.cue, q.text) for q in qs] == [("weighed in on", "the nominee's record"),
+                                             ("is doubling down on", "his support for the tax")]

@@ -72,7 +72,7 @@ PINNED: dict[str, PinnedFile] = {
         name="cues.json",
         package="storyline",
         relpath="models/classifiers/cues.json",
-        sha256="5edfa7975ae19fa698139deac4ccb20673d8b1996d707446f06ba3de74a7be85",
+        sha256="f7d9aaadd0957fa4fb639b1aa8017c31451e37dae621ef86e17c09bb22749568",
         note="learned attribution-cue model (storyline.nlp.cues), trained on PolNeAR train by "
         "bench/train_cues.py",
     ),
@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="b6ed7e59a1c01aad13089271610df1ae38fba0467da8bfc62ac3b8d3d8bfb770",
+        sha256="3f1ef4e149fb8e5afa5cfc9289b30a8ba214fc5a6ac567dc5d4cf46e7943fe8f",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

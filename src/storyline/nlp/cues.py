@@ -24,13 +24,16 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from storyline.nlp.attribution import MEDIUM_NOUNS
+
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Token
 
 
 #: Prepositions whose object is what a stance is about ("voted for the bill", "spoke about jobs").
 COMP_PREPS = frozenset({"for", "about", "against", "on", "with", "of", "to", "over", "in"})
-#: Where something is said, not what it is about: "responded on Twitter", "spoke out on television".
+#: Where something is said, not what it is about: "responded on Twitter", "spoke out on television"
+#: (and the media of :data:`~storyline.nlp.attribution.MEDIUM_NOUNS`: "shot back in a statement").
 CHANNELS = frozenset("""
 twitter facebook instagram youtube tiktok snapchat linkedin reddit telegram whatsapp weibo wechat threads
 bluesky television tv radio air camera stage podcast livestream
@@ -76,7 +79,11 @@ def complement(tok: "Token") -> tuple["Token | None", str]:
         if c.dep_ == "prep" and c.lower_ in COMP_PREPS and c.i > tok.i \
                 and not (c.lower_ in ("to", "with") and tok.lemma_.lower() in ADDRESSEE_VERBS):
             for g in c.children:
-                if g.dep_ in ("pobj", "pcomp") and not (c.lower_ in ("on", "in") and g.lower_ in CHANNELS):
+                # (a medium that a clause hangs on stays: "confirmed in a statement that X" is read
+                # as the cue "confirmed in a statement" and the clause)
+                if g.dep_ in ("pobj", "pcomp") and not (c.lower_ in ("on", "in") and (
+                        g.lower_ in CHANNELS or (g.lemma_.lower() in MEDIUM_NOUNS and not any(
+                            x.dep_ in ("acl", "ccomp", "relcl") for x in g.children)))):
                     return g, "prep:" + c.lower_
     for c in kids:  # "called for the minister to resign": the parser makes it a clause of its own
         if c.dep_ == "advcl" and c.i > tok.i and for_mark(c) is not None \

@@ -1949,6 +1949,9 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
                 cue_e = ch.idx + len(ch.text)  # "pointed out", "is confident (that)"
         if c.kind == "aprep":  # "is concerned about"
             cue_e = comp.head.idx + len(comp.head.text)
+        elif c.kind.startswith("prep:") and comp.head.i - tok.i <= 3 and all(
+                t.tag_ in ("RB", "RP") for t in doc[tok.i + 1:comp.head.i]):
+            cue_e = comp.head.idx + len(comp.head.text)  # "weighed in on", "doubled down on", "cheered loudly for"
         if c.kind == "forto" and (mark := for_mark(comp)) is not None:  # "called for"
             cue_e = mark.idx + len(mark.text)
         if light is not None:
