@@ -1030,3 +1030,13 @@ def test_a_learned_cue_takes_in_the_preposition_of_its_object() -> None:
                         "down on his support for the tax. The mayor shot back in a statement.")
     assert [(q.cue, q.text) for q in qs] == [("weighed in on", "the nominee's record"),
                                              ("is doubling down on", "his support for the tax")]
+
+
+def test_a_cue_phrase_takes_in_back_on_and_clear() -> None:
+    """"shot back", "called on residents to ...", "made it clear that ...": one cue phrase each, the
+    content after it."""
+    qs = extract_quotes("He made it clear that he would not run. The mayor called on residents to stay home. "
+                        "The governor shot back that the plan was fine.")
+    assert [(q.cue, q.text) for q in qs] == [("made it clear", "that he would not run"),
+                                             ("called on", "residents to stay home"),
+                                             ("shot back", "that the plan was fine")]

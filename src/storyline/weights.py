@@ -80,7 +80,7 @@ PINNED: dict[str, PinnedFile] = {
         name="spans.json",
         package="storyline",
         relpath="models/classifiers/spans.json",
-        sha256="3f1ef4e149fb8e5afa5cfc9289b30a8ba214fc5a6ac567dc5d4cf46e7943fe8f",
+        sha256="9143bbc2a9489332f276849da1efe4c46d22f1bc9844aa1b3d08ed1f900deed1",
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),

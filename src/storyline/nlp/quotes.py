@@ -1295,6 +1295,7 @@ def _find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] |
                     cue_e = c.idx + len(c.text)
             if light_cue is not None:
                 cue_e = light_cue
+            cue_e, cs = _cue_phrase(doc, tok, cue_e, cs)
             frames.append(Frame(cue_s, cue_e, doc_text(doc)[cue_s:cue_e], cs, ce, src, subj, tok, lemma,
                                 sent.start_char, sent.end_char, nominal=nominal, gap=gap))
     frames.extend(_trailing_cue_frames(doc, {f.cue_tok.i for f in frames if f.cue_tok is not None}))
@@ -1775,6 +1776,32 @@ _OCCASION_NOUNS = MEDIUM_NOUNS | frozenset({"speech", "address", "remark", "rall
                                             "conference", "email", "message", "ad", "video", "advertisement"})
 
 
+#: "made clear that", "made it plain that": the adjective is part of the cue.
+_MADE_CLEAR = re.compile(r"(?:it\s+)?(?:clear|plain|known)\b\s*(?=that\b)", re.I)
+
+
+def _cue_phrase(doc: "Doc", verb: "Token", cue_end: int, content_start: int) -> tuple[int, int]:
+    """A cue verb with the words that make one phrase of it (PolNeAR's cue spans): "shot back",
+    "walked back"; "called on" (what follows "on" is part of what is called for: "called on
+    residents to stay home"); "made clear that", "made it clear that" (the content starts at
+    "that"). Returns the cue's end and the content's start."""
+    text = doc_text(doc)
+    nxt = next((t for t in doc[verb.i + 1:verb.i + 3] if t.idx >= cue_end), None)
+    if nxt is None or nxt.idx > cue_end + 1:
+        return cue_end, content_start
+    if nxt.lower_ == "back" and nxt.head.i == verb.i and nxt.dep_ in ("advmod", "prt"):
+        return nxt.idx + len(nxt.text), max(content_start, nxt.idx + len(nxt.text))
+    if verb.lemma_.lower() == "call" and nxt.lower_ == "on" and nxt.head.i == verb.i and content_start > nxt.idx:
+        obj = next((g for g in nxt.children if g.dep_ == "pobj"), None)
+        start = obj.left_edge.idx if obj is not None else content_start
+        return nxt.idx + len(nxt.text), min(content_start, start)
+    if verb.lemma_.lower() == "make" and content_start >= cue_end:
+        m = _MADE_CLEAR.match(text, content_start)
+        if m is not None and not text[cue_end:content_start].strip():
+            return m.end() - (len(m.group(0)) - len(m.group(0).rstrip())), m.end()
+    return cue_end, content_start
+
+
 def _setting_phrase(prep: "Token") -> bool:
     """Whether a prepositional phrase gives the setting of an act, not its matter: a preposition of
     :data:`_SETTING_PREPS`, one whose object is a date or a time ("on Friday", "in March"), or an
@@ -1957,6 +1984,7 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
         if light is not None:
             cue_e = light[2]
         sent = tok.sent
+        cue_e, cs = _cue_phrase(doc, tok, cue_e, cs)
         frames.append(Frame(cue_s, cue_e, text[cue_s:cue_e], cs, ce, (ss, se), c.subj, tok,
                             tok.lemma_.lower(), sent.start_char, sent.end_char, nominal=nominal,
                             learned=True))
