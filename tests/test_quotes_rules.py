@@ -1040,3 +1040,12 @@ def test_a_cue_phrase_takes_in_back_on_and_clear() -> None:
     assert [(q.cue, q.text) for q in qs] == [("made it clear", "that he would not run"),
                                              ("called on", "residents to stay home"),
                                              ("shot back", "that the plan was fine")]
+
+
+def test_one_word_fragments_of_one_act_make_one_mixed_quote() -> None:
+    """'calling the charge "pathetic" and "dangerous"': one mixed quote of the act; a lone one-word
+    verdict stays partial."""
+    text = ('Campaign spokesman Leo Brandt responded, calling the rival’s charge “pathetic” and “dangerous.” '
+            'The minister dismissed the claims as “absurd.”')
+    assert [(q.kind, q.text) for q in extract_quotes(text)] == [
+        ("mixed", "the rival’s charge “pathetic” and “dangerous.”"), ("partial", "absurd")]

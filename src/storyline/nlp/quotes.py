@@ -3008,7 +3008,11 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
         # "accused X of "lying""): the quote is a fragment of it, and the whole object is reported
         # (the quote may end past the object by the full stop inside its marks: 'as a "historic
         # challenge" that goes "beyond politics."')
-        host = next((f for f in nominal if qwords >= MIXED_MIN_WORDS and f.content_start <= qs
+        def quoted_words(a: int, b: int) -> int:  # (two one-word fragments of one act: 'called it "pathetic" and "dangerous"')
+            return max(qwords, sum(_words(text[x.start:x.end]) for x in quoted if a <= x.start < b))
+
+        host = next((f for f in nominal if quoted_words(f.content_start, f.content_end) >= MIXED_MIN_WORDS
+                     and f.content_start <= qs
                      and (qe <= f.content_end or (qs < f.content_end and not text[f.content_end:qe].strip(".,;:!?…")))
                      and _words(text[f.content_start:qs] + text[qe:f.content_end]) > 0), None)
         if host is not None:
@@ -3032,13 +3036,19 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             continue
         # no frame: a cue verb near the marks ("..., he added." / "He said: ...")
         f = _nearby_cue(doc, text, q, frames, chains)
-        if f is not None and f.cue_tok is not None and f.cue_end <= q.open_at and qwords >= MIXED_MIN_WORDS \
+        if f is not None and f.cue_tok is not None and f.cue_end <= q.open_at \
                 and (f.content_start, f.content_end) == (qs, qe):
             act = _governed_act(doc, f.cue_tok, qs, qe)
-            if act is not None and act[0] >= f.cue_end and _words(text[act[0]:qs] + text[qe:act[1]]) > 0:
+            if act is not None and act[0] >= f.cue_end and _words(text[act[0]:qs] + text[qe:act[1]]) > 0 \
+                    and quoted_words(act[0], act[1]) >= MIXED_MIN_WORDS:
                 # 'called the remarks "racist"': the quoted words are part of what the cue governs
                 if qe > act[1] and not text[act[1]:qe].strip(".,;:!?…"):
                     act = (act[0], qe)  # 'as “absurd.”': the closing mark after the full stop
+                k = next((k for k, it in enumerate(items) if it[2] == "mixed" and it[3] is not None
+                          and it[3].cue_start == f.cue_start and it[0] < act[1] and act[0] < it[1]), None)
+                if k is not None:  # the act's second quoted fragment: the same mixed quote
+                    items[k] = (min(items[k][0], act[0]), max(items[k][1], act[1])) + items[k][2:]
+                    continue
                 f = replace(f, content_start=act[0], content_end=act[1], nominal=True)
                 items.append((act[0], act[1], "mixed", f, None))
                 continue
