@@ -1049,3 +1049,12 @@ def test_one_word_fragments_of_one_act_make_one_mixed_quote() -> None:
             'The minister dismissed the claims as “absurd.”')
     assert [(q.kind, q.text) for q in extract_quotes(text)] == [
         ("mixed", "the rival’s charge “pathetic” and “dangerous.”"), ("partial", "absurd")]
+
+
+def test_what_someone_released_speaks_for_them() -> None:
+    """"X released an ad that urges ...": the ad's words are X's; "issued a statement that said ...":
+    the issuer's."""
+    text = ("Senator Ana Ortiz released a new 30-second ad that urges voters to send a message to the banks. "
+            "The union also issued a statement that said the strike would go on.")
+    got = {q.cue: q.speaker for q in extract_quotes(text)}
+    assert got["urges"] == "Ana Ortiz" and got["said"] == "The union"

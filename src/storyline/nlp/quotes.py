@@ -2278,6 +2278,12 @@ class _Resolver:
                 # clause on a noun that cannot speak; the last document named before it does
                 noun = next((t for t in reversed(list(noun.subtree)) if t.i < tok.i
                              and base_lemma(t) in DOCUMENT_NOUNS), noun)
+            if noun.dep_ == "dobj" and noun.head.lemma_.lower() in _ISSUING_VERBS and not _speaker_noun(noun):
+                # "X released an ad that urges ...", "X issued a statement that said ...": whoever
+                # released or issued it speaks
+                issuer = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+                if issuer is not None and _may_speak(issuer):
+                    return self.resolve(issuer, _span_text(doc, _np_tokens(issuer))[:2])
             np = _np_tokens(noun)
             ns, ne, _ = _span_text(doc, np)
             return self.resolve(noun, (ns, ne))
@@ -2707,6 +2713,11 @@ tycoon mogul magnate billionaire millionaire businessman businesswoman entrepren
 contender hopeful frontrunner front-runner pundit commentator actor actress
 """.split())
 _AGENT_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent|man|woman|person|people|ee|crat)s?$")
+
+
+#: Verbs by which someone puts out what then speaks for them ("released an ad that urges ...").
+_ISSUING_VERBS = frozenset({"release", "issue", "publish", "air", "run", "launch", "post", "unveil", "send",
+                            "file", "sign", "tweet", "write", "deliver", "circulate", "distribute"})
 
 
 def _speaker_noun(tok: "Token") -> bool:
