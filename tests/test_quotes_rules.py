@@ -949,6 +949,9 @@ def test_they_is_a_group_never_one_person() -> None:
     assert got["argue"] == "Ana Lopez and Mark Diaz"
     assert got["said"] != "Paul Grant"
     assert [q.speaker for q in extract_quotes(text) if q.text.startswith("the book")] == ["Mark Diaz"]
+    # a title before the second name may stand between
+    qs = extract_quotes("Sen. Paul Grant and Rep. Ann Fox said the bill was dead.")
+    assert [q.speaker for q in qs] == ["Paul Grant and Ann Fox"]
 
 
 def test_a_headline_label_may_be_a_surname_of_the_story() -> None:

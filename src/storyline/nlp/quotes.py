@@ -2494,8 +2494,11 @@ class _Resolver:
             first: dict[frozenset[str], str] = {}
             run: list[Mention] = []
             for m in people + [None]:  # type: ignore[list-item]
-                joint = run and m is not None and re.fullmatch(r"\s*(?:,|(?:,\s*)?(?:and|&))\s*",
-                                                               text[run[-1].end:m.start])
+                # (a party tag after a name and a title before the next may stand between: "Reps.
+                # Jane Smith (R-N.Y.) and Sen. Ana Lopez")
+                joint = run and m is not None and re.fullmatch(
+                    r"\s*(?:\([^()\n]{1,15}\))?\s*(?:,|(?:,\s*)?(?:and|&))\s*(?:[A-Z][a-z]{1,4}\.\s+)?",
+                    text[run[-1].end:m.start])
                 if joint:
                     run.append(m)
                     continue
