@@ -1061,3 +1061,13 @@ def test_what_someone_released_speaks_for_them() -> None:
             "The union also issued a statement that said the strike would go on.")
     got = {q.cue: q.speaker for q in extract_quotes(text)}
     assert got["urges"] == "Ana Ortiz" and got["said"] == "The union"
+
+
+def test_a_description_speaker_is_shown_without_its_clauses() -> None:
+    """"A large study published on Tuesday found ...": the speaker reads "A large study"; the source
+    span keeps the whole phrase."""
+    text = ("A large study published on Tuesday found that hot nights raise mortality. Indiana politicians, who "
+            "granted the company tax breaks, want the jobs to stay.")
+    got = [(q.speaker, text[q.speaker_start:q.speaker_end]) for q in extract_quotes(text)]
+    assert got == [("A large study", "A large study published on Tuesday"),
+                   ("Indiana politicians", "Indiana politicians, who granted the company tax breaks")]

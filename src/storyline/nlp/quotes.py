@@ -2723,6 +2723,26 @@ _ISSUING_VERBS = frozenset({"release", "issue", "publish", "air", "run", "launch
                             "file", "sign", "tweet", "write", "deliver", "circulate", "distribute"})
 
 
+def _description_name(doc: "Doc", s: int, e: int) -> str:
+    """How a description that names no one is shown as a speaker: its noun phrase without the
+    clauses that say more about it ("a large study published on Tuesday" -> "a large study",
+    "Indiana politicians, who granted the tax breaks" -> "Indiana politicians"); the source span
+    keeps them."""
+    text = doc_text(doc)
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None or len(span) < 3:
+        return text[s:e]
+    root = span.root
+    drop = {t.i for c in root.children if c.i > root.i and c.dep_ in ("acl", "relcl", "advcl", "appos")
+            for t in c.subtree}
+    keep = [t for t in span if t.i not in drop]
+    while keep and (keep[-1].is_punct or keep[-1].dep_ == "cc"):
+        keep.pop()
+    if not keep or keep[-1].i < root.i:
+        return text[s:e]
+    return text[keep[0].idx:keep[-1].idx + len(keep[-1].text)] if len(keep) < len(span) else text[s:e]
+
+
 def _speaker_noun(tok: "Token") -> bool:
     """Whether a common-noun head can name a speaker (a person, a group, an organisation)."""
     lemma = base_lemma(tok)  # ("co-founder": a founder)
@@ -3156,7 +3176,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                     sp_s, sp_e = span_model.choose_source(doc, sp_s, sp_e, f.cue_start, f.cue_end)
                 sp_s, sp_e = _closed_phrase(text, sp_s, sp_e)
                 if label is None and speaker == speaker_mention:  # a description naming no one speaks as itself
-                    speaker = text[sp_s:sp_e]
+                    speaker = _description_name(doc, sp_s, sp_e)
                 speaker_mention = text[sp_s:sp_e]
         elif lb is not None:
             r = resolver.resolve(lb.head, (lb.start, lb.end))
