@@ -1064,10 +1064,12 @@ def test_what_someone_released_speaks_for_them() -> None:
 
 
 def test_a_description_speaker_is_shown_without_its_clauses() -> None:
-    """"A large study published on Tuesday found ...": the speaker reads "A large study"; the source
-    span keeps the whole phrase."""
-    text = ("A large study published on Tuesday found that hot nights raise mortality. Indiana politicians, who "
-            "granted the company tax breaks, want the jobs to stay.")
+    """"The study, published in the journal Health Reports, found ...": the speaker reads "The study";
+    the source span keeps the whole phrase. A clause with no comma says which it is and stays."""
+    text = ("The study, published in the journal Health Reports, found that hot nights raise mortality. Indiana "
+            "politicians, who granted the company tax breaks, want the jobs to stay. Scientists not involved in "
+            "the research said the findings were plausible.")
     got = [(q.speaker, text[q.speaker_start:q.speaker_end]) for q in extract_quotes(text)]
-    assert got == [("A large study", "A large study published on Tuesday"),
-                   ("Indiana politicians", "Indiana politicians, who granted the company tax breaks")]
+    assert got == [("The study", "The study, published in the journal Health Reports"),
+                   ("Indiana politicians", "Indiana politicians, who granted the company tax breaks"),
+                   ("Scientists not involved in the research", "Scientists not involved in the research")]

@@ -2725,19 +2725,18 @@ _ISSUING_VERBS = frozenset({"release", "issue", "publish", "air", "run", "launch
 
 def _description_name(doc: "Doc", s: int, e: int) -> str:
     """How a description that names no one is shown as a speaker: its noun phrase without the
-    clauses that say more about it ("a large study published on Tuesday" -> "a large study",
-    "Indiana politicians, who granted the tax breaks" -> "Indiana politicians"; "a senator who asked
-    not to be named" stays whole); the source span keeps them."""
+    clauses set off by a comma that say more about it ("The study, published in the journal X," ->
+    "The study", "Indiana politicians, who granted the tax breaks" -> "Indiana politicians"; "a
+    senator who asked not to be named" stays whole); the source span keeps them."""
     text = doc_text(doc)
     span = doc.char_span(s, e, alignment_mode="expand")
     if span is None or len(span) < 3:
         return text[s:e]
     root = span.root
-    # (a participle goes, and a clause set off by a comma; a restrictive relative clause says who it
-    # is and stays: "A senator who asked not to be named")
-    drop = {t.i for c in root.children if c.i > root.i and (
-                c.dep_ == "acl" or (c.dep_ in ("relcl", "advcl", "appos") and c.left_edge.i > 0
-                                    and doc[c.left_edge.i - 1].text == ","))
+    # (a clause set off by a comma goes; one that says which it is stays: "A senator who asked not
+    # to be named", "Scientists not involved in the research")
+    drop = {t.i for c in root.children if c.i > root.i and c.dep_ in ("acl", "relcl", "advcl", "appos")
+            and c.left_edge.i > 0 and doc[c.left_edge.i - 1].text == ","
             for t in c.subtree}
     keep = [t for t in span if t.i not in drop]
     while keep and (keep[-1].is_punct or keep[-1].dep_ == "cc"):
