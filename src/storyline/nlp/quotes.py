@@ -1777,7 +1777,7 @@ _OCCASION_NOUNS = MEDIUM_NOUNS | frozenset({"speech", "address", "remark", "rall
 
 
 #: "made clear that", "made it plain that": the adjective is part of the cue.
-_MADE_CLEAR = re.compile(r"(?:it\s+)?(?:clear|plain|known)\b\s*(?=that\b)", re.I)
+_MADE_CLEAR = re.compile(r"((?:it\s+)?(?:clear|plain|known))\b\s*(?=that\b)", re.I)
 
 
 def _cue_phrase(doc: "Doc", verb: "Token", cue_end: int, content_start: int) -> tuple[int, int]:
@@ -1798,7 +1798,7 @@ def _cue_phrase(doc: "Doc", verb: "Token", cue_end: int, content_start: int) -> 
     if verb.lemma_.lower() == "make" and content_start >= cue_end:
         m = _MADE_CLEAR.match(text, content_start)
         if m is not None and not text[cue_end:content_start].strip():
-            return m.end() - (len(m.group(0)) - len(m.group(0).rstrip())), m.end()
+            return m.end(1), m.end()
     return cue_end, content_start
 
 
@@ -3537,6 +3537,10 @@ def _speaker_labels(doc: "Doc", text: str, paras: Sequence[tuple[int, int]],
     may say whom the statement is to or about: "Jane Smith to Voters: ...", "Smith on the Budget:
     ..." (the label is the part before "to" or "on"). Kind: ``direct`` when the content is a quotation or a transcript's line,
     ``mixed`` when it carries quoted words, else ``indirect`` (a headline's paraphrase)."""
+
+    def surname(t: "Token", at: int) -> bool:  # (a headline's tags are unreliable: "Smith" may be a verb)
+        return ents is not None and t.text[:1].isupper() and ents.person_named(t.text, at) is not None
+
     found: list[tuple["Token", int, int, int, int, bool]] = []
     for ps, pe in paras:
         m = _LABEL_RE.match(text, ps, pe)
@@ -3556,17 +3560,15 @@ def _speaker_labels(doc: "Doc", text: str, paras: Sequence[tuple[int, int]],
         span = doc.char_span(ls, le, alignment_mode="expand")
         if span is None or span.start_char != ls or span[0].sent.start_char < ps:
             continue
-        def surname(t: "Token") -> bool:  # (a headline's tags are unreliable: "Smith" may be a verb)
-            return ents is not None and t.text[:1].isupper() and ents.person_named(t.text, pe) is not None
-
-        if any(t.pos_ in ("VERB", "AUX") and t.tag_ != "NNP" and not surname(t) for t in span):
+        if any(t.pos_ in ("VERB", "AUX") and t.tag_ != "NNP" and not surname(t, pe) for t in span):
             continue  # "Trump says:" has a cue of its own
         heads = [t for t in span if t.is_alpha and not (span.start <= t.head.i < span.end and t.head.i != t.i)]
         head = heads[-1] if heads else None
         if head is None or head.lower_ in _NOT_LABELS or any(t.lower_ in ("and", "&") for t in span):
             continue  # "Editor's Note:", "Smith and Jones: A Tortured Relationship" (no one speaker)
         speaks = _speaker_noun(head) or _document(head)
-        if not speaks and (not (head.pos_ == "PROPN" or head.ent_type_ in ENTITY_TYPES or surname(head))
+        named = surname(head, pe)
+        if not speaks and (not (head.pos_ == "PROPN" or head.ent_type_ in ENTITY_TYPES or named)
                            or any(t.tag_ == "POS" for t in span)):
             continue  # "Smith's Revelation: ...", "Monday's Briefing: ...": about someone, not by them
         cs, ce = _trim(text, m.end(), pe)
@@ -3583,7 +3585,7 @@ def _speaker_labels(doc: "Doc", text: str, paras: Sequence[tuple[int, int]],
             or text[cs:ce].rstrip(" '\"”’")[-1:] == "?"
         # a section title in title case ("Stealth Over Health: ...") names no one: outside a
         # transcript the label holds a recognised name, a noun for people or a document
-        weak = weak or not (speaks or any(t.ent_type_ in ENTITY_TYPES for t in span) or surname(head))
+        weak = weak or not (speaks or any(t.ent_type_ in ENTITY_TYPES for t in span) or named)
         found.append((head, ls, le, cs, ce, weak))
     lines = {(text[f[1]:f[2]].lower(), text[f[3]:f[4]]) for f in found}  # (a headline may be repeated)
     transcript = len({name for name, _ in lines}) < len(lines)  # a label that recurs
