@@ -49,8 +49,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from storyline.model import Article, Quote  # noqa: E402
+from storyline.nlp.lexicon import CUE_VERBS  # noqa: E402
 from storyline.nlp.parse import get_nlp, parse_many  # noqa: E402
-from storyline.nlp.quotes import CUE_VERBS, QuotesStage, extract_quotes  # noqa: E402
+from storyline.nlp.quotes import QuotesStage, extract_quotes  # noqa: E402
 
 SHARED = Path(os.environ.get("STORYLINE_SHARED", ROOT.parent / "shared"))
 POLNEAR = SHARED / "datasets" / "polnear" / "data"

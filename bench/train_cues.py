@@ -4,7 +4,7 @@
 
 Writes ``src/storyline/models/classifiers/cues.json`` (:mod:`storyline.nlp.cues`). Training data:
 PolNeAR's *train* split only (dev is what bench/quotes.py reports on). Every candidate of
-:func:`storyline.nlp.quotes.cue_candidates` (a verb with a subject and a complement) is an example;
+:func:`storyline.nlp.frames.cue_candidates` (a verb with a subject and a complement) is an example;
 it is positive when the verb lies inside a gold Cue span. PolNeAR annotates speech *and* attitudes
 and acts ("believes that", "wants to", "endorsed"): the model learns which verb in which frame the
 annotators treat as attributing something to its subject.
@@ -38,7 +38,9 @@ def examples(limit: int | None, cache: Path | None):
     """(article index, features, label, covered by a rule frame) per candidate, and per article the
     number of gold cues and of rule cues that hit / miss them."""
     from storyline.nlp.attribution import _TEXT_KEY, ChainFinder
-    from storyline.nlp.quotes import _Entities, _find_frames, cue_candidates, find_quoted_spans
+    from storyline.nlp.frames import cue_candidates, find_frames
+    from storyline.nlp.mentions import ArticleEntities
+    from storyline.nlp.quotemarks import find_quoted_spans
 
     arts, docs = polnear_train(limit, cache)
     rows = []
@@ -55,8 +57,8 @@ def examples(limit: int | None, cache: Path | None):
             gold_cues.append({t.i for t in span})
             gold_toks.update(t.i for t in span)
         quoted = find_quoted_spans(text)
-        ents = _Entities(doc)
-        frames = _find_frames(doc, ChainFinder(doc, ents_mentions=ents.mentions))
+        ents = ArticleEntities(doc)
+        frames = find_frames(doc, ChainFinder(doc, ents_mentions=ents.mentions))
         frames = [f for f in frames if not any(q.start <= f.cue_start < q.end for q in quoted)]
         rule = {f.cue_tok.i for f in frames if f.cue_tok is not None}
         base["gold"] += len(gold_cues)

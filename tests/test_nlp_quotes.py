@@ -8,7 +8,8 @@ import pytest
 
 from storyline.model import Article
 from storyline.nlp.quote_groups import group_quotes
-from storyline.nlp.quotes import QuotesStage, extract_quotes, find_quoted_spans
+from storyline.nlp.quotemarks import find_quoted_spans
+from storyline.nlp.quotes import QuotesStage, extract_quotes
 from storyline.pipeline import Pipeline
 from storyline.store import Store
 

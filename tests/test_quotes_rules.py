@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from storyline.nlp.quotes import extract_quotes, find_quoted_spans
+from storyline.nlp.quotemarks import find_quoted_spans
+from storyline.nlp.quotes import extract_quotes
 
 
 def test_evidence_cue_with_an_inanimate_subject_is_no_quote() -> None:

@@ -294,9 +294,9 @@ class ChainFinder:
             subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
             if subj is None:
                 continue
-            from storyline.nlp.quotes import _np_tokens  # local: quotes imports this module
+            from storyline.nlp.frames import np_tokens  # local: frames imports this module
 
-            np = _np_tokens(subj)
+            np = np_tokens(subj)
             s, e = np[0].idx, np[-1].idx + len(np[-1].text)
             r = resolver.resolve(subj, (s, e))
             links = [x for x in links if not (s <= x.start < e) and x.name != r.name]

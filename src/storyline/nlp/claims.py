@@ -70,8 +70,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from storyline.model import Article, Claim, ClaimStance, Quote, StanceKind, content_id
-from storyline.nlp.quotes import NOUN_CUES, cue_negated
+from storyline.nlp.lexicon import NOUN_CUES
 from storyline.nlp.parse import PARA_BREAK
+from storyline.nlp.quotes import cue_negated
 from storyline.text import FUNCTION_WORDS, split_sentences
 
 if TYPE_CHECKING:  # pragma: no cover

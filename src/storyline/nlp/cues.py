@@ -120,9 +120,9 @@ def subject_kind(subj: "Token | None") -> str:
     if subj.pos_ == "PROPN":
         return "propn"
     if subj.pos_ == "NOUN":
-        from storyline.nlp.quotes import _speaker_noun
+        from storyline.nlp.mentions import speaker_noun
 
-        return "people" if _speaker_noun(subj) else "noun"
+        return "people" if speaker_noun(subj) else "noun"
     return subj.pos_.lower()
 
 

@@ -34,6 +34,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from storyline.nlp.frames import cut_writer_tail, setting_phrase
+from storyline.nlp.lexicon import CUE_VERBS
+
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
 
@@ -251,10 +254,8 @@ def _allowed(doc: "Doc", cue: "Token", cand: SpanCandidate, current: tuple[int, 
     another reporting verb with its own subject ("..., and three-quarters said the same"), a
     participle set off after the cue ("he said, wiping his face": the speaker's doing) or what the
     writer added after the rules' span (", an increase of 20 percent":
-    :func:`storyline.nlp.quotes._cut_writer_tail`), unless the rules' span holds it too; and when the
+    :func:`storyline.nlp.frames.cut_writer_tail`), unless the rules' span holds it too; and when the
     rules' span is a passive subject ("The plan was criticized by ..."), only a span holding it."""
-    from storyline.nlp.quotes import CUE_VERBS, _cut_writer_tail, _setting_phrase
-
     a, b = cand.start, cand.end
     ca, cb = current
 
@@ -275,14 +276,14 @@ def _allowed(doc: "Doc", cue: "Token", cand: SpanCandidate, current: tuple[int, 
             return False  # a quote of its own
         if i != cue.i and t.lemma_.lower() in CUE_VERBS and any(k.dep_ in ("nsubj", "nsubjpass") for k in t.children):
             return False  # another report
-        if t.dep_ == "prep" and t.head.i == cue.i and i > cue.i and _setting_phrase(t):
+        if t.dep_ == "prep" and t.head.i == cue.i and i > cue.i and setting_phrase(t):
             return False  # when and where it was said ("at a rally", "on Friday")
         if t.dep_ in ("advcl", "acl") and t.tag_ in ("VBG", "VBN") and i > cue.i \
                 and doc[t.left_edge.i - 1].text == "," and t.left_edge.i - 1 <= cue.right_edge.i + 1:
             return False  # the speaker's doing
     if a <= ca and b > cb:
         end = doc[b - 1].idx + len(doc[b - 1])
-        if _cut_writer_tail(doc, doc[a].idx, end) <= doc[cb - 1].idx + len(doc[cb - 1]):
+        if cut_writer_tail(doc, doc[a].idx, end) <= doc[cb - 1].idx + len(doc[cb - 1]):
             return False
     return True
 

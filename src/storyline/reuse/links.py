@@ -71,9 +71,9 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
 
 def quoted_share(text: str, spans: Sequence[Span]) -> list[float]:
     """For each span of ``text`` (sentences), the share of its non-space characters between quotation
-    marks (every style, multi-paragraph quotes joined: :func:`storyline.nlp.quotes.find_quoted_spans`,
+    marks (every style, multi-paragraph quotes joined: :func:`storyline.nlp.quotemarks.find_quoted_spans`,
     which needs no parser)."""
-    from storyline.nlp.quotes import find_quoted_spans
+    from storyline.nlp.quotemarks import find_quoted_spans
 
     inside = bytearray(len(text))
     for q in find_quoted_spans(text):
