@@ -1074,3 +1074,42 @@ def test_a_description_speaker_is_shown_without_its_clauses() -> None:
     assert got == [("The study", "The study, published in the journal Health Reports"),
                    ("Indiana politicians", "Indiana politicians, who granted the company tax breaks"),
                    ("Scientists not involved in the research", "Scientists not involved in the research")]
+
+
+def test_a_document_speaks_for_whoever_sent_issued_or_provided_it() -> None:
+    """"the letter states" after "X has sent Y, R-Wis., a letter" is X's, never Y's (the parser hangs the
+    letter on Y, and it must not become Y's title); "a statement issued by the Ortega campaign" and
+    "Cook provided a written statement", then "the statement said": the campaign, Cook."""
+    text = ("Rep. Paul Brandt is heading to Riverside College for a speech.\n\n"
+            "A group of nearly 90 professors connected to the college has sent Brandt, R-Wis., a letter saying "
+            "he has misused church doctrine.\n\n"
+            "“We appreciate your willingness to talk about how church teaching can help,” the letter states.")
+    q = [q for q in extract_quotes(text) if q.cue == "states"][0]
+    assert "Brandt" not in (q.speaker or "") and q.speaker.startswith("A group of nearly 90 professors")
+    text = ("Mia Lund said the race was not over.\n\nBut a separate statement issued by the Ortega campaign late "
+            "Tuesday was notable. Instead, the statement talked about giving voters the right to choose.")
+    assert [q.speaker for q in extract_quotes(text) if q.cue == "talked about"] == ["Ortega"]
+    text = "Mia Lund spoke first.\n\nA statement issued by the Sanders campaign said the race was not over."
+    assert [q.speaker for q in extract_quotes(text)] == ["the Sanders campaign"]
+    text = ("Cook said Carter stopped the practice.\n\nThe Times said Peter Cook provided a written statement in "
+            "response to the inquiries.\n\n“After reviewing his email practices, the secretary believes that his "
+            "use of personal email was a mistake,” the statement said.")
+    assert [q.speaker for q in extract_quotes(text) if q.kind == "direct"] == ["Peter Cook"]
+
+
+def test_a_document_named_before_without_a_readable_owner_is_not_the_last_speaker() -> None:
+    """"a letter released Tuesday and signed by 90 faculty members", then "The letter says": the owner
+    cannot be read from the parse, and the person quoted before did not write it."""
+    text = ("Mr. Brandt has been criticized ever since he claimed that his budget plan was inspired by his faith.\n\n"
+            "The latest criticism comes in a letter released Tuesday and signed by nearly 90 faculty members and "
+            "priests at Riverside, the university in Easton, in advance of Mr. Brandt's visit.\n\n"
+            "The letter says, “We would be remiss if we did not challenge your misuse of church teaching.”")
+    assert [q.speaker for q in extract_quotes(text) if q.cue == "says"] == ["The letter"]
+
+
+def test_a_social_network_the_recogniser_takes_for_a_person_is_no_antecedent() -> None:
+    """The recogniser may tag "Twitter" as a person; a later "she" is still the woman named."""
+    text = ("Enter Ms. Lauten — a former party new media aide who describes herself on Twitter as loving God, "
+            "cats and “all things pink, green and pearls!” — whose commentary had a sharper edge.\n\n"
+            "“Try showing a little class,” she wrote above a picture of the girls.")
+    assert [q.speaker for q in extract_quotes(text) if q.cue == "wrote"] == ["Lauten"]

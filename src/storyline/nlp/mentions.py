@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from storyline.nlp.attribution import DOCUMENT_NOUNS, doc_text, entity_name, long_words, title_case
+from storyline.nlp.cues import CHANNELS
 from storyline.nlp.lexicon import ENTITY_TYPES, ORG_NOUNS
 from storyline.nlp.parse import base_lemma
 
@@ -239,6 +240,10 @@ class ArticleEntities:
         found = [e for e in doc.ents if e.label_ in ENTITY_TYPES and not (e.label_ == "ORG" and e.root.i in taken)]
         found += people
         for ent in sorted(found, key=lambda e: e.start):
+            if ent.label_ == "PERSON" and ent.text.lower() in CHANNELS:
+                from spacy.tokens import Span
+
+                ent = Span(doc, ent.start, ent.end, label="ORG")  # "Twitter" is never a person
             if ent.label_ == "PERSON":
                 ent = _person_name(ent)
             name = _strip_possessive(entity_name(ent)) if ent.label_ != "NORP" else ent.text
@@ -398,7 +403,9 @@ class ArticleEntities:
             if toks:
                 return doc_text(doc)[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
         for child in root.children:
-            if child.dep_ == "appos" and child.pos_ == "NOUN" and child.tag_ != "NNS":
+            # (not a document the parser hung on the name: "sent Smith, R-Wis., a letter")
+            if child.dep_ == "appos" and child.pos_ == "NOUN" and child.tag_ != "NNS" \
+                    and base_lemma(child) not in DOCUMENT_NOUNS | DOCUMENT_SOURCES:
                 toks = [t for t in _role_tokens(child) if t.dep_ != "det" or t.i != child.left_edge.i]
                 if toks:
                     return doc_text(doc)[toks[0].idx:toks[-1].idx + len(toks[-1].text)]

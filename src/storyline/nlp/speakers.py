@@ -53,7 +53,7 @@ _AUTHORING = frozenset({"lead", "conduct", "commission", "write", "author", "pre
 
 #: Verbs by which someone sends out a document ("sent a letter", "issued a statement").
 _SENDING = frozenset({"send", "write", "issue", "release", "sign", "post", "publish", "pen", "draft", "deliver",
-                      "submit", "circulate"})
+                      "submit", "circulate", "provide", "give"})
 
 
 #: Modifiers of a document noun that make it a different document from the last one named.
@@ -249,6 +249,10 @@ class SpeakerResolver:
                     own = self._named_owner(tok) or self._earlier_document(tok, self._sender)
                     if own is not None:
                         return own
+                    if self._earlier_document(tok, lambda t: Resolved(t.text, None, None)) is not None:
+                        # "a letter released Tuesday and signed by ...", then "The letter says": the
+                        # document named before without an owner we can read, not the last speaker
+                        return Resolved(mention_text, None, None)
                     named = self._named_in(quote)
                     last = next((r for off, r in reversed(self.speakers) if off < s and s - off < 1200
                                  and r.label in ("PERSON", "ORG") and r.name not in named), None)
@@ -398,8 +402,11 @@ class SpeakerResolver:
     def _sender(self, tok: "Token") -> Resolved | None:
         """Who sent, wrote or issued a document named as the object of the act ("A group of
         professors has sent him a letter", "The ministry issued a statement"); or its issuer."""
-        verb = tok.head
-        if tok.dep_ != "dobj" or verb.pos_ != "VERB" or verb.lemma_.lower() not in _SENDING:
+        obj = tok
+        if tok.dep_ == "appos" and tok.head.dep_ in ("dobj", "dative"):
+            obj = tok.head  # "sent Smith, R-Wis., a letter": the parser hung the letter on the name
+        verb = obj.head
+        if obj.dep_ not in ("dobj", "dative") or verb.pos_ != "VERB" or verb.lemma_.lower() not in _SENDING:
             return self._issuer(tok)
         subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         if subj is None:
@@ -454,11 +461,17 @@ class SpeakerResolver:
         names = [m for m in self.ents.mentions
                  if m.start < ne and ns < m.end and m.label in ("PERSON", "ORG", "GPE", "NORP")]
         if not names:
-            return None
+            if tok.pos_ != "PROPN":
+                return None
+            # a surname the recogniser missed in this sentence ("Okafor said in a statement")
+            r = self.resolve(tok, (ns, ne))
+            return r if r.label in ("PERSON", "ORG", "GPE", "NORP") else None
         # the name may take the article of the document's phrase ("[The Acme Institute] report")
         r = self.resolve(tok, (min(ns, *(m.start for m in names)), max(ne, *(m.end for m in names))))
         if r.label in ("PERSON", "ORG", "GPE", "NORP"):
             return r
+        if r.name and base_lemma(tok) in ORG_NOUNS:
+            return Resolved(r.name, "ORG", None)  # "a statement issued by the Sanders campaign": the campaign
         # "researchers at X University", "economists from the bank": where they work
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in ("at", "from", "of") and speaker_noun(tok):
