@@ -1113,3 +1113,19 @@ def test_a_social_network_the_recogniser_takes_for_a_person_is_no_antecedent() -
             "cats and “all things pink, green and pearls!” — whose commentary had a sharper edge.\n\n"
             "“Try showing a little class,” she wrote above a picture of the girls.")
     assert [q.speaker for q in extract_quotes(text) if q.cue == "wrote"] == ["Lauten"]
+
+
+def test_an_ad_speaks_for_whoever_answered_with_it() -> None:
+    """"The Republicans hit back with a television commercial", then "the advertisement says": the
+    Republicans (an ad, an advertisement and a commercial are one kind of document); "the campaign
+    retorted with an ad": the campaign. An ad named by a name in its phrase the recogniser missed
+    ("One Club for Growth ad") is itself, not the person quoted last."""
+    text = ("The Republicans hit back on Tuesday with a television commercial asserting that the plan was better "
+            "for older voters.\n\n“You paid into the fund for years, every paycheck,” the advertisement says.")
+    assert [q.speaker for q in extract_quotes(text) if q.cue == "says"] == ["Republicans"]
+    text = ("Mia Lund said the race was close.\n\nThe Ortega campaign retorted with an ad of its own on Tuesday. "
+            "The ad says: “You paid in for years, and now the fund is cut.”")
+    assert [q.speaker for q in extract_quotes(text) if q.cue == "says"] == ["Ortega"]
+    text = ("Mia Lund said the race was close.\n\nOne Club for Growth ad, which is currently airing, argues that "
+            "“only one candidate can win the state.”")
+    assert [q.speaker for q in extract_quotes(text) if q.cue == "argues"] == ["One Club for Growth ad"]

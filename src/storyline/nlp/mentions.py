@@ -445,6 +445,7 @@ _TITLE_ABBREV = {"gov.": "governor", "sen.": "senator", "rep.": "representative"
 #: whose it is.
 DOCUMENT_SOURCES = frozenset("""
 statement remark remarks text release letter post tweet video message memo email op-ed column speech
+ad advertisement commercial
 """.split())
 
 

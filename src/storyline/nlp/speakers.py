@@ -56,6 +56,8 @@ _SENDING = frozenset({"send", "write", "issue", "release", "sign", "post", "publ
                       "submit", "circulate", "provide", "give"})
 
 
+#: Names of one kind of document ("a television commercial ... the advertisement says").
+_SAME_DOCUMENT = {"advertisement": "ad", "commercial": "ad", "advert": "ad"}
 #: Modifiers of a document noun that make it a different document from the last one named.
 _ANOTHER = frozenset({"other", "another", "new", "newer", "previous", "earlier", "separate", "different",
                       "second", "latest", "recent", "similar"})
@@ -249,9 +251,11 @@ class SpeakerResolver:
                     own = self._named_owner(tok) or self._earlier_document(tok, self._sender)
                     if own is not None:
                         return own
-                    if self._earlier_document(tok, lambda t: Resolved(t.text, None, None)) is not None:
-                        # "a letter released Tuesday and signed by ...", then "The letter says": the
-                        # document named before without an owner we can read, not the last speaker
+                    if self._earlier_document(tok, lambda t: Resolved(t.text, None, None)) is not None \
+                            or any(t.pos_ == "PROPN" for t in tok.lefts):
+                        # "a letter released Tuesday and signed by ...", then "The letter says"; "One
+                        # Club for Growth ad argues": a document named before, or by a name in its
+                        # phrase, whose owner we cannot read is itself, not the last speaker
                         return Resolved(mention_text, None, None)
                     named = self._named_in(quote)
                     last = next((r for off, r in reversed(self.speakers) if off < s and s - off < 1200
@@ -391,9 +395,9 @@ class SpeakerResolver:
             # someone else's or another document ("his report", "a report on ...", "a new study",
             # "other studies"): only "the report", "this poll" point back
             return None
-        lemma = tok.lemma_.lower()
+        lemma = _SAME_DOCUMENT.get(tok.lemma_.lower(), tok.lemma_.lower())
         for t in reversed(self.doc[max(0, tok.i - 600):tok.i]):
-            if t.lemma_.lower() == lemma and t.pos_ == "NOUN":
+            if _SAME_DOCUMENT.get(t.lemma_.lower(), t.lemma_.lower()) == lemma and t.pos_ == "NOUN":
                 own = self._named_owner(t) or other(t)
                 if own is not None:
                     return own
@@ -423,10 +427,10 @@ class SpeakerResolver:
                 if span[0] <= m.start < span[1] and m.label in ("PERSON", "ORG")}
 
     def _issuer(self, tok: "Token") -> Resolved | None:
-        """Who speaks in a document named as the setting of a statement ("In a 48-page report, the
-        board said ...": the board)."""
+        """Who speaks in a document named as the setting or the means of a statement ("In a 48-page
+        report, the board said ...", "the campaign retorted with an ad": the board, the campaign)."""
         prep = tok.head
-        if tok.dep_ != "pobj" or prep.lower_ != "in" or prep.head.pos_ not in ("VERB", "AUX"):
+        if tok.dep_ != "pobj" or prep.lower_ not in ("in", "with") or prep.head.pos_ not in ("VERB", "AUX"):
             return None
         subj = next((c for c in prep.head.children if c.dep_ == "nsubj"), None)
         if subj is None:
