@@ -58,6 +58,7 @@ _SENDING = frozenset({"send", "write", "issue", "release", "sign", "post", "publ
 
 #: Names of one kind of document ("a television commercial ... the advertisement says").
 _SAME_DOCUMENT = {"advertisement": "ad", "commercial": "ad", "advert": "ad"}
+
 #: Modifiers of a document noun that make it a different document from the last one named.
 _ANOTHER = frozenset({"other", "another", "new", "newer", "previous", "earlier", "separate", "different",
                       "second", "latest", "recent", "similar"})
