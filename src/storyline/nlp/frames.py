@@ -764,7 +764,7 @@ def _closing_cue(toks: list["Token"], k: int) -> "Token | None":
     for c in cue.rights:
         if c.is_punct or c.dep_ == "nsubj":  # (", said the company's chief executive.")
             continue
-        addressee = c.dep_ == "dobj" and cue.lemma_.lower() in ADDRESSEE_VERBS and (
+        addressee = c.dep_ == "dobj" and cue.lemma_.lower() in TELLING_VERBS and (
             c.pos_ == "PROPN" or c.ent_type_ in ENTITY_TYPES or speaker_noun(c))
         setting = (c.dep_ == "prep" and setting_phrase(c)) or (c.dep_ == "npadvmod" and c.ent_type_ in ("DATE", "TIME"))
         if not (addressee or setting):
@@ -1173,7 +1173,7 @@ EFFORT_VERBS = frozenset({"try", "attempt", "manage", "fail", "struggle", "striv
 
 #: Reporting verbs whose object is the addressee ("told reporters", "asked the minister"): a person,
 #: an organisation or a pronoun as their object is never the content.
-ADDRESSEE_VERBS = frozenset({"tell", "ask", "inform", "notify", "brief"})
+TELLING_VERBS = frozenset({"tell", "ask", "inform", "notify", "brief"})
 
 
 #: Entity types of an object that no act takes a stance on ("posted on May 15", "raised $5 million").
@@ -1204,7 +1204,7 @@ def _learned_frames(doc: "Doc", quoted: Sequence[QuotedSpan], rule_cues: set[int
             continue  # "tried to block the bill": an effort, not a stance or a statement
         if c.kind == "acomp" and comp.head.lemma_.lower() in _LIKELIHOOD and comp.lemma_.lower() not in CUE_VERBS:
             continue  # "they are likely to back X": the writer's forecast ("more likely to say X" reports)
-        if c.kind == "dobj" and tok.lemma_.lower() in ADDRESSEE_VERBS and (
+        if c.kind == "dobj" and tok.lemma_.lower() in TELLING_VERBS and (
                 comp.pos_ in ("PRON", "PROPN") or comp.ent_type_ in ENTITY_TYPES or speaker_noun(comp)):
             continue  # "told The Daily Ledger", "asked the minister": whom it was said to
         nominal = c.kind not in ("ccomp", "acomp", "forto")

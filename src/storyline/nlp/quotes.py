@@ -95,9 +95,9 @@ from typing import TYPE_CHECKING
 from storyline.model import Article, ChainLink, Quote, QuoteGroup, QuoteKind, content_id
 from storyline.nlp.attribution import _TEXT_KEY, ChainFinder, doc_text, order_links
 from storyline.nlp.frames import (
-    ADDRESSEE_VERBS,
     OCCASION_NOUNS,
     QUOTE_CHARS,
+    TELLING_VERBS,
     Frame,
     act_bounds,
     find_frames,
@@ -757,7 +757,7 @@ def _bare_attribution(sent: "Span", start: int) -> bool:
     if "nsubj" not in deps or deps & {"ccomp", "xcomp", "attr", "oprd"}:
         return False
     for c in kids:
-        if c.dep_ in ("dobj", "dative") and not (lemma in ADDRESSEE_VERBS and (
+        if c.dep_ in ("dobj", "dative") and not (lemma in TELLING_VERBS and (
                 c.pos_ in ("PRON", "PROPN") or c.ent_type_ in ENTITY_TYPES or speaker_noun(c))):
             return False  # "Smith said the plan" reports something of its own
     return len(sent) <= 14 or not any(t.dep_ in ("advcl", "conj", "relcl") and t.pos_ in ("VERB", "AUX")

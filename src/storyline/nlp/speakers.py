@@ -59,6 +59,12 @@ _SENDING = frozenset({"send", "write", "issue", "release", "sign", "post", "publ
 #: Names of one kind of document ("a television commercial ... the advertisement says").
 _SAME_DOCUMENT = {"advertisement": "ad", "commercial": "ad", "advert": "ad"}
 
+
+def _document_kind(tok: "Token") -> str:
+    lemma = tok.lemma_.lower()
+    return _SAME_DOCUMENT.get(lemma, lemma)
+
+
 #: Modifiers of a document noun that make it a different document from the last one named.
 _ANOTHER = frozenset({"other", "another", "new", "newer", "previous", "earlier", "separate", "different",
                       "second", "latest", "recent", "similar"})
@@ -249,11 +255,14 @@ class SpeakerResolver:
                         r = self.resolve(owner, (owner.idx, owner.idx + len(owner.text)))
                         if r.label is not None:
                             return r
-                    own = self._named_owner(tok) or self._earlier_document(tok, self._sender)
+                    own = self._named_owner(tok)
                     if own is not None:
                         return own
-                    if self._earlier_document(tok, lambda t: Resolved(t.text, None, None)) is not None \
-                            or any(t.pos_ == "PROPN" for t in tok.lefts):
+                    earlier = self._earlier_documents(tok)
+                    own = self._first_owner(earlier, self._sender)
+                    if own is not None:
+                        return own
+                    if earlier or any(t.pos_ == "PROPN" for t in tok.lefts):
                         # "a letter released Tuesday and signed by ...", then "The letter says"; "One
                         # Club for Growth ad argues": a document named before, or by a name in its
                         # phrase, whose owner we cannot read is itself, not the last speaker
@@ -384,24 +393,29 @@ class SpeakerResolver:
         """Who a document noun speaks for: a name in its phrase ("the Acme Institute report", "Gallup's poll",
         "a report by the agency's inspector general") or, for a bare "the report", the owner of the
         last document of that kind named before it (within a few paragraphs)."""
-        return self._named_owner(tok) or self._earlier_document(tok, self._issuer)
+        return self._named_owner(tok) or self._first_owner(self._earlier_documents(tok), self._issuer)
 
-    def _earlier_document(self, tok: "Token", other: Callable[[Token], Resolved | None]) -> Resolved | None:
-        """For "the report", "this letter": the owner of the last document of that kind named before
-        it (within a few paragraphs), from its own phrase or by ``other`` (its issuer or sender)."""
+    def _earlier_documents(self, tok: "Token") -> list["Token"]:
+        """For "the report", "this letter": the documents of that kind named before it (within a few
+        paragraphs), nearest first; none for someone else's or another document."""
         kids = list(tok.children)
         if any(c.dep_ in ("poss", "compound", "prep") for c in kids) or not any(
                 c.dep_ == "det" and c.lower_ in _DEFINITE for c in kids) or any(
                 c.dep_ == "amod" and c.lower_ in _ANOTHER for c in kids):
             # someone else's or another document ("his report", "a report on ...", "a new study",
             # "other studies"): only "the report", "this poll" point back
-            return None
-        lemma = _SAME_DOCUMENT.get(tok.lemma_.lower(), tok.lemma_.lower())
-        for t in reversed(self.doc[max(0, tok.i - 600):tok.i]):
-            if _SAME_DOCUMENT.get(t.lemma_.lower(), t.lemma_.lower()) == lemma and t.pos_ == "NOUN":
-                own = self._named_owner(t) or other(t)
-                if own is not None:
-                    return own
+            return []
+        kind = _document_kind(tok)
+        return [t for t in reversed(self.doc[max(0, tok.i - 600):tok.i])
+                if t.pos_ == "NOUN" and _document_kind(t) == kind]
+
+    def _first_owner(self, docs: list["Token"], other: Callable[[Token], Resolved | None]) -> Resolved | None:
+        """The owner of the nearest of ``docs`` that has one, from its own phrase or by ``other`` (its
+        issuer or sender)."""
+        for t in docs:
+            own = self._named_owner(t) or other(t)
+            if own is not None:
+                return own
         return None
 
     def _sender(self, tok: "Token") -> Resolved | None:
@@ -465,16 +479,16 @@ class SpeakerResolver:
         ns, ne, _ = span_text(self.doc, np_tokens(tok))
         names = [m for m in self.ents.mentions
                  if m.start < ne and ns < m.end and m.label in ("PERSON", "ORG", "GPE", "NORP")]
-        if not names:
-            if tok.pos_ != "PROPN":
-                return None
-            # a surname the recogniser missed in this sentence ("Okafor said in a statement")
-            r = self.resolve(tok, (ns, ne))
-            return r if r.label in ("PERSON", "ORG", "GPE", "NORP") else None
-        # the name may take the article of the document's phrase ("[The Acme Institute] report")
-        r = self.resolve(tok, (min(ns, *(m.start for m in names)), max(ne, *(m.end for m in names))))
+        if not names and tok.pos_ != "PROPN":
+            return None
+        # the name may take the article of the document's phrase ("[The Acme Institute] report"); with
+        # no name recognised, a proper noun may still be a surname the recogniser missed ("Okafor said
+        # in a statement")
+        r = self.resolve(tok, (min([ns, *(m.start for m in names)]), max([ne, *(m.end for m in names)])))
         if r.label in ("PERSON", "ORG", "GPE", "NORP"):
             return r
+        if not names:
+            return None
         if r.name and base_lemma(tok) in ORG_NOUNS:
             return Resolved(r.name, "ORG", None)  # "a statement issued by the Sanders campaign": the campaign
         # "researchers at X University", "economists from the bank": where they work
