@@ -1129,3 +1129,19 @@ def test_an_ad_speaks_for_whoever_answered_with_it() -> None:
     text = ("Mia Lund said the race was close.\n\nOne Club for Growth ad, which is currently airing, argues that "
             "“only one candidate can win the state.”")
     assert [q.speaker for q in extract_quotes(text) if q.cue == "argues"] == ["One Club for Growth ad"]
+
+
+def test_a_sentence_that_only_attributes_introduces_the_quotation_after_it() -> None:
+    """"X said in a statement." followed by a quotation (no colon): the quotation is what X said. Not
+    when a quotation ends right before that sentence ('"..." he asks. "..."': it attributes the one
+    before), and not for a quoted nickname after a sentence that reports something of its own."""
+    text = ("The count was close.\n\nJane Okafor, the party's spokesperson, said in a statement. “There are no paper "
+            "ballots to recount. The caucuses were a unique event.”\n\nThe rival camp disagreed.")
+    assert [(q.kind, q.speaker, q.cue) for q in extract_quotes(text)] == [("direct", "Jane Okafor", "said")]
+    text = ("The count was close.\n\nThe state party chair agreed. “Nobody expected a margin that small in any "
+            "county.”")
+    assert [(q.speaker, q.cue) for q in extract_quotes(text)] == [("The state party chair", "agreed")]
+    text = "“Can you name one thing they did?” Jane Smith asks.\n\nHer rival was quiet. “I can name two, and that is all.”"
+    assert [(q.speaker, q.cue) for q in extract_quotes(text)] == [("Jane Smith", "asks")]
+    text = "Mia Lund said the race was close.\n\nThe campaign reported on a college student. “Stickerboy”"
+    assert "Stickerboy" not in [q.text for q in extract_quotes(text)]

@@ -764,6 +764,31 @@ def _bare_attribution(sent: "Span", start: int) -> bool:
                                       and t.head.i == root.i and not _when_asked(t) for t in sent)
 
 
+#: A quotation mark, not an apostrophe inside a word ("party's").
+_QUOTATION_MARK = re.compile(r"[\"“”«»‹›„]|(?<!\w)['‘’]|['‘’](?!\w)")
+
+
+def _introducing_sentence(doc: "Doc", text: str, open_at: int) -> "Token | None":
+    """The cue of a sentence that only attributes and ends right before a quotation opens ("Jane
+    Smith, the party's spokesperson, said in a statement. “There are no ballots to recount.”"): it
+    introduces that quotation. Not when a quotation ends right before it ('"..." Trump said. "..."':
+    there it attributes the quote before it, and what follows goes on with the same speaker)."""
+    gap = text[:open_at]
+    end = len(gap.rstrip())
+    if "\n\n\n" in gap[end:] or end == 0:
+        return None
+    last = doc.char_span(end - 1, end, alignment_mode="expand")
+    if last is None:
+        return None
+    sent = last.sent
+    if _QUOTATION_MARK.search(text, sent.start_char, end) or not _bare_attribution(sent, sent.start_char):
+        return None
+    before = text[:sent.start_char].rstrip()
+    if before[-1:] in QUOTE_CHARS or before[-2:-1] in QUOTE_CHARS:
+        return None
+    return sent.root
+
+
 def _when_asked(clause: "Token") -> bool:
     """Whether a clause on a cue says when it was said: "when asked how ...", "after being asked ..."."""
     return clause.dep_ == "advcl" and clause.lemma_.lower() in ("ask", "question", "press") and any(
@@ -1013,6 +1038,10 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
                     if subj is not None and may_speak(subj):
                         candidates.append((before_hi - tok.idx, tok))
                     break
+    if not candidates and head.rstrip().endswith(".") and word_count(text[q.start:q.end]) >= 4:
+        intro = _introducing_sentence(doc, text, before_hi)
+        if intro is not None:
+            candidates.append((before_hi - intro.idx, intro))
     # a cue governing the quoted words inside the same sentence ("dismissed ... as "absurd"")
     if not candidates:
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
