@@ -1141,6 +1141,8 @@ def test_a_sentence_that_only_attributes_introduces_the_quotation_after_it() -> 
     text = ("The count was close.\n\nThe state party chair agreed. “Nobody expected a margin that small in any "
             "county.”")
     assert [(q.speaker, q.cue) for q in extract_quotes(text)] == [("The state party chair", "agreed")]
+    text = "“We will win in March and in November.” Jane Smith said.\n\n“And we will win it big, too.”"
+    assert [q.text for q in extract_quotes(text)] == ["We will win in March and in November.\n\nAnd we will win it big, too."]
     text = "“Can you name one thing they did?” Jane Smith asks.\n\nHer rival was quiet. “I can name two, and that is all.”"
     assert [(q.speaker, q.cue) for q in extract_quotes(text)] == [("Jane Smith", "asks")]
     text = "Mia Lund said the race was close.\n\nThe campaign reported on a college student. “Stickerboy”"

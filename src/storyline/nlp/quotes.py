@@ -783,7 +783,7 @@ def _introducing_sentence(doc: "Doc", text: str, open_at: int) -> "Token | None"
     sent = last.sent
     if _QUOTATION_MARK.search(text, sent.start_char, end) or not _bare_attribution(sent, sent.start_char):
         return None
-    before = text[:sent.start_char].rstrip()
+    before = text[:sent.start_char].rstrip()  # ends with a closing mark, or one and a full stop ('”.')
     if before[-1:] in QUOTE_CHARS or before[-2:-1] in QUOTE_CHARS:
         return None
     return sent.root
