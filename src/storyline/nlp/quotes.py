@@ -773,9 +773,8 @@ def _introducing_sentence(doc: "Doc", text: str, open_at: int) -> "Token | None"
     Smith, the party's spokesperson, said in a statement. “There are no ballots to recount.”"): it
     introduces that quotation. Not when a quotation ends right before it ('"..." Trump said. "..."':
     there it attributes the quote before it, and what follows goes on with the same speaker)."""
-    gap = text[:open_at]
-    end = len(gap.rstrip())
-    if "\n\n\n" in gap[end:] or end == 0:
+    end = _before_space(text, open_at)
+    if end == 0 or "\n\n\n" in text[end:open_at]:
         return None
     last = doc.char_span(end - 1, end, alignment_mode="expand")
     if last is None:
@@ -783,10 +782,17 @@ def _introducing_sentence(doc: "Doc", text: str, open_at: int) -> "Token | None"
     sent = last.sent
     if _QUOTATION_MARK.search(text, sent.start_char, end) or not _bare_attribution(sent, sent.start_char):
         return None
-    before = text[:sent.start_char].rstrip()  # ends with a closing mark, or one and a full stop ('”.')
-    if before[-1:] in QUOTE_CHARS or before[-2:-1] in QUOTE_CHARS:
+    k = _before_space(text, sent.start_char)  # a closing mark right before, or one and a full stop ('”.')
+    if text[k - 1:k] in QUOTE_CHARS or text[max(0, k - 2):k - 1] in QUOTE_CHARS:
         return None
     return sent.root
+
+
+def _before_space(text: str, i: int) -> int:
+    """The offset after the last non-space character before ``i`` (0 when there is none)."""
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i
 
 
 def _when_asked(clause: "Token") -> bool:
