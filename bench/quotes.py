@@ -25,6 +25,10 @@ labels name a group ("Democratic_Lawmakers", "Tea_Party", "NAACP") while the tex
 so the figure is also given for labels that name one person (two or more capitalised words, none a
 group word).
 
+Agreement (PolNeAR): on the articles several annotators labelled (the annotator-training set,
+16 train and 2 dev articles), the same span F1 of each annotator against each other annotator, and of
+Storyline against each annotator (:func:`eval_agreement`): how far the metric lets any system go.
+
 Cost: :class:`storyline.nlp.quotes.QuotesStage` over N PolNeAR articles with ``n_process=2`` (the
 calling process parses one share, a forked child the other and returns its quotes) (articles/s,
 model load excluded) and the peak RSS of the parent plus the largest child; the rate is
@@ -57,6 +61,9 @@ SHARED = Path(os.environ.get("STORYLINE_SHARED", ROOT.parent / "shared"))
 POLNEAR = SHARED / "datasets" / "polnear" / "data"
 BASIL = SHARED / "datasets" / "basil"
 Span = tuple[int, int]
+# PolNeAR's articles with several annotators' files: the annotator-training set (never used for
+# tuning), 16 train articles and 2 dev articles
+AGREEMENT_SPLITS = ("annotator-training", "train", "dev")
 
 
 def _trim(text: str, s: int, e: int) -> Span:
@@ -68,42 +75,64 @@ def _trim(text: str, s: int, e: int) -> Span:
     return s, e
 
 
+def _read_ann(path: Path, text: str) -> list[dict[str, Span | None]]:
+    """One annotator's attributions (brat standoff): Cue, Content and Source spans, trimmed."""
+    spans: dict[str, tuple[str, Span]] = {}
+    links: list[dict[str, str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            kind, _, offs = parts[1].partition(" ")
+            nums = [int(x) for x in re.findall(r"\d+", offs)]
+            if nums:
+                spans[parts[0]] = (kind, _trim(text, min(nums), max(nums)))
+        elif line.startswith("E") and len(parts) >= 2:
+            roles = dict(x.split(":", 1) for x in parts[1].split() if ":" in x)
+            links.append(roles)
+    gold = []
+    for roles in links:
+        item: dict[str, Span | None] = {"cue": None, "content": None, "source": None}
+        for role, tid in roles.items():
+            key = role.lower()
+            if key in item and tid in spans:
+                item[key] = spans[tid][1]
+        if item["cue"] is not None and item["content"] is not None:
+            gold.append(item)
+    return gold
+
+
+def _annotation_files(split: str) -> dict[str, list[Path]]:
+    anns: dict[str, list[Path]] = {}
+    for p in sorted((POLNEAR / split / "attributions").glob("*.ann")):
+        anns.setdefault(p.stem.rsplit("_", 1)[0], []).append(p)
+    return anns
+
+
 def load_polnear(split: str, limit: int | None = None) -> list[dict[str, Any]]:
     """Articles of one split with their gold attributions."""
     texts = sorted((POLNEAR / split / "text").glob("*.txt"))
     if limit:
         texts = texts[:limit]
-    anns: dict[str, list[Path]] = {}
-    for p in sorted((POLNEAR / split / "attributions").glob("*.ann")):
-        anns.setdefault(p.stem.rsplit("_", 1)[0], []).append(p)
+    anns = _annotation_files(split)
     out = []
     for t in texts:
         files = anns.get(t.stem)
         if not files:
             continue
         text = t.read_text(encoding="utf-8")
-        spans: dict[str, tuple[str, Span]] = {}
-        links: list[dict[str, str]] = []
-        for line in files[0].read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if line.startswith("T") and len(parts) >= 2:
-                kind, _, offs = parts[1].partition(" ")
-                nums = [int(x) for x in re.findall(r"\d+", offs)]
-                if nums:
-                    spans[parts[0]] = (kind, _trim(text, min(nums), max(nums)))
-            elif line.startswith("E") and len(parts) >= 2:
-                roles = dict(x.split(":", 1) for x in parts[1].split() if ":" in x)
-                links.append(roles)
-        gold = []
-        for roles in links:
-            item: dict[str, Span | None] = {"cue": None, "content": None, "source": None}
-            for role, tid in roles.items():
-                key = role.lower()
-                if key in item and tid in spans:
-                    item[key] = spans[tid][1]
-            if item["cue"] is not None and item["content"] is not None:
-                gold.append(item)
-        out.append({"name": t.stem, "text": text, "gold": gold})
+        out.append({"name": t.stem, "text": text, "gold": _read_ann(files[0], text)})
+    return out
+
+
+def load_polnear_multi(split: str) -> list[dict[str, Any]]:
+    """Articles of one split that several annotators labelled, with each annotator's attributions."""
+    out = []
+    for name, files in sorted(_annotation_files(split).items()):
+        path = POLNEAR / split / "text" / f"{name}.txt"
+        if len(files) < 2 or not path.exists():
+            continue
+        text = path.read_text(encoding="utf-8")
+        out.append({"name": name, "text": text, "annotators": [_read_ann(f, text) for f in files]})
     return out
 
 
@@ -144,27 +173,52 @@ def _prf(tp: int, npred: int, ngold: int) -> dict[str, float]:
     return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4), "tp": tp, "pred": npred, "gold": ngold}
 
 
+_KINDS = ("source", "cue", "content")
+Counts = dict[tuple[str, str], list[int]]
+
+
+def _new_counts() -> Counts:
+    return {(k, m): [0, 0, 0] for k in _KINDS for m in ("exact", "overlap")}
+
+
+def _predicted_spans(text: str, quotes: list[Quote]) -> dict[str, list[Span]]:
+    return {
+        "content": [_trim(text, q.start, q.end) for q in quotes],
+        "cue": [_trim(text, q.cue_start, q.cue_end) for q in quotes if q.cue_start is not None],
+        "source": [_trim(text, q.speaker_start, q.speaker_end) for q in quotes if q.speaker_start is not None],
+    }
+
+
+def _gold_spans(gold: list[dict[str, Any]]) -> dict[str, list[Span]]:
+    return {k: [g[k] for g in gold if g[k] is not None] for k in _KINDS}
+
+
+def _count(counts: Counts, pred: dict[str, list[Span]], gold: dict[str, list[Span]], weight: int = 1) -> None:
+    for k in _KINDS:
+        for m in ("exact", "overlap"):
+            c = counts[(k, m)]
+            c[0] += weight * len(_match(pred[k], gold[k], m == "exact"))
+            c[1] += weight * len(pred[k])
+            c[2] += weight * len(gold[k])
+
+
+def _scores(counts: Counts) -> dict[str, dict[str, dict[str, float]]]:
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for (k, m), (tp, npred, ngold) in counts.items():
+        out.setdefault(k, {})[m] = _prf(tp, npred, ngold)
+    return out
+
+
 def eval_polnear(articles: list[dict[str, Any]]) -> dict[str, Any]:
-    counts = {(k, m): [0, 0, 0] for k in ("source", "cue", "content") for m in ("exact", "overlap")}
+    counts = _new_counts()
     sp_ok = sp_n = 0
     speech_n = speech_found = 0
     docs = parse_many([a["text"] for a in articles], batch_size=8)
     for art, doc in zip(articles, docs):
         text = art["text"]
         quotes = extract_quotes(text, article_id=art["name"], doc=doc)
-        pred = {
-            "content": [_trim(text, q.start, q.end) for q in quotes],
-            "cue": [_trim(text, q.cue_start, q.cue_end) for q in quotes if q.cue_start is not None],
-            "source": [_trim(text, q.speaker_start, q.speaker_end) for q in quotes
-                       if q.speaker_start is not None],
-        }
-        gold = {k: [g[k] for g in art["gold"] if g[k] is not None] for k in ("content", "cue", "source")}
-        for k in ("content", "cue", "source"):
-            for m in ("exact", "overlap"):
-                c = counts[(k, m)]
-                c[0] += len(_match(pred[k], gold[k], m == "exact"))
-                c[1] += len(pred[k])
-                c[2] += len(gold[k])
+        pred = _predicted_spans(text, quotes)
+        _count(counts, pred, _gold_spans(art["gold"]))
         # speaker accuracy over gold attributions whose content we found
         content_pairs = _match(pred["content"], [g["content"] for g in art["gold"]], False)
         found = {j for _, j in content_pairs}
@@ -190,8 +244,7 @@ def eval_polnear(articles: list[dict[str, Any]]) -> dict[str, Any]:
             sp_ok += ok
     result: dict[str, Any] = {"articles": len(articles),
                               "gold_attributions": sum(len(a["gold"]) for a in articles)}
-    for (k, m), (tp, npred, ngold) in counts.items():
-        result.setdefault(k, {})[m] = _prf(tp, npred, ngold)
+    result.update(_scores(counts))
     result["speaker_accuracy"] = round(sp_ok / sp_n, 4) if sp_n else 0.0
     result["speaker_n"] = sp_n
     # PolNeAR also annotates attitudes and acts ("supports", "wants", "endorsed", "seems"): the share
@@ -199,6 +252,38 @@ def eval_polnear(articles: list[dict[str, Any]]) -> dict[str, Any]:
     result["speech_cue_share"] = round(speech_n / max(1, result["gold_attributions"]), 4)
     result["speech_content_recall"] = round(speech_found / speech_n, 4) if speech_n else 0.0
     return result
+
+
+def eval_agreement(splits: tuple[str, ...] = AGREEMENT_SPLITS) -> dict[str, Any]:
+    """Annotator against annotator, and Storyline against each annotator, on the same articles.
+
+    Over the articles that several annotators labelled: each annotator's file in turn is gold and
+    every other annotator's file is scored against it with the span F1 above (exact and overlap),
+    and Storyline's quotes are scored against the same file, weighted by the number of other
+    annotators so both figures average over the same (article, gold file) pairs. The human figure is
+    the ceiling the metric allows for a system that agrees with annotators as well as they agree with
+    each other."""
+    human, system = _new_counts(), _new_counts()
+    per_split: dict[str, Any] = {}
+    for split in splits:
+        arts = load_polnear_multi(split)
+        docs = parse_many([a["text"] for a in arts], batch_size=8)
+        split_human, split_system = _new_counts(), _new_counts()
+        for art, doc in zip(arts, docs):
+            text, anns = art["text"], art["annotators"]
+            pred = _predicted_spans(text, extract_quotes(text, article_id=art["name"], doc=doc))
+            for g, gold in enumerate(anns):
+                gold_spans = _gold_spans(gold)
+                _count(split_system, pred, gold_spans, weight=len(anns) - 1)
+                for b, other in enumerate(anns):
+                    if b != g:
+                        _count(split_human, _gold_spans(other), gold_spans)
+        for total, part in ((human, split_human), (system, split_system)):
+            for key, c in part.items():
+                total[key] = [x + y for x, y in zip(total[key], c)]
+        per_split[split] = {"articles": len(arts), "annotator_files": sum(len(a["annotators"]) for a in arts),
+                            "human": _scores(split_human), "storyline": _scores(split_system)}
+    return {"splits": per_split, "human": _scores(human), "storyline": _scores(system)}
 
 
 def load_basil(limit: int | None = None) -> list[dict[str, Any]]:
@@ -328,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {"polnear": eval_polnear(load_polnear(args.split, args.limit))}
     report["polnear"]["split"] = args.split
     report["basil"] = eval_basil(load_basil(args.basil_limit))
+    report["agreement"] = eval_agreement()
     if args.speed:
         report["speed"] = bench_speed(args.speed)
         report["speed_with_copies"] = bench_speed(args.speed, copies=True)
@@ -341,6 +427,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  speaker accuracy {pn['speaker_accuracy']:.3f} (n={pn['speaker_n']})")
     print(f"  gold attributions with a reporting-verb cue: {pn['speech_cue_share']:.3f}; "
           f"content recall (>=50% overlap) on those {pn['speech_content_recall']:.3f}")
+    ag = report["agreement"]
+    n_arts = sum(v["articles"] for v in ag["splits"].values())
+    print(f"PolNeAR articles with several annotators ({n_arts}, "
+          + ", ".join(f"{k} {v['articles']}" for k, v in ag["splits"].items())
+          + "): F1 annotator vs annotator / Storyline vs annotator")
+    for k in ("source", "cue", "content"):
+        hu, sl = ag["human"][k], ag["storyline"][k]
+        print(f"  {k:8s} exact {hu['exact']['f1']:.3f} / {sl['exact']['f1']:.3f}   "
+              f">=50% overlap {hu['overlap']['f1']:.3f} / {sl['overlap']['f1']:.3f}")
     b = report["basil"]
     print(f"BASIL: {b['quotes']} named-speaker quotes in {b['articles']} articles: coverage {b['coverage']:.3f}, "
           f"speaker accuracy {b['speaker_accuracy']:.3f} on covered, {b['speaker_accuracy_all']:.3f} on all; "

@@ -47,3 +47,14 @@ def test_quote_stage_speed_above_floor(bench, floors) -> None:
         if best >= floors["articles_per_s"]:
             break
     assert best >= floors["articles_per_s"], res
+
+
+def test_agreement_scores_annotators_and_storyline_on_the_same_gold_files(bench) -> None:
+    res = bench.eval_agreement(("dev",))
+    assert res["splits"]["dev"]["articles"] >= 2
+    for kind in ("source", "cue", "content"):
+        human, ours = res["human"][kind]["overlap"], res["storyline"][kind]["overlap"]
+        # each (article, gold file) pair is counted once per other annotator on both sides
+        assert human["gold"] == ours["gold"] > 0
+        assert human["pred"] == human["gold"]  # every annotator is in turn gold and predicted
+        assert 0.5 < human["f1"] <= 1.0 and 0.0 < ours["f1"] < 1.0
