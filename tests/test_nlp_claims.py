@@ -358,7 +358,7 @@ def test_a_rejection_of_the_report_denies_what_was_reported_before() -> None:
     art = Article(id="a1", input_kind="text", text=text, status="ok")
     units = claim_units(art, extract_quotes(text, article_id="a1"))
     rejected = sorted((u.stance, u.holder, u.text) for u in units if u.stance in ("denies", "disputes"))
-    urged = "the finance minister privately urged the governor to delay the increase until after the trade talks."
+    urged = "the finance minister privately urged the governor to delay the increase until after the trade talks"
     assert rejected == [
         ("denies", "The finance ministry", "he raised the issue at a meeting on May 9"),
         ("denies", "The finance ministry", urged),

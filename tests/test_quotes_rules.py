@@ -144,9 +144,9 @@ def test_according_to_in_the_middle_of_a_clause_attributes_both_sides() -> None:
     text without the phrase); after a finished clause ("A won, according to X, and B ...") only the
     clause before is."""
     qs = extract_quotes("The plan, according to officials, will cost $5 billion.")
-    assert [(q.text, q.speaker_mention) for q in qs] == [("The plan will cost $5 billion.", "officials")]
+    assert [(q.text, q.speaker_mention) for q in qs] == [("The plan will cost $5 billion", "officials")]
     qs = extract_quotes("Since last November, according to the monitors, security forces have killed 400 protesters.")
-    assert [q.text for q in qs] == ["Since last November, security forces have killed 400 protesters."]
+    assert [q.text for q in qs] == ["Since last November, security forces have killed 400 protesters"]
 
 
 def test_a_passive_stance_names_its_holder_in_the_by_phrase() -> None:
@@ -1147,3 +1147,43 @@ def test_a_sentence_that_only_attributes_introduces_the_quotation_after_it() -> 
     assert [(q.speaker, q.cue) for q in extract_quotes(text)] == [("Jane Smith", "asks")]
     text = "Mia Lund said the race was close.\n\nThe campaign reported on a college student. “Stickerboy”"
     assert "Stickerboy" not in [q.text for q in extract_quotes(text)]
+
+
+def test_per_relays_the_clause_it_closes_or_opens_like_according_to() -> None:
+    """"..., per X" and "Per X, ..." attribute the clause to X when X can speak (a name, a source, a
+    report); "$5 per gallon", "per the agreement" and the "per" of a report whose clause follows
+    ("X said, per a translator, that ...": a link of X's report) are none."""
+    qs = extract_quotes("The port authority has not commented, per a shipping newsletter, which first reported the leak.")
+    assert [(q.speaker_mention, q.text) for q in qs if q.cue == "per"] == [
+        ("a shipping newsletter", "The port authority has not commented")]
+    qs = extract_quotes("Per the Harbour Gazette, the ferry will stop running in May.")
+    assert [(q.cue, q.speaker_mention, q.text) for q in qs] == [("Per", "the Harbour Gazette", "the ferry will stop running in May")]
+    assert extract_quotes("Diesel rose to $5 per gallon in the first week of May.") == []
+    assert extract_quotes("The ferry will stop running in May, per the agreement signed last year.") == []
+    qs = extract_quotes("The mayor said, per an interpreter, that the ferry would stop running in May.")
+    assert [(q.cue, q.speaker, q.text) for q in qs] == [("said", "The mayor", "that the ferry would stop running in May")]
+    qs = extract_quotes("The mayor said, per the Harbour Gazette, that the ferry would stop running in May.")
+    assert [(q.cue, [link.how for link in q.chain]) for q in qs] == [("said", ["per"])]
+
+
+def test_a_relative_clause_closing_a_sentence_reports_nothing() -> None:
+    """", which first reported on the letter." describes the noun before it: it is no closing cue
+    reporting the sentence before it (the act "reported on the letter" may stay)."""
+    qs = extract_quotes("The ferry will stop running in May, according to the Harbour Gazette, which first reported on the letter.")
+    assert [(q.cue, q.text) for q in qs if q.text.startswith("The ferry")] == [
+        ("according to", "The ferry will stop running in May")]
+
+
+def test_a_relay_before_its_clause_leaves_out_the_full_stop() -> None:
+    qs = extract_quotes("According to the Harbour Gazette, the ferry will stop running in May.")
+    assert [q.text for q in qs] == ["the ferry will stop running in May"]
+
+
+def test_a_document_from_a_described_organisation_speaks_for_it() -> None:
+    """"a statement from the ministry": the ministry the article named before, else the description
+    itself (not no speaker at all)."""
+    qs = extract_quotes("The Harbour Ministry is in charge of the ferries.\n\n"
+                        "According to a statement from the ministry, the talks will resume in June.")
+    assert [(q.speaker_mention, q.speaker) for q in qs] == [("a statement from the ministry", "Harbour Ministry")]
+    qs = extract_quotes("A statement from the ministry said the talks will resume in June.")
+    assert [q.speaker for q in qs] == ["the ministry"]

@@ -306,6 +306,20 @@ def np_tokens(tok: "Token") -> list["Token"]:
     return out or [tok]
 
 
+def _relay_per(tok: "Token") -> bool:
+    """Whether ``tok`` is the "per" of a relay that attributes its clause: "Per the ministry, ..." or
+    "..., per Reuters" (not "$5 per gallon", "as per the contract", nor "X said, per a translator,
+    that ...", a link of the report whose clause follows); the caller checks that what follows can
+    speak."""
+    head = tok.head
+    if tok.lower_ != "per" or tok.dep_ != "prep" or head.pos_ not in ("VERB", "AUX"):
+        return False
+    if head.lemma_.lower() in CUE_VERBS and any(c.dep_ in ("ccomp", "xcomp") and c.i > tok.i for c in head.children):
+        return False
+    doc = tok.doc
+    return tok.i == tok.sent.start or doc[tok.i - 1].text in (",", "—", "–", "(")
+
+
 def _relay_source(pobj: "Token") -> list["Token"]:
     """The source of "according to X" / "in a poll X": the noun phrase (:func:`np_tokens`) with a
     participle or a by-phrase that says who made it ("exit polls conducted for the network by X",
@@ -399,10 +413,12 @@ def find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] | 
             according = tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to"
             survey = (tok.lower_ == "in" and tok.dep_ == "prep" and tok.head.pos_ in ("VERB", "AUX")
                       and tok.head.lemma_.lower() not in CUE_VERBS and tok.i < tok.head.i)
-            if according or survey:
+            per = _relay_per(tok)
+            if according or survey or per:
                 to = doc[tok.i + 1] if according else tok
                 pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
-                if pobj is None or (survey and pobj.lemma_.lower() not in SURVEY_NOUNS):
+                if pobj is None or (survey and pobj.lemma_.lower() not in SURVEY_NOUNS) \
+                        or (per and not may_speak(pobj)):
                     continue
                 head = tok.head if tok.head.i != tok.i else None
                 if head is None:
@@ -412,6 +428,8 @@ def find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] | 
                 # the clause the phrase modifies, minus the phrase itself
                 skip = {t.i for t in tok.subtree}
                 body = [t for t in head.subtree if t.i not in skip]
+                while body and (body[-1].is_space or body[-1].text in (".", "!")):
+                    body.pop()  # "According to X, the plan is dead.": the clause, not its full stop
                 if not body:
                     continue
                 s = body[0].idx
@@ -430,8 +448,8 @@ def find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] | 
                 ss, se, _ = span_text(doc, src)
                 cue_text = doc_text(doc)[tok.idx:to.idx + len(to.text)]
                 frames.append(Frame(tok.idx, to.idx + len(to.text), cue_text, s, e, (ss, se), pobj,
-                                    tok, "according to" if according else "in", sent.start_char, sent.end_char,
-                                    gap=gap))
+                                    tok, "according to" if according else "per" if per else "in",
+                                    sent.start_char, sent.end_char, gap=gap))
                 continue
             if lemma not in CUE_VERBS or tok.pos_ not in ("VERB", "AUX"):
                 continue
@@ -723,8 +741,9 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
         if j < 2 or toks[j].text != "," or j == k - 1:
             continue
         subj = toks[j + 1:k]
-        if any(t.pos_ in ("VERB", "AUX", "PUNCT", "ADP", "SCONJ", "CCONJ") for t in subj):
-            continue
+        if any(t.pos_ in ("VERB", "AUX", "PUNCT", "ADP", "SCONJ", "CCONJ") for t in subj) \
+                or subj[0].lower_ in _RELATIVE_PRONOUNS:
+            continue  # (", which first reported on the letter.": the writer's word on a noun)
         heads = [t for t in subj if t.pos_ in ("PRON", "PROPN", "NOUN")]
         if not heads:
             continue
@@ -732,6 +751,9 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
         if frame is not None:
             out.append(frame)
     return out
+
+
+_RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "whose", "that"})
 
 
 def _closing_frame(toks: list["Token"], comma: int, speaker: "Token", cue: "Token",

@@ -455,7 +455,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             if f.source is not None and f.source_tok is not None:
                 # (what "according to" relays may hold its speaker's own attribution: '"...," Smith
                 # said, according to the text of his remarks')
-                relayed = f.cue_tok is not None and f.cue_tok.lower_ == "according"
+                relayed = f.cue_tok is not None and f.cue_tok.lower_ in ("according", "per")
                 r = resolver.resolve(f.source_tok, f.source, quote=None if relayed else (s, e))
                 speaker, label, role = r.name or None, r.label, r.role
                 sp_s, sp_e = f.source

@@ -480,6 +480,12 @@ class SpeakerResolver:
         names = [m for m in self.ents.mentions
                  if m.start < ne and ns < m.end and m.label in ("PERSON", "ORG", "GPE", "NORP")]
         if not names and tok.pos_ != "PROPN":
+            if tok.pos_ == "NOUN" and tok.dep_ == "pobj" and base_lemma(tok) in ORG_NOUNS and any(
+                    c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+                # "a statement from the ministry", "minutes released by the bank": the organisation
+                # the article calls so, else the description itself
+                r = self.resolve(tok, (ns, ne))
+                return r if r.name else None
             return None
         # the name may take the article of the document's phrase ("[The Acme Institute] report"); with
         # no name recognised, a proper noun may still be a surname the recogniser missed ("Okafor said
