@@ -1187,3 +1187,31 @@ def test_a_document_from_a_described_organisation_speaks_for_it() -> None:
     assert [(q.speaker_mention, q.speaker) for q in qs] == [("a statement from the ministry", "Harbour Ministry")]
     qs = extract_quotes("A statement from the ministry said the talks will resume in June.")
     assert [q.speaker for q in qs] == ["the ministry"]
+
+
+def test_a_question_put_to_the_speaker_has_no_source() -> None:
+    """"Asked whether ..., she said": the question was put to her, as in "she was asked whether ...",
+    so it is reported with no source; "Asked by a reporter whether ..." keeps the reporter."""
+    qs = extract_quotes("Asked whether the bank had come under pressure, Anika Roth said it had not.")
+    assert [(q.cue, q.speaker, q.text) for q in qs] == [
+        ("Asked", None, "whether the bank had come under pressure"), ("said", "Anika Roth", "it had not")]
+    qs = extract_quotes("Asked by a reporter whether the bank had come under pressure, Anika Roth said it had not.")
+    assert [q.speaker for q in qs] == ["a reporter", "Anika Roth"]
+
+
+def test_a_surname_alone_the_recogniser_missed_is_a_mention_for_a_later_pronoun() -> None:
+    """"Mensah hit back on Saturday. Ministers, he said, ...": the surname alone, once the person was
+    named in full, is the "he" of the next sentence, not the speaker quoted last."""
+    text = ("Union leader Kofi Mensah said members had been left with no choice.\n\n"
+            "\"It's a disgrace,\" said commuter Ben Ashworth, 34.\n\n"
+            "Mensah hit back on Saturday morning. Ministers, he said, had \"not lifted a finger\" in eight months.")
+    assert [q.speaker for q in extract_quotes(text)] == ["Kofi Mensah", "Ben Ashworth", "Kofi Mensah"]
+
+
+def test_a_surname_alone_names_the_person_whose_name_it_ends() -> None:
+    """"John" alone after "Ted Cruz and John Kasich" and "said Tom John" is Tom John: a name it ends
+    before one it starts (a headline's "Trump Calls" read as a name does not outrank "Donald Trump")."""
+    text = ("Rivals Ted Cruz and John Kasich have won fewer votes.\n\n"
+            "\"We want a fair fight,\" said Tom John, chairman of the district party.\n\n"
+            "John said the three delegates from his district were unknown.")
+    assert [q.speaker for q in extract_quotes(text)] == ["Tom John", "Tom John"]

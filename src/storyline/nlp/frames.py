@@ -550,6 +550,8 @@ def find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] | 
                     src = (ss, se)
             if src is None:
                 continue
+            if _question_put(tok):
+                subj, src = None, None  # "Asked whether ..., she said": the question was put to her
             gap = None
             words = [t for t in tok.subtree if not t.is_punct]
             if comp.i == tok.head.i and cs < words[0].idx and words[-1].idx < ce:
@@ -615,6 +617,16 @@ def _discourse_marker(cue: "Token") -> bool:
     if comma is None or comma > 3 or not any(t.i == cue.i for t in words[:comma]):
         return False
     return all(t.i == cue.i or t.lower_ in _MARKER_WORDS for t in words[:comma])
+
+
+def _question_put(tok: "Token") -> bool:
+    """Whether ``tok`` is a bare passive participle of a question verb with no one named as asking
+    ("Asked whether the bank was under pressure, she said ...", "when asked about the deal"): the
+    question was put to the clause's subject, so it reports a question with no source (as "X was
+    asked whether ..." does); "Asked by a reporter ..." keeps the reporter, and a request ("when
+    asked to leave") is left as it was."""
+    return tok.tag_ == "VBN" and tok.dep_ == "advcl" and tok.lemma_.lower() in QUESTION_PASSIVES \
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "agent", "xcomp") for c in tok.children)
 
 
 def _reduced_passive(f: Frame) -> bool:

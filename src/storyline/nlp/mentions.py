@@ -202,6 +202,29 @@ def _unrecognised_people(doc: "Doc") -> list["Span"]:
     return out
 
 
+def _repeated_surnames(doc: "Doc", found: Sequence["Span"]) -> list["Span"]:
+    """A surname alone that the recogniser missed ("Mensah hit back on Saturday."), once the person
+    was named in full before: a proper noun outside any entity, not part of a longer name, equal to
+    the last word of an earlier person's name."""
+    from spacy.tokens import Span
+
+    first: dict[str, int] = {}  # surname -> token index where its full name ends
+    for e in found:
+        if e.label_ == "PERSON" and len(e) >= 2 and e[-1].pos_ == "PROPN" and e[-1].text[:1].isupper():
+            first.setdefault(e[-1].text, e.end)
+    if not first:
+        return []
+    taken = {i for e in found for i in range(e.start, e.end)}
+    out = []
+    for tok in doc:
+        if tok.pos_ != "PROPN" or tok.i in taken or tok.ent_type_ or first.get(tok.text, len(doc)) > tok.i:
+            continue
+        if (tok.i > 0 and doc[tok.i - 1].pos_ == "PROPN") or (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN"):
+            continue  # part of another name
+        out.append(Span(doc, tok.i, tok.i + 1, label="PERSON"))
+    return out
+
+
 def _title_case_lines(doc: "Doc") -> list[tuple[int, int]]:
     """The lines set in title case, as headlines are ("Union Leaders Slam John Smith Over Pension
     Cuts"): at least five words longer than three letters, all capitalised, and one of
@@ -239,6 +262,7 @@ class ArticleEntities:
         taken = {t.i for p in people for t in p}
         found = [e for e in doc.ents if e.label_ in ENTITY_TYPES and not (e.label_ == "ORG" and e.root.i in taken)]
         found += people
+        found += _repeated_surnames(doc, found)
         for ent in sorted(found, key=lambda e: e.start):
             if ent.label_ == "PERSON" and ent.text.lower() in CHANNELS:
                 from spacy.tokens import Span
@@ -334,10 +358,12 @@ class ArticleEntities:
                 return min(fuller, key=len)
         if label == "PERSON" and len(words) == 1:
             # a surname alone that several people share ("Smith": John Smith and his wife Mary Smith):
-            # the person named in full most often, then first (not the longest name)
+            # the person named in full most often, then first (not the longest name); a name it ends
+            # before one it only starts ("Donald Trump", not "Trump Calls" of a headline)
             cands = [c for c in body if words < name_words(c)]
             if cands:
-                return max(cands, key=lambda c: self._person_weight(c))
+                last = name.lower().split()[-1]
+                return max(cands, key=lambda c: (c.lower().split()[-1] == last, self._person_weight(c)))
         for cand in body:
             cw = name_words(cand)
             if words <= cw and len(cand) > len(best):
