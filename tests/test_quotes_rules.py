@@ -1215,3 +1215,10 @@ def test_a_surname_alone_names_the_person_whose_name_it_ends() -> None:
             "\"We want a fair fight,\" said Tom John, chairman of the district party.\n\n"
             "John said the three delegates from his district were unknown.")
     assert [q.speaker for q in extract_quotes(text)] == ["Tom John", "Tom John"]
+
+
+def test_a_name_set_off_after_a_title_for_an_organisation_is_the_speaker() -> None:
+    """"A spokeswoman for the company, Ingrid Sørensen, said": the parser hangs the name on the
+    company; the speaker is the spokeswoman, named, with her title as the role."""
+    qs = extract_quotes("A spokeswoman for the company, Ingrid Sørensen, said the offer was final.")
+    assert [(q.speaker, q.speaker_role) for q in qs] == [("Ingrid Sørensen", "spokeswoman for the company")]

@@ -421,9 +421,13 @@ class ArticleEntities:
                 return text
         # appositives: "the foreign minister, Jane Smith," / "Jane Smith, the foreign minister,"
         # (one person's title: a singular noun, without the clauses that describe it further)
-        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN") and root.head.tag_ not in ("NNS", "NNPS") \
-                and not root.head.ent_type_:
-            head = root.head
+        head = root.head
+        if root.dep_ == "appos" and head.dep_ == "pobj" and head.head.dep_ == "prep" \
+                and doc[root.left_edge.i - 1].text == "," \
+                and head.head.head.pos_ == "NOUN" and base_lemma(head.head.head) in PERSON_NOUNS:
+            head = head.head.head  # "a spokeswoman for the company, Jane Smith": the parser hangs her on the company
+        if root.dep_ == "appos" and head.pos_ in ("NOUN", "PROPN") and head.tag_ not in ("NNS", "NNPS") \
+                and (not head.ent_type_ or head is not root.head):
             toks = [t for t in _role_tokens(head) if t.i < root.left_edge.i]
             toks = [t for t in toks if t.dep_ != "det"]
             if toks:

@@ -513,6 +513,13 @@ class SpeakerResolver:
         for c in tok.children:
             if c.dep_ in ("appos", "flat", "compound") and m.start <= c.idx < m.end and m.label == "PERSON":
                 return True
+            if c.dep_ == "prep" and m.label == "PERSON" and base_lemma(tok) in PERSON_NOUNS:
+                # "A spokeswoman for the company, Jane Smith,": the parser hangs the name on the
+                # company; it names the spokeswoman
+                for g in c.children:
+                    if g.dep_ == "pobj" and g.ent_type_ != "PERSON" and any(
+                            a.dep_ == "appos" and m.start <= a.idx < m.end for a in g.children):
+                        return True
         return False
 
     def _paragraph_start(self, at: int, back: int = 0) -> int:
