@@ -1222,3 +1222,14 @@ def test_a_name_set_off_after_a_title_for_an_organisation_is_the_speaker() -> No
     company; the speaker is the spokeswoman, named, with her title as the role."""
     qs = extract_quotes("A spokeswoman for the company, Ingrid Sørensen, said the offer was final.")
     assert [(q.speaker, q.speaker_role) for q in qs] == [("Ingrid Sørensen", "spokeswoman for the company")]
+
+
+def test_a_quotation_over_several_paragraphs_drops_the_mark_that_reopens_each() -> None:
+    """News style runs a quotation on into the next paragraph with no closing mark, reopening it
+    there: the quote's words keep the paragraph break and lose that mark."""
+    text = ("Union leader Kofi Mensah was angry.\n\n\"The company has refused to move an inch.\n\n"
+            "\"If ministers want to end this dispute, they know where to find us,\" he said.")
+    qs = extract_quotes(text)
+    assert [q.text for q in qs] == [
+        "The company has refused to move an inch.\n\nIf ministers want to end this dispute, they know where to find us,"]
+    assert text[qs[0].start:qs[0].end].count('"') == 1  # the offsets still cover the original words

@@ -524,7 +524,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             or (kind in ("indirect", "mixed") and not f.noun
                 and _negated(doc, s, e, f.lemma, " ".join(x for x in (speaker, speaker_mention) if x)))))
         qid = content_id(article_id, str(s), str(e))
-        qtext = _join_parts(text, parts, doc) if parts else text[quoted_from.get((s, e), s):e]
+        qtext = _join_parts(text, parts, doc) if parts else _without_reopening_marks(text[quoted_from.get((s, e), s):e])
         if not parts and f is not None and f.gap is not None and s < f.gap[0] and f.gap[1] < e:
             # "Many of the closures, he said, have involved ...": the words around the cue clause
             qtext = _around_gap(doc, s, e, f.gap)
@@ -655,7 +655,7 @@ def _join_parts(text: str, parts: Sequence[tuple[int, int]], doc: "Doc | None" =
     came in," she said, "it was over."'); parts from different paragraphs stay in their paragraphs."""
     out = ""
     for i, (s, e) in enumerate(parts):
-        piece = text[s:e].strip()
+        piece = _without_reopening_marks(text[s:e].strip())
         if i + 1 < len(parts):
             nxt = text[parts[i + 1][0]:parts[i + 1][1]].lstrip()
             # the comma may sit before the closing marks of a reported part ('is "unfair,"')
@@ -673,6 +673,16 @@ def _join_parts(text: str, parts: Sequence[tuple[int, int]], doc: "Doc | None" =
     elif out.count('"') % 2:
         out += '"'
     return out
+
+
+#: A double quotation mark that reopens a quotation running on into a new paragraph (the previous
+#: paragraph ends without a closing mark: news style for a quote over several paragraphs).
+_REOPENING_MARK = re.compile(r'(\n[ \t]*)["“]')
+
+
+def _without_reopening_marks(quote: str) -> str:
+    """The words of a quotation over several paragraphs without the mark that reopens each one."""
+    return _REOPENING_MARK.sub(r"\1", quote) if "\n" in quote else quote
 
 
 def _subject_goes_on(doc: "Doc", s: int, e: int, nxt: int) -> bool:
