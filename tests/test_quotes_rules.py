@@ -1233,3 +1233,18 @@ def test_a_quotation_over_several_paragraphs_drops_the_mark_that_reopens_each() 
     assert [q.text for q in qs] == [
         "The company has refused to move an inch.\n\nIf ministers want to end this dispute, they know where to find us,"]
     assert text[qs[0].start:qs[0].end].count('"') == 1  # the offsets still cover the original words
+
+
+def test_a_quote_going_on_with_a_named_person_names_the_description_before_it() -> None:
+    """'The chief negotiator said ... "...," Claire Dubois added.': "added" goes on with the speaker
+    just before, so the description is Claire Dubois (its words become her role); "He added" names
+    no one new."""
+    text = ("In an interview, the bloc's chief negotiator said the talks had made progress on fisheries. "
+            "\"We cannot be expected to give everything and receive nothing,\" Claire Dubois added.")
+    qs = extract_quotes(text)
+    assert [(q.speaker, q.speaker_mention) for q in qs] == [
+        ("Claire Dubois", "the bloc's chief negotiator"), ("Claire Dubois", "Claire Dubois")]
+    assert qs[0].speaker_role and "negotiator" in qs[0].speaker_role
+    text = ("A representative for the company said the inquiry had nothing to do with the sale. "
+            "He added that the talks had been brief.")
+    assert extract_quotes(text)[0].speaker == "A representative for the company"

@@ -161,10 +161,11 @@ class Quote:
     quoted fragment inside the writer's sentence) or ``mixed`` (reported speech that carries a quoted
     fragment). ``speaker`` is the resolved name (a pronoun or description replaced by the named entity
     it refers to), ``speaker_mention`` the words in the text at ``speaker_start:speaker_end``.
-    ``text`` is the words at ``start:end``, except for two kinds of direct quote whose span holds more
+    ``text`` is the words at ``start:end``, except for kinds of direct quote whose span holds more
     than the quoted words: an interrupted quote (the span runs over the interrupting "she said", the
-    text joins the two parts) and a quote filling a that-clause (the span starts at "that", the text
-    at the quotation mark). ``chain`` lists the outlets or documents the statement came through, the original one first.
+    text joins the two parts), a quote filling a that-clause (the span starts at "that", the text
+    at the quotation mark) and a quote over several paragraphs (the text leaves out the mark that
+    reopens each paragraph). ``chain`` lists the outlets or documents the statement came through, the original one first.
     ``denial`` is true when the cue or the content rejects something ("denied", "never did").
     ``group_id`` and ``altered`` are filled by grouping across the articles of a story.
     """

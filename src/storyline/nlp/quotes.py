@@ -108,6 +108,7 @@ from storyline.nlp.frames import (
 )
 from storyline.nlp.lexicon import CLAUSE_ONLY, CUE_VERBS, DENY_VERBS, ENTITY_TYPES, EVIDENCE_CUES
 from storyline.nlp.mentions import (
+    PERSON_NOUNS,
     ArticleEntities,
     Resolved,
     main_clause,
@@ -534,7 +535,36 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                       denial=denial)
         out.append(quote)
         last_by_para[pi] = quote
+    _name_described_speakers(doc, out, paras)
     return out
+
+
+#: Cues that go on with the speaker of the quote just before ('"...," Jane Smith added').
+_GOING_ON = frozenset({"added", "adds", "continued", "continues"})
+
+
+def _name_described_speakers(doc: "Doc", quotes: list[Quote], paras: Sequence[tuple[int, int]]) -> None:
+    """'The chief negotiator said ... "...," Claire Dubois added.': a quote that goes on with a named
+    person ("added", "continued") names the speaker of the quote just before it when that one is a
+    description of a person no name was found for, in the same paragraph or the one before."""
+    for prev, cur in zip(quotes, quotes[1:]):
+        if (cur.cue or "").lower() not in _GOING_ON or cur.speaker_type != "PERSON" or not cur.speaker \
+                or prev.speaker_type is not None or prev.speaker_start is None or prev.speaker_end is None \
+                or cur.speaker_start is None or cur.speaker_end is None:
+            continue
+        named = doc.char_span(cur.speaker_start, cur.speaker_end, alignment_mode="expand")
+        if named is None or named.root.pos_ != "PROPN":
+            continue  # ("He added": who "he" is was worked out from the quotes before)
+        mention = doc.char_span(prev.speaker_start, prev.speaker_end, alignment_mode="expand")
+        if mention is None or mention.root.pos_ != "NOUN" or base_lemma(mention.root) not in PERSON_NOUNS \
+                or mention.root.tag_ != "NN":
+            continue
+        starts = [ps for ps, _ in paras]
+        para = lambda off: sum(1 for ps in starts if ps <= off)  # noqa: E731
+        if para(cur.start) - para(prev.start) > 1:
+            continue
+        prev.speaker_role = prev.speaker_role or description_name(doc, prev.speaker_start, prev.speaker_end)
+        prev.speaker, prev.speaker_type = cur.speaker, cur.speaker_type
 
 
 #: Quoted words under a cue's object that make the object a mixed quote ('called the remarks "deeply
