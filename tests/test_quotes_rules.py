@@ -1248,3 +1248,11 @@ def test_a_quote_going_on_with_a_named_person_names_the_description_before_it() 
     text = ("A representative for the company said the inquiry had nothing to do with the sale. "
             "He added that the talks had been brief.")
     assert extract_quotes(text)[0].speaker == "A representative for the company"
+
+
+def test_a_person_described_by_how_they_put_it_introduces_the_quotation_after_a_colon() -> None:
+    """'Smith was blunt: "..."': a copula with an adjective, whose subject is a person, introduces the
+    quotation its colon opens; 'The rules are clear: "..."' does not (rules do not speak)."""
+    qs = extract_quotes('Jane Smith was blunt: "This plan is dead and everyone knows it."')
+    assert [(q.kind, q.speaker, q.text) for q in qs] == [("direct", "Jane Smith", "This plan is dead and everyone knows it.")]
+    assert extract_quotes('The rules are clear: "No phones are allowed in the chamber."') == []

@@ -492,7 +492,7 @@ protester demonstrator student teacher citizen official journalist reporter edit
 representative delegate participant organizer organiser owner executive ceo founder partner insider
 congressman congresswoman congressperson commissioner sheriff speaker
 tycoon mogul magnate billionaire millionaire businessman businesswoman entrepreneur incumbent challenger
-contender hopeful frontrunner front-runner pundit commentator actor actress negotiator mediator
+contender hopeful frontrunner front-runner pundit commentator actor actress negotiator mediator deputy
 """.split())
 
 

@@ -1032,6 +1032,7 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
     before_hi = q.open_at
     head = text[max(0, before_hi - 200):before_hi]
     candidates: list[tuple[int, Token]] = []
+    own: set[int] = set()  # candidates that take a frame of their own, not the one the parse gave them
     sent_after = doc.char_span(start_after, min(len(text), start_after + 1), alignment_mode="expand")
     first = sent_after[0] if sent_after is not None else None  # the word right after the quote
     manner = _manner_cue(first)
@@ -1077,12 +1078,21 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
                 # "X echoed:", "X released the following statement:": the verb of the clause the
                 # colon ends introduces the quote, when its subject can speak
                 for tok in reversed(list(sent)):
-                    if tok.idx >= before_hi or tok.pos_ != "VERB" or tok.lemma_.lower() == "be" \
-                            or tok.dep_ in ("amod", "compound"):  # "the following statement:"
+                    if tok.idx >= before_hi or tok.dep_ in ("amod", "compound"):  # "the following statement:"
+                        continue
+                    manner_of_speaking = tok.lemma_.lower() == "be" and any(c.dep_ == "acomp" for c in tok.children)
+                    if tok.pos_ != "VERB" and not manner_of_speaking:
+                        continue
+                    if tok.lemma_.lower() == "be" and not manner_of_speaking:
                         continue
                     subj = subject_of(tok)
-                    if subj is not None and may_speak(subj):
+                    # ("Her deputy was more conciliatory:": how a person put it; not "The rule is clear:")
+                    if subj is not None and may_speak(subj) and (not manner_of_speaking or subj.pos_ == "PROPN"
+                                                                 or subj.lower_ in ("he", "she", "they")
+                                                                 or base_lemma(subj) in PERSON_NOUNS):
                         candidates.append((before_hi - tok.idx, tok))
+                        if manner_of_speaking:
+                            own.add(tok.i)  # the quote is what was said, not "more conciliatory: ..."
                     break
     if not candidates and head.rstrip().endswith(".") and word_count(text[q.start:q.end]) >= 4:
         intro = _introducing_sentence(doc, text, before_hi)
@@ -1107,7 +1117,7 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
                     break
     for _, tok in candidates:
         existing = next((f for f in frames if f.cue_start == tok.idx), None)
-        if existing is not None:
+        if existing is not None and tok.i not in own:
             return existing
         subj = subject_of(tok)
         after = tok.idx >= q.end
