@@ -621,10 +621,10 @@ def _discourse_marker(cue: "Token") -> bool:
 
 def _question_put(tok: "Token") -> bool:
     """Whether ``tok`` is a bare passive participle of a question verb with no one named as asking
-    ("Asked whether the bank was under pressure, she said ...", "when asked about the deal"): the
-    question was put to the clause's subject, so it reports a question with no source (as "X was
-    asked whether ..." does); "Asked by a reporter ..." keeps the reporter, and a request ("when
-    asked to leave") is left as it was."""
+    ("Asked whether the bank was under pressure, she said ...", "when asked if ..."): the question
+    was put to the clause's subject, so it reports a question with no source (as "X was asked
+    whether ..." does); "Asked by a reporter ..." keeps the reporter, and a request ("when asked to
+    leave") is left as it was."""
     return tok.tag_ == "VBN" and tok.dep_ == "advcl" and tok.lemma_.lower() in QUESTION_PASSIVES \
         and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "agent", "xcomp") for c in tok.children)
 
@@ -706,6 +706,10 @@ def _subject_relative(clause: "Token") -> "Token | None":
     return None
 
 
+#: Words that open a relative clause: one closing a sentence describes a noun, it reports nothing.
+_RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "whose", "that"})
+
+
 def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
     """'The plan has made it possible for X to do Y, she said.': a sentence that ends with a comma,
     a short subject and a reporting verb reports everything before the comma, whatever the parser
@@ -763,9 +767,6 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
         if frame is not None:
             out.append(frame)
     return out
-
-
-_RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "whose", "that"})
 
 
 def _closing_frame(toks: list["Token"], comma: int, speaker: "Token", cue: "Token",

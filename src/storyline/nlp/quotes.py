@@ -88,6 +88,7 @@ from __future__ import annotations
 import gc
 import logging
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -547,6 +548,7 @@ def _name_described_speakers(doc: "Doc", quotes: list[Quote], paras: Sequence[tu
     """'The chief negotiator said ... "...," Claire Dubois added.': a quote that goes on with a named
     person ("added", "continued") names the speaker of the quote just before it when that one is a
     description of a person no name was found for, in the same paragraph or the one before."""
+    starts = [ps for ps, _ in paras]
     for prev, cur in zip(quotes, quotes[1:]):
         if (cur.cue or "").lower() not in _GOING_ON or cur.speaker_type != "PERSON" or not cur.speaker \
                 or prev.speaker_type is not None or prev.speaker_start is None or prev.speaker_end is None \
@@ -559,10 +561,8 @@ def _name_described_speakers(doc: "Doc", quotes: list[Quote], paras: Sequence[tu
         if mention is None or mention.root.pos_ != "NOUN" or base_lemma(mention.root) not in PERSON_NOUNS \
                 or mention.root.tag_ != "NN":
             continue
-        starts = [ps for ps, _ in paras]
-        para = lambda off: sum(1 for ps in starts if ps <= off)  # noqa: E731
-        if para(cur.start) - para(prev.start) > 1:
-            continue
+        if bisect_right(starts, cur.start) - bisect_right(starts, prev.start) > 1:
+            continue  # (paragraph numbers: the paragraphs starting at or before each quote)
         prev.speaker_role = prev.speaker_role or description_name(doc, prev.speaker_start, prev.speaker_end)
         prev.speaker, prev.speaker_type = cur.speaker, cur.speaker_type
 
@@ -1081,9 +1081,7 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
                     if tok.idx >= before_hi or tok.dep_ in ("amod", "compound"):  # "the following statement:"
                         continue
                     manner_of_speaking = tok.lemma_.lower() == "be" and any(c.dep_ == "acomp" for c in tok.children)
-                    if tok.pos_ != "VERB" and not manner_of_speaking:
-                        continue
-                    if tok.lemma_.lower() == "be" and not manner_of_speaking:
+                    if not manner_of_speaking and (tok.pos_ != "VERB" or tok.lemma_.lower() == "be"):
                         continue
                     subj = subject_of(tok)
                     # ("Her deputy was more conciliatory:": how a person put it; not "The rule is clear:")
