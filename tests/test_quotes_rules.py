@@ -1256,3 +1256,12 @@ def test_a_person_described_by_how_they_put_it_introduces_the_quotation_after_a_
     qs = extract_quotes('Jane Smith was blunt: "This plan is dead and everyone knows it."')
     assert [(q.kind, q.speaker, q.text) for q in qs] == [("direct", "Jane Smith", "This plan is dead and everyone knows it.")]
     assert extract_quotes('The rules are clear: "No phones are allowed in the chamber."') == []
+
+
+def test_a_quotation_opened_by_a_colon_is_direct_even_when_the_clause_before_is_reported() -> None:
+    """'... and that the mayor has learned her lesson: "..."': the words before the colon introduce
+    the quotation; the quotation itself is the speaker's own words, a direct quote."""
+    text = ('Novak said this was a "fatal mistake" and that the mayor has learned her lesson: '
+            '"We are ready for a longer fight if we need to be in one."')
+    assert [(q.speaker, q.text) for q in extract_quotes(text) if q.kind == "direct"] == [
+        ("Novak", "We are ready for a longer fight if we need to be in one.")]

@@ -313,7 +313,10 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             # (any word of the reported clause outside the marks makes the quote a fragment of it:
             # 'said Smith is "unelectable now"', 'called it "predatory"'; a "that" before the marks
             # does not: 'said that "we will win"' is direct)
-            outside = _COMPLEMENTISER_WORD.sub("", text[lo:max(lo, qs)], count=1) + text[min(qe, hi):hi]
+            before = text[lo:max(lo, qs)]
+            if _INTRODUCED.search(before) and qwords >= 3:
+                before = ""  # 'was blunt: "..."', 'said the following: "..."': words that introduce it
+            outside = _COMPLEMENTISER_WORD.sub("", before, count=1) + text[min(qe, hi):hi]
             if not word_count(outside):
                 kind = "direct" if qwords >= 3 else "partial"
                 items.append((qs, qe, kind, best, None))
@@ -666,6 +669,8 @@ _CLOSES_AT = re.compile(r".{0,2}?[,.;:!?…]?(?:''|[\"”’'])")
 #: What may stand between a reported clause's start and the opening mark of the quote that fills it.
 #: A complementiser that opens a reported clause ("that", "whether", "if"), alone.
 _COMPLEMENTISER_WORD = re.compile(r"^\s*(?:that|whether|if)\b", re.I)
+#: The words before a quotation end in a colon that opens it: they introduce the quotation.
+_INTRODUCED = re.compile(r":\s*[\"“«‘'„]?\s*$")
 
 
 _COMPLEMENTISER = re.compile(r"(?:that|whether|if)\s*(?:''|[\"“„«‘'])\s*", re.I)
