@@ -1263,5 +1263,9 @@ def test_a_quotation_opened_by_a_colon_is_direct_even_when_the_clause_before_is_
     the quotation; the quotation itself is the speaker's own words, a direct quote."""
     text = ('Novak said this was a "fatal mistake" and that the mayor has learned her lesson: '
             '"We are ready for a longer fight if we need to be in one."')
-    assert [(q.speaker, q.text) for q in extract_quotes(text) if q.kind == "direct"] == [
+    qs = extract_quotes(text)
+    assert [(q.speaker, q.text) for q in qs if q.kind == "direct"] == [
         ("Novak", "We are ready for a longer fight if we need to be in one.")]
+    # the reported clause the fragment before the colon makes mixed ends at the colon
+    assert [q.text for q in qs if q.kind == "mixed"] == [
+        'this was a "fatal mistake" and that the mayor has learned her lesson']

@@ -314,11 +314,19 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             # 'said Smith is "unelectable now"', 'called it "predatory"'; a "that" before the marks
             # does not: 'said that "we will win"' is direct)
             before = text[lo:max(lo, qs)]
-            if _INTRODUCED.search(before) and qwords >= 3:
+            introduced = bool(_INTRODUCED.search(before)) and qwords >= 3
+            if introduced:
                 before = ""  # 'was blunt: "..."', 'said the following: "..."': words that introduce it
             outside = _COMPLEMENTISER_WORD.sub("", before, count=1) + text[min(qe, hi):hi]
             if not word_count(outside):
                 kind = "direct" if qwords >= 3 else "partial"
+                if introduced:
+                    # the frame made mixed by a fragment before the colon ('said this was a "fatal
+                    # mistake" and that ...: "..."') ends at the colon
+                    k = next((k for k, it in enumerate(items) if it[3] is best and it[0] < qs < it[1]), None)
+                    colon = text.rfind(":", lo, qs)
+                    if k is not None and colon > items[k][0]:
+                        items[k] = (items[k][0], len(text[:colon].rstrip())) + items[k][2:]
                 items.append((qs, qe, kind, best, None))
                 covered_frames.add(id(best))
                 continue
