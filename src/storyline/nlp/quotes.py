@@ -326,7 +326,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                     k = next((k for k, it in enumerate(items) if it[3] is best and it[0] < qs < it[1]), None)
                     colon = text.rfind(":", lo, qs)
                     if k is not None and colon > items[k][0]:
-                        items[k] = (items[k][0], len(text[:colon].rstrip())) + items[k][2:]
+                        items[k] = (items[k][0], _before_space(text, colon)) + items[k][2:]
                 items.append((qs, qe, kind, best, None))
                 covered_frames.add(id(best))
                 continue
