@@ -421,11 +421,7 @@ class ArticleEntities:
                 return text
         # appositives: "the foreign minister, Jane Smith," / "Jane Smith, the foreign minister,"
         # (one person's title: a singular noun, without the clauses that describe it further)
-        head = root.head
-        if root.dep_ == "appos" and head.dep_ == "pobj" and head.head.dep_ == "prep" \
-                and doc[root.left_edge.i - 1].text == "," \
-                and head.head.head.pos_ == "NOUN" and base_lemma(head.head.head) in PERSON_NOUNS:
-            head = head.head.head  # "a spokeswoman for the company, Jane Smith": the parser hangs her on the company
+        head = titled_for(root) or root.head  # ("a spokeswoman for the company, Jane Smith": the spokeswoman)
         if root.dep_ == "appos" and head.pos_ in ("NOUN", "PROPN") and head.tag_ not in ("NNS", "NNPS") \
                 and (not head.ent_type_ or head is not root.head):
             toks = [t for t in _role_tokens(head) if t.i < root.left_edge.i]
@@ -497,6 +493,18 @@ contender hopeful frontrunner front-runner pundit commentator actor actress nego
 
 
 _AGENT_ENDING = re.compile(r"(?:er|or|ist|ian|ant|ent|man|woman|person|people|ee|crat)s?$")
+
+
+def titled_for(name: "Token") -> "Token | None":
+    """The person noun a name is set off after when the parser hangs the name on that noun's object:
+    in "a spokeswoman for the company, Jane Smith," the name is an appositive of "company", and names
+    the spokeswoman."""
+    obj = name.head
+    if name.dep_ != "appos" or obj.dep_ != "pobj" or obj.head.dep_ != "prep" or name.left_edge.i == 0 \
+            or name.doc[name.left_edge.i - 1].text != ",":
+        return None
+    title = obj.head.head
+    return title if title.pos_ == "NOUN" and base_lemma(title) in PERSON_NOUNS else None
 
 
 def speaker_noun(tok: "Token") -> bool:

@@ -88,8 +88,7 @@ from __future__ import annotations
 import gc
 import logging
 import re
-from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -547,7 +546,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                       denial=denial)
         out.append(quote)
         last_by_para[pi] = quote
-    _name_described_speakers(doc, out, paras)
+    _name_described_speakers(doc, out, para_of)
     return out
 
 
@@ -555,11 +554,10 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
 _GOING_ON = frozenset({"added", "adds", "continued", "continues"})
 
 
-def _name_described_speakers(doc: "Doc", quotes: list[Quote], paras: Sequence[tuple[int, int]]) -> None:
+def _name_described_speakers(doc: "Doc", quotes: list[Quote], para_of: Callable[[int], int]) -> None:
     """'The chief negotiator said ... "...," Claire Dubois added.': a quote that goes on with a named
     person ("added", "continued") names the speaker of the quote just before it when that one is a
     description of a person no name was found for, in the same paragraph or the one before."""
-    starts = [ps for ps, _ in paras]
     for prev, cur in zip(quotes, quotes[1:]):
         if (cur.cue or "").lower() not in _GOING_ON or cur.speaker_type != "PERSON" or not cur.speaker \
                 or prev.speaker_type is not None or prev.speaker_start is None or prev.speaker_end is None \
@@ -572,8 +570,8 @@ def _name_described_speakers(doc: "Doc", quotes: list[Quote], paras: Sequence[tu
         if mention is None or mention.root.pos_ != "NOUN" or base_lemma(mention.root) not in PERSON_NOUNS \
                 or mention.root.tag_ != "NN":
             continue
-        if bisect_right(starts, cur.start) - bisect_right(starts, prev.start) > 1:
-            continue  # (paragraph numbers: the paragraphs starting at or before each quote)
+        if para_of(cur.start) - para_of(prev.start) > 1:
+            continue
         prev.speaker_role = prev.speaker_role or description_name(doc, prev.speaker_start, prev.speaker_end)
         prev.speaker, prev.speaker_type = cur.speaker, cur.speaker_type
 

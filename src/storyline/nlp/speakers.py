@@ -35,6 +35,7 @@ from storyline.nlp.mentions import (
     part_of_speakers,
     span_text,
     speaker_noun,
+    titled_for,
 )
 from storyline.nlp.names import gender_of
 from storyline.nlp.parse import base_lemma
@@ -513,13 +514,10 @@ class SpeakerResolver:
         for c in tok.children:
             if c.dep_ in ("appos", "flat", "compound") and m.start <= c.idx < m.end and m.label == "PERSON":
                 return True
-            if c.dep_ == "prep" and m.label == "PERSON" and base_lemma(tok) in PERSON_NOUNS:
-                # "A spokeswoman for the company, Jane Smith,": the parser hangs the name on the
-                # company; it names the spokeswoman
-                for g in c.children:
-                    if g.dep_ == "pobj" and g.ent_type_ != "PERSON" and any(
-                            a.dep_ == "appos" and m.start <= a.idx < m.end for a in g.children):
-                        return True
+        if m.label == "PERSON" and tok.pos_ == "NOUN" and base_lemma(tok) in PERSON_NOUNS:
+            # "A spokeswoman for the company, Jane Smith,": the name the parser hangs on the company
+            name = tok.doc.char_span(m.start, m.end, alignment_mode="expand")
+            return name is not None and name.root.head.ent_type_ != "PERSON" and titled_for(name.root) is tok
         return False
 
     def _paragraph_start(self, at: int, back: int = 0) -> int:
