@@ -423,7 +423,7 @@ class ArticleEntities:
         # (one person's title: a singular noun, without the clauses that describe it further)
         head = titled_for(root) or root.head  # ("a spokeswoman for the company, Jane Smith": the spokeswoman)
         if root.dep_ == "appos" and head.pos_ in ("NOUN", "PROPN") and head.tag_ not in ("NNS", "NNPS") \
-                and (not head.ent_type_ or head is not root.head):
+                and (not head.ent_type_ or head.i != root.head.i):
             toks = [t for t in _role_tokens(head) if t.i < root.left_edge.i]
             toks = [t for t in toks if t.dep_ != "det"]
             if toks:

@@ -517,7 +517,8 @@ class SpeakerResolver:
         if m.label == "PERSON" and tok.pos_ == "NOUN" and base_lemma(tok) in PERSON_NOUNS:
             # "A spokeswoman for the company, Jane Smith,": the name the parser hangs on the company
             name = tok.doc.char_span(m.start, m.end, alignment_mode="expand")
-            return name is not None and name.root.head.ent_type_ != "PERSON" and titled_for(name.root) is tok
+            title = titled_for(name.root) if name is not None and name.root.head.ent_type_ != "PERSON" else None
+            return title is not None and title.i == tok.i
         return False
 
     def _paragraph_start(self, at: int, back: int = 0) -> int:
