@@ -76,6 +76,10 @@ CW_EX_SHARE = 0.3
 CW_LEX_L2 = 1e-5
 CW_LEX_MIN_DF = 3
 CW_LEX_WEIGHT = 0.5
+#: Claim memory (:class:`storyline.nlp.checkworthy.ClaimMemory`): a sentence whose highest cosine to a
+#: check-worthy CT19 training sentence exceeds the floor gains weight * (cosine - floor) logits.
+CW_MEMORY_WEIGHT = 20.0
+CW_MEMORY_FLOOR = 0.575
 #: L2 strength for the framing model.
 FR_L2 = 0.3
 #: Framing lexical model: L2, min document frequency of a gram, weight of its logit.
@@ -424,12 +428,14 @@ def checkworthy_training_data() -> dict[str, Any]:
     cb = [cb_all[i] for i in keep]
     ex = ct20_extra_rows() if CW_EX_SHARE > 0 else []
     ct_texts = [r["text"] for r in ct]
-    x_ct = document_features(ct_texts, embed_cached(ct_texts), ct19_documents(ct))
-    x_cb = document_features([r["text"] for r in cb], cb_vec_all[keep], [[i] for i in range(len(cb))])
+    v_ct = embed_cached(ct_texts)
+    x_ct = document_features(ct_texts, v_ct, ct19_documents(ct))
+    v_cb = cb_vec_all[keep]
+    x_cb = document_features([r["text"] for r in cb], v_cb, [[i] for i in range(len(cb))])
     x_ex = (document_features([r["text"] for r in ex], embed_cached([r["text"] for r in ex]),
                               [[i] for i in range(len(ex))]) if ex else x_cb[:0])
     return {
-        "ct": ct, "cb": cb, "ex": ex, "x_ct": x_ct, "x_cb": x_cb, "x_ex": x_ex,
+        "ct": ct, "cb": cb, "ex": ex, "v_ct": v_ct, "x_ct": x_ct, "v_cb": v_cb, "x_cb": x_cb, "x_ex": x_ex,
         "y_ct": np.array([r["label"] for r in ct]), "y_cb": np.array([r["label"] for r in cb]),
         "y_ex": np.array([r["label"] for r in ex], dtype=int),
         "files": [r["file"] for r in ct], "dropped_cb": len(cb_all) - len(cb),
@@ -519,6 +525,60 @@ def context_logit_shift(d: dict[str, Any], setting: dict[str, float], folds: int
     return (float(all_d.mean()) if len(all_d) else 0.0), int(len(all_d))
 
 
+def memory_bank(d: dict[str, Any], ct_idx: np.ndarray) -> np.ndarray:
+    """Vectors of the check-worthy CT19 rows among ``ct_idx`` (the claim memory), in row order."""
+    return d["v_ct"][np.sort(ct_idx[d["y_ct"][ct_idx] == 1])]
+
+
+def memory_cosine_unseen(d: dict[str, Any], vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """:func:`storyline.nlp.checkworthy.nearest_cosine` of each sentence in the full claim memory, its
+    own copies (same normalised text) left out: what a sentence the memory never saw would get."""
+    from storyline.nlp.checkworthy import nearest_cosine
+
+    rows = np.flatnonzero(d["y_ct"] == 1)
+    bank = memory_bank(d, np.arange(len(d["ct"])))
+    bank_norm = [_norm(d["ct"][i]["text"]) for i in rows]
+    out = nearest_cosine(vectors, bank)
+    for i, t in enumerate(texts):
+        own = [j for j, n in enumerate(bank_norm) if n == _norm(t)]
+        if own:
+            out[i] = nearest_cosine(vectors[i : i + 1], np.delete(bank, own, axis=0))[0]
+    return out
+
+
+def cv_memory(d: dict[str, Any], weights: Sequence[float], floors: Sequence[float],
+              folds: int = 4) -> list[dict[str, Any]]:
+    """MAP over held-out CT19 training debates of the shipped dense + lexical logits plus the claim
+    memory term for each (weight, floor); the memory holds the check-worthy sentences of the other
+    folds' debates. ClaimBuster copies of a held-out debate's sentences are left out of its training
+    rows (else the lexical model has seen the held-out sentences), so weight 0 is a little below
+    :func:`cv_checkworthy`'s figure for the same setting."""
+    from storyline.nlp.checkworthy import nearest_cosine
+
+    setting = {"l2": CW_L2, "cb_share": CW_CB_SHARE, "ex_share": CW_EX_SHARE, "lex_l2": CW_LEX_L2}
+    files = sorted(set(d["files"]))
+    fold_of = {f: i % folds for i, f in enumerate(files)}
+    fid = np.array([fold_of[f] for f in d["files"]])
+    cb_norm = [_norm(r["text"]) for r in d["cb"]]
+    z = np.zeros(len(fid))
+    best = np.zeros(len(fid))
+    for k in range(folds):
+        tr, te = np.flatnonzero(fid != k), np.flatnonzero(fid == k)
+        held = {_norm(d["ct"][i]["text"]) for i in te}
+        cb_tr = np.array([j for j, n in enumerate(cb_norm) if n not in held], dtype=int)
+        dense, lexical = fit_checkworthy_parts(d, tr, cb_tr, **setting)
+        z[te] = _dense_logits(dense, d["x_ct"][te]) + CW_LEX_WEIGHT * lexical_logits(
+            lexical, [d["ct"][i]["text"] for i in te])
+        best[te] = nearest_cosine(d["v_ct"][te], memory_bank(d, tr))
+    out = []
+    for wt in weights:
+        for fl in floors if wt else floors[:1]:
+            m = mean_ap_by_file(z + wt * np.maximum(0.0, best - fl), d["y_ct"], d["files"])
+            out.append({"memory_weight": wt, "memory_floor": fl, "cv_map": round(m, 4)})
+            print(f"  check-worthiness cv memory weight={wt:g} floor={fl:g}: MAP {m:.4f}", file=sys.stderr, flush=True)
+    return out
+
+
 def train_checkworthy() -> dict[str, Any]:
     from storyline.nlp import checkworthy as cw
 
@@ -528,16 +588,19 @@ def train_checkworthy() -> dict[str, Any]:
     dense, lexical = fit_checkworthy_parts(d, all_ct, all_cb, **setting)
     mean, scale, w, b = dense
     lex = lexical_payload(lexical, CW_LEX_WEIGHT, l2=CW_LEX_L2, min_df=CW_LEX_MIN_DF)
+    bank = memory_bank(d, all_ct)
     # Cut for claims_in: best F1 on the ClaimBuster training sentences (check-worthy factual
     # statements, the closer match to news prose than debate transcripts), scored out of fold
     # (4 folds of ClaimBuster, each model trained on the rest plus all CT19 rows): the lexical model
-    # nearly memorises its own training sentences.
+    # nearly memorises its own training sentences. The claim memory term is added as for a sentence
+    # the memory does not hold (copies of CT19 sentences would otherwise score their own label).
     fold = np.arange(len(d["cb"])) % 4
-    z = np.zeros(len(d["cb"]))
+    z = CW_MEMORY_WEIGHT * np.maximum(0.0, memory_cosine_unseen(d, d["v_cb"], [r["text"] for r in d["cb"]])
+                                      - CW_MEMORY_FLOOR)
     for k in range(4):
         dn, lx = fit_checkworthy_parts(d, all_ct, np.flatnonzero(fold != k), **setting)
         te = np.flatnonzero(fold == k)
-        z[te] = _dense_logits(dn, d["x_cb"][te]) + CW_LEX_WEIGHT * lexical_logits(lx, [d["cb"][i]["text"] for i in te])
+        z[te] += _dense_logits(dn, d["x_cb"][te]) + CW_LEX_WEIGHT * lexical_logits(lx, [d["cb"][i]["text"] for i in te])
     cut_alone, f1 = best_threshold(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))), d["y_cb"], lambda p, y: prf(p, y)[2])
     # That cut is for sentences scored alone (no context features); claims_in scores whole articles,
     # each sentence with its neighbours. Moved by the mean logit shift that context gives the same
@@ -551,6 +614,9 @@ def train_checkworthy() -> dict[str, Any]:
         "vector": "all-minilm-l6-v2-int8",
         "mean": _round(mean), "scale": _round(scale), "w": _round(w), "b": float(f"{b:.6g}"),
         "threshold": cut, "lexical": lex,
+        "memory": {"vectors": cw.encode_memory(bank), "count": int(len(bank)), "dim": int(bank.shape[1]),
+                   "weight": CW_MEMORY_WEIGHT, "floor": CW_MEMORY_FLOOR,
+                   "rows": "check-worthy sentences of CT19-T1-Training.csv, in file and line order"},
         "meta": {
             "trained_on": "CT19-T1-Training.csv (16421, context within each debate) + two_class/train.json "
                           f"({len(d['cb'])}, {d['dropped_cb']} dropped: text in CT19 test)"
@@ -561,6 +627,7 @@ def train_checkworthy() -> dict[str, Any]:
                               "train rows inside CT19 training debates, scored in the debate and alone): threshold",
             "threshold_alone": cut_alone, "threshold_oof_f1": round(f1, 4),
             "context_logit_shift": round(shift, 4), "context_shift_sentences": pairs,
+            "memory_rule": "memory weight and floor: best leave-debates-out CV MAP (bench/train_classifiers.py --cv)",
             "script": "bench/train_classifiers.py",
         },
     }
@@ -781,6 +848,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             cv_checkworthy(checkworthy_training_data(),
                            [{"l2": CW_L2, "cb_share": cb, "ex_share": ex, "lex_l2": CW_LEX_L2}
                             for cb, ex in ((0.6, 0.0), (0.4, 0.2), (0.3, 0.3))], weights=(0.0, 0.5, 1.0))
+            cv_memory(checkworthy_training_data(), (0.0, 10.0, 15.0, 20.0, 25.0, 30.0),
+                      (0.5, 0.525, 0.55, 0.575, 0.6, 0.625, 0.65))
         if args.only != "checkworthy":
             cv_framing(framing_training_data(), [1e-1, FR_L2, 1.0], [0.0, 0.3, 0.5, 1.0])
         return 0

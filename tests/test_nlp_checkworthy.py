@@ -80,3 +80,34 @@ def test_cut_in_context_is_the_cut_alone_moved_by_the_context_shift():
     assert m.threshold_alone == alone and meta["context_shift_sentences"] > 100
     moved = 1.0 / (1.0 + np.exp(-(np.log(alone / (1.0 - alone)) + shift)))
     assert m.threshold == pytest.approx(round(float(moved), 2))
+
+
+def test_claim_memory_lifts_sentences_near_a_known_check_worthy_one():
+    """A sentence close to one the memory holds gains weight * (cosine - floor) logits; one far from
+    all of them gains nothing."""
+    m = cw.CheckWorthiness()
+    mem = m.memory
+    assert mem.vectors.shape[1] == 384 and len(mem.vectors) > 100
+    assert mem.weight > 0 and 0 < mem.floor < 1
+    near = mem.vectors[:1] * 3.0  # the scale does not matter: cosines
+    far = -mem.vectors.mean(axis=0, keepdims=True)
+    lift = mem.logits(np.vstack([near, far]))
+    assert lift[0] == pytest.approx(mem.weight * (1.0 - mem.floor), rel=1e-3)
+    assert lift[1] == 0.0
+    bank = np.eye(2, 4, dtype=np.float32)
+    got = cw.memory_logits(np.array([[1, 1, 0, 0], [0, 0, 1, 0]], dtype=np.float32), bank, 10.0, 0.5)
+    assert got == pytest.approx([10.0 * (np.sqrt(0.5) - 0.5), 0.0])
+    assert list(cw.nearest_cosine(np.ones((2, 4)), bank[:0])) == [-1.0, -1.0]
+
+
+def test_claim_memory_round_trip_and_bad_file():
+    from storyline.errors import ModelIntegrityError
+
+    bank = np.array([[0.5, -0.25, 1.0], [0.0, 2.0, -1.5]], dtype=np.float32)
+    data = {"memory": {"vectors": cw.encode_memory(bank), "count": 2, "dim": 3, "weight": 4.0, "floor": 0.1}}
+    mem = cw.load_memory(data, "x.json")
+    assert np.array_equal(mem.vectors, bank) and mem.weight == 4.0 and mem.floor == 0.1
+    with pytest.raises(ModelIntegrityError, match="rerun bench/train_classifiers.py"):
+        cw.load_memory({"memory": {**data["memory"], "count": 3}}, "x.json")
+    with pytest.raises(ModelIntegrityError, match="dimensions"):
+        mem.logits(np.ones((1, 4), dtype=np.float32))

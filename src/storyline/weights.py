@@ -64,7 +64,7 @@ PINNED: dict[str, PinnedFile] = {
         name="checkworthy.json",
         package="storyline",
         relpath="models/classifiers/checkworthy.json",
-        sha256="679f2d3df01934b729f6065a066b7d84d51628285598ba22a82f7be4dd4eae06",
+        sha256="32075d64d4cbb5bfec2bb800125c2cd21b3f03abbfe7f08772ff187cf7c62128",
         note="check-worthiness model (storyline.nlp.checkworthy), trained on CT19 task 1 training + "
         "ClaimBuster two-class train by bench/train_classifiers.py",
     ),

@@ -1,6 +1,6 @@
 """Check-worthiness of sentences: how likely a sentence states a fact worth checking (0..1).
 
-Two linear models whose logits are summed (the second with a stored weight):
+Two linear models and a memory whose logits are summed (the second with a stored weight):
 
 * **Dense**: L2 logistic regression over the sentence's MiniLM vector (384 dimensions, the shared
   int8 encoder of :mod:`storyline.embed`), a few cheap surface features (:func:`surface_features`:
@@ -12,6 +12,10 @@ Two linear models whose logits are summed (the second with a stored weight):
   position. A lone sentence has no context.
 * **Lexical** (:class:`LexicalModel`): L2 logistic regression over the sentence's word uni- and
   bigrams (numbers folded to "0").
+* **Memory** (:class:`ClaimMemory`): the vectors of the sentences that fact-checkers picked in the
+  training debates. A sentence close to one of them (cosine above a stored floor) gains
+  ``weight * (cosine - floor)``: speakers repeat their talking points, and a statement checked once is
+  likely to be checked again in its next wording.
 
 The weights are trained by ``bench/train_classifiers.py`` on the CheckThat! 2019 task 1 training
 debates plus ClaimBuster's two-class training sentences (never on the test files), choosing every
@@ -31,6 +35,7 @@ bench/README.md, "Claims".
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import math
@@ -204,6 +209,57 @@ def load_lexical(data: dict[str, Any], name: str) -> tuple[LexicalModel, float]:
     return model, weight
 
 
+def nearest_cosine(vectors: np.ndarray, bank: np.ndarray) -> np.ndarray:
+    """Per row of ``vectors``, its highest cosine to a row of ``bank`` (-1 with an empty bank).
+
+    Both sides are L2-normalised here, so any sentence vectors will do."""
+    v = np.asarray(vectors, dtype=np.float32)
+    if len(v) == 0 or len(bank) == 0:
+        return np.full(len(v), -1.0)
+    v = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+    b = np.asarray(bank, dtype=np.float32)
+    b = b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-9)
+    return (v @ b.T).max(axis=1).astype(np.float64)
+
+
+def memory_logits(vectors: np.ndarray, bank: np.ndarray, weight: float, floor: float) -> np.ndarray:
+    """``weight * max(0, cos - floor)`` per row of ``vectors``, ``cos`` its :func:`nearest_cosine` in ``bank``."""
+    return weight * np.maximum(0.0, nearest_cosine(vectors, bank) - floor)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimMemory:
+    """Vectors of known check-worthy sentences; a sentence near one of them scores higher."""
+
+    vectors: np.ndarray
+    weight: float
+    floor: float
+
+    def logits(self, vectors: np.ndarray) -> np.ndarray:
+        if len(vectors) and np.asarray(vectors).shape[1] != self.vectors.shape[1]:
+            raise ModelIntegrityError(
+                f"sentence vectors have {np.asarray(vectors).shape[1]} dimensions, the claim memory "
+                f"{self.vectors.shape[1]}: encode with the model the weights were trained with")
+        return memory_logits(vectors, self.vectors, self.weight, self.floor)
+
+
+def encode_memory(bank: np.ndarray) -> str:
+    """``bank`` as base64 of little-endian float16 (the weights file's ``memory.vectors``)."""
+    return base64.b64encode(np.ascontiguousarray(bank, dtype="<f2").tobytes()).decode("ascii")
+
+
+def load_memory(data: dict[str, Any], name: str) -> ClaimMemory:
+    """The ``memory`` part of a weights file."""
+    try:
+        mem = data["memory"]
+        rows, dim = int(mem["count"]), int(mem["dim"])
+        raw = np.frombuffer(base64.b64decode(mem["vectors"]), dtype="<f2")
+        vectors = raw.reshape(rows, dim).astype(np.float32)
+        return ClaimMemory(vectors=vectors, weight=float(mem["weight"]), floor=float(mem["floor"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelIntegrityError(f"{name} has no readable claim memory ({exc}): rerun bench/train_classifiers.py") from exc
+
+
 @dataclass(frozen=True, slots=True)
 class LinearModel:
     """Standardise, then ``sigmoid(x · w + b)``; read from a pinned JSON weights file."""
@@ -249,7 +305,7 @@ def load_linear(name: str) -> tuple[LinearModel, dict[str, Any]]:
 
 
 @cache
-def _checkworthy_model() -> tuple[LinearModel, LexicalModel, float]:
+def _checkworthy_model() -> tuple[LinearModel, LexicalModel, float, ClaimMemory]:
     model, data = load_linear(WEIGHTS_NAME)
     if tuple(data.get("features", ())) != FEATURES + CONTEXT_FEATURES:
         raise ModelIntegrityError(
@@ -257,7 +313,7 @@ def _checkworthy_model() -> tuple[LinearModel, LexicalModel, float]:
             "rerun bench/train_classifiers.py"
         )
     lexical, weight = load_lexical(data, WEIGHTS_NAME)
-    return model, lexical, weight
+    return model, lexical, weight, load_memory(data, WEIGHTS_NAME)
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +362,7 @@ class CheckWorthiness(SentenceModel):
 
     def __init__(self, encoder: Any | None = None) -> None:
         super().__init__(encoder)
-        self.model, self.lexical, self.lexical_weight = _checkworthy_model()
+        self.model, self.lexical, self.lexical_weight, self.memory = _checkworthy_model()
 
     def score(self, sentences: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """Check-worthiness in 0..1, one float64 per sentence, in input order.
@@ -317,7 +373,8 @@ class CheckWorthiness(SentenceModel):
         if not sentences:
             return np.zeros(0, dtype=np.float64)
         vecs = self._encode(sentences) if vectors is None else vectors
-        z = self.model.logits(feature_matrix(sentences, vecs)) + self.lexical_weight * self.lexical.logits(sentences)
+        z = (self.model.logits(feature_matrix(sentences, vecs)) + self.lexical_weight * self.lexical.logits(sentences)
+             + self.memory.logits(vecs))
         return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
 
     def claims_in(
