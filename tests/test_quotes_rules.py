@@ -1269,3 +1269,25 @@ def test_a_quotation_opened_by_a_colon_is_direct_even_when_the_clause_before_is_
     # the reported clause the fragment before the colon makes mixed ends at the colon
     assert [q.text for q in qs if q.kind == "mixed"] == [
         'this was a "fatal mistake" and that the mayor has learned her lesson']
+
+
+def test_one_and_another_speak_for_the_people_just_named() -> None:
+    """'"...," said one.' and "Another said ..." after "Residents ..." are one resident and another;
+    after "one company ..." another company; "no one said" names no one."""
+    text = ('Residents packed the hall on Monday. "We were never consulted," said one. '
+            "Another said the plan was rushed. No one said the plan was fair.")
+    assert [q.speaker for q in extract_quotes(text)][:2] == ["one resident", "Another resident"]
+    assert all("No one" not in (q.speaker or "") for q in extract_quotes(text))
+    text = ("The counts differ. While one company says there are more than 2,400 billionaires in the world, "
+            "another says there are about 1,800.")
+    assert [q.speaker for q in extract_quotes(text)] == ["one company", "another company"]
+
+
+def test_the_spokesperson_is_the_one_a_description_brought_in_before() -> None:
+    """"A spokesperson for the port operator denied ...", then '"...," the spokesperson said': the same
+    unnamed speaker, not a new one."""
+    text = ("Dock workers stayed on strike on Monday. A spokesperson for the port operator denied that it had "
+            'refused to negotiate. "Our offer remains on the table," the spokesperson said.')
+    qs = extract_quotes(text)
+    assert [q.speaker for q in qs] == ["A spokesperson for the port operator"] * 2
+    assert qs[1].speaker_mention == "the spokesperson"

@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING
 
 from storyline.nlp.attribution import DOCUMENT_NOUNS, doc_text, strip_article
 from storyline.nlp.frames import np_tokens
-from storyline.nlp.lexicon import FEMALE_TITLE, MALE_TITLE, ORG_NOUNS, PRONOUN_GENDER, PRONOUNS, REFLEXIVE_AFTER
+from storyline.nlp.lexicon import (
+    CUE_VERBS,
+    FEMALE_TITLE,
+    MALE_TITLE,
+    ORG_NOUNS,
+    PRONOUN_GENDER,
+    PRONOUNS,
+    REFLEXIVE_AFTER,
+)
 from storyline.nlp.mentions import (
     DOCUMENT_SOURCES,
     PERSON_NOUNS,
@@ -276,8 +284,14 @@ class SpeakerResolver:
                 elif head in PERSON_NOUNS and desc.split()[-1:] == [tok.lower_] and tok.tag_ != "NNS" \
                         and not indefinite:
                     # "the senator", "the presumptive nominee" with no title seen: the person quoted last
-                    last = next((r for off, r in reversed(self.speakers) if off < s and s - off < 1500
-                                 and r.label == "PERSON"), None)
+                    last_at, last = next(((off, r) for off, r in reversed(self.speakers) if off < s and s - off < 1500
+                                          and r.label == "PERSON"), (-1, None))
+                    # ... unless someone unnamed was brought in by that noun since ("A spokesperson for
+                    # the port operator denied ...", then "the spokesperson said"): that description
+                    intro = next((off for off, r in reversed(self.speakers) if last_at < off < s
+                                  and s - off < 1500 and r.label is None and _introduces(r.name, head)), None)
+                    if intro is not None:
+                        return next(r for off, r in self.speakers if off == intro)
                     role_words = re.findall(r"\w+", last.role.lower()) if last is not None and last.role else []
                     # (with no role known, only a person named in this paragraph or the one before: "the
                     # mayor" two paragraphs after someone else's quote is someone else)
@@ -297,6 +311,13 @@ class SpeakerResolver:
             return Resolved(full, "PERSON", ents.roles.get(full))
         if tok.pos_ == "PROPN" or (tok.text[:1].isupper() and tok.ent_type_ == "PERSON"):
             return Resolved(mention_text, None, None)
+        if low in ("one", "another") and tok.dep_ == "nsubj" and not any(True for _ in tok.children) \
+                and base_lemma(tok.head) in CUE_VERBS:
+            # '"...," said one.', "Another said ...": one of the people the text has just named (not
+            # "no one", "one of them": those have children; nor "how one feels about": no speech)
+            people = _people_before(tok)
+            if people is not None:
+                return Resolved(f"{mention_text} {people}", None, None)
         if low in ("he", "she", "i", "we", "they") or speaker_noun(tok) or part_of_speakers(tok) \
                 or (tok.pos_ == "NOUN" and base_lemma(tok) in _SELF_SPEAKING) \
                 or (tok.pos_ == "NOUN" and base_lemma(tok) in _PLACE_BODIES and tok.tag_ == "NN"):
@@ -554,6 +575,34 @@ class SpeakerResolver:
 #: Verbs by which someone puts out what then speaks for them ("released an ad that urges ...").
 _ISSUING_VERBS = frozenset({"release", "issue", "publish", "air", "run", "launch", "post", "unveil", "send",
                             "file", "sign", "tweet", "write", "deliver", "circulate", "distribute"})
+
+
+def _introduces(description: str, head: str) -> bool:
+    """Whether an unnamed speaker's description ("A spokesperson for the port operator") brings in
+    someone a later "the <head>" refers to."""
+    words = description.lower().split()
+    return len(words) > 1 and words[0] in ("a", "an", "another") and head in words[1:4]
+
+
+def _people_before(tok: "Token", sentences: int = 2) -> str | None:
+    """What "one" or "another" at ``tok`` counts, read back from it (in its sentence and the
+    ``sentences`` before): the noun of the nearest "one company" / "another Republican" ("One company
+    counts 2,400 billionaires, another 1,800"), else the singular of the nearest plural noun for
+    people ("residents", "delegates"); None when neither."""
+    start = tok.sent.start
+    for _ in range(sentences):
+        if start == 0:
+            break
+        start = tok.doc[start - 1].sent.start
+    before = list(reversed(tok.doc[start : tok.i]))
+    for t in before:
+        if t.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("one", "another") and c.dep_ in ("nummod", "det")
+                                               for c in t.children):
+            return t.text if t.pos_ == "PROPN" else base_lemma(t)
+    for t in before:
+        if t.tag_ == "NNS" and t.ent_type_ == "" and base_lemma(t) in PERSON_NOUNS:
+            return "person" if base_lemma(t) == "people" else base_lemma(t)
+    return None
 
 
 def description_name(doc: "Doc", s: int, e: int) -> str:
