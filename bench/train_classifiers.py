@@ -535,12 +535,13 @@ def memory_cosine_unseen(d: dict[str, Any], vectors: np.ndarray, texts: Sequence
     own copies (same normalised text) left out: what a sentence the memory never saw would get."""
     from storyline.nlp.checkworthy import nearest_cosine
 
-    rows = np.flatnonzero(d["y_ct"] == 1)
     bank = memory_bank(d, np.arange(len(d["ct"])))
-    bank_norm = [_norm(d["ct"][i]["text"]) for i in rows]
+    rows_of: dict[str, list[int]] = {}
+    for j, i in enumerate(np.flatnonzero(d["y_ct"] == 1)):  # memory_bank's rows, in its order
+        rows_of.setdefault(_norm(d["ct"][i]["text"]), []).append(j)
     out = nearest_cosine(vectors, bank)
     for i, t in enumerate(texts):
-        own = [j for j, n in enumerate(bank_norm) if n == _norm(t)]
+        own = rows_of.get(_norm(t))
         if own:
             out[i] = nearest_cosine(vectors[i : i + 1], np.delete(bank, own, axis=0))[0]
     return out

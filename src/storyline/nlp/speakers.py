@@ -288,10 +288,10 @@ class SpeakerResolver:
                                           and r.label == "PERSON"), (-1, None))
                     # ... unless someone unnamed was brought in by that noun since ("A spokesperson for
                     # the port operator denied ...", then "the spokesperson said"): that description
-                    intro = next((off for off, r in reversed(self.speakers) if last_at < off < s
+                    intro = next((r for off, r in reversed(self.speakers) if last_at < off < s
                                   and s - off < 1500 and r.label is None and _introduces(r.name, head)), None)
                     if intro is not None:
-                        return next(r for off, r in self.speakers if off == intro)
+                        return intro
                     role_words = re.findall(r"\w+", last.role.lower()) if last is not None and last.role else []
                     # (with no role known, only a person named in this paragraph or the one before: "the
                     # mayor" two paragraphs after someone else's quote is someone else)
