@@ -76,6 +76,8 @@ CW_EX_SHARE = 0.3
 CW_LEX_L2 = 1e-5
 CW_LEX_MIN_DF = 3
 CW_LEX_WEIGHT = 0.5
+#: The shipped setting, as :func:`fit_checkworthy_parts` takes it.
+CW_SETTING = {"l2": CW_L2, "cb_share": CW_CB_SHARE, "ex_share": CW_EX_SHARE, "lex_l2": CW_LEX_L2}
 #: Claim memory (:class:`storyline.nlp.checkworthy.ClaimMemory`): a sentence whose highest cosine to a
 #: check-worthy CT19 training sentence exceeds the floor gains weight * (cosine - floor) logits.
 CW_MEMORY_WEIGHT = 20.0
@@ -472,13 +474,17 @@ def _dense_logits(params: tuple[np.ndarray, np.ndarray, np.ndarray, float], x: n
     return (((x - mean) / scale) @ w + b).astype(np.float64)
 
 
+def debate_folds(d: dict[str, Any], folds: int) -> np.ndarray:
+    """Fold number of each CT19 training row: whole debates, dealt round-robin in file-name order."""
+    fold_of = {f: i % folds for i, f in enumerate(sorted(set(d["files"])))}
+    return np.array([fold_of[f] for f in d["files"]])
+
+
 def cv_checkworthy(d: dict[str, Any], grid: Sequence[dict[str, float]], weights: Sequence[float] = (0.0,),
                    folds: int = 4) -> list[dict[str, Any]]:
     """MAP over held-out CT19 training debates (files split into ``folds`` groups) for each setting of
     ``grid`` (l2, cb_share, ex_share, lex_l2) and each lexical weight of ``weights``."""
-    files = sorted(set(d["files"]))
-    fold_of = {f: i % folds for i, f in enumerate(files)}
-    fid = np.array([fold_of[f] for f in d["files"]])
+    fid = debate_folds(d, folds)
     all_cb = np.arange(len(d["cb"]))
     out = []
     for g in grid:
@@ -504,9 +510,7 @@ def context_logit_shift(d: dict[str, Any], setting: dict[str, float], folds: int
     cb_by_norm: dict[str, list[int]] = {}
     for j, r in enumerate(d["cb"]):
         cb_by_norm.setdefault(_norm(r["text"]), []).append(j)
-    files = sorted(set(d["files"]))
-    fold_of = {f: i % folds for i, f in enumerate(files)}
-    fid = np.array([fold_of[f] for f in d["files"]])
+    fid = debate_folds(d, folds)
     diffs = []
     for k in range(folds):
         te = np.flatnonzero(fid == k)
@@ -556,10 +560,7 @@ def cv_memory(d: dict[str, Any], weights: Sequence[float], floors: Sequence[floa
     :func:`cv_checkworthy`'s figure for the same setting."""
     from storyline.nlp.checkworthy import nearest_cosine
 
-    setting = {"l2": CW_L2, "cb_share": CW_CB_SHARE, "ex_share": CW_EX_SHARE, "lex_l2": CW_LEX_L2}
-    files = sorted(set(d["files"]))
-    fold_of = {f: i % folds for i, f in enumerate(files)}
-    fid = np.array([fold_of[f] for f in d["files"]])
+    fid = debate_folds(d, folds)
     cb_norm = [_norm(r["text"]) for r in d["cb"]]
     z = np.zeros(len(fid))
     best = np.zeros(len(fid))
@@ -567,7 +568,7 @@ def cv_memory(d: dict[str, Any], weights: Sequence[float], floors: Sequence[floa
         tr, te = np.flatnonzero(fid != k), np.flatnonzero(fid == k)
         held = {_norm(d["ct"][i]["text"]) for i in te}
         cb_tr = np.array([j for j, n in enumerate(cb_norm) if n not in held], dtype=int)
-        dense, lexical = fit_checkworthy_parts(d, tr, cb_tr, **setting)
+        dense, lexical = fit_checkworthy_parts(d, tr, cb_tr, **CW_SETTING)
         z[te] = _dense_logits(dense, d["x_ct"][te]) + CW_LEX_WEIGHT * lexical_logits(
             lexical, [d["ct"][i]["text"] for i in te])
         best[te] = nearest_cosine(d["v_ct"][te], memory_bank(d, tr))
@@ -584,9 +585,8 @@ def train_checkworthy() -> dict[str, Any]:
     from storyline.nlp import checkworthy as cw
 
     d = checkworthy_training_data()
-    setting = {"l2": CW_L2, "cb_share": CW_CB_SHARE, "ex_share": CW_EX_SHARE, "lex_l2": CW_LEX_L2}
     all_ct, all_cb = np.arange(len(d["ct"])), np.arange(len(d["cb"]))
-    dense, lexical = fit_checkworthy_parts(d, all_ct, all_cb, **setting)
+    dense, lexical = fit_checkworthy_parts(d, all_ct, all_cb, **CW_SETTING)
     mean, scale, w, b = dense
     lex = lexical_payload(lexical, CW_LEX_WEIGHT, l2=CW_LEX_L2, min_df=CW_LEX_MIN_DF)
     bank = memory_bank(d, all_ct)
@@ -599,7 +599,7 @@ def train_checkworthy() -> dict[str, Any]:
     z = CW_MEMORY_WEIGHT * np.maximum(0.0, memory_cosine_unseen(d, d["v_cb"], [r["text"] for r in d["cb"]])
                                       - CW_MEMORY_FLOOR)
     for k in range(4):
-        dn, lx = fit_checkworthy_parts(d, all_ct, np.flatnonzero(fold != k), **setting)
+        dn, lx = fit_checkworthy_parts(d, all_ct, np.flatnonzero(fold != k), **CW_SETTING)
         te = np.flatnonzero(fold == k)
         z[te] += _dense_logits(dn, d["x_cb"][te]) + CW_LEX_WEIGHT * lexical_logits(lx, [d["cb"][i]["text"] for i in te])
     cut_alone, f1 = best_threshold(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))), d["y_cb"], lambda p, y: prf(p, y)[2])
@@ -607,7 +607,7 @@ def train_checkworthy() -> dict[str, Any]:
     # each sentence with its neighbours. Moved by the mean logit shift that context gives the same
     # labelled sentences (ClaimBuster rows whose text occurs in a CT19 training debate, scored out of
     # fold both ways), it selects in context what it selected alone.
-    shift, pairs = context_logit_shift(d, setting)
+    shift, pairs = context_logit_shift(d, CW_SETTING)
     logit = float(np.log(cut_alone / (1.0 - cut_alone)))
     cut = round(float(1.0 / (1.0 + np.exp(-(logit + shift)))), 2)
     return {
@@ -622,7 +622,7 @@ def train_checkworthy() -> dict[str, Any]:
             "trained_on": "CT19-T1-Training.csv (16421, context within each debate) + two_class/train.json "
                           f"({len(d['cb'])}, {d['dropped_cb']} dropped: text in CT19 test)"
                           + (f" + CT20 task 5 train rows outside both CT19 files ({len(d['ex'])})" if d["ex"] else ""),
-            **setting, "lex_weight": CW_LEX_WEIGHT, "lex_min_df": CW_LEX_MIN_DF,
+            **CW_SETTING, "lex_weight": CW_LEX_WEIGHT, "lex_min_df": CW_LEX_MIN_DF,
             "threshold_rule": "max F1 on ClaimBuster train (4-fold out-of-fold scores, each sentence alone): "
                               "threshold_alone; moved by the mean context logit shift (out of fold, ClaimBuster "
                               "train rows inside CT19 training debates, scored in the debate and alone): threshold",

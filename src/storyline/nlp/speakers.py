@@ -311,7 +311,7 @@ class SpeakerResolver:
             return Resolved(full, "PERSON", ents.roles.get(full))
         if tok.pos_ == "PROPN" or (tok.text[:1].isupper() and tok.ent_type_ == "PERSON"):
             return Resolved(mention_text, None, None)
-        if low in ("one", "another") and tok.dep_ == "nsubj" and not any(True for _ in tok.children) \
+        if low in ("one", "another") and tok.dep_ == "nsubj" and tok.n_lefts + tok.n_rights == 0 \
                 and base_lemma(tok.head) in CUE_VERBS:
             # '"...," said one.', "Another said ...": one of the people the text has just named (not
             # "no one", "one of them": those have children; nor "how one feels about": no speech)
