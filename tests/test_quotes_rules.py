@@ -1291,3 +1291,14 @@ def test_the_spokesperson_is_the_one_a_description_brought_in_before() -> None:
     qs = extract_quotes(text)
     assert [q.speaker for q in qs] == ["A spokesperson for the port operator"] * 2
     assert qs[1].speaker_mention == "the spokesperson"
+
+
+def test_a_quotation_under_evidence_inside_reported_speech_is_the_speakers() -> None:
+    """'Santos said the profits showed "..."': the quoted words are a fragment of what the speaker
+    said (one mixed quote), not a direct quote of their own that the profits speak."""
+    qs = extract_quotes('The union leader, Maria Santos, said those profits showed "there is money for a fair deal".')
+    assert [(q.kind, q.speaker, q.cue) for q in qs] == [("mixed", "Maria Santos", "said")]
+    assert qs[0].text.startswith("those profits showed")
+    # (a clause under evidence alone, no speaker around it, stays as it was)
+    qs = extract_quotes('The report said the figures showed "a deep and lasting decline" in trade.')
+    assert [q.speaker for q in qs] == ["The report"]

@@ -300,10 +300,17 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             if ov >= qe - qs - 2:
                 ov = qe - qs  # all but a closing comma or full stop
             # of two frames holding the whole quote, the tighter one ('"A," said X, according to Y':
-            # X's words, which Y relays)
-            if ov > best_ov or (ov and ov == best_ov and best is not None
-                                and f.content_end - f.content_start < best.content_end - best.content_start):
+            # X's words, which Y relays), but a speaker's rather than evidence's ('Smith said the
+            # figures showed "..."': Smith's words, which the figures do not speak)
+            if ov > best_ov or (ov and ov == best_ov and best is not None and (
+                    (_evidence(best) and not _evidence(f))
+                    or (_evidence(best) == _evidence(f)
+                        and f.content_end - f.content_start < best.content_end - best.content_start))):
                 best, best_ov = f, ov
+        if best is not None and not _evidence(best):
+            # the evidence clause inside the speaker's reported words is no report of its own
+            covered_frames.update(id(f) for f in frames if _evidence(f) and f.content_start < qe
+                                  and qs < f.content_end and best.content_start <= f.cue_start < best.content_end)
         kind: QuoteKind
         if best is not None and best_ov > 0:
             lo, hi = best.content_start, best.content_end
@@ -590,6 +597,11 @@ def _governed_act(doc: "Doc", cue: "Token", qs: int, qe: int) -> tuple[int, int]
             obj = next((d for d in cue.children if d.i > cue.i and d.dep_ in ("dobj", "dative")), c)
             return act_bounds(doc, cue, obj)
     return None
+
+
+def _evidence(f: Frame) -> bool:
+    """A frame whose holder is a thing shown, not a speaker: "the figures showed ..."."""
+    return f.lemma in EVIDENCE_CUES and f.source_tok is not None and inanimate_subject(f.source_tok)
 
 
 def _embedded_cue(cue: "Token") -> bool:
