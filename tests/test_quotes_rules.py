@@ -1302,3 +1302,48 @@ def test_a_quotation_under_evidence_inside_reported_speech_is_the_speakers() -> 
     # (a clause under evidence alone, no speaker around it, stays as it was)
     qs = extract_quotes('The report said the figures showed "a deep and lasting decline" in trade.')
     assert [q.speaker for q in qs] == ["The report"]
+
+
+def test_a_first_name_makes_a_person_of_what_the_recogniser_took_for_an_organisation_or_a_place() -> None:
+    """A name opened by a first name one sex dominates is a person's, set beside a person noun or
+    after a title no organisation holds: later surnames and pronouns find that person."""
+    qs = extract_quotes("Chief executive Helena Marques said the attack began in January. "
+                        "Marques said the breach was found in February. She declined to comment.")
+    assert [q.speaker for q in qs] == ["Helena Marques"] * 3
+    qs = extract_quotes("A cybersecurity researcher, Ana Costa, said the files had appeared on a forum.")
+    assert [q.speaker for q in qs] == ["Ana Costa"]
+
+
+def test_a_one_word_name_described_as_a_business_is_no_person() -> None:
+    """"telecom operator Acme" makes a business of a one-word name the recogniser took for a
+    person: "she" is not that business, and "the company" later is."""
+    qs = extract_quotes("Portuguese telecom operator Lusanet said on Monday that hackers had stolen the data. "
+                        "Chief executive Helena Marques said the attack began in January. She declined to comment. "
+                        "The company denied that it had paid a ransom.")
+    assert [(q.speaker, q.cue) for q in qs] == [("Lusanet", "said"), ("Helena Marques", "said"),
+                                                ("Helena Marques", "declined"), ("Lusanet", "denied")]
+
+
+def test_a_refusal_to_say_is_one_quote() -> None:
+    """"declined to say whether ..." is one act, reported once (the refusal), not also as a
+    report "to say whether ..." of its own."""
+    qs = extract_quotes("The minister declined to say whether the company had paid a ransom.")
+    assert [(q.cue, q.text) for q in qs] == [("declined", "to say whether the company had paid a ransom")]
+
+
+def test_a_noun_summing_up_the_clause_before_it_brings_in_who_denies_it() -> None:
+    """'..., a claim the company has denied.': the company denies the clause before the comma (not
+    "a claim the company" as the source), and what another said ends at that comma."""
+    qs = extract_quotes("The operator paid a ransom to the hackers, a charge the company has strongly rejected.")
+    assert [(q.speaker_mention, q.text, q.denial) for q in qs] == [
+        ("the company", "The operator paid a ransom to the hackers", True)]
+    qs = extract_quotes("Officials said that the plant was safe, an assertion that residents dispute.")
+    assert sorted((q.speaker, q.text) for q in qs) == [("Officials", "that the plant was safe"),
+                                                        ("residents", "Officials said that the plant was safe")]
+
+
+def test_a_document_noun_inside_a_name_is_part_of_the_name() -> None:
+    """"according to Wire Report" relays through "Wire Report", not a report by "Wire"."""
+    qs = extract_quotes("The operator said on Monday that hackers had stolen the data, according to Wire Report.")
+    said = next(q for q in qs if q.cue == "said")
+    assert [x.name for x in said.chain] == ["Wire Report"]

@@ -157,6 +157,12 @@ def _name_of(doc: "Doc", tok: "Token") -> tuple[str, int, int] | None:
     return re.sub(r"[’']s?$", "", doc_text(doc)[s:e]).strip(), s, e
 
 
+def _document_noun(tok: "Token") -> bool:
+    """Whether a noun names a document ("a report by X"), not the last word of a name ("according
+    to Wire Report", "The Daily Record said")."""
+    return base_lemma(tok) in DOCUMENT_NOUNS and tok.pos_ != "PROPN" and tok.ent_type_ not in _NAME_LABELS
+
+
 class ChainFinder:
     """Finds chain links in the sentences of one parsed article."""
 
@@ -190,14 +196,14 @@ class ChainFinder:
             elif low == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
                 if cue is not None and cue.i == t.i:
                     obj = next((c for c in doc[t.i + 1].children if c.dep_ == "pobj"), None)
-                    if obj is not None and base_lemma(obj) in DOCUMENT_NOUNS:
+                    if obj is not None and _document_noun(obj):
                         self._document(obj, add)
                     elif obj is not None and obj.ent_type_ == "ORG":
                         add(obj, "according_to")
                     continue
                 for c in doc[t.i + 1].children:
                     if c.dep_ == "pobj":
-                        if base_lemma(c) in DOCUMENT_NOUNS:
+                        if _document_noun(c):
                             self._document(c, add)
                         else:
                             add(c, "according_to")
@@ -209,7 +215,7 @@ class ChainFinder:
                                 add(g, "interview")
                     elif c.dep_ == "poss" and c.pos_ == "PROPN":
                         add(c, "interview")
-            elif t.pos_ == "NOUN" and lemma in DOCUMENT_NOUNS:
+            elif t.pos_ == "NOUN" and _document_noun(t):
                 self._document(t, add)
             elif t.pos_ == "VERB" and lemma == "cite":
                 for c in t.children:

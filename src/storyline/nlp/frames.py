@@ -50,6 +50,7 @@ from storyline.nlp.lexicon import (
     SURVEY_NOUNS,
 )
 from storyline.nlp.mentions import may_speak, part_of_speakers, span_text, speaker_noun
+from storyline.nlp.parse import base_lemma
 from storyline.nlp.quotemarks import QuotedSpan, word_count
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -571,6 +572,8 @@ def find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] | 
             frames.append(Frame(cue_s, cue_e, doc_text(doc)[cue_s:cue_e], cs, ce, src, subj, tok, lemma,
                                 sent.start_char, sent.end_char, nominal=nominal, gap=gap))
     frames.extend(_trailing_cue_frames(doc, {f.cue_tok.i for f in frames if f.cue_tok is not None}))
+    frames.extend(_summed_up_frames(doc))
+    _cut_summed_up(frames)
     frames.extend(_noun_frames(doc))
     frames.extend(_passive_frames(doc))
     if quoted is not None:
@@ -728,8 +731,9 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
         if cue is None or cue.i in have:
             continue
         lemma = cue.lemma_.lower()
-        if lemma not in CUE_VERBS or lemma in CLAUSE_ONLY or cue.tag_ not in _FINITE_TAGS:
-            continue
+        if lemma not in CUE_VERBS or lemma in CLAUSE_ONLY or cue.tag_ not in _FINITE_TAGS \
+                or _summed_up_frame(toks, cue) is not None:
+            continue  # (a noun summing up the clause: :func:`_summed_up_frames`)
         k = toks.index(cue)
         after = next((c for c in cue.children if c.dep_ == "nsubj" and c.i > cue.i), None)
         if after is not None and k >= 3 and toks[k - 1].text == "," and after.right_edge.i >= toks[-1].i - 1 \
@@ -767,6 +771,61 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
         if frame is not None:
             out.append(frame)
     return out
+
+
+#: Nouns that sum up a statement set before them ("..., a claim the company denied", "..., a point
+#: she also acknowledged").
+SUMMING_NOUNS = frozenset("""
+claim allegation charge accusation assertion contention assessment characterization characterisation
+description view point fact account suggestion notion idea argument finding conclusion prediction
+estimate figure position criticism complaint arrangement decision move version
+""".split())
+
+
+def _summed_up_frames(doc: "Doc") -> list[Frame]:
+    """The frames of :func:`_summed_up_frame` in ``doc``."""
+    out = []
+    for sent in doc.sents:
+        toks = [t for t in sent if not t.is_space]
+        for cue in toks:
+            if cue.dep_ == "relcl" and cue.lemma_.lower() in CUE_VERBS:
+                frame = _summed_up_frame(toks, cue)
+                if frame is not None:
+                    out.append(frame)
+    return out
+
+
+def _summed_up_frame(toks: list["Token"], cue: "Token") -> Frame | None:
+    """'The operator paid a ransom, a claim the company has denied.': a noun set after a comma sums
+    up the words before it, and the relative clause that closes the sentence says who denied,
+    disputed or said them (its subject, not the noun)."""
+    doc = cue.doc
+    noun = cue.head
+    own = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    if cue.dep_ != "relcl" or noun.pos_ != "NOUN" or base_lemma(noun) not in SUMMING_NOUNS or own is None \
+            or own.lower_ in _RELATIVE_PRONOUNS or not noun.i < own.left_edge.i \
+            or any(c.dep_ in ("ccomp", "xcomp", "oprd", "dobj", "dative") and c.lower_ not in _RELATIVE_PRONOUNS
+                   for c in cue.children) \
+            or any(t.lower_ != "that" for t in doc[noun.i + 1:own.left_edge.i]) \
+            or any(t.dep_ not in ("aux", "auxpass", "advmod", "neg") for t in doc[own.right_edge.i + 1:cue.i]):
+        return None
+    first = noun.left_edge.i
+    comma = next((n for n, t in enumerate(toks) if t.i == first - 1), None)
+    if comma is None or toks[comma].text != "," or any(not t.is_punct for t in toks if t.i > cue.right_edge.i):
+        return None  # (and the relative clause closes the sentence)
+    return _closing_frame(toks, comma, own, cue)
+
+
+def _cut_summed_up(frames: list[Frame]) -> None:
+    """A report whose content runs on into the noun that sums it up ('Officials said the plant was
+    safe, an assertion residents dispute') ends at the comma before that noun: the relative clause
+    after it is someone else's (:func:`_summed_up_frame`)."""
+    for g in frames:
+        if g.cue_tok is None or g.cue_tok.dep_ != "relcl" or g.content_end > g.cue_tok.head.left_edge.idx:
+            continue
+        for f in frames:
+            if f is not g and f.content_start < g.content_end < f.content_end and f.content_end >= g.cue_start:
+                f.content_end = g.content_end
 
 
 def _closing_frame(toks: list["Token"], comma: int, speaker: "Token", cue: "Token",

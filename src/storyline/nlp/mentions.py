@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from storyline.nlp.attribution import DOCUMENT_NOUNS, doc_text, entity_name, long_words, title_case
 from storyline.nlp.cues import CHANNELS
 from storyline.nlp.lexicon import ENTITY_TYPES, ORG_NOUNS
+from storyline.nlp.names import first_name_genders
 from storyline.nlp.parse import base_lemma
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -162,21 +163,30 @@ def _unrecognised_people(doc: "Doc") -> list["Span"]:
 
     out = []
     for tok in doc:
-        if tok.pos_ != "PROPN" or tok.dep_ not in ("nsubj", "nsubjpass"):
-            continue
-        if tok.ent_type_ == "ORG":
-            # a name read as an organisation ("Jane Smith, the party's spokesperson, said"): a person
-            # when it is the whole entity and the clues below hold
-            ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
-            if ent is None or ent.end != tok.i + 1 or not 2 <= len(ent) <= 4 \
-                    or not all(t.pos_ == "PROPN" for t in ent):
-                continue
-        elif tok.ent_type_ in ENTITY_TYPES:
+        # (a name set beside a person noun is one too: "a cybersecurity researcher, Ana Costa, said")
+        beside_person = tok.dep_ == "appos" and tok.head.pos_ == "NOUN" and base_lemma(tok.head) in PERSON_NOUNS
+        if tok.pos_ != "PROPN" or (tok.dep_ not in ("nsubj", "nsubjpass") and not beside_person):
             continue
         lo = tok.i
         while lo > 0 and doc[lo - 1].pos_ == "PROPN" and doc[lo - 1].dep_ in ("compound", "flat") \
                 and lo <= doc[lo - 1].head.i <= tok.i:
             lo -= 1
+        # a first name that one sex dominates ("Helena", "Ana") opens a person's name whatever the
+        # recogniser made of the words after it
+        named = tok.i > lo and first_name_genders().get(doc[lo].lower_) is not None
+        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        if tok.ent_type_ == "ORG":
+            # a name read as an organisation ("Jane Smith, the party's spokesperson, said"): a person
+            # when it is the whole entity and the clues below hold
+            if ent is None or ent.end != tok.i + 1 or not (2 <= len(ent) <= 4 or (named and ent.start > lo)) \
+                    or not all(t.pos_ == "PROPN" for t in ent):
+                continue
+        elif tok.ent_type_ == "GPE":
+            # a surname read as a place ("Ana Costa"): only after a first name the place leaves out
+            if ent is None or ent.end != tok.i + 1 or not named or ent.start <= lo:
+                continue
+        elif tok.ent_type_ in ENTITY_TYPES:
+            continue
         titled = False
         while lo < tok.i and (is_honorific(doc[lo].text) or doc[lo].lower_ in _TITLE_ABBREV
                               or doc[lo].lower_ in PERSON_NOUNS):
@@ -191,7 +201,9 @@ def _unrecognised_people(doc: "Doc") -> list["Span"]:
         before = [doc[lo - 1]] if lo > 0 and doc[lo - 1].dep_ == "compound" \
             and lo <= doc[lo - 1].head.i <= tok.i else []
         beside = [*before, *(c for c in tok.children if c.dep_ == "appos")]
-        if tok.ent_type_ == "ORG":  # only a title no organisation holds turns it into a person
+        if beside_person:
+            titled = True
+        elif tok.ent_type_ in ("ORG", "GPE") and not named:  # only a title no organisation holds turns it into a person
             titled = titled or any(c.pos_ == "NOUN" and base_lemma(c) in PERSON_NOUNS
                                    and c.lemma_.lower() not in _ORG_ROLES for c in beside)
         else:
@@ -223,6 +235,58 @@ def _repeated_surnames(doc: "Doc", found: Sequence["Span"]) -> list["Span"]:
             continue  # part of another name
         out.append(Span(doc, tok.i, tok.i + 1, label="PERSON"))
     return out
+
+
+#: Nouns that describe a business ("telecom operator X", "X, a discount airline,"), beside
+#: :data:`~storyline.nlp.lexicon.ORG_NOUNS`; and any "-maker" ("carmaker", "drugmaker").
+BUSINESS_NOUNS = frozenset("""
+operator carrier airline retailer insurer lender provider manufacturer producer supplier giant conglomerate
+startup start-up utility chain brand platform exporter importer distributor shipper developer publisher
+""".split())
+
+
+def _described_companies(found: Sequence["Span"]) -> set[str]:
+    """One-word names the recogniser took for people though the article describes them as a
+    business or an organisation ("telecom operator Acme", "Acme, the country's largest carrier,"):
+    never a first name, and described so by a noun set right before or beside them."""
+    out = set()
+    for ent in found:
+        if ent.label_ != "PERSON" or len(ent) != 1 or first_name_genders().get(ent.root.lower_) is not None:
+            continue
+        if _described_as_business(ent.root, or_organisation=True):
+            out.add(ent.text)
+    return out
+
+
+_CORPORATE_SUFFIX = re.compile(r"\b(?:Inc|Corp|Corporation|Co|Ltd|LLC|PLC|plc|AG|SA|NV|GmbH|Group|Holdings)\.?$")
+
+
+def business_name(doc: "Doc", start: int, end: int) -> bool:
+    """Whether the organisation named at ``start:end`` is a business: a corporate suffix ("Acme
+    Corp", "Acme Holdings") or a business noun set before or beside it ("telecom operator Acme",
+    "Acme, the country's largest carrier,")."""
+    if _CORPORATE_SUFFIX.search(doc_text(doc)[start:end]):
+        return True
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and _described_as_business(span.root)
+
+
+def _described_as_business(tok: "Token", *, or_organisation: bool = False) -> bool:
+    """Whether a name has a business noun (or, with ``or_organisation``, any organisation's noun) set
+    before or beside it, whichever way the parser hung them ("telecom operator Acme": the noun on the
+    name or the name on the noun)."""
+    near = [c for c in tok.children if c.dep_ == "appos" or (c.dep_ == "compound" and c.i == tok.i - 1)]
+    if tok.dep_ == "appos" and tok.head.i == tok.i - 1:
+        near.append(tok.head)
+    return any(c.pos_ == "NOUN" and (business_noun(c) or (or_organisation and base_lemma(c) in ORG_NOUNS))
+               for c in near)
+
+
+def business_noun(tok: "Token") -> bool:
+    """Whether a common noun describes a business ("operator", "carmaker", "the company")."""
+    lemma = base_lemma(tok)
+    return lemma in BUSINESS_NOUNS or lemma in ("company", "firm", "corporation", "business", "bank") \
+        or lemma.endswith("maker")
 
 
 def _title_case_lines(doc: "Doc") -> list[tuple[int, int]]:
@@ -263,11 +327,13 @@ class ArticleEntities:
         found = [e for e in doc.ents if e.label_ in ENTITY_TYPES and not (e.label_ == "ORG" and e.root.i in taken)]
         found += people
         found += _repeated_surnames(doc, found)
+        companies = _described_companies(found)
         for ent in sorted(found, key=lambda e: e.start):
-            if ent.label_ == "PERSON" and ent.text.lower() in CHANNELS:
+            if ent.label_ == "PERSON" and (ent.text.lower() in CHANNELS or ent.text in companies):
                 from spacy.tokens import Span
 
-                ent = Span(doc, ent.start, ent.end, label="ORG")  # "Twitter" is never a person
+                # "Twitter" is never a person, nor is "telecom operator Acme" anywhere in the article
+                ent = Span(doc, ent.start, ent.end, label="ORG")
             if ent.label_ == "PERSON":
                 ent = _person_name(ent)
             name = _strip_possessive(entity_name(ent)) if ent.label_ != "NORP" else ent.text

@@ -281,6 +281,8 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
     # frames whose cue sits inside a quoted passage are the speaker's own reported speech: drop them
     frames = [f for f in frames
               if not any(q.start <= f.cue_start < q.end for q in quoted)]
+    # "declined to say whether ...": an infinitive cue is part of what the cue it hangs on reports
+    frames = [f for f in frames if not _infinitive_of_cue(f, frames)]
     # a nominal frame is reported only when it carries no quoted passage (that one is partial)
     nominal = [f for f in frames if f.nominal]
     frames = [f for f in frames if not f.nominal]
@@ -597,6 +599,21 @@ def _governed_act(doc: "Doc", cue: "Token", qs: int, qe: int) -> tuple[int, int]
             obj = next((d for d in cue.children if d.i > cue.i and d.dep_ in ("dobj", "dative")), c)
             return act_bounds(doc, cue, obj)
     return None
+
+
+def _infinitive_of_cue(f: Frame, frames: Sequence[Frame]) -> bool:
+    """Whether ``f``'s cue is the infinitive that a refusal's cue governs and reports ("declined [to
+    say whether ...]", "refused [to answer questions on ...]"): one act, reported once."""
+    tok = f.cue_tok
+    if tok is None or tok.dep_ != "xcomp" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return False
+    return tok.head.lemma_.lower() in _REFUSALS and any(
+        g.cue_tok is not None and g.cue_tok.i == tok.head.i and g.content_start <= f.cue_start < g.content_end
+        for g in frames)
+
+
+#: Verbs of refusing to speak ("declined to say whether ...", "refused to answer questions on ...").
+_REFUSALS = frozenset({"decline", "refuse"})
 
 
 def _evidence(f: Frame) -> bool:

@@ -36,6 +36,8 @@ from storyline.nlp.mentions import (
     ArticleEntities,
     Mention,
     Resolved,
+    business_name,
+    business_noun,
     is_honorific,
     main_clause,
     may_speak,
@@ -250,6 +252,13 @@ class SpeakerResolver:
                         if head in m.text.lower().split():
                             best = ents.canonical(m.text, "ORG")
                             break
+                if best is None and head in _FIRM_WORDS and tok.tag_ == "NN" and desc == tok.lower_ \
+                        and mention_text[:4].lower() == "the ":
+                    # "the company" after "Acme Corp" or "telecom operator Acme": the last organisation
+                    # named, when it is a business
+                    m = next((m for m in reversed(ents.mentions) if m.end <= s and m.label == "ORG"), None)
+                    if m is not None and business_name(doc, m.start, m.end):
+                        best = ents.canonical(m.text, "ORG")
                 if best is not None:
                     return Resolved(best, "ORG", None)
             else:
@@ -533,8 +542,9 @@ class SpeakerResolver:
         if m.start <= tok.idx < m.end:
             return True
         for c in tok.children:
-            if c.dep_ in ("appos", "flat", "compound") and m.start <= c.idx < m.end and m.label == "PERSON":
-                return True
+            if c.dep_ in ("appos", "flat", "compound") and m.start <= c.idx < m.end and (
+                    m.label == "PERSON" or (m.label == "ORG" and tok.pos_ == "NOUN" and business_noun(tok))):
+                return True  # ("telecom operator Acme": the business the noun describes)
         if m.label == "PERSON" and tok.pos_ == "NOUN" and base_lemma(tok) in PERSON_NOUNS:
             # "A spokeswoman for the company, Jane Smith,": the name the parser hangs on the company
             name = tok.doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -573,6 +583,11 @@ class SpeakerResolver:
 
 
 #: Verbs by which someone puts out what then speaks for them ("released an ad that urges ...").
+#: Descriptions that stand for a business named before ("the company", "the firm").
+_FIRM_WORDS = frozenset({"company", "firm", "corporation", "business", "group", "operator", "carrier", "airline",
+                         "retailer", "insurer", "lender", "manufacturer", "bank", "startup"})
+
+
 _ISSUING_VERBS = frozenset({"release", "issue", "publish", "air", "run", "launch", "post", "unveil", "send",
                             "file", "sign", "tweet", "write", "deliver", "circulate", "distribute"})
 
