@@ -266,6 +266,21 @@ def test_markdown_heading_and_front_matter(tmp_path):
     assert b.raw_text.startswith("# Quay works begin")
 
 
+def test_a_header_of_key_value_lines_is_read_like_front_matter(tmp_path):
+    """"Title: ...", "Source: ...", "Date: ..." lines at the top of a text file, ended by a blank
+    line, give the title, outlet and date and leave the body; one such line alone, or other keys,
+    stay text."""
+    p = tmp_path / "a.txt"
+    p.write_text("Title: Quay works begin\nSource: Coastline Gazette\nDate: 2023-06-01\n\n"
+                 "Diggers arrived at the quay on Thursday morning.\n")
+    a = read_one(p)
+    assert (a.title, a.source, a.date_method) == ("Quay works begin", "Coastline Gazette", "front_matter")
+    assert a.raw_text.startswith("Diggers arrived")
+    q = tmp_path / "b.txt"
+    q.write_text("Title: Quay works begin\nNote: not a header key\n\nDiggers arrived at the quay.\n")
+    assert read_one(q).raw_text.startswith("Title: Quay works begin")
+
+
 def test_files_without_extension_are_sniffed(tmp_path):
     (tmp_path / "page").write_bytes((FIXTURES / "page.html").read_bytes())
     (tmp_path / "feed").write_bytes((FIXTURES / "atom.xml").read_bytes())

@@ -32,7 +32,11 @@ def test_proposition_neutralises_denial_and_negation() -> None:
     # what an allegation is about, without the words that wrap it ("criticised X for making ...")
     got = proposition("the council for making baseless accusations about the ferry tender in Kessling")
     assert got == "the ferry tender in Kessling"
-    assert proposition("the allegations that it rigged the tender", "X", rejecting=True) == "it rigged the tender"
+    # (a subject pronoun opening the holder's clause stands for the holder: "X denied the allegations
+    # that it rigged the tender" is about X, as others state it)
+    assert proposition("the allegations that it rigged the tender", "X", rejecting=True) == "X rigged the tender"
+    assert proposition("that it has not paid any ransom", "Acme") == "Acme has paid ransom"
+    assert proposition("it is clear that the tender was rigged", "Acme") == "it is clear that the tender was rigged"
 
 
 def test_names_acronyms_and_demonyms() -> None:

@@ -11,6 +11,13 @@ from storyline.model import Article
 
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(?P<body>(?:.*\n){0,60}?)(?:---|\.\.\.)[ \t]*\n")
 _FM_LINE_RE = re.compile(r"^(?P<k>[A-Za-z_][\w\-]*)\s*:\s*(?P<v>.*?)\s*$")
+#: A header of "Key: value" lines with no "---" around it, ended by a blank line, as exports and
+#: hand-made corpora write it ("Title: ...", "Source: ...", "Date: ..."): only the keys below, two
+#: or more of them, at the very top.
+_HEADER_KEYS = ("title", "headline", "source", "publisher", "site", "date", "published", "published_at", "author",
+                "authors", "byline", "url", "lang", "language")
+_HEADER_RE = re.compile(r"\A(?P<body>(?:[ \t]*(?:%s)[ \t]*:[ \t]*\S.*\n){2,12})[ \t]*\n" % "|".join(_HEADER_KEYS),
+                        re.IGNORECASE)
 
 
 def read_text_file(path: str, options: ReadOptions | None = None, *, input_kind: str = "text") -> Article:
@@ -50,8 +57,8 @@ def text_article(
 ) -> Article:
     """An article from decoded text, with title, byline, date and outlet found in it."""
     front: dict[str, str] = {}
-    if markdown or text.startswith("---\n"):
-        m = _FRONT_MATTER_RE.match(text)
+    if markdown or text.startswith("---\n") or _HEADER_RE.match(text):
+        m = _FRONT_MATTER_RE.match(text) or _HEADER_RE.match(text)
         if m:
             for line in m.group("body").splitlines():
                 fm = _FM_LINE_RE.match(line)
@@ -77,8 +84,8 @@ def text_article(
 
 def _apply_front_matter(art: Article, front: dict[str, str]) -> None:
     art.meta["front_matter"] = front
-    if front.get("title"):
-        art.title, art.meta["title_method"] = front["title"], "front_matter"
+    if front.get("title") or front.get("headline"):
+        art.title, art.meta["title_method"] = front.get("title") or front["headline"], "front_matter"
     author = front.get("author") or front.get("byline") or front.get("authors")
     if author:
         art.byline, art.meta["byline_method"] = clean_byline(author.strip("[]")), "front_matter"

@@ -432,7 +432,16 @@ def proposition(content: str, holder: str | None = None, *, rejecting: bool = Fa
     s = _clean(s)
     if rejecting and not clause and holder:
         s = f"{holder} {s}"
+    elif holder and _SELF_SUBJECT.match(s):
+        # "X said that it has not paid any ransom": the claim is about X, as others state it
+        s = _SELF_SUBJECT.sub(holder + " ", s, count=1)
     return s
+
+
+#: A subject pronoun opening a holder's statement that stands for the holder ("it has not paid", "we
+#: never did"); not an "it" that stands for nothing ("it is clear that ...").
+_SELF_SUBJECT = re.compile(r"^(?:(?:he|she|they|we|i)\s+|it\s+(?!(?:is|was|'s|’s|seems|seemed|appears|appeared|"
+                           r"remains|would be|will be|has been|had been|may be|might be|could be)\b))", re.IGNORECASE)
 
 
 def _norm_name(w: str) -> str:
