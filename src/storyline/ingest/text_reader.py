@@ -57,15 +57,15 @@ def text_article(
 ) -> Article:
     """An article from decoded text, with title, byline, date and outlet found in it."""
     front: dict[str, str] = {}
-    if markdown or text.startswith("---\n") or _HEADER_RE.match(text):
-        m = _FRONT_MATTER_RE.match(text) or _HEADER_RE.match(text)
-        if m:
-            for line in m.group("body").splitlines():
-                fm = _FM_LINE_RE.match(line)
-                if fm and fm.group("v"):
-                    front[fm.group("k").lower()] = fm.group("v").strip("\"'")
-            if front:
-                text = text[m.end() :]
+    m = _FRONT_MATTER_RE.match(text) if markdown or text.startswith("---\n") else None
+    m = m or _HEADER_RE.match(text)
+    if m:
+        for line in m.group("body").splitlines():
+            fm = _FM_LINE_RE.match(line)
+            if fm and fm.group("v"):
+                front[fm.group("k").lower()] = fm.group("v").strip("\"'")
+        if front:
+            text = text[m.end() :]
     art = Article(input_kind=input_kind, path=path, url=url, raw_text=text, text=text)
     md = extract_text_metadata(text)
     art.title, art.byline, art.source = md.title, md.byline, md.source

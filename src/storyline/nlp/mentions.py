@@ -240,8 +240,8 @@ def _repeated_surnames(doc: "Doc", found: Sequence["Span"]) -> list["Span"]:
 #: Nouns that describe a business ("telecom operator X", "X, a discount airline,"), beside
 #: :data:`~storyline.nlp.lexicon.ORG_NOUNS`; and any "-maker" ("carmaker", "drugmaker").
 BUSINESS_NOUNS = frozenset("""
-operator carrier airline retailer insurer lender provider manufacturer producer supplier giant conglomerate
-startup start-up utility chain brand platform exporter importer distributor shipper developer publisher
+operator carrier airline retailer insurer lender provider manufacturer supplier giant conglomerate startup
+start-up utility chain brand platform exporter importer distributor shipper
 """.split())
 
 
