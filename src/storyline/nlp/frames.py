@@ -571,8 +571,8 @@ def find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] | 
             cue_e, cs = _cue_phrase(doc, tok, cue_e, cs)
             frames.append(Frame(cue_s, cue_e, doc_text(doc)[cue_s:cue_e], cs, ce, src, subj, tok, lemma,
                                 sent.start_char, sent.end_char, nominal=nominal, gap=gap))
-    frames.extend(_trailing_cue_frames(doc, {f.cue_tok.i for f in frames if f.cue_tok is not None}))
     frames.extend(_summed_up_frames(doc))
+    frames.extend(_trailing_cue_frames(doc, {f.cue_tok.i for f in frames if f.cue_tok is not None}))
     _cut_summed_up(frames)
     frames.extend(_noun_frames(doc))
     frames.extend(_passive_frames(doc))
@@ -731,9 +731,8 @@ def _trailing_cue_frames(doc: "Doc", have: set[int]) -> list[Frame]:
         if cue is None or cue.i in have:
             continue
         lemma = cue.lemma_.lower()
-        if lemma not in CUE_VERBS or lemma in CLAUSE_ONLY or cue.tag_ not in _FINITE_TAGS \
-                or _summed_up_frame(toks, cue) is not None:
-            continue  # (a noun summing up the clause: :func:`_summed_up_frames`)
+        if lemma not in CUE_VERBS or lemma in CLAUSE_ONLY or cue.tag_ not in _FINITE_TAGS:
+            continue
         k = toks.index(cue)
         after = next((c for c in cue.children if c.dep_ == "nsubj" and c.i > cue.i), None)
         if after is not None and k >= 3 and toks[k - 1].text == "," and after.right_edge.i >= toks[-1].i - 1 \
@@ -783,7 +782,8 @@ estimate figure position criticism complaint arrangement decision move version
 
 
 def _summed_up_frames(doc: "Doc") -> list[Frame]:
-    """The frames of :func:`_summed_up_frame` in ``doc``."""
+    """The frames of :func:`_summed_up_frame` in ``doc`` (before the closing cues: their cues are
+    taken, :func:`_trailing_cue_frames` leaves them alone)."""
     out = []
     for sent in doc.sents:
         toks = [t for t in sent if not t.is_space]
@@ -802,7 +802,7 @@ def _summed_up_frame(toks: list["Token"], cue: "Token") -> Frame | None:
     doc = cue.doc
     noun = cue.head
     own = next((c for c in cue.children if c.dep_ == "nsubj"), None)
-    if cue.dep_ != "relcl" or noun.pos_ != "NOUN" or base_lemma(noun) not in SUMMING_NOUNS or own is None \
+    if noun.pos_ != "NOUN" or base_lemma(noun) not in SUMMING_NOUNS or own is None \
             or own.lower_ in _RELATIVE_PRONOUNS or not noun.i < own.left_edge.i \
             or any(c.dep_ in ("ccomp", "xcomp", "oprd", "dobj", "dative") and c.lower_ not in _RELATIVE_PRONOUNS
                    for c in cue.children) \

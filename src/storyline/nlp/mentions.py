@@ -245,6 +245,10 @@ start-up utility chain brand platform exporter importer distributor shipper
 """.split())
 
 
+#: What a business is called when it is not described further ("the company", "the firm").
+FIRM_NOUNS = frozenset({"company", "firm", "corporation", "business", "bank"})
+
+
 def _described_companies(found: Sequence["Span"]) -> set[str]:
     """One-word names the recogniser took for people though the article describes them as a
     business or an organisation ("telecom operator Acme", "Acme, the country's largest carrier,"):
@@ -285,8 +289,7 @@ def _described_as_business(tok: "Token", *, or_organisation: bool = False) -> bo
 def business_noun(tok: "Token") -> bool:
     """Whether a common noun describes a business ("operator", "carmaker", "the company")."""
     lemma = base_lemma(tok)
-    return lemma in BUSINESS_NOUNS or lemma in ("company", "firm", "corporation", "business", "bank") \
-        or lemma.endswith("maker")
+    return lemma in BUSINESS_NOUNS or lemma in FIRM_NOUNS or lemma.endswith("maker")
 
 
 def _title_case_lines(doc: "Doc") -> list[tuple[int, int]]:

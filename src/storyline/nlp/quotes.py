@@ -503,7 +503,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             continue
         if speaker is None and f is not None and ((f.learned and f.nominal) or f.noun):
             continue  # "it showed the strain", "his pledge to ..." with no one he can be: no holder
-        if f is not None and f.nominal and f.lemma in EVIDENCE_CUES and inanimate_subject(f.source_tok) and (
+        if f is not None and f.nominal and _evidence(f) and (
                 speaker is None or (label is None and base_lemma(f.source_tok) in RECORD_NOUNS)):
             continue  # "the developments underscore the risks", "the figures highlight ...": evidence
         if speaker is not None:
@@ -618,7 +618,7 @@ _REFUSALS = frozenset({"decline", "refuse"})
 
 def _evidence(f: Frame) -> bool:
     """A frame whose holder is a thing shown, not a speaker: "the figures showed ..."."""
-    return f.lemma in EVIDENCE_CUES and f.source_tok is not None and inanimate_subject(f.source_tok)
+    return f.lemma in EVIDENCE_CUES and inanimate_subject(f.source_tok)
 
 
 def _embedded_cue(cue: "Token") -> bool:

@@ -32,6 +32,7 @@ from storyline.nlp.lexicon import (
 )
 from storyline.nlp.mentions import (
     DOCUMENT_SOURCES,
+    FIRM_NOUNS,
     PERSON_NOUNS,
     ArticleEntities,
     Mention,
@@ -584,8 +585,8 @@ class SpeakerResolver:
 
 #: Verbs by which someone puts out what then speaks for them ("released an ad that urges ...").
 #: Descriptions that stand for a business named before ("the company", "the firm").
-_FIRM_WORDS = frozenset({"company", "firm", "corporation", "business", "group", "operator", "carrier", "airline",
-                         "retailer", "insurer", "lender", "manufacturer", "bank", "startup"})
+_FIRM_WORDS = FIRM_NOUNS | frozenset({"group", "operator", "carrier", "airline", "retailer", "insurer", "lender",
+                                      "manufacturer", "startup"})
 
 
 _ISSUING_VERBS = frozenset({"release", "issue", "publish", "air", "run", "launch", "post", "unveil", "send",
