@@ -410,3 +410,83 @@ def test_claim_text_keeps_a_closing_mark_whose_quotation_opened_inside() -> None
     assert _clean('he called it "absurd"') == 'he called it "absurd"'
     assert _clean(" , “Monetary policy cannot solve a trade war.” ") == "Monetary policy cannot solve a trade war."
     assert _clean("the plan is dead”") == "the plan is dead"
+
+
+def test_a_denial_of_something_else_by_a_holder_quoted_beside_it_stays_a_denial() -> None:
+    """'Gerald Pruitt denied that he had known about the early results' and, later, 'he said he was
+    stepping down': the holder's name, read for "he" in both, made them one claim where the denial
+    turned into Pruitt's own statement. It is a claim of its own, denied, worded with his name."""
+    t = ("Gerald Pruitt denied that he had known about the early results of the water tests. "
+         "Gerald Pruitt said he was stepping down so that the water board can rebuild trust.")
+    q1 = _quote("a", t, "that he had known about the early results of the water tests", "Gerald Pruitt", "denied",
+                denial=True)
+    q2 = _quote("a", t, "he was stepping down so that the water board can rebuild trust", "Gerald Pruitt", "said")
+    q1 = replace(q1, speaker_start=0, speaker_end=13)
+    at = t.index("Gerald Pruitt said")
+    q2 = replace(q2, speaker_start=at, speaker_end=at + 13)
+    units = claim_units(_article("a", t), [q1, q2])
+    assert sorted(u.stance for u in units) == ["denies", "reports"]
+    claims = group_claims(units, _BagEncoder(), threshold=-1.0)  # everything would be one group
+    denied = [c for c in claims if any(s.stance == "denies" for s in c.stances)]
+    assert len(denied) == 1
+    assert denied[0].text == "Gerald Pruitt had known about the early results of the water tests"
+    assert {s.stance for s in denied[0].stances} == {"denies"}
+
+
+def test_a_claim_reads_with_its_holder_for_an_opening_pronoun() -> None:
+    """'The authority said it would hand out free filters' in two outlets: the claim reads "Halden
+    Water Authority would hand out ...", not "it would ..."; "they" may be others and stays."""
+    t1 = "The Halden Water Authority said it would hand out free filters to every home from Tuesday."
+    t2 = "Halden Water Authority said it would hand out free filters to every home from Tuesday, officials added."
+    q1 = _quote("a1", t1, "it would hand out free filters to every home from Tuesday", "Halden Water Authority", "said")
+    q2 = _quote("a2", t2, "it would hand out free filters to every home from Tuesday", "Halden Water Authority", "said")
+    units = claim_units(_article("a1", t1), [q1]) + claim_units(_article("a2", t2), [q2])
+    claims = group_claims(units, _BagEncoder(), threshold=0.4)
+    assert [c.text for c in claims] == ["Halden Water Authority would hand out free filters to every home from Tuesday"]
+    t3 = "A lawyer for the families, Beatriz Olmos, said they would sue the water authority over the filters."
+    q3 = _quote("a3", t3, "they would sue the water authority over the filters", "Beatriz Olmos", "said")
+    t4 = t3.replace("A lawyer", "Another lawyer")
+    q4 = _quote("a4", t4, "they would sue the water authority over the filters", "Beatriz Olmos", "said")
+    units = claim_units(_article("a3", t3), [q3]) + claim_units(_article("a4", t4), [q4])
+    assert [c.text for c in group_claims(units, _BagEncoder(), threshold=0.4)] == [
+        "they would sue the water authority over the filters"]
+    t5 = "The mayor, Teodora Vance, now says she'll borrow $60 million to replace the lead pipes."
+    q5 = _quote("a5", t5, "she'll borrow $60 million to replace the lead pipes", "Teodora Vance", "says")
+    q6 = replace(q5, id="a6-x", article_id="a6")
+    units = claim_units(_article("a5", t5), [q5]) + claim_units(_article("a6", t5), [q6])
+    assert [c.text for c in group_claims(units, _BagEncoder(), threshold=0.4)] == [
+        "Teodora Vance will borrow $60 million to replace the lead pipes"]
+
+
+def test_a_relative_clause_marked_whole_is_no_claim() -> None:
+    """'talks on AI, which he said would take place in the coming weeks': PolNeAR's annotators mark
+    the relative clause whole, speaker and cue inside; it lacks its subject, so it is no claim."""
+    t = "Smith announced talks on trade, which he said would take place in the coming weeks in Geneva."
+    c = t.index("which")
+    q = Quote(id="q", article_id="a", start=c, end=len(t) - 1, text=t[c:-1], kind="indirect", cue="said",
+              cue_start=t.index("said"), cue_end=t.index("said") + 4, speaker="Smith",
+              speaker_start=t.index(" he ") + 1, speaker_end=t.index(" he ") + 3)
+    assert claim_units(_article("a", t), [q]) == []
+
+
+class _Scorer:
+    """A check-worthiness stand-in: sentences with a digit score 0.9, others 0.1."""
+
+    threshold = 0.5
+
+    def score(self, sentences, vectors=None):  # noqa: ANN001, ANN201
+        return np.array([0.9 if any(ch.isdigit() for ch in s) else 0.1 for s in sentences])
+
+
+def test_a_holders_statement_is_scored_by_its_sentence() -> None:
+    """A statement one outlet alone reports is kept as a claim when its sentence is check-worthy ("the
+    laboratory received the first failing samples on April 9"), not when it is not."""
+    t = ("The state report said the laboratory had received the first failing samples on April 9. "
+         "The mayor said the city had been let down by its water board.")
+    q1 = _quote("a", t, "the laboratory had received the first failing samples on April 9", "the state report", "said")
+    q2 = _quote("a", t, "the city had been let down by its water board", "The mayor", "said")
+    units = claim_units(_article("a", t), [q1, q2], sentences=[(0, t.index(" The mayor")), (t.index("The mayor"), len(t))],
+                        checkworthy=_Scorer())
+    assert [u.score for u in units] == [0.9, 0.1]
+    claims = group_claims(units, _BagEncoder(), threshold=0.9, checkworthy_threshold=0.5)
+    assert [c.text for c in claims] == ["the laboratory had received the first failing samples on April 9"]

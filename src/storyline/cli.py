@@ -527,6 +527,7 @@ def claims(ctx: Ctx, story_id: str, limit: int, as_json: bool) -> None:
         with ctx.store() as store:
             sid, ids = _story_members(store, story_id)
             cls = store.claims(ids)
+            unread = set(ids) & set(store.ids_without_quote_run()) if not cls else set()
             member = set(ids)
             linked = sorted({s.article_id for c in cls[:limit] for s in c.stances} - member)
             arts = {i: store.get_article(i) for i in [*ids, *linked]}
@@ -541,7 +542,12 @@ def claims(ctx: Ctx, story_id: str, limit: int, as_json: bool) -> None:
         click.echo(json.dumps([claim_record(c) for c in cls[:limit]], indent=2, ensure_ascii=False))
         return
     if not cls:
-        ctx.err.print(f"no claims in story {sid}: add its articles without --no-quotes")
+        if unread:
+            ctx.err.print(f"no claims in story {sid}: {len(unread)} of its {len(ids)} article(s) were added with "
+                          "--no-quotes; the next `storyline add` without it analyses them")
+        else:
+            ctx.err.print(f"no claims in story {sid}: none of its statements is check-worthy, carried by two "
+                          "articles or denied")
         return
     order = sorted(ids, key=lambda i: ((arts[i].source or arts[i].source_key or "").lower(), i))
     order += [i for i in linked if any(s.article_id == i for c in cls[:limit] for s in c.stances)]
@@ -558,7 +564,9 @@ def claims(ctx: Ctx, story_id: str, limit: int, as_json: bool) -> None:
             cells.append("\n".join(f"{_STANCE_MARK[s.stance]}" + (f" ({escape(s.holder)})" if s.holder and s.stance != "asserts" else "")
                                    for s in here) or "")
         text = c.text if len(c.text) <= 200 else c.text[:197] + "..."
-        t.add_row(escape(text), escape(c.holder or "outlet"), *cells)
+        # no holder: the outlets' own claim, or one known only from its denials
+        holder = c.holder or ("outlet" if any(s.stance == "asserts" for s in c.stances) else "—")
+        t.add_row(escape(text), escape(holder), *cells)
     ctx.out.print(t)
     ctx.out.print(f"{min(limit, len(cls))} of {len(cls)} claim(s)")
 

@@ -391,6 +391,7 @@ class ClaimUnit:
     score: float | None = None  # check-worthiness, when scored
     names: frozenset[str] = field(default_factory=frozenset)
     affirmative: str = ""  # the proposition without the holder put in as actor (the claim's wording)
+    probe: str = ""  # what about() matches a rejection by: the proposition with no pronoun replaced
     negated: bool = False  # a denial only by its negated content ("said it would not ..."), no rejecting cue
     vector: np.ndarray | None = None  # a cached vector of the unit's sentence (outlet units), reused for grouping
 
@@ -413,11 +414,13 @@ def _clean(s: str) -> str:
     return s
 
 
-def proposition(content: str, holder: str | None = None, *, rejecting: bool = False) -> str:
+def proposition(content: str, holder: str | None = None, *, rejecting: bool = False,
+                self_subject: bool = True) -> str:
     """The content with negation, denial and wrapper words removed (see module docstring).
 
     With ``rejecting``, content that is not a clause of its own ("any involvement in the vote") gets
-    the holder as its actor.
+    the holder as its actor; with ``self_subject``, a subject pronoun opening the content that stands
+    for the holder ("it has not paid") is replaced by the holder.
     """
     s = content
     alleged = _NEUTRAL[0].search(s)
@@ -432,7 +435,7 @@ def proposition(content: str, holder: str | None = None, *, rejecting: bool = Fa
     s = _clean(s)
     if rejecting and not clause and holder:
         s = f"{holder} {s}"
-    elif holder and _SELF_SUBJECT.match(s):
+    elif holder and self_subject and _SELF_SUBJECT.match(s):
         # "X said that it has not paid any ransom": the claim is about X, as others state it
         s = _SELF_SUBJECT.sub(holder + " ", s, count=1)
     return s
@@ -440,8 +443,25 @@ def proposition(content: str, holder: str | None = None, *, rejecting: bool = Fa
 
 #: A subject pronoun opening a holder's statement that stands for the holder ("it has not paid", "we
 #: never did"); not an "it" that stands for nothing ("it is clear that ...").
-_SELF_SUBJECT = re.compile(r"^(?:(?:he|she|they|we|i)\s+|it\s+(?!(?:is|was|'s|’s|seems|seemed|appears|appeared|"
-                           r"remains|would be|will be|has been|had been|may be|might be|could be)\b))", re.IGNORECASE)
+_IT_SUBJECT = (r"it\s+(?!(?:is|was|'s|’s|seems|seemed|appears|appeared|remains|would be|will be|has been|had been|"
+                 r"may be|might be|could be)\b)")
+_SELF_SUBJECT = re.compile(rf"^(?:(?:he|she|they|we|i)\s+|{_IT_SUBJECT})", re.IGNORECASE)
+#: The same pronouns where the holder's name reads in their place, verb unchanged ("he has" -> "Smith
+#: has"; not "we", "they" or "I": "we are", and "they" may be others the holder speaks for).
+_THIRD_SELF = re.compile(rf"^(?:(?:he|she)\s+|{_IT_SUBJECT})", re.IGNORECASE)
+_THIRD_WILL = re.compile(r"^(?:he|she|it)['’]ll\s+", re.IGNORECASE)
+
+
+def _worded(text: str, holder: str | None) -> str:
+    """A claim's wording: its text with an opening "he", "she" or "it" that stands for the holder
+    replaced by the holder's name ("it would hand out filters" -> "the Water Authority would ...")."""
+    if not holder:
+        return text
+    if _THIRD_WILL.match(text):  # "she'll borrow" -> "Jane Smith will borrow"
+        return _THIRD_WILL.sub(holder + " will ", text, count=1)
+    if not _THIRD_SELF.match(text):
+        return text
+    return _THIRD_SELF.sub(holder + " ", text, count=1)
 
 
 def _norm_name(w: str) -> str:
@@ -538,6 +558,7 @@ def _cue_object(text: str, q: Quote) -> tuple[int, int] | None:
 #: A relative or interrogative pronoun right before a speaker: "the sanctions, which she said the allies
 #: could impose", "what he said they wanted": the reported clause lacks the noun the pronoun stands for.
 _GAP_BEFORE_SPEAKER = re.compile(r"\b(?:which|whom|what)\s+$", _I)
+_GAP_OPENING = re.compile(r"(?:which|whom|what|that|who)\s", _I)
 
 
 def _gapped(text: str, q: Quote) -> bool:
@@ -545,9 +566,11 @@ def _gapped(text: str, q: Quote) -> bool:
     she said the allies could impose"): its speaker follows a relative pronoun and precedes the cue,
     which precedes the content."""
     sp, cue = q.speaker_start, q.cue_start
-    if sp is None or cue is None or not sp <= cue < q.start:
+    if sp is None or cue is None or not sp <= cue:
         return False
-    return _GAP_BEFORE_SPEAKER.search(text, max(0, sp - 12), sp) is not None
+    if q.start <= sp and cue < q.end:  # the relative clause whole, as PolNeAR marks it: "which he said would ..."
+        return _GAP_OPENING.match(q.text) is not None
+    return cue < q.start and _GAP_BEFORE_SPEAKER.search(text, max(0, sp - 12), sp) is not None
 
 
 def _role_name(q: Quote) -> str | None:
@@ -741,13 +764,25 @@ def claim_units(
         prop = proposition(content, holder, rejecting=rejecting and not negated)
         if len(prop.split()) < MIN_WORDS:
             continue
+        # "he had known about X" denied by Smith is matched by what it says of X: Smith's name, put in
+        # for the pronoun, is in everything Smith says
+        probe = proposition(content, holder, rejecting=rejecting and not negated, self_subject=False)
         units.append(ClaimUnit(
             article_id=article.id, start=s, end=e, text=_clean(_LEAD_THAT.sub("", content)), proposition=prop,
-            stance=stance, holder=holder, holder_role=q.speaker_role, quote_id=q.id, negated=negated))
+            stance=stance, holder=holder, holder_role=q.speaker_role, quote_id=q.id, negated=negated,
+            probe=probe))
     missed, rejecting_sents = _missed_denials(article, spans, covered)
     units.extend(missed)
     if checkworthy is not None and spans:
-        units.extend(_outlet_units(article, spans, covered + rejecting_sents, checkworthy, sentence_vectors))
+        # score every sentence in text order (the scorer reads neighbours as context): the outlet's own
+        # sentences are kept by their score, a holder's statement is check-worthy by its sentences'
+        vecs = sentence_vectors if sentence_vectors is not None and len(sentence_vectors) == len(spans) else None
+        scores = checkworthy.score([text[s:e] for s, e in spans], vecs)
+        for u in units:
+            inside = [float(scores[i]) for i, (s, e) in enumerate(spans) if s < u.end and u.start < e]
+            u.score = round(max(inside), 4) if inside else None
+        units.extend(_outlet_units(article, spans, covered + rejecting_sents, scores, float(checkworthy.threshold),
+                                   vecs))
     units.extend(_anaphoric_denials(text, anaphors, units))
     for u in units:
         u.names = names_in(u.proposition)
@@ -782,8 +817,10 @@ def _anaphoric_denials(text: str, anaphors: Sequence[tuple[Quote, StanceKind]],
 
 
 def _outlet_units(article: Article, spans: Sequence[tuple[int, int]], covered: list[tuple[int, int]],
-                  checkworthy: Any, vectors: np.ndarray | None) -> list[ClaimUnit]:
-    """Check-worthy sentences in the outlet's own voice that are statements (not fragments)."""
+                  all_scores: np.ndarray, cut: float, vectors: np.ndarray | None) -> list[ClaimUnit]:
+    """Check-worthy sentences in the outlet's own voice that are statements (not fragments):
+    ``all_scores`` has one check-worthiness score per span, ``cut`` is the threshold, ``vectors`` the
+    spans' cached sentence vectors or ``None``."""
     text = article.text
     keep: list[int] = []
     for i, (s, e) in enumerate(spans):
@@ -793,13 +830,9 @@ def _outlet_units(article: Article, spans: Sequence[tuple[int, int]], covered: l
         if len(sent.split()) < 6 or sent.rstrip().endswith("?"):
             continue
         keep.append(i)
+    keep = [i for i in keep if all_scores[i] >= cut]
     if not keep:
         return []
-    # score every sentence in text order (the scorer reads neighbours as context), keep the candidates
-    vecs = vectors if vectors is not None and len(vectors) == len(spans) else None
-    all_scores = checkworthy.score([text[s:e] for s, e in spans], vecs)
-    cut = float(checkworthy.threshold)
-    keep = [i for i in keep if all_scores[i] >= cut]
     texts = [text[spans[i][0]:spans[i][1]] for i in keep]
     out: list[ClaimUnit] = []
     for i, t, ok in zip(keep, texts, statements(texts, sentences=True)):
@@ -810,7 +843,7 @@ def _outlet_units(article: Article, spans: Sequence[tuple[int, int]], covered: l
         hedged = bool(HEDGES.search(t))
         out.append(ClaimUnit(article_id=article.id, start=s, end=e, text=_clean(t), proposition=proposition(t),
                              stance="reports" if hedged else "asserts", score=float(round(p, 4)),
-                             vector=None if vecs is None else np.asarray(vectors[i], dtype=np.float32)))
+                             vector=None if vectors is None else np.asarray(vectors[i], dtype=np.float32)))
     return out
 
 
@@ -955,11 +988,16 @@ def group_claims(
         nodes = groups.pop(0)
         while True:
             members = [int(i) for i in np.flatnonzero(np.isin(node, nodes))]
-            mem = _settle([orig[i] for i in members])
-            # a rejection belongs to the claim only when it is about it (content words in common)
-            affirm = [u.text for u in mem if u.stance in ("asserts", "reports")]
-            off = sorted({int(node[i]) for i, u in zip(members, mem) if affirm
-                          and u.stance in ("denies", "disputes") and not about(u.proposition, affirm)})
+            raw = [orig[i] for i in members]
+            mem = _settle(raw)
+            # a rejection belongs to the claim only when it is about it (content words in common);
+            # one by a holder the claim also reports is judged before _settle reads it as their own
+            # statement ("denied that he had known about X" is not about "he was stepping down")
+            affirm = [u.text for u, r in zip(mem, raw) if u.stance in ("asserts", "reports")
+                      and not (r.stance == "denies" and not r.negated)]
+            off = sorted({int(node[i]) for i, u, r in zip(members, mem, raw) if affirm
+                          and (u.stance in ("denies", "disputes") or (r.stance == "denies" and not r.negated))
+                          and not about(r.probe or r.proposition, affirm)})
             if not off:
                 break
             nodes = [n for n in nodes if n not in off]
@@ -978,10 +1016,10 @@ def group_claims(
         rep = max(affirmative, key=lambda i: (round(mean_sim[i], 6), -units[i].start, units[i].article_id))
         rep_u = units[rep]
         if rep_u.stance in ("asserts", "reports"):
-            text = rep_u.text
+            text = _worded(rep_u.text, rep_u.holder)
         else:  # what is rejected, stated affirmatively: its first sentence ("The claim is false" after it
             # is the rejection, not the claim)
-            text = _first_sentence(rep_u.affirmative or rep_u.proposition)
+            text = _worded(_first_sentence(rep_u.affirmative or rep_u.proposition), rep_u.holder)
         holders = Counter(u.holder for u in mem if u.stance == "reports" and u.holder)
         holder = sorted(holders.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if holders else None
         best: dict[tuple[str, str], tuple[float, ClaimUnit]] = {}
@@ -1086,9 +1124,11 @@ class ClaimsStage:
 
 def rank_claims(claims: Sequence["Claim"], members: Collection[str]) -> list["Claim"]:
     """The claims that touch ``members`` (a story's articles), most widely carried there first, then
-    most widely carried overall; ties by id (the order of `storyline claims` and the web matrix)."""
+    most widely carried overall, then in the order of the text (article id, then offset; the order of
+    `storyline claims` and the web matrix)."""
     member = set(members)
     out = [c for c in claims if any(s.article_id in member for s in c.stances)]
     out.sort(key=lambda c: (-len({s.article_id for s in c.stances if s.article_id in member}),
-                            -len({s.article_id for s in c.stances}), c.id))
+                            -len({s.article_id for s in c.stances}),
+                            min((s.article_id, s.start) for s in c.stances if s.article_id in member), c.id))
     return out
