@@ -1347,3 +1347,56 @@ def test_a_document_noun_inside_a_name_is_part_of_the_name() -> None:
     qs = extract_quotes("The operator said on Monday that hackers had stolen the data, according to Wire Report.")
     said = next(q for q in qs if q.cue == "said")
     assert [x.name for x in said.chain] == ["Wire Report"]
+
+
+def test_a_first_name_the_recogniser_left_out_is_part_of_the_speaker() -> None:
+    """"A lawyer for the families, Beatriz Olmos, said": the recogniser took only "Olmos" as a person,
+    which made "Beatriz" her title; the speaker is Beatriz Olmos, a lawyer for the families."""
+    qs = extract_quotes("A lawyer for several east side families, Beatriz Olmos, said they would sue the authority.")
+    assert [(q.speaker, q.speaker_role) for q in qs] == [("Beatriz Olmos", "lawyer for several east side families")]
+
+
+def test_its_in_a_title_is_the_organisation_named_before() -> None:
+    """"The Water Authority said ... Its director, Gerald Pruitt, said": his role is the authority's
+    director, not "Its director"."""
+    qs = extract_quotes("The Halden Water Authority said it would hand out filters. Its director, Gerald Pruitt, "
+                        "said the plant was not at fault.")
+    pruitt = next(q for q in qs if q.speaker == "Gerald Pruitt")
+    assert pruitt.speaker_role == "Halden Water Authority's director"
+
+
+def test_a_quote_inside_what_an_outlet_relays_came_through_it() -> None:
+    """'The mayor promised X, the Daily Planet reported.' and '"...," the mayor said, according to the
+    newspaper.': the mayor's words came through the Daily Planet (the newspaper named before)."""
+    qs = extract_quotes("The mayor of Halden promised on Sunday to replace every lead pipe in the city, the "
+                        "Daily Planet reported.\n\n\"We will not wait for Washington to pay for it,\" Mayor "
+                        "Teodora Vance said, according to the newspaper.")
+    vance = [q for q in qs if q.speaker == "Teodora Vance"]
+    assert [q.cue for q in vance] == ["promised", "said"]
+    assert all([x.name for x in q.chain] == ["Daily Planet"] for q in vance)
+    relay = next(q for q in qs if q.cue == "according to")
+    assert relay.speaker == "Daily Planet"
+
+
+def test_the_network_said_is_not_an_outlet_named_elsewhere() -> None:
+    """Only a relay ("according to the newspaper") reads a description as the outlet named before;
+    "The network said" is whatever network the article is about."""
+    qs = extract_quotes("Still, The Daily Planet reported that the editor had been told to stay quiet. The network "
+                        "said it would send the host to Crimea.")
+    assert next(q for q in qs if q.text.startswith("it would send")).speaker == "The network"
+
+
+def test_records_speak_for_whoever_released_them() -> None:
+    """"according to results released Sunday by the Water Authority": the authority; "data from Iowa"
+    names a place, not an owner, and "some party figures" are people."""
+    qs = extract_quotes("Lead levels rose sharply, according to results released Sunday by the Water Authority.")
+    assert [q.speaker for q in qs] == ["Water Authority"]
+    qs = extract_quotes("Survey data from Iowa showed a sharp shift among voters in the final week.")
+    assert all(q.speaker != "Iowa" for q in qs)
+
+
+def test_an_act_with_no_holder_inside_a_report_is_part_of_it() -> None:
+    """"Pruitt said the laboratory had only confirmed the results on Friday": one quote, Pruitt's; the
+    laboratory's act inside it is no quote with no speaker."""
+    qs = extract_quotes("Pruitt said the laboratory had only confirmed the results on Friday.")
+    assert [(q.speaker, q.cue) for q in qs] == [("Pruitt", "said")]

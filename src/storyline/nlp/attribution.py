@@ -39,6 +39,13 @@ DOCUMENT_NOUNS = frozenset("""
 report study article story analysis investigation survey poll paper memo document assessment
 review audit update bulletin dispatch
 """.split())
+#: Nouns an article calls an outlet it has named by ("according to the newspaper", "told the paper").
+OUTLET_NOUNS = frozenset("""
+newspaper paper daily tabloid broadsheet broadcaster network channel station magazine outlet publication
+website site wire
+""".split())
+#: How far back (characters) "the newspaper" looks for the outlet it stands for: about two paragraphs.
+OUTLET_REACH = 1000
 #: Verbs through which an outlet relays: "X reported:", "X wrote:".
 RELAY_VERBS = frozenset({"report", "write", "publish", "say", "note", "state", "reveal", "tweet", "post"})
 
@@ -169,6 +176,40 @@ class ChainFinder:
     def __init__(self, doc: "Doc", ents_mentions: Sequence[Any] = ()) -> None:
         self.doc = doc
         self.mentions = ents_mentions
+        self._outlets: list[tuple[int, str]] | None = None
+
+    def outlets(self) -> list[tuple[int, str]]:
+        """(offset, name) of the outlets the article names as such, in text order: a name (not a
+        person's or a place's) that reports or publishes ("the Daily Planet reported"), is told
+        something ("told the Daily Planet"), or that something is according to or per."""
+        if self._outlets is None:
+            doc = self.doc
+            found: list[tuple[int, str]] = []
+            for t in doc:
+                head = t.head
+                if t.pos_ != "PROPN" or t.ent_type_ in ("PERSON", "GPE", "NORP", "DATE", "TIME") or not (
+                        (t.dep_ == "nsubj" and head.lemma_.lower() in ("report", "write", "publish"))
+                        or (t.dep_ == "pobj" and (head.lower_ == "per" or (
+                            head.lower_ == "to" and head.i > 0 and doc[head.i - 1].lower_ == "according")))
+                        or (t.dep_ in ("dobj", "dative") and head.lemma_.lower() == "tell")):
+                    continue
+                got = _name_of(doc, t)
+                if got is not None and all(w[:1].isupper() or w in ("of", "the", "and", "&") for w in got[0].split()):
+                    found.append((got[1], got[0]))  # (not "National Post he's")
+            self._outlets = found
+        return self._outlets
+
+    def described_outlet(self, tok: "Token") -> tuple[str, int, int] | None:
+        """The outlet a description stands for ("according to the newspaper": the last outlet named
+        before it, see :meth:`outlets`), with the description's offsets; ``None`` when it is none."""
+        if tok.pos_ != "NOUN" or tok.tag_ != "NN" or base_lemma(tok) not in OUTLET_NOUNS \
+                or any(c.dep_ in ("compound", "poss", "nmod") for c in tok.children):
+            return None  # (not "the Acme Foundation website": one named there)
+        det = next((c for c in tok.children if c.dep_ == "det"), None)
+        if det is None or det.lower_ not in ("the", "this", "that"):
+            return None
+        named = [name for at, name in self.outlets() if tok.idx - OUTLET_REACH < at < tok.idx]
+        return (named[-1], det.idx, tok.idx + len(tok.text)) if named else None
 
     def links_in(self, sent: "Span", skip: tuple[int, int] | None = None,
                  cue: "Token | None" = None) -> list[ChainLink]:
@@ -180,7 +221,7 @@ class ChainFinder:
             return skip is None or not (skip[0] <= t.idx < skip[1])
 
         def add(tok: "Token", how: str) -> None:
-            got = _name_of(doc, tok)
+            got = _name_of(doc, tok) or self.described_outlet(tok)
             if got is not None:
                 links.append(ChainLink(got[0], got[1], got[2], how))
 
@@ -196,14 +237,16 @@ class ChainFinder:
             elif low == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
                 if cue is not None and cue.i == t.i:
                     obj = next((c for c in doc[t.i + 1].children if c.dep_ == "pobj"), None)
-                    if obj is not None and _document_noun(obj):
+                    if obj is not None and self.described_outlet(obj) is not None:
+                        add(obj, "according_to")
+                    elif obj is not None and _document_noun(obj):
                         self._document(obj, add)
                     elif obj is not None and obj.ent_type_ == "ORG":
                         add(obj, "according_to")
                     continue
                 for c in doc[t.i + 1].children:
                     if c.dep_ == "pobj":
-                        if _document_noun(c):
+                        if _document_noun(c) and self.described_outlet(c) is None:
                             self._document(c, add)
                         else:
                             add(c, "according_to")

@@ -185,6 +185,12 @@ def _unrecognised_people(doc: "Doc") -> list["Span"]:
             # a surname read as a place ("Ana Costa"): only after a first name the place leaves out
             if ent is None or ent.end != tok.i + 1 or not named or ent.start <= lo:
                 continue
+        elif tok.ent_type_ == "PERSON":
+            # a person whose first name the recogniser left out ("Beatriz" of "A lawyer, Beatriz
+            # Olmos, said"): a first name one sex dominates, or a name set beside a person noun
+            if ent is None or ent.end != tok.i + 1 or ent.start <= lo or not (named or beside_person) \
+                    or any(t.ent_type_ for t in doc[lo:ent.start]):
+                continue
         elif tok.ent_type_ in ENTITY_TYPES:
             continue
         titled = False
@@ -201,7 +207,7 @@ def _unrecognised_people(doc: "Doc") -> list["Span"]:
         before = [doc[lo - 1]] if lo > 0 and doc[lo - 1].dep_ == "compound" \
             and lo <= doc[lo - 1].head.i <= tok.i else []
         beside = [*before, *(c for c in tok.children if c.dep_ == "appos")]
-        if beside_person:
+        if beside_person or tok.ent_type_ == "PERSON":
             titled = True
         elif tok.ent_type_ in ("ORG", "GPE") and not named:  # only a title no organisation holds turns it into a person
             titled = titled or any(c.pos_ == "NOUN" and base_lemma(c) in PERSON_NOUNS
@@ -324,10 +330,12 @@ class ArticleEntities:
         self._canon: dict[tuple[str, str], str] = {}
         self._headline: dict[str, list[str]] = {}  # label -> names seen in title-case headlines
         self._headline_at: set[int] = set()  # their offsets (no roles read there: "Absurd Double")
+        self.desc_mentions: list[Mention] = []  # (filled last, below)
         headlines = _title_case_lines(doc)
         people = _unrecognised_people(doc)
         taken = {t.i for p in people for t in p}
-        found = [e for e in doc.ents if e.label_ in ENTITY_TYPES and not (e.label_ == "ORG" and e.root.i in taken)]
+        found = [e for e in doc.ents if e.label_ in ENTITY_TYPES
+                 and not (e.label_ in ("ORG", "PERSON") and e.root.i in taken)]
         found += people
         found += _repeated_surnames(doc, found)
         companies = _described_companies(found)
@@ -367,7 +375,6 @@ class ArticleEntities:
                 self.role_at.append((m.start, canon, canon.lower()))
         # subjects that are descriptions of a titled person ("the governor was asked ...",
         # "Governor Jane Smith" elsewhere): candidates for a later he/she beside the named mentions
-        self.desc_mentions: list[Mention] = []
         for tok in doc:
             if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN" or tok.tag_ != "NN" \
                     or base_lemma(tok) not in PERSON_NOUNS \
@@ -484,7 +491,7 @@ class ArticleEntities:
         if left and all(t.i < span.start for t in left) and left[-1].i == span.start - 1:
             while left and is_honorific(left[-1].text):
                 left = left[:-1]  # "Mrs. Smith": a form of address, not a role
-            text = doc_text(doc)[left[0].idx:left[-1].idx + len(left[-1].text)].strip(" ,") if left else ""
+            text = self._role_text(left).strip(" ,") if left else ""
             if text and any(t.pos_ == "NOUN" or t.pos_ == "PROPN" for t in left) \
                     and left[-1].tag_ not in ("NNS", "NNPS"):  # "told voters Mrs. Smith ...": no role
                 return text
@@ -496,15 +503,28 @@ class ArticleEntities:
             toks = [t for t in _role_tokens(head) if t.i < root.left_edge.i]
             toks = [t for t in toks if t.dep_ != "det"]
             if toks:
-                return doc_text(doc)[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+                return self._role_text(toks)
         for child in root.children:
             # (not a document the parser hung on the name: "sent Smith, R-Wis., a letter")
             if child.dep_ == "appos" and child.pos_ == "NOUN" and child.tag_ != "NNS" \
                     and base_lemma(child) not in DOCUMENT_NOUNS | DOCUMENT_SOURCES:
                 toks = [t for t in _role_tokens(child) if t.dep_ != "det" or t.i != child.left_edge.i]
                 if toks:
-                    return doc_text(doc)[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+                    return self._role_text(toks)
         return None
+
+    def _role_text(self, toks: Sequence["Token"]) -> str:
+        """The words of a title as written, but for an opening "its", which reads as the organisation
+        it stands for ("Its director, Jane Smith," -> "Acme Water's director"): the last one named,
+        subjects first."""
+        doc = self.doc
+        text = doc_text(doc)[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+        first = toks[0]
+        if first.lower_ == "its" and first.dep_ == "poss" and len(toks) > 1:
+            org = self.latest(first.idx, ("ORG",))
+            if org is not None:
+                text = f"{self.canonical(org.text, 'ORG')}'s{text[len(first.text):]}"
+        return text
 
     def latest(self, before: int, labels: tuple[str, ...], *, subject_first: bool = True,
                skip: tuple[int, int] | None = None, fits: Callable[[Mention], bool] | None = None) -> Mention | None:

@@ -93,7 +93,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from storyline.model import Article, ChainLink, Quote, QuoteGroup, QuoteKind, content_id
-from storyline.nlp.attribution import _TEXT_KEY, ChainFinder, doc_text, order_links
+from storyline.nlp.attribution import _TEXT_KEY, ChainFinder, doc_text, order_links, strip_article
 from storyline.nlp.frames import (
     OCCASION_NOUNS,
     QUOTE_CHARS,
@@ -443,6 +443,8 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
     context: dict[str, tuple[int, list[ChainLink]]] = {}
     intro_links = chains.intro_links(paras)
     sentence_ctx = chains.sentence_contexts(resolver)
+    relays: list[Quote] = []  # what organisations relay ("X reported", "according to X")
+    ownerless: set[str] = set()  # acts with no holder found ("the laboratory had confirmed the results")
     q_starts = {q.start for q in quoted}
     q_ends = {q.end for q in quoted}
     for s, e, kind, f, note in items:
@@ -479,6 +481,9 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                 relayed = f.cue_tok is not None and f.cue_tok.lower_ in ("according", "per")
                 r = resolver.resolve(f.source_tok, f.source, quote=None if relayed else (s, e))
                 speaker, label, role = r.name or None, r.label, r.role
+                outlet = chains.described_outlet(f.source_tok) if label is None and relayed else None
+                if outlet is not None:  # "according to the newspaper": the outlet named before
+                    speaker, label = outlet[0], "ORG"
                 sp_s, sp_e = f.source
                 speaker_mention = text[sp_s:sp_e]
                 if span_model is not None:
@@ -555,8 +560,45 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                       denial=denial)
         out.append(quote)
         last_by_para[pi] = quote
+        if speaker is None and f is not None and f.nominal:
+            ownerless.add(quote.id)
+        if f is not None and f.cue_tok is not None and f.source_tok is not None and kind == "indirect" \
+                and (label in ("ORG", "WORK_OF_ART") or (label is None and f.source_tok.pos_ == "PROPN")) \
+                and f.cue_tok.lemma_.lower() in _RELAYING and (not f.nominal or f.cue_tok.lower_ in ("according", "per")):
+            # (an outlet the recogniser missed relays too, "the Daily Planet reported"; a person, a
+            # country, "people" or "I" speak; "wrote a check", "wrote about X" relay nothing)
+            relays.append(quote)
+    # an act with no one to hold it inside what someone else reports ("Smith said the laboratory had
+    # only confirmed the results on Friday"): a part of that report, not a quote of its own
+    out = [q for q in out if q.id not in ownerless or not any(
+        r is not q and r.speaker is not None and r.start <= (q.cue_start or q.start) and q.end <= r.end for r in out)]
+    _relayed_chains(out, relays)
     _name_described_speakers(doc, out, para_of)
     return out
+
+
+#: Cues through which an organisation relays what others said ("X reported", "according to X").
+_RELAYING = frozenset({"report", "write", "publish", "according", "per"})
+
+
+def _relayed_chains(quotes: list[Quote], relays: Sequence[Quote]) -> None:
+    """A statement reported inside what an outlet relays ("The mayor promised X, the Daily Planet
+    reported"; '"...," the mayor said, according to the newspaper') came through that outlet: it
+    becomes the last link of the statement's chain (the innermost relay's, when relays nest)."""
+    for k, q in enumerate(quotes):
+        at = q.cue_start if q.cue_start is not None else q.start
+        holding = [r for r in relays if r is not q and r.start <= min(at, q.start) and q.end <= r.end
+                   and r.speaker != q.speaker]
+        if not holding:
+            continue
+        r = min(holding, key=lambda x: x.end - x.start)
+        name = strip_article(r.speaker or "")  # ("the Daily Planet reported", unrecognised: its name)
+        if not name or any(x.name == name for x in q.chain):
+            continue
+        link = ChainLink(name, r.speaker_start if r.speaker_start is not None else r.start,
+                         r.speaker_end if r.speaker_end is not None else r.start,
+                         "according_to" if (r.cue or "").lower().startswith(("according", "per")) else "reported")
+        quotes[k] = replace(q, chain=[*q.chain, link])
 
 
 #: Cues that go on with the speaker of the quote just before ('"...," Jane Smith added').

@@ -60,7 +60,7 @@ _DEFINITE = frozenset({"the", "this", "that"})
 
 #: Verbs of writing or running a document ("a study led by X", "a report commissioned by Y").
 _AUTHORING = frozenset({"lead", "conduct", "commission", "write", "author", "prepare", "produce", "carry",
-                        "compile", "release", "issue", "file", "bring"})
+                        "compile", "release", "issue", "file", "bring", "publish"})
 
 
 #: Verbs by which someone sends out a document ("sent a letter", "issued a statement").
@@ -308,11 +308,13 @@ class SpeakerResolver:
                     if last is not None and (head in role_words or tok.lower_ in role_words or (
                             last.role is None and self._last_offset(last.name) >= self._paragraph_start(s, 1))):
                         return last
-            if head in DOCUMENT_NOUNS and head not in DOCUMENT_SOURCES:
-                # "the Acme Institute report found", "a study by X shows", then "the report noted": the
-                # organisation or person whose document it is
+            record = head in RECORD_NOUNS and not _people_figures(tok)
+            if (head in DOCUMENT_NOUNS and head not in DOCUMENT_SOURCES) or record:
+                # "the Acme Institute report found", "a study by X shows", then "the report noted",
+                # "according to results released by X": the organisation or person whose document or
+                # record it is (records: not a place, "data from Iowa", "U.S. lobbying records")
                 owner = self._document_owner(tok)
-                if owner is not None:
+                if owner is not None and (head not in RECORD_NOUNS or owner.label in ("PERSON", "ORG")):
                     return owner
         # a surname the entity recogniser missed, or one the tagger read as a common noun ("Baker
         # said ...") or a title-case headline made it read as a verb ("Smith Reveals He's ...")
@@ -672,6 +674,17 @@ _TEXT_NOUNS = frozenset({"law", "rule", "constitution", "regulation", "platform"
 #: Records and figures: with no owner named they speak as themselves ("official figures showed X").
 RECORD_NOUNS = frozenset({"data", "datum", "figure", "statistic", "result", "record", "filing",
                            "estimate", "projection", "finding", "count", "tally"})
+
+
+#: Words that make "figures" people ("some party figures", "senior figures").
+_PEOPLE_FIGURES = frozenset({"some", "many", "several", "few", "other", "top", "senior", "leading", "prominent",
+                             "public", "key", "political", "establishment"})
+
+
+def _people_figures(tok: "Token") -> bool:
+    """"some GOP figures", "senior party figures": people, not a record's numbers."""
+    return base_lemma(tok) == "figure" and any(
+        c.dep_ in ("det", "amod", "compound") and c.lower_ in _PEOPLE_FIGURES for c in tok.children)
 
 
 #: Nouns that, with no owner named, speak as themselves ("One poll shows X", "Federal law prohibits Y").
