@@ -490,3 +490,9 @@ def test_a_holders_statement_is_scored_by_its_sentence() -> None:
     assert [u.score for u in units] == [0.9, 0.1]
     claims = group_claims(units, _BagEncoder(), threshold=0.9, checkworthy_threshold=0.5)
     assert [c.text for c in claims] == ["the laboratory had received the first failing samples on April 9"]
+
+
+def test_no_evidence_that_x_disputes_x() -> None:
+    """"There is no evidence that any patient was put at risk": what is disputed is that a patient was
+    put at risk, and the claim reads so."""
+    assert proposition("There is no evidence that any patient was put at risk") == "patient was put at risk"

@@ -1400,3 +1400,45 @@ def test_an_act_with_no_holder_inside_a_report_is_part_of_it() -> None:
     laboratory's act inside it is no quote with no speaker."""
     qs = extract_quotes("Pruitt said the laboratory had only confirmed the results on Friday.")
     assert [(q.speaker, q.cue) for q in qs] == [("Pruitt", "said")]
+
+
+def test_told_an_outlet_in_an_interview_that() -> None:
+    """"told the BBC in an interview that X": the parser hangs the clause on "interview"; X is what
+    was told, the BBC a link of the chain."""
+    qs = extract_quotes("The company's chief executive, Rashid Anwar, told the BBC in an interview that the "
+                        "contamination came from a supplier in another country.")
+    assert [(q.speaker, q.cue, q.text, [x.name for x in q.chain]) for q in qs] == [
+        ("Rashid Anwar", "told", "that the contamination came from a supplier in another country", ["BBC"])]
+
+
+def test_a_name_with_a_particle_read_as_an_organisation_is_a_person() -> None:
+    """"Fenna de Vries, who chairs ..." (read as an organisation) is a person, so the "she" of the
+    next quotation is her, not a woman quoted a paragraph before."""
+    qs = extract_quotes("'Patients should not stop,' said Dr Imogen Calloway, the agency's chief medical officer.\n\n"
+                        "Fenna de Vries, who chairs the patients' group Heart Alliance, said many patients had "
+                        "called the charity in a panic. \"People are frightened,\" she said.")
+    assert [q.speaker for q in qs] == ["Imogen Calloway", "Fenna de Vries", "Fenna de Vries"]
+
+
+def test_a_participle_after_a_rejected_allegation_is_the_rejecter_s() -> None:
+    """"X rejected claims that the pills had exposed patients to a risk, calling the reports
+    "scaremongering"": X calls them so, not the pills."""
+    qs = extract_quotes("Veridan Pharma on Monday rejected claims that its recalled pills had exposed patients "
+                        "to a cancer risk, calling the reports \"scaremongering.\"")
+    assert [(q.speaker, q.cue) for q in qs] == [("Veridan Pharma", "rejected"), ("Veridan Pharma", "calling")]
+
+
+def test_a_name_with_a_corporate_word_is_a_business() -> None:
+    """"Veridan Pharma" (read as a person) is an organisation and a business: "The company said" is it."""
+    qs = extract_quotes("Veridan Pharma on Monday rejected claims that its pills were unsafe. The company said "
+                        "independent tests had found the contaminant at low levels.")
+    assert [q.speaker for q in qs] == ["Veridan Pharma", "Veridan Pharma"]
+
+
+def test_a_chain_link_leaves_out_the_clause_that_describes_it() -> None:
+    """"per the Northern Ledger, which cited the regulator": the link is the Ledger, not "Northern
+    Ledger, which cited the country"."""
+    qs = extract_quotes("Millions of Britons took the pills every morning, per the Northern Ledger, which cited "
+                        "the country's own drug regulator.")
+    assert all(x.name == "Northern Ledger" for q in qs for x in q.chain)
+    assert all("which" not in (q.speaker or "") for q in qs)

@@ -148,7 +148,9 @@ def _name_of(doc: "Doc", tok: "Token") -> tuple[str, int, int] | None:
     date or time."""
     if _TIME_WORDS.match(tok.text) or tok.ent_type_ in ("DATE", "TIME"):
         return None
-    toks = [t for t in tok.subtree if t.dep_ not in ("relcl", "acl", "punct") or t.i == tok.i]
+    # (without the clauses that describe it: "the Northern Ledger, which cited X" is the Ledger)
+    clauses = {x.i for c in tok.children if c.dep_ in ("relcl", "acl") for x in c.subtree}
+    toks = [t for t in tok.subtree if t.i not in clauses and (t.dep_ != "punct" or t.i == tok.i)]
     toks = [t for t in toks if abs(t.i - tok.i) <= 6]
     if not any(t.pos_ == "PROPN" for t in toks):
         return None

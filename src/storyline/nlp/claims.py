@@ -127,6 +127,8 @@ _NEUTRAL = [
     DISPUTE_WORDS,
 ]
 _LEAD_THAT = re.compile(r"^\s*(that|whether|if)\b\s*", _I)
+_NO_EVIDENCE = re.compile(r"^\s*there\s+(?:is|was|has\s+been|had\s+been)\s+(?:no|little|not\s+any)\s+"
+                          r"(?:evidence|proof|sign|indication)\s+(?:that|of)\s+", _I)
 _CLAUSE_END = re.compile(r",\s*(citing|saying|adding|calling|arguing|insisting|stressing|noting|"
                          r"while|but|although|though|which|as)\b|[;:.!?]|\s[–—-]\s", _I)
 _CAPWORD = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z][\w’'-]*")
@@ -422,7 +424,7 @@ def proposition(content: str, holder: str | None = None, *, rejecting: bool = Fa
     the holder as its actor; with ``self_subject``, a subject pronoun opening the content that stands
     for the holder ("it has not paid") is replaced by the holder.
     """
-    s = content
+    s = _NO_EVIDENCE.sub("", content, count=1)  # "there is no evidence that X": X is what is disputed
     alleged = _NEUTRAL[0].search(s)
     if alleged is not None and alleged.end() < len(s):
         # "the US for making baseless accusations about X": what is in dispute is X ("... claims that

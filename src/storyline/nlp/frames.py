@@ -87,11 +87,17 @@ def subject_of(tok: "Token", *, outer: bool = True) -> "Token | None":
     cur: Token | None = tok
     via_conj = False
     if tok.tag_ == "VBG" and tok.dep_ == "advcl" and tok.i > 0 and tok.doc[tok.i - 1].text == "," \
-            and tok.head.dep_ == "ccomp" and tok.head.head.lemma_.lower() in CUE_VERBS \
             and tok.lemma_.lower() in CUE_VERBS and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
-        # "Smith argued that a database would help, saying ...": a reporting participle after the
-        # reported clause goes on with its reporter, not with the clause's subject
-        cur = tok.head.head
+        # "Smith argued that a database would help, saying ...", "X rejected claims that the pills
+        # were unsafe, calling the reports ...": a reporting participle after the reported clause (or
+        # the clause of the allegation rejected) goes on with its reporter, not with the clause's subject
+        clause = tok.head
+        if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in CUE_VERBS:
+            cur = clause.head
+        elif clause.dep_ == "acl" and clause.head.pos_ == "NOUN" and clause.head.dep_ == "dobj" \
+                and clause.head.head.lemma_.lower() in CUE_VERBS \
+                and any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
+            cur = clause.head.head
     for _ in range(4):
         if cur is None:
             return None
@@ -678,12 +684,17 @@ def _gapped_relative(cue: "Token", comp: "Token") -> bool:
 def _stray_that_clause(cue: "Token") -> "Token | None":
     """A "that" clause the parser hung as a relative clause on a noun in the cue's prepositional
     phrase ("said in one of a series of messages that the truck was carrying arms"): a relative
-    clause has no "that" as its mark, so such a clause with a subject of its own is the report."""
+    clause has no "that" as its mark, so such a clause with a subject of its own is the report; so is
+    one it hung on the occasion as that noun's own clause ("told the BBC in an interview that X")."""
+    # (with no one told, "confirmed in a statement that X" is read as the cue "confirmed in a
+    # statement" and the clause, see cues.complement)
+    told = any(c.dep_ in ("dobj", "dative") and c.i > cue.i for c in cue.children)
     for prep in cue.children:
         if prep.dep_ != "prep" or prep.i < cue.i:
             continue
         for t in prep.subtree:
-            if t.dep_ == "relcl" and t.pos_ in ("VERB", "AUX") and any(
+            if (t.dep_ == "relcl" or (told and t.dep_ == "acl" and t.head.lemma_.lower() in OCCASION_NOUNS)) \
+                    and t.pos_ in ("VERB", "AUX") and any(
                     c.dep_ == "mark" and c.lower_ == "that" and c.i == t.left_edge.i for c in t.children) \
                     and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
                 return t

@@ -199,8 +199,9 @@ def _unrecognised_people(doc: "Doc") -> list["Span"]:
             titled = titled or not is_honorific(doc[lo].text)  # "Gov. Jane Smith", "Founder Jane Smith"
             lo += 1
         run = doc[lo:tok.i + 1]
-        if not 2 <= len(run) <= 4 or not all(t.text[:1].isupper() and t.text.replace("-", "").isalpha()
-                                             and t.ent_type_ in ("", tok.ent_type_) for t in run):
+        if not 2 <= len(run) <= 4 or not all(
+                (t.text[:1].isupper() or (t.lower_ in _NAME_PARTICLES and lo < t.i < tok.i))  # "Fenna de Vries"
+                and t.text.replace("-", "").isalpha() and t.ent_type_ in ("", tok.ent_type_) for t in run):
             continue
         who = any(c.dep_ == "relcl" and any(g.dep_ == "nsubj" and g.lower_ == "who" for g in c.children)
                   for c in tok.children)
@@ -268,7 +269,9 @@ def _described_companies(found: Sequence["Span"]) -> set[str]:
     return out
 
 
-_CORPORATE_SUFFIX = re.compile(r"\b(?:Inc|Corp|Corporation|Co|Ltd|LLC|PLC|plc|AG|SA|NV|GmbH|Group|Holdings)\.?$")
+_CORPORATE_SUFFIX = re.compile(r"\b(?:Inc|Corp|Corporation|Co|Ltd|LLC|PLC|plc|AG|SA|NV|GmbH|Group|Holdings|Pharma|"
+                               r"Pharmaceuticals|Technologies|Industries|Enterprises|Airlines|Airways|Motors|Brands|"
+                               r"Foods)\.?$")
 
 
 def business_name(doc: "Doc", start: int, end: int) -> bool:
@@ -340,10 +343,12 @@ class ArticleEntities:
         found += _repeated_surnames(doc, found)
         companies = _described_companies(found)
         for ent in sorted(found, key=lambda e: e.start):
-            if ent.label_ == "PERSON" and (ent.text.lower() in CHANNELS or ent.text in companies):
+            if ent.label_ == "PERSON" and (ent.text.lower() in CHANNELS or ent.text in companies
+                                           or _CORPORATE_SUFFIX.search(ent.text)):
                 from spacy.tokens import Span
 
-                # "Twitter" is never a person, nor is "telecom operator Acme" anywhere in the article
+                # "Twitter" is never a person, nor is "telecom operator Acme" anywhere in the article,
+                # nor "Acme Pharma"
                 ent = Span(doc, ent.start, ent.end, label="ORG")
             if ent.label_ == "PERSON":
                 ent = _person_name(ent)
