@@ -195,6 +195,15 @@ def test_extract_entities():
     assert "raises rates" not in e  # a Title Case title is skipped
 
 
+def test_a_name_does_not_run_on_over_punctuation():
+    """A dateline's dash and a comma end a name: "HALDEN — Gerald Pruitt" is a place and a person,
+    "Paris, France" two places."""
+    e = extract_entities("HALDEN — Gerald Pruitt resigned on Tuesday. He flew to Paris, France, and met the "
+                         "Bank of England.")
+    assert {"halden", "gerald pruitt", "paris", "france", "bank of england"} <= e
+    assert "halden gerald pruitt" not in e and "paris france" not in e
+
+
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 

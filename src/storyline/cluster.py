@@ -85,10 +85,14 @@ _STOP_CAPS = {
     "new", "now", "then", "still", "even", "just", "however", "meanwhile", "today", "tonight",
     "yesterday", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
     "governor", "minister", "prime", "secretary", "chairman", "senator", "spokesman", "spokeswoman",
-    "chancellor", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "chancellor", "mayor", "commissioner", "ambassador", "spokesperson", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
     "sept", "oct", "nov", "dec", "read", "click", "photo", "image", "video", "update", "updated",
 }
+
+
+#: Punctuation between two capitalised words that ends a name.
+_BREAK = re.compile(r"[,;:()\[\]\"“”—–/|]|\s-\s")
 
 
 def _clean_token(tok: str) -> str:
@@ -124,7 +128,7 @@ def extract_entities(text: str, title: str | None = None) -> set[str]:
     if text:
         parts.extend(text[s:e] for s, e in split_sentences(text))
     for sent in parts:
-        toks = [(m.start(), _clean_token(m.group(0))) for m in _TOKEN_RE.finditer(sent)]
+        toks = [(m.start(), _clean_token(m.group(0)), m.end()) for m in _TOKEN_RE.finditer(sent)]
         run: list[str] = []
         run_at_start = False
 
@@ -141,7 +145,11 @@ def extract_entities(text: str, title: str | None = None) -> set[str]:
                     out.add(ent)
             run = []
 
-        for i, (_, tok) in enumerate(toks):
+        prev_end = 0
+        for i, (at, tok, end) in enumerate(toks):
+            gap, prev_end = sent[prev_end:at], end
+            if run and _BREAK.search(gap):
+                flush()  # a name does not run on over punctuation ("HALDEN — Jane Smith", "Paris, France")
             if not tok:
                 continue
             if tok[0].isdigit():
