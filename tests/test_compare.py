@@ -235,3 +235,17 @@ def test_reporting_far_from_the_centroid_is_not_off_topic() -> None:
     assert kinds["Mr"][0] == "new_fact" and kinds["Mr"][1]["leads_with_key_entity"] == "vale"
     assert kinds["It"][0] == "new_fact" and kinds["It"][1]["nearest_other"] >= TOPIC_NEAREST
     assert kinds["Orvian"][0] == "off_topic"
+
+
+def test_a_reaction_sharing_the_lead_s_words_is_about_the_event() -> None:
+    """An official's reaction that names no key entity and sits far from the centroid ("asked the
+    agency to review how the batches passed inspection") shares words with its article's lead ("the
+    agency found traces ... in three batches"): it is about the event, not another subject."""
+    from storyline.compare import _content_stems
+
+    lead = _content_stems("Drugmaker recalls pills. The agency found traces of a carcinogen in three batches.")
+    reaction = _content_stems("The health secretary asked the agency to review how the batches passed inspection.")
+    padding = _content_stems("President Trump announced further sanctions on the metal sectors of Iran.")
+    assert {"agency", "batch"} <= lead & reaction
+    assert not lead & padding
+    assert "president" in _content_stems("President") and "presidential" in _content_stems("Presidential")

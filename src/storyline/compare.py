@@ -17,8 +17,10 @@ version's clean text is:
     :data:`TOPIC_COSINE`, fewer than two of the story's key entities (named in at least half of the
     versions), no sentence close to a reference article or within :data:`TOPIC_NEAREST` of a sentence
     of another version, no direct quote by a story actor (a key entity or someone another version
-    names), no key entity as its first name (within :data:`LEAD_WORDS` words), and not opening on a
-    pronoun after a paragraph about the event ("He said ..."). Real reports carry many paragraphs far
+    names), no key entity as its first name (within :data:`LEAD_WORDS` words), not opening on a
+    pronoun after a paragraph about the event ("He said ..."), and fewer than
+    :data:`TOPIC_LEAD_WORDS` content words in common with its own article's title and first paragraph
+    (an official's reaction to "the batches" of a recall the lead names). Real reports carry many paragraphs far
     from the centroid (an actor's reaction, procedure, background on the actors): on BASIL triplets
     the centroid and key-entity tests alone called 25-30 % of a version's own paragraphs off topic,
     these signals 10-15 %, with content-farm padding (seed 003) still caught. Such a paragraph that
@@ -53,6 +55,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from storyline.errors import NotFoundError
+from storyline.text import FUNCTION_WORDS
 from storyline.unionfind import UnionFind
 
 if TYPE_CHECKING:
@@ -61,7 +64,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: Version of the rules below; part of the cache key, so a change of rules recomputes cached runs.
-RULES_VERSION = "compare-6"
+RULES_VERSION = "compare-7"
 #: The first word of each sentence (capitalised whatever it is), dropped before looking for names.
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+)\S+")
 #: Sentences this close (cosine) to a sentence of another version count as shared.
@@ -403,6 +406,21 @@ def _compute_story(store: "Store", story_id: str, *, encoder: Any | None = None,
 _PRONOUN_START = re.compile(r"\s*(?:[“\"‘'][^”\"’']{0,300}[”\"’']\s*,?\s*)?(?:He|She|They|His|Her|Their)\b")
 
 
+#: Content words a paragraph must share with its own article's title and first paragraph to be about
+#: the article's event (an official's reaction to "the batches" of a recall named in the lead).
+TOPIC_LEAD_WORDS = 2
+
+
+def _content_stems(text: str) -> set[str]:
+    """Words of four letters or more, not function words, without a plural or verb ending ("batches"
+    and "batch" meet; "president" and "presidential" do not)."""
+    return {_INFLECTION.sub("", w.lower().replace("’", "'").removesuffix("'s")) for w in _WORD.findall(text)
+            if len(w) >= 4 and w.lower() not in FUNCTION_WORDS}
+
+
+_INFLECTION = re.compile(r"(?<=\w\w\w)(?:es|s|ed|ing)$")
+
+
 def _actor_quotes(quotes: Iterable[Any], arts: Sequence[Any], keys: set[str]) -> dict[str, list[tuple[int, int, str]]]:
     """Per article, the spans of direct and mixed quotes whose speaker is a story actor: a key entity,
     or a person or organisation another version names too. What a story's actor says in a version is
@@ -429,9 +447,10 @@ def _compare_one(sid: str, a: Any, vx: np.ndarray, best: np.ndarray, ref_close: 
     scores = framing.score([text[s:e] for s, e in sents], vx) if sents else np.zeros(0)
     threshold = framing.threshold
     pars = paragraphs(text)
+    lead_stems = _content_stems(" ".join([a.title or "", *(text[ps:pe] for ps, pe in pars[:1])]))
     rows: list[dict[str, Any]] = []
     in_commentary = False
-    for ps, pe in pars:
+    for k, (ps, pe) in enumerate(pars):
         par = text[ps:pe]
         idx = _sent_idx(sents, ps, pe)
         heading = is_heading(par)
@@ -468,6 +487,9 @@ def _compare_one(sid: str, a: Any, vx: np.ndarray, best: np.ndarray, ref_close: 
             ev["story_speakers"] = said
         if rows and _PRONOUN_START.match(par) and rows[-1]["kind"] != "off_topic" and not rows[-1]["heading"]:
             ev["continues_previous"] = True
+        shared_lead = sorted(_content_stems(par) & lead_stems) if k else []
+        if len(shared_lead) >= TOPIC_LEAD_WORDS:
+            ev["lead_words"] = shared_lead
         if coverage >= SHARED_COVERAGE:
             kind = "shared"
         elif comm_heading or in_commentary:
@@ -478,7 +500,8 @@ def _compare_one(sid: str, a: Any, vx: np.ndarray, best: np.ndarray, ref_close: 
             topical = (cos >= TOPIC_COSINE or ev.get("close_to_reference", False) or coverage >= TOPIC_COVERAGE
                        or (len(hit) >= TOPIC_ENTITIES and key_share >= TOPIC_KEY_SHARE)
                        or ev["nearest_other"] >= TOPIC_NEAREST
-                       or "story_speakers" in ev or "continues_previous" in ev or "leads_with_key_entity" in ev)
+                       or "story_speakers" in ev or "continues_previous" in ev or "leads_with_key_entity" in ev
+                       or "lead_words" in ev)
             if not heading and opinion >= 2 and opinion >= n_s and opinion >= OPINION_PER_SPECIFIC * specifics:
                 kind = "commentary"
             elif not heading and opinion >= 1 and specifics <= 1:
