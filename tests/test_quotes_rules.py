@@ -1442,3 +1442,19 @@ def test_a_chain_link_leaves_out_the_clause_that_describes_it() -> None:
                         "the country's own drug regulator.")
     assert all(x.name == "Northern Ledger" for q in qs for x in q.chain)
     assert all("which" not in (q.speaker or "") for q in qs)
+
+
+def test_as_an_outlet_reported_is_a_link_of_the_statement_it_relays() -> None:
+    """"As the Coastal Times reported, prosecutors showed that X": the prosecutors' statement came
+    through the Coastal Times."""
+    qs = extract_quotes("As the Coastal Times reported, prosecutors showed that the director took more than "
+                        "$2 million from a dredging company.")
+    assert [(q.speaker, [x.name for x in q.chain]) for q in qs] == [("prosecutors", ["Coastal Times"])]
+
+
+def test_its_opening_a_description_is_the_organisation_named_before() -> None:
+    """"The dredging company, Marlin Marine Works, ... Its former president testified": the speaker
+    is that firm's former president (the recogniser read the firm as a person)."""
+    qs = extract_quotes("The dredging company, Marlin Marine Works, pleaded guilty last year. Its former "
+                        "president testified that the director took the money.")
+    assert [q.speaker for q in qs] == ["Marlin Marine Works' former president"]

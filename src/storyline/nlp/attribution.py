@@ -8,7 +8,7 @@ Patterns (dependency structure, never outlet names):
 * ``report_by``: "a report by X", "a study from X", "an X report";
 * ``cited`` / ``citing``: "X, citing Y": Y is the earlier link, X the later;
 * ``per``: "per X"; ``according_to``: "according to X" when X is not the speaker itself;
-* ``reported``: a paragraph "X reported:" introduces the next paragraph.
+* ``reported``: a paragraph "X reported:" introduces the next paragraph; "As X reported, Y said ...".
 
 Links are ordered original first: what the speaker did (interview, told, a report by, cited), then
 who relayed it (citing, per, according to, reported), and within one rank by position in the text.
@@ -262,6 +262,13 @@ class ChainFinder:
                         add(c, "interview")
             elif t.pos_ == "NOUN" and _document_noun(t):
                 self._document(t, add)
+            elif t.pos_ == "VERB" and lemma in ("report", "write", "publish") and t.dep_ == "advcl" \
+                    and any(c.dep_ == "mark" and c.lower_ == "as" for c in t.children):
+                # "As the Daily Planet reported, prosecutors showed that ...": the outlet relays the
+                # statement its main clause reports
+                for c in t.children:
+                    if c.dep_ == "nsubj":
+                        add(c, "reported")
             elif t.pos_ == "VERB" and lemma == "cite":
                 for c in t.children:
                     if c.dep_ == "dobj":

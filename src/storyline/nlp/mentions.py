@@ -257,14 +257,23 @@ FIRM_NOUNS = frozenset({"company", "firm", "corporation", "business", "bank"})
 
 
 def _described_companies(found: Sequence["Span"]) -> set[str]:
-    """One-word names the recogniser took for people though the article describes them as a
-    business or an organisation ("telecom operator Acme", "Acme, the country's largest carrier,"):
-    never a first name, and described so by a noun set right before or beside them."""
+    """Names the recogniser took for people though the article describes them as a business or an
+    organisation: one word with such a noun set right before or beside it ("telecom operator Acme",
+    "Acme, the country's largest carrier,"), or several set beside a business noun ("the dredging
+    company, Marlin Marine Works,"); never a first name and a surname alone."""
     out = set()
     for ent in found:
-        if ent.label_ != "PERSON" or len(ent) != 1 or first_name_genders().get(ent.root.lower_) is not None:
+        if ent.label_ != "PERSON":
             continue
-        if _described_as_business(ent.root, or_organisation=True):
+        if len(ent) == 1 and first_name_genders().get(ent.root.lower_) is None \
+                and _described_as_business(ent.root, or_organisation=True):
+            out.add(ent.text)
+        elif len(ent) > 1 and ent.root.dep_ == "appos" and ent.start >= 2 and ent.root.head.i == ent.start - 2 \
+                and ent.doc[ent.start - 1].text == "," and ent.root.head.pos_ == "NOUN" \
+                and business_noun(ent.root.head) and ent.root.head.dep_ != "pobj" \
+                and (len(ent) > 2 or first_name_genders().get(ent[0].lower_) is None):
+            # "The dredging company, Marlin Marine Works," (set beside "company"); not "A spokeswoman
+            # for the company, Ingrid Sorensen," (the parser hangs her name on the company)
             out.add(ent.text)
     return out
 
@@ -522,14 +531,21 @@ class ArticleEntities:
         """The words of a title as written, but for an opening "its", which reads as the organisation
         it stands for ("Its director, Jane Smith," -> "Acme Water's director"): the last one named,
         subjects first."""
-        doc = self.doc
-        text = doc_text(doc)[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
-        first = toks[0]
-        if first.lower_ == "its" and first.dep_ == "poss" and len(toks) > 1:
-            org = self.latest(first.idx, ("ORG",))
-            if org is not None:
-                text = f"{self.canonical(org.text, 'ORG')}'s{text[len(first.text):]}"
-        return text
+        text = doc_text(self.doc)[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+        return self.owned(text, toks[0].idx) if toks[0].dep_ == "poss" and len(toks) > 1 else text
+
+    def owned(self, text: str, at: int) -> str:
+        """A description opening with "its" ("Its former president") with the organisation it stands
+        for in its place, the last one named before ``at``, subjects first ("Acme's former
+        president"); other text as it is."""
+        if text[:4].lower() != "its " or len(text) < 5:
+            return text
+        org = self.latest(at, ("ORG",))
+        if org is None:
+            return text
+        name = self.canonical(org.text, "ORG")
+        mark = "'" if name.endswith("s") else "'s"  # ("Acme Works' former president")
+        return f"{name}{mark}{text[3:]}"
 
     def latest(self, before: int, labels: tuple[str, ...], *, subject_first: bool = True,
                skip: tuple[int, int] | None = None, fits: Callable[[Mention], bool] | None = None) -> Mention | None:

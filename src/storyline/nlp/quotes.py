@@ -491,7 +491,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                     sp_s, sp_e = span_model.choose_source(doc, sp_s, sp_e, f.cue_start, f.cue_end)
                 sp_s, sp_e = closed_phrase(text, sp_s, sp_e)
                 if label is None and speaker == speaker_mention:  # a description naming no one speaks as itself
-                    speaker = description_name(doc, sp_s, sp_e)
+                    speaker = ents.owned(description_name(doc, sp_s, sp_e), sp_s)  # ("Its former president": whose)
                 speaker_mention = text[sp_s:sp_e]
         elif lb is not None:
             r = resolver.resolve(lb.head, (lb.start, lb.end))
