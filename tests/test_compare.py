@@ -249,3 +249,29 @@ def test_a_reaction_sharing_the_lead_s_words_is_about_the_event() -> None:
     assert {"agency", "batch"} <= lead & reaction
     assert not lead & padding
     assert "president" in _content_stems("President") and "presidential" in _content_stems("Presidential")
+
+
+def test_a_version_in_another_language_omits_nothing_the_others_carry() -> None:
+    """A Spanish version of an English story: alignment, quotes and claims read English, so the Spanish
+    one is not said to omit what the English versions carry; the English ones still are judged."""
+    from storyline.compare import Comparison, _omissions
+    from storyline.model import Article
+    from storyline.unionfind import UnionFind
+
+    arts = [Article(id=i, text="x", language=lang) for i, lang in (("en1", "en"), ("en2", "en"), ("en3", "en"),
+                                                                  ("es1", "es"))]
+    for a in arts:
+        a.sentences = [(0, 1)]
+    uf: UnionFind = UnionFind()
+    uf.union(("en1", 0), ("en2", 0))
+
+    class _Store:
+        def quote_groups(self, sid):  # noqa: ANN001, ANN201
+            return []
+
+        def claims(self, ids):  # noqa: ANN001, ANN201
+            return []
+
+    comps = [Comparison(story_id="S", article_id=a.id) for a in arts]
+    _omissions(_Store(), "S", arts, comps, uf, [])
+    assert {c.article_id: len(c.omissions) for c in comps} == {"en1": 0, "en2": 0, "en3": 1, "es1": 0}

@@ -270,3 +270,12 @@ def test_a_story_that_drifts_is_cut_in_two_at_the_add(tmp_path) -> None:
         mp.setattr("storyline.stories.SPLIT_CHECK_MAX", 0)
         Pipeline(s, stories=True, encoder=_KeywordEncoder()).add([str(src)])
         assert len(s.stories()) == 1
+
+
+def test_key_entities_leave_out_numbers_and_a_surname_beside_the_full_name() -> None:
+    """The clusterer counts "85" and "2023"; a reader's key entities are names, one per person."""
+    from storyline.stories import story_entities
+
+    rec = {"entities": {"85": 9, "valdivieso": 8, "hector valdivieso": 5, "kessler": 4, "miriam kessler": 3,
+                        "santa marta bay": 3, "2023": 2, "u.s": 2}}
+    assert story_entities(rec, 4) == ["hector valdivieso", "miriam kessler", "santa marta bay", "u.s"]

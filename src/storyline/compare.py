@@ -31,8 +31,9 @@ version's clean text is:
 A heading line (short, no final punctuation) takes the kind of the paragraph after it, unless it is a
 commentary heading. Omissions of a version: aligned passage groups (sentences joined across versions by
 reuse passages or cosine >= :data:`SHARED_COSINE`), quote groups and claims that at least half of the
-other versions (and at least two) carry and this version lacks, each with a reference to where it
-appears. ``loaded_terms`` come from :class:`storyline.nlp.framing.Framing`.
+other versions in its language (and at least two) carry and this version lacks, each with a reference
+to where it appears (a translation is not said to omit what the versions in another language carry:
+alignment, quotes and claims read one language). ``loaded_terms`` come from :class:`storyline.nlp.framing.Framing`.
 
 Comparisons are computed once per story and cached in the store (``comparison_runs`` and
 ``comparisons``, migration 6) under a key that fingerprints everything they read
@@ -64,7 +65,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: Version of the rules below; part of the cache key, so a change of rules recomputes cached runs.
-RULES_VERSION = "compare-7"
+RULES_VERSION = "compare-8"
 #: The first word of each sentence (capitalised whatever it is), dropped before looking for names.
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+)\S+")
 #: Sentences this close (cosine) to a sentence of another version count as shared.
@@ -538,10 +539,6 @@ def _omissions(store: "Store", sid: str, arts: Sequence[Any], comps: list[Compar
                uf: UnionFind[tuple[str, int]], quotes: Sequence[Any]) -> None:
     ids = [a.id for a in arts]
     by_id = {a.id: a for a in arts}
-    n = len(ids)
-
-    def needed() -> int:
-        return max(2, math.ceil((n - 1) / 2))
 
     # aligned passage groups
     groups: dict[Any, list[tuple[str, int]]] = {}
@@ -587,9 +584,15 @@ def _omissions(store: "Store", sid: str, arts: Sequence[Any], comps: list[Compar
         found.append((carriers, {"kind": "claim", "text": c.text,
                                  "ref": {"article_id": first.article_id, "start": first.start, "end": first.end,
                                          "carried_by": sorted(carriers), "claim": c.id}}))
+    # a version is judged only against versions in its own language: the alignment, the quotes and the
+    # claims read one language, so a translation would omit everything the others carry
+    lang = {a.id: a.language or "" for a in arts}
     for comp in comps:
+        mine = lang[comp.article_id]
+        peers = sum(1 for x in ids if lang[x] == mine)
         for carriers, rec in found:
-            if comp.article_id not in carriers and len(carriers) >= needed():
+            same = sum(1 for x in carriers if lang[x] == mine)
+            if comp.article_id not in carriers and same >= max(2, math.ceil((peers - 1) / 2)):
                 comp.omissions.append({"kind": rec["kind"], "text": rec["text"], "ref": dict(rec["ref"])})
 
 

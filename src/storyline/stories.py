@@ -313,7 +313,14 @@ def fold_outlets(store: Any, article_ids: Sequence[str], arts: dict[str, Article
 
 
 def story_entities(rec: dict[str, Any], n: int = TOP_ENTITIES) -> list[str]:
-    return [e for e, _ in sorted(rec["entities"].items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+    """A story's key entities as shown and exported: the most frequent first, without numbers (the
+    clusterer counts "85" and "2023" as entities, a reader does not) and without a single word that
+    ends a longer one shown ("kessler" beside "miriam kessler")."""
+    ranked = [e for e, _ in sorted(rec["entities"].items(), key=lambda kv: (-kv[1], kv[0]))
+              if not e.replace(".", "").isdigit()]
+    shown = ranked[:max(n * 3, n)]  # (the folding looks at the names a reader could see)
+    out = [e for e in shown if " " in e or not any(o.endswith(" " + e) for o in shown)]
+    return out[:n]
 
 
 def story_export_records(store: Any) -> list[dict[str, Any]]:
