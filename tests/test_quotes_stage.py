@@ -163,3 +163,31 @@ def test_parallel_share_out_gives_the_serial_quotes() -> None:
     assert gc.get_freeze_count() == 0  # the heap frozen for the fork is handed back to the collector
     shares = _share_out([(a.id, a.text) for a in arts], 2)
     assert any(set(range(6)) <= set(sh) for sh in shares)
+
+
+def test_a_text_longer_than_the_parser_reads_gives_quotes_from_its_start() -> None:
+    """An article over MAX_CHARS (the parser reads that much) crashed the whole add: the parse no
+    longer matched the text. Its quotes now come from the start, offsets into the full text."""
+    from storyline.nlp.parse import MAX_CHARS
+    from storyline.nlp.quotes import extract_quotes
+
+    head = 'The mayor said the port would reopen on Monday. '
+    text = head + "word " * (MAX_CHARS // 5)
+    qs = extract_quotes(text, article_id="long")
+    assert [(q.speaker, text[q.start:q.end]) for q in qs] == [("The mayor", "the port would reopen on Monday")]
+
+
+def test_one_article_that_fails_does_not_stop_the_batch(monkeypatch) -> None:  # noqa: ANN001
+    """An error inside one article's analysis is logged with its id; the others keep their quotes."""
+    import storyline.nlp.quotes as Q
+
+    real = Q.extract_quotes
+
+    def flaky(text, *, article_id="", doc=None, refine=True):  # noqa: ANN001, ANN202
+        if article_id == "bad":
+            raise RuntimeError("boom")
+        return real(text, article_id=article_id, doc=doc, refine=refine)
+
+    monkeypatch.setattr(Q, "extract_quotes", flaky)
+    out = Q.quotes_of_many([("bad", "Smith said it rained."), ("good", "Jones said the port would reopen.")])
+    assert [len(x) for x in out] == [0, 1]

@@ -118,7 +118,7 @@ from storyline.nlp.mentions import (
     span_text,
     speaker_noun,
 )
-from storyline.nlp.parse import base_lemma, parse, parse_many
+from storyline.nlp.parse import MAX_CHARS, base_lemma, parse, parse_many
 from storyline.nlp.quote_groups import apply_groups, group_quotes
 from storyline.nlp.quotemarks import QuotedSpan, find_quoted_spans, overlap_chars, paragraph_bounds, word_count
 from storyline.nlp.spans import load_model as load_span_model
@@ -259,6 +259,10 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
     ``bench/train_spans.py`` learns from)."""
     if not text.strip():
         return []
+    if len(text) > MAX_CHARS:  # (the parser reads that much; offsets into the start stay right)
+        LOGGER.warning("article %s: %d characters, quotes read in the first %d", article_id or "?", len(text),
+                       MAX_CHARS)
+        text = text[:MAX_CHARS]
     if doc is None:
         doc = parse(text)
     if doc.text != text:
@@ -1261,7 +1265,15 @@ class QuotesStage:
 
 def _quotes_serial(items: Sequence[tuple[str, str]], batch_size: int) -> list[list[Quote]]:
     docs = parse_many([t for _, t in items], batch_size=batch_size)
-    return [extract_quotes(t, article_id=aid, doc=doc) for (aid, t), doc in zip(items, docs)]
+    out: list[list[Quote]] = []
+    for (aid, t), doc in zip(items, docs):
+        try:
+            out.append(extract_quotes(t, article_id=aid, doc=doc))
+        except Exception as exc:  # noqa: BLE001 - one article's failure must not stop the batch
+            LOGGER.error("quotes: article %s could not be analysed (%s: %s); it is kept with no quotes",
+                         aid, type(exc).__name__, exc)
+            out.append([])
+    return out
 
 
 def _share_out(items: Sequence[tuple[str, str]], n: int) -> list[list[int]]:
