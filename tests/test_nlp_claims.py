@@ -496,3 +496,19 @@ def test_no_evidence_that_x_disputes_x() -> None:
     """"There is no evidence that any patient was put at risk": what is disputed is that a patient was
     put at risk, and the claim reads so."""
     assert proposition("There is no evidence that any patient was put at risk") == "patient was put at risk"
+
+
+def test_it_never_stands_for_a_person_holder() -> None:
+    """"The study's own lead author admits that it only shows an association": "it" is the study, not
+    the author; an organisation's "it" still reads as the organisation."""
+    t = "The study's own lead author admits that it only shows an association between walking and memory."
+    q = _quote("a", t, "that it only shows an association between walking and memory",
+               "The study's own lead author", "admits")
+    (u,) = claim_units(_article("a", t), [q])
+    assert u.proposition.startswith("it only shows")
+    q2 = replace(q, speaker="Dr. Jane Smith", speaker_type="PERSON")
+    (u2,) = claim_units(_article("a", t), [q2])
+    assert u2.proposition.startswith("it only shows")
+    q3 = replace(q, speaker="Acme Labs", speaker_type="ORG")
+    (u3,) = claim_units(_article("a", t), [q3])
+    assert u3.proposition.startswith("Acme Labs only shows")

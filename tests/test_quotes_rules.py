@@ -1458,3 +1458,35 @@ def test_its_opening_a_description_is_the_organisation_named_before() -> None:
     qs = extract_quotes("The dredging company, Marlin Marine Works, pleaded guilty last year. Its former "
                         "president testified that the director took the money.")
     assert [q.speaker for q in qs] == ["Marlin Marine Works' former president"]
+
+
+def test_a_speaker_between_the_closing_mark_and_a_subjectless_cue() -> None:
+    """'"...," lead author Dr. Sunita Raghavan of the University of Eastmere said.': the parser made a
+    preposition of "lead" and left "said" with no subject; the quote was lost."""
+    qs = extract_quotes('"The effect was strongest in people over 65, which is exactly the group most at '
+                        'risk," lead author Dr. Sunita Raghavan of the University of Eastmere said.')
+    assert [(q.kind, q.speaker) for q in qs] == [("direct", "Sunita Raghavan")]
+
+
+def test_a_channel_taken_for_the_subject_gives_way_to_the_person_beside_it() -> None:
+    """"In a post on X, formerly Twitter, the health minister, Carla Brandt, wrote that ...": the parser
+    made "Twitter" the subject with the minister beside it."""
+    qs = extract_quotes('In a post on X, formerly Twitter, the health minister, Carla Brandt, wrote that the '
+                        'results were "one more reason to get moving."')
+    assert [(q.speaker, q.speaker_role) for q in qs] == [("Carla Brandt", "health minister")]
+
+
+def test_a_conjunction_opening_the_sentence_is_no_part_of_what_is_reported() -> None:
+    """"And as one neurologist told Health Desk, only a randomised trial could settle the question.":
+    the content starts at "only", and Health Desk is the chain."""
+    qs = extract_quotes("And as one neurologist told Health Desk, only a randomised trial could settle the question.")
+    assert [(q.text, [x.name for x in q.chain]) for q in qs] == [
+        ("only a randomised trial could settle the question", ["Health Desk"])]
+
+
+def test_a_clause_with_no_holder_inside_a_report_is_part_of_it() -> None:
+    """"He told reporters that only a randomised trial could show whether walking protects the brain":
+    one quote, his; "a trial could show whether ..." is no quote with no speaker."""
+    qs = extract_quotes("Tomasz Wierzbicki told reporters that only a randomised trial could show whether "
+                        "walking itself protects the brain.")
+    assert [(q.speaker, q.cue) for q in qs] == [("Tomasz Wierzbicki", "told")]

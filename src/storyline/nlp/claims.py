@@ -71,6 +71,7 @@ import numpy as np
 
 from storyline.model import Article, Claim, ClaimStance, Quote, StanceKind, content_id
 from storyline.nlp.lexicon import NOUN_CUES
+from storyline.nlp.mentions import PERSON_NOUNS as _PERSON_WORDS
 from storyline.nlp.parse import PARA_BREAK
 from storyline.nlp.quotes import cue_negated
 from storyline.text import FUNCTION_WORDS, split_sentences
@@ -394,6 +395,7 @@ class ClaimUnit:
     names: frozenset[str] = field(default_factory=frozenset)
     affirmative: str = ""  # the proposition without the holder put in as actor (the claim's wording)
     probe: str = ""  # what about() matches a rejection by: the proposition with no pronoun replaced
+    person: bool | None = None  # whether the holder is a person (None: unknown)
     negated: bool = False  # a denial only by its negated content ("said it would not ..."), no rejecting cue
     vector: np.ndarray | None = None  # a cached vector of the unit's sentence (outlet units), reused for grouping
 
@@ -417,12 +419,14 @@ def _clean(s: str) -> str:
 
 
 def proposition(content: str, holder: str | None = None, *, rejecting: bool = False,
-                self_subject: bool = True) -> str:
+                self_subject: bool = True, person: bool | None = None) -> str:
     """The content with negation, denial and wrapper words removed (see module docstring).
 
     With ``rejecting``, content that is not a clause of its own ("any involvement in the vote") gets
     the holder as its actor; with ``self_subject``, a subject pronoun opening the content that stands
-    for the holder ("it has not paid") is replaced by the holder.
+    for the holder ("it has not paid") is replaced by the holder. ``person`` says whether the holder
+    is a person (True), an organisation or a thing (False) or unknown (None): "it" never stands for a
+    person, "he" or "she" never for an organisation.
     """
     s = _NO_EVIDENCE.sub("", content, count=1)  # "there is no evidence that X": X is what is disputed
     alleged = _NEUTRAL[0].search(s)
@@ -437,7 +441,7 @@ def proposition(content: str, holder: str | None = None, *, rejecting: bool = Fa
     s = _clean(s)
     if rejecting and not clause and holder:
         s = f"{holder} {s}"
-    elif holder and self_subject and _SELF_SUBJECT.match(s):
+    elif holder and self_subject and _SELF_SUBJECT.match(s) and _stands_for(s, person):
         # "X said that it has not paid any ransom": the claim is about X, as others state it
         s = _SELF_SUBJECT.sub(holder + " ", s, count=1)
     return s
@@ -454,10 +458,30 @@ _THIRD_SELF = re.compile(rf"^(?:(?:he|she)\s+|{_IT_SUBJECT})", re.IGNORECASE)
 _THIRD_WILL = re.compile(r"^(?:he|she|it)['’]ll\s+", re.IGNORECASE)
 
 
-def _worded(text: str, holder: str | None) -> str:
+def _stands_for(text: str, person: bool | None) -> bool:
+    """Whether the pronoun opening ``text`` may stand for a holder that is a person (``person``
+    True), not one (False) or either (None)."""
+    word = text.split(maxsplit=1)[0].lower().split("'")[0].split("’")[0] if text.strip() else ""
+    return not ((word == "it" and person is True) or (word in ("he", "she") and person is False))
+
+
+def _holder_is_person(q: Quote, holder: str | None) -> bool | None:
+    """Whether a quote's holder is a person: its recognised type, else the noun of its description
+    ("the study's lead author" is one, "the ministry" is not), else unknown."""
+    if q.speaker_type == "PERSON":
+        return True
+    if q.speaker_type in ("ORG", "GPE", "NORP"):
+        return False
+    words = re.findall(r"[a-z]+", (holder or "").lower())
+    if words and (words[-1] in _PERSON_WORDS or words[-1].rstrip("s") in _PERSON_WORDS):
+        return True
+    return None
+
+
+def _worded(text: str, holder: str | None, person: bool | None = None) -> str:
     """A claim's wording: its text with an opening "he", "she" or "it" that stands for the holder
     replaced by the holder's name ("it would hand out filters" -> "the Water Authority would ...")."""
-    if not holder:
+    if not holder or not _stands_for(text, person):
         return text
     if _THIRD_WILL.match(text):  # "she'll borrow" -> "Jane Smith will borrow"
         return _THIRD_WILL.sub(holder + " will ", text, count=1)
@@ -763,7 +787,8 @@ def claim_units(
             negated = True
         holder = _role_name(q)
         rejecting = stance in ("denies", "disputes")
-        prop = proposition(content, holder, rejecting=rejecting and not negated)
+        person = _holder_is_person(q, holder)
+        prop = proposition(content, holder, rejecting=rejecting and not negated, person=person)
         if len(prop.split()) < MIN_WORDS:
             continue
         # "he had known about X" denied by Smith is matched by what it says of X: Smith's name, put in
@@ -772,7 +797,7 @@ def claim_units(
         units.append(ClaimUnit(
             article_id=article.id, start=s, end=e, text=_clean(_LEAD_THAT.sub("", content)), proposition=prop,
             stance=stance, holder=holder, holder_role=q.speaker_role, quote_id=q.id, negated=negated,
-            probe=probe))
+            probe=probe, person=person))
     missed, rejecting_sents = _missed_denials(article, spans, covered)
     units.extend(missed)
     if checkworthy is not None and spans:
@@ -1018,10 +1043,10 @@ def group_claims(
         rep = max(affirmative, key=lambda i: (round(mean_sim[i], 6), -units[i].start, units[i].article_id))
         rep_u = units[rep]
         if rep_u.stance in ("asserts", "reports"):
-            text = _worded(rep_u.text, rep_u.holder)
+            text = _worded(rep_u.text, rep_u.holder, rep_u.person)
         else:  # what is rejected, stated affirmatively: its first sentence ("The claim is false" after it
             # is the rejection, not the claim)
-            text = _worded(_first_sentence(rep_u.affirmative or rep_u.proposition), rep_u.holder)
+            text = _worded(_first_sentence(rep_u.affirmative or rep_u.proposition), rep_u.holder, rep_u.person)
         holders = Counter(u.holder for u in mem if u.stance == "reports" and u.holder)
         holder = sorted(holders.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if holders else None
         best: dict[tuple[str, str], tuple[float, ClaimUnit]] = {}

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from storyline.model import ChainLink
 from storyline.nlp.attribution import MEDIUM_NOUNS, ChainFinder, doc_text
-from storyline.nlp.cues import complement, features, for_mark, load_model
+from storyline.nlp.cues import CHANNELS, complement, features, for_mark, load_model
 from storyline.nlp.lexicon import (
     CLAUSE_ONLY,
     CUE_VERBS,
@@ -132,7 +132,7 @@ def subject_of(tok: "Token", *, outer: bool = True) -> "Token | None":
             continue
         if cur.dep_ == "relcl" and cur.head.pos_ in ("NOUN", "PROPN"):
             return None
-        return _fronted_subject(cur)
+        return _fronted_subject(cur) or _subject_after_quote(cur)
     return None
 
 
@@ -179,8 +179,12 @@ def _thing_object(tok: "Token") -> bool:
 
 
 def _past_date(subj: "Token") -> "Token":
-    """The subject behind a date the parser took for it: in "This Friday (26), US Secretary of State,
-    Jane Smith, spoke ..." the date heads the phrase and the speaker hangs on it as an appositive."""
+    """The subject behind a date or a channel the parser took for it: in "This Friday (26), US
+    Secretary of State, Jane Smith, spoke ..." the date heads the phrase and the speaker hangs on it
+    as an appositive; so does the minister in "In a post on X, formerly Twitter, the minister wrote"."""
+    if subj.lower_ in CHANNELS:
+        return next((c for c in subj.children if c.dep_ == "appos" and c.pos_ in ("PROPN", "NOUN")
+                     and c.lower_ not in CHANNELS), subj)
     if subj.ent_type_ not in ("DATE", "TIME"):
         return subj
     return next((c for c in subj.children if c.dep_ == "appos" and c.pos_ in ("PROPN", "NOUN")
@@ -233,6 +237,23 @@ def _fronted_subject(verb: "Token") -> "Token | None":
     if best is None or not (best.pos_ == "PROPN" or best.ent_type_ in ENTITY_TYPES or speaker_noun(best)):
         return None
     return best
+
+
+def _subject_after_quote(verb: "Token") -> "Token | None":
+    """The person named between a closing quotation mark and a reporting verb the parser left with
+    no subject ('"...," lead author Dr. Jane Smith of Acme University said': it made a preposition of
+    "lead"): the one person named there, by the last word of the name."""
+    if verb.dep_ != "ROOT" or not _subjectless_finite(verb):
+        return None
+    doc = verb.doc
+    k = verb.i - 1
+    while k > verb.sent.start and doc[k].text not in QUOTE_CHARS:
+        k -= 1
+    if doc[k].text not in QUOTE_CHARS or verb.i - k > 15:
+        return None
+    people = [t for t in doc[k + 1:verb.i] if t.ent_type_ == "PERSON"
+              and (t.i + 1 >= len(doc) or doc[t.i + 1].ent_iob_ != "I")]
+    return people[0] if len(people) == 1 else None
 
 
 def _stranded_subject(verb: "Token") -> "Token | None":
@@ -1515,8 +1536,11 @@ def _clause_without(doc: "Doc", clause: "Token", cue: "Token") -> tuple[int, int
     toks = [t for t in clause.subtree if t.i not in skip]
     if not toks:
         return 0, 0
-    # keep the side of the clause before the cue when the cue sits at the end ("..., she said")
+    # keep the side of the clause before the cue when the cue sits at the end ("..., she said"); a
+    # conjunction opening the sentence is no part of either ("And as one expert told X, only ...")
     before = [t for t in toks if t.i < cue.left_edge.i]
+    while before and before[0].dep_ == "cc" and before[0].head.i == clause.i and before[0].is_sent_start:
+        before = before[1:]
     after = [t for t in toks if t.i > cue.right_edge.i]
     words_after = [t for t in after if not t.is_punct]
     if before and words_after and cue.i > clause.i:

@@ -564,7 +564,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
                       denial=denial)
         out.append(quote)
         last_by_para[pi] = quote
-        if speaker is None and f is not None and f.nominal:
+        if speaker is None and f is not None:
             ownerless.add(quote.id)
         if f is not None and f.cue_tok is not None and f.source_tok is not None and kind == "indirect" \
                 and (label in ("ORG", "WORK_OF_ART") or (label is None and f.source_tok.pos_ == "PROPN")) \
