@@ -55,7 +55,9 @@ Per claim: ``text`` is the affirmative unit closest to the others (the medoid; a
 from denials or disputes is worded as the first sentence of what they reject), ``holder`` the most
 frequent named holder among its reports, and one stance per article and stance kind (the unit most
 similar to the claim is its evidence). A claim is kept when it spans two articles or more, holds a
-denial or dispute, or is check-worthy.
+denial or dispute, or is check-worthy: an outlet sentence by its own score, a holder's statement by
+the highest score of the sentences it overlaps. Its wording takes the holder's name for an opening
+"he", "she" or "it" that stands for the holder (:func:`_worded`).
 """
 
 from __future__ import annotations

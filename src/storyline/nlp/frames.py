@@ -111,7 +111,7 @@ def subject_of(tok: "Token", *, outer: bool = True) -> "Token | None":
         if subjects:
             # two subjects before the verb are a misparse ("Minister accused of X - ministry says
             # Y"): the nearer one is the verb's
-            return _past_date(max((c for c in subjects if c.i < cur.i), key=lambda c: c.i, default=subjects[0]))
+            return _past_date_or_channel(max((c for c in subjects if c.i < cur.i), key=lambda c: c.i, default=subjects[0]))
         for c in cur.children:
             if c.dep_ == "agent":  # "it was said by the minister"
                 for g in c.children:
@@ -178,7 +178,7 @@ def _thing_object(tok: "Token") -> bool:
     return False
 
 
-def _past_date(subj: "Token") -> "Token":
+def _past_date_or_channel(subj: "Token") -> "Token":
     """The subject behind a date or a channel the parser took for it: in "This Friday (26), US
     Secretary of State, Jane Smith, spoke ..." the date heads the phrase and the speaker hangs on it
     as an appositive; so does the minister in "In a post on X, formerly Twitter, the minister wrote"."""

@@ -260,7 +260,7 @@ def _described_companies(found: Sequence["Span"]) -> set[str]:
     """Names the recogniser took for people though the article describes them as a business or an
     organisation: one word with such a noun set right before or beside it ("telecom operator Acme",
     "Acme, the country's largest carrier,"), or several set beside a business noun ("the dredging
-    company, Marlin Marine Works,"); never a first name and a surname alone."""
+    company, Marlin Marine Works,"); not a first name with a surname ("Ingrid Sorensen")."""
     out = set()
     for ent in found:
         if ent.label_ != "PERSON":

@@ -448,7 +448,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
     intro_links = chains.intro_links(paras)
     sentence_ctx = chains.sentence_contexts(resolver)
     relays: list[Quote] = []  # what organisations relay ("X reported", "according to X")
-    ownerless: set[str] = set()  # acts with no holder found ("the laboratory had confirmed the results")
+    ownerless: set[str] = set()  # statements with no holder found ("the laboratory had confirmed the results")
     q_starts = {q.start for q in quoted}
     q_ends = {q.end for q in quoted}
     for s, e, kind, f, note in items:
@@ -572,10 +572,11 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             # (an outlet the recogniser missed relays too, "the Daily Planet reported"; a person, a
             # country, "people" or "I" speak; "wrote a check", "wrote about X" relay nothing)
             relays.append(quote)
-    # an act with no one to hold it inside what someone else reports ("Smith said the laboratory had
-    # only confirmed the results on Friday"): a part of that report, not a quote of its own
+    # an act or a statement with no one to hold it inside what someone else reports ("Smith said the
+    # laboratory had only confirmed the results"): a part of that report, not a quote of its own
     out = [q for q in out if q.id not in ownerless or not any(
-        r is not q and r.speaker is not None and r.start <= (q.cue_start or q.start) and q.end <= r.end for r in out)]
+        r is not q and r.speaker is not None and r.start <= (q.start if q.cue_start is None else q.cue_start)
+        and q.end <= r.end for r in out)]
     _relayed_chains(out, relays)
     _name_described_speakers(doc, out, para_of)
     return out
