@@ -1490,3 +1490,20 @@ def test_a_clause_with_no_holder_inside_a_report_is_part_of_it() -> None:
     qs = extract_quotes("Tomasz Wierzbicki told reporters that only a randomised trial could show whether "
                         "walking itself protects the brain.")
     assert [(q.speaker, q.cue) for q in qs] == [("Tomasz Wierzbicki", "told")]
+
+
+def test_a_person_described_by_age_is_the_one_named_just_before() -> None:
+    """'"...," the 29-year-old said' after a paragraph about Daniel Okafor is Okafor; a name inside the
+    quotation is no antecedent, and with no one in reach the description stays itself."""
+    qs = extract_quotes('Daniel Okafor has confirmed he will leave Rovers in the summer.\n\n"It is time for a '
+                        'new challenge, Peter Smith knows it," the 29-year-old said.')
+    assert [q.speaker for q in qs] == ["Daniel Okafor", "Daniel Okafor"]
+    qs = extract_quotes('Rovers fans gathered outside the stadium on Sunday.\n\nThe former captain spoke to them at '
+                        'length.\n\n"It is time," the 29-year-old said.')
+    assert [q.speaker for q in qs][-1:] == ["the 29-year-old"]
+
+
+def test_the_club_speaks_as_itself() -> None:
+    """"The club denied that, saying the figures were wrong": a club can speak (it was no one)."""
+    qs = extract_quotes('The club denied that, saying the figures being circulated were "completely wrong".')
+    assert [q.speaker for q in qs] == ["The club"]

@@ -106,7 +106,7 @@ embassy court police military army party commission bureau authority authorities
 parliament congress senate house group organization organisation union team network newspaper paper
 outlet channel broadcaster station institute university foundation bank board service
 management community coalition alliance association caucus delegation assembly legislature federation
-consortium lobby secretariat watchdog
+consortium lobby secretariat watchdog club league regulator charity hospital school
 """.split())
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP")

@@ -173,6 +173,20 @@ class SpeakerResolver:
                     if label != "PERSON":
                         role = None if not role or role == canon else role
                     return Resolved(canon, label, role)
+        if _age_description(tok):
+            # '"...," the 29-year-old said': the person quoted or named last, in this paragraph or
+            # the one before (further back it may be anyone: "the 46-year-old" after a paragraph
+            # about "the former model" stays itself)
+            since = self._paragraph_start(s, 1)
+            last_at, last = next(((off, r) for off, r in reversed(self.speakers) if off < s
+                                  and r.label == "PERSON"), (-1, None))
+            m = ents.latest(s, ("PERSON",), subject_first=False, skip=quote)  # (not "Donald" in the quote)
+            if m is not None and m.start >= max(since, last_at):
+                canon = ents.canonical(m.text, "PERSON")
+                return Resolved(canon, "PERSON", ents.roles.get(canon))
+            if last is not None and last_at >= since:
+                return last
+            return Resolved(mention_text, None, None)  # someone the article describes so
         if low == "it" and _expletive_it(tok):
             return Resolved("", None, None)  # "It's useful to remember ...": no one
         if low in PRONOUNS and len(mention_text.split()) == 1:
@@ -306,7 +320,7 @@ class SpeakerResolver:
                     # (with no role known, only a person named in this paragraph or the one before: "the
                     # mayor" two paragraphs after someone else's quote is someone else)
                     if last is not None and (head in role_words or tok.lower_ in role_words or (
-                            last.role is None and self._last_offset(last.name) >= self._paragraph_start(s, 1))):
+                            last.role is None and max(self._last_offset(last.name), last_at) >= self._paragraph_start(s, 1))):
                         return last
             record = head in RECORD_NOUNS and not _people_figures(tok)
             if (head in DOCUMENT_NOUNS and head not in DOCUMENT_SOURCES) or record:
@@ -674,6 +688,12 @@ _TEXT_NOUNS = frozenset({"law", "rule", "constitution", "regulation", "platform"
 #: Records and figures: with no owner named they speak as themselves ("official figures showed X").
 RECORD_NOUNS = frozenset({"data", "datum", "figure", "statistic", "result", "record", "filing",
                            "estimate", "projection", "finding", "count", "tally"})
+
+
+def _age_description(tok: "Token") -> bool:
+    """Whether a subject is a person described by age alone ("the 29-year-old")."""
+    return tok.lower_ == "old" and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) and any(
+        c.lower_ in ("year", "years") and any(g.like_num for g in c.children) for c in tok.children)
 
 
 #: Words that make "figures" people ("some party figures", "senior figures").
