@@ -512,3 +512,14 @@ def test_it_never_stands_for_a_person_holder() -> None:
     q3 = replace(q, speaker="Acme Labs", speaker_type="ORG")
     (u3,) = claim_units(_article("a", t), [q3])
     assert u3.proposition.startswith("Acme Labs only shows")
+
+
+def test_a_holder_put_in_for_i_gives_no_name_in_common() -> None:
+    """"I have given everything to this club" by Okafor is matched by its words, not by the name put in
+    for "I": it shares no name with "the club had made Okafor the best offer"."""
+    t1 = "Daniel Okafor said: I have given everything to this club, but it is time for a new challenge."
+    q1 = _quote("a1", t1, "I have given everything to this club, but it is time for a new challenge",
+                "Daniel Okafor", "said")
+    (u,) = claim_units(_article("a1", t1), [q1])
+    assert u.proposition.startswith("Daniel Okafor have given")
+    assert not u.names

@@ -814,7 +814,7 @@ def claim_units(
                                    vecs))
     units.extend(_anaphoric_denials(text, anaphors, units))
     for u in units:
-        u.names = names_in(u.proposition)
+        u.names = names_in(u.probe or u.proposition)  # (not the holder put in for "I" or "it": every one of their statements would agree)
         u.affirmative = proposition(u.text)
     units.sort(key=lambda u: (u.start, u.end, u.stance))
     return units
