@@ -318,7 +318,7 @@ def story_entities(rec: dict[str, Any], n: int = TOP_ENTITIES) -> list[str]:
     ends a longer one shown ("kessler" beside "miriam kessler")."""
     ranked = [e for e, _ in sorted(rec["entities"].items(), key=lambda kv: (-kv[1], kv[0]))
               if not e.replace(".", "").isdigit()]
-    shown = ranked[:max(n * 3, n)]  # (the folding looks at the names a reader could see)
+    shown = ranked[:n * 3]  # (the folding looks at the names a reader could see)
     out = [e for e in shown if " " in e or not any(o.endswith(" " + e) for o in shown)]
     return out[:n]
 

@@ -257,15 +257,18 @@ FIRM_NOUNS = frozenset({"company", "firm", "corporation", "business", "bank"})
 
 
 def _described_companies(found: Sequence["Span"]) -> set[str]:
-    """Names the recogniser took for people though the article describes them as a business or an
-    organisation: one word with such a noun set right before or beside it ("telecom operator Acme",
-    "Acme, the country's largest carrier,"), or several set beside a business noun ("the dredging
-    company, Marlin Marine Works,"); not a first name with a surname ("Ingrid Sorensen")."""
+    """Names the recogniser took for people though they name a business or an organisation: a name
+    ending in a corporate word ("Acme Pharma"), one word with such a noun set right before or beside
+    it ("telecom operator Acme", "Acme, the country's largest carrier,"), or several set beside a
+    business noun ("the dredging company, Marlin Marine Works,"); not a first name with a surname
+    ("Ingrid Sorensen")."""
     out = set()
     for ent in found:
         if ent.label_ != "PERSON":
             continue
-        if len(ent) == 1 and first_name_genders().get(ent.root.lower_) is None \
+        if _CORPORATE_SUFFIX.search(ent.text):
+            out.add(ent.text)  # "Acme Pharma"
+        elif len(ent) == 1 and first_name_genders().get(ent.root.lower_) is None \
                 and _described_as_business(ent.root, or_organisation=True):
             out.add(ent.text)
         elif len(ent) > 1 and ent.root.dep_ == "appos" and ent.start >= 2 and ent.root.head.i == ent.start - 2 \
@@ -352,12 +355,11 @@ class ArticleEntities:
         found += _repeated_surnames(doc, found)
         companies = _described_companies(found)
         for ent in sorted(found, key=lambda e: e.start):
-            if ent.label_ == "PERSON" and (ent.text.lower() in CHANNELS or ent.text in companies
-                                           or _CORPORATE_SUFFIX.search(ent.text)):
+            if ent.label_ == "PERSON" and (ent.text.lower() in CHANNELS or ent.text in companies):
                 from spacy.tokens import Span
 
-                # "Twitter" is never a person, nor is "telecom operator Acme" anywhere in the article,
-                # nor "Acme Pharma"
+                # "Twitter" is never a person, nor is "telecom operator Acme" or "Acme Pharma" anywhere
+                # in the article
                 ent = Span(doc, ent.start, ent.end, label="ORG")
             if ent.label_ == "PERSON":
                 ent = _person_name(ent)

@@ -145,8 +145,7 @@ class SpeakerResolver:
                 and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
             # "the California Democrat", "the Texas Republican": one member of a party or a people,
             # the person quoted last
-            last = next((r for off, r in reversed(self.speakers) if off < s and s - off < 1500
-                         and r.label == "PERSON"), None)
+            _, last = self._last_person(s)
             if last is not None:
                 return last
         if inside:
@@ -178,8 +177,7 @@ class SpeakerResolver:
             # the one before (further back it may be anyone: "the 46-year-old" after a paragraph
             # about "the former model" stays itself)
             since = self._paragraph_start(s, 1)
-            last_at, last = next(((off, r) for off, r in reversed(self.speakers) if off < s
-                                  and r.label == "PERSON"), (-1, None))
+            last_at, last = self._last_person(s, reach=None)
             m = ents.latest(s, ("PERSON",), subject_first=False, skip=quote)  # (not "Donald" in the quote)
             if m is not None and m.start >= max(since, last_at):
                 canon = ents.canonical(m.text, "PERSON")
@@ -308,8 +306,7 @@ class SpeakerResolver:
                 elif head in PERSON_NOUNS and desc.split()[-1:] == [tok.lower_] and tok.tag_ != "NNS" \
                         and not indefinite:
                     # "the senator", "the presumptive nominee" with no title seen: the person quoted last
-                    last_at, last = next(((off, r) for off, r in reversed(self.speakers) if off < s and s - off < 1500
-                                          and r.label == "PERSON"), (-1, None))
+                    last_at, last = self._last_person(s)
                     # ... unless someone unnamed was brought in by that noun since ("A spokesperson for
                     # the port operator denied ...", then "the spokesperson said"): that description
                     intro = next((r for off, r in reversed(self.speakers) if last_at < off < s
@@ -569,6 +566,12 @@ class SpeakerResolver:
             return title is not None and title.i == tok.i
         return False
 
+    def _last_person(self, s: int, reach: int | None = 1500) -> tuple[int, Resolved | None]:
+        """The offset and the person of the last person quoted before ``s`` (within ``reach``
+        characters, None: anywhere before), or ``(-1, None)``."""
+        return next(((off, r) for off, r in reversed(self.speakers) if off < s
+                     and (reach is None or s - off < reach) and r.label == "PERSON"), (-1, None))
+
     def _paragraph_start(self, at: int, back: int = 0) -> int:
         """Where the paragraph holding offset ``at`` starts, or the one ``back`` paragraphs before it."""
         text = doc_text(self.doc)
@@ -599,12 +602,12 @@ class SpeakerResolver:
         return " ".join(words) or None
 
 
-#: Verbs by which someone puts out what then speaks for them ("released an ad that urges ...").
 #: Descriptions that stand for a business named before ("the company", "the firm").
 _FIRM_WORDS = FIRM_NOUNS | frozenset({"group", "operator", "carrier", "airline", "retailer", "insurer", "lender",
                                       "manufacturer", "startup"})
 
 
+#: Verbs by which someone puts out what then speaks for them ("released an ad that urges ...").
 _ISSUING_VERBS = frozenset({"release", "issue", "publish", "air", "run", "launch", "post", "unveil", "send",
                             "file", "sign", "tweet", "write", "deliver", "circulate", "distribute"})
 
