@@ -1507,3 +1507,31 @@ def test_the_club_speaks_as_itself() -> None:
     """"The club denied that, saying the figures were wrong": a club can speak (it was no one)."""
     qs = extract_quotes('The club denied that, saying the figures being circulated were "completely wrong".')
     assert [q.speaker for q in qs] == ["The club"]
+
+
+def test_a_that_clause_read_as_describing_the_briefing_is_what_was_told() -> None:
+    """"told reporters in a briefing that the bridge would reopen": the parser took "that" for the
+    object of a clause about the briefing; "a statement that the firm released" stays a description."""
+    qs = extract_quotes("The mayor told reporters in a briefing that the bridge would reopen by March.")
+    assert [(q.speaker, q.cue, q.text) for q in qs] == [("The mayor", "told", "that the bridge would reopen by March")]
+
+
+def test_a_person_told_is_no_link_of_the_chain() -> None:
+    """"said she had told Joe Biden that ...": Biden heard it, it did not come through him; "told CNN's
+    Jake Tapper" came through CNN."""
+    qs = extract_quotes("Maria Lopez said she had told Joe Biden that Mexico would not pay.")
+    assert [[x.name for x in q.chain] for q in qs] == [[], []]
+    qs = extract_quotes("Maria Lopez told CNN's Jake Tapper that Mexico would not pay.")
+    assert [[x.name for x in q.chain] for q in qs] == [["CNN"]]
+
+
+def test_a_pronoun_after_someone_brought_in_unnamed_is_that_person() -> None:
+    """'A lawyer for the family said ... "...," she said': the lawyer, not the person named before; a
+    reporter's question is answered by someone else."""
+    qs = extract_quotes('Ruth Adeyemi, the council leader, said the inquiry would report in May.\n\n'
+                        'A lawyer for the family said the delay was unacceptable. "They have waited long '
+                        'enough," she said.')
+    assert [q.speaker for q in qs] == ["Ruth Adeyemi", "A lawyer for the family", "A lawyer for the family"]
+    qs = extract_quotes('Ruth Adeyemi, the council leader, said the inquiry would report in May.\n\n'
+                        'A reporter asked whether the delay was acceptable. "You tell me," she said.')
+    assert [q.speaker for q in qs][-1:] == ["Ruth Adeyemi"]

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from storyline.model import ChainLink
 from storyline.nlp.parse import DASHES, base_lemma
+from storyline.nlp.names import gender_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -227,6 +228,16 @@ class ChainFinder:
             if got is not None:
                 links.append(ChainLink(got[0], got[1], got[2], how))
 
+        def add_told(tok: "Token") -> None:
+            # a person told is whom the words were said to, not a channel they came through ("said he
+            # had told Smith that ..."), but for the outlet named with them ("told CNN's Jane Doe")
+            if tok.ent_type_ != "PERSON" or gender_of(entity_name(_entity_at(doc, tok.i))) is None:
+                add(tok, "told")  # (the recogniser takes outlets for people: "Health Desk", "the Ledger")
+                return
+            for c in tok.children:
+                if c.dep_ == "poss" and c.ent_type_ not in ("PERSON", "") and c.pos_ == "PROPN":
+                    add(c, "told")
+
         for t in sent:
             if not outside(t):
                 continue
@@ -285,11 +296,11 @@ class ChainFinder:
                 # (not a verb of what is reported: "said she has spoken to X about it")
                 for c in t.children:
                     if c.dep_ in ("dobj", "dative") and lemma == "tell":
-                        add(c, "told")
+                        add_told(c)
                     elif c.dep_ == "prep" and c.lower_ in ("to", "with"):
                         for g in c.children:
                             if g.dep_ == "pobj":
-                                add(g, "told")
+                                add_told(g)
         return links
 
     @staticmethod

@@ -714,12 +714,35 @@ def _stray_that_clause(cue: "Token") -> "Token | None":
         if prep.dep_ != "prep" or prep.i < cue.i:
             continue
         for t in prep.subtree:
+            if t.pos_ not in ("VERB", "AUX") or not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+                continue
+            opener = next((c for c in t.children if c.i == t.left_edge.i and c.lower_ == "that"), None)
+            if opener is None:
+                continue
             if (t.dep_ == "relcl" or (told and t.dep_ == "acl" and t.head.lemma_.lower() in OCCASION_NOUNS)) \
-                    and t.pos_ in ("VERB", "AUX") and any(
-                    c.dep_ == "mark" and c.lower_ == "that" and c.i == t.left_edge.i for c in t.children) \
-                    and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+                    and opener.dep_ == "mark":
+                return t
+            if t.dep_ == "relcl" and opener.dep_ == "dobj" and t.head.lemma_.lower() in OCCASION_NOUNS \
+                    and t.lemma_.lower() not in _OCCASION_OBJECT_VERBS \
+                    and not any(c.dep_ in ("dobj", "dative", "ccomp", "xcomp") and c.i != opener.i for c in t.children) \
+                    and not any(c.dep_ == "prt" for c in t.children):
+                # "said in a briefing that the bridge would reopen": "that" read as the object of a
+                # clause about the briefing, but nothing is done to a briefing there; "a statement that
+                # the company released" (a verb whose object the statement is) stays a relative clause
                 return t
     return None
+
+
+#: Verbs whose object an occasion or a medium is ("a statement that the firm released", "a speech
+#: that he gave"): a "that" clause with one of them describes the occasion rather than reporting.
+_OCCASION_OBJECT_VERBS = frozenset({
+    "release", "issue", "post", "give", "hold", "host", "publish", "make", "deliver", "send", "write", "sign",
+    "read", "attend", "air", "broadcast", "conduct", "record", "share", "tweet", "film", "tape", "draft", "file",
+    "submit", "organize", "organise", "call", "schedule", "plan", "cancel", "end", "begin", "start", "open",
+    "close", "watch", "see", "hear", "receive", "obtain", "review", "cite", "quote", "leak", "launch", "run",
+    "produce", "prepare", "circulate", "distribute", "mail", "email", "text", "do", "have", "get", "put", "use",
+    "join", "lead", "chair", "address", "moderate", "stage", "arrange", "convene", "skip", "miss", "follow",
+})
 
 
 def _subject_relative(clause: "Token") -> "Token | None":

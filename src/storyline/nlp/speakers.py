@@ -213,6 +213,19 @@ class SpeakerResolver:
             last_sp = next((r for off, r in reversed(self.speakers)
                             if off < s and (r.label in labels) and s - off < 1500 and fits(r.name, r.label)
                             and off not in self.embedded), None)
+            if want_person:
+                # the last speaker someone the article brings in unnamed ('A lawyer for the family
+                # said ... "...," she said'), or the only kind of speaker it has ('The striker
+                # insisted ... "...," he said', no one named before): that description (a definite
+                # one after a name is mostly that person again: "the Democratic nominee")
+                recent = next(((off, r) for off, r in reversed(self.speakers) if off < s
+                               and off not in self.embedded), None)
+                if recent is not None and recent[1].label is None and s - recent[0] < 1500 \
+                        and recent[0] >= self._paragraph_start(s, 1) and fits(recent[1].name, None) \
+                        and self._person_description(recent[0]) \
+                        and ((recent[1].name.split()[0].lower() in ("a", "an") and (m is None or m.start < recent[0]))
+                             or (m is None and (last_sp is None or last_sp.label != "PERSON"))):
+                    return recent[1]
             if want_person and last_sp is not None and last_sp.label == "PERSON":
                 # a paragraph that names someone new before the quote and does not name the last
                 # speaker ("Those comments drew a sharp response from Rev. Jane Smith. "...," she told
@@ -566,6 +579,15 @@ class SpeakerResolver:
             return title is not None and title.i == tok.i
         return False
 
+    def _person_description(self, off: int) -> bool:
+        """Whether the speaker phrase at ``off`` describes one person ("The striker", "a lawyer for
+        the family"), not a group or an organisation."""
+        tok = next((t for t in self.doc if t.idx == off), None)
+        while tok is not None and tok.dep_ in ("det", "amod", "compound", "nummod", "poss") and tok.head.i > tok.i:
+            tok = tok.head
+        return tok is not None and tok.pos_ == "NOUN" and tok.tag_ == "NN" and speaker_noun(tok) \
+            and base_lemma(tok) not in ORG_NOUNS and base_lemma(tok) not in _ASKERS and tok.ent_type_ == ""
+
     def _last_person(self, s: int, reach: int | None = 1500) -> tuple[int, Resolved | None]:
         """The offset and the person of the last person quoted before ``s`` (within ``reach``
         characters, None: anywhere before), or ``(-1, None)``."""
@@ -600,6 +622,12 @@ class SpeakerResolver:
         while words and is_honorific(words[-1]):  # "Prof Jane Smith": no role
             words.pop()
         return " ".join(words) or None
+
+
+#: People who put questions (a reporter's question is answered by someone else: 'A reporter asked
+#: ... "You tell me," he said').
+_ASKERS = frozenset({"reporter", "journalist", "correspondent", "caller", "interviewer", "host", "questioner",
+                     "moderator", "anchor", "audience", "listener", "viewer"})
 
 
 #: Descriptions that stand for a business named before ("the company", "the firm").
