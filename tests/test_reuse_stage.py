@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -244,6 +245,35 @@ def test_shared_quotes_alone_make_no_link() -> None:
     ps2 = [Passage(s2a[k][0], s2a[k][1], s2b[k][0], s2b[k][1], 1.0, "exact") for k in range(3)]
     link = classify_link({"id": "a", "text": a2, "sentences": s2a}, {"id": "b", "text": b2, "sentences": s2b}, ps2)
     assert link is not None and link.kind in ("near_duplicate", "partial_reuse")
+
+
+def test_a_short_copy_that_credits_the_other_is_linked_and_points_from_it() -> None:
+    """Two shared narrative sentences are no link between independent reports, but they are when one
+    text credits the other's outlet; a credit line the cleaner took out ("(Reporting by X)") still
+    credits X and decides the direction on a same-day pair."""
+    from storyline.model import Article, Removal
+    from storyline.reuse.align import Passage
+    from storyline.reuse.links import classify_link, credited_outlets, direction
+    from storyline.text import split_sentences
+
+    shared = ["The port authority said on Monday that the dredging contract had been cancelled.",
+              "It said the company had missed every deadline set in the agreement since 2024."]
+    own_a = ["Shares in the dredging company fell by a fifth in early trading on Tuesday.",
+             "The authority will tender the work again before the end of the year, it said.",
+             "Fishermen have complained for years that the works stirred up the bay."]
+    own_b = ["Analysts expect a lengthy legal fight over the cancellation fees involved."]
+    a_text, b_text = " ".join(shared + own_a), " ".join(shared + own_b)
+    sa, sb = split_sentences(a_text), split_sentences(b_text)
+    ps = [Passage(sa[k][0], sa[k][1], sb[k][0], sb[k][1], 1.0, "exact") for k in range(2)]
+    day = datetime(2026, 3, 2, tzinfo=timezone.utc)
+    a = Article(id="a", source="Harbor Wire", text=a_text, sentences=sa, published_at=day, date_precision="day")
+    b = Article(id="b", source="Bay Courier", text=b_text, sentences=sb, published_at=day, date_precision="day")
+    assert classify_link(a, b, ps) is None
+    b.removed = [Removal(len(b_text), len(b_text) + 26, "(Reporting by Harbor Wire)", "credit_line")]
+    link = classify_link(a, b, ps)
+    assert link is not None and link.evidence["credited"] == {"b_credits": ["harbor wire"]}
+    assert credited_outlets(b) == ["Harbor Wire"] and credited_outlets(a) == []
+    assert direction(a, b, ps, a_text, b_text).value == "a->b"
 
 
 def test_relink_recomputes_the_same_links(seeded: Path, tmp_path: Path) -> None:

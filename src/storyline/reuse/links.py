@@ -34,6 +34,7 @@ NEAR_DUPLICATE = 0.85  # coverage both ways, mostly exact
 NEAR_DUPLICATE_EXACT_SHARE = 0.7  # share of the covered characters that are exact matches
 REUSE_MIN = 0.2  # the smaller side's... at least this share of one article is shared
 REUSE_MIN_SENTENCES = 3  # and at least this many aligned sentences
+CREDITED_MIN_SENTENCES = 2  # or this many, when one of the two texts credits the other's outlet
 CONTAINS = 0.8  # "B contains A" when A's coverage is at least this
 ASYMMETRY = 0.2  # and B's coverage is lower by at least this
 QUOTED_SENTENCE = 0.5  # a sentence with at least this share of its characters inside quotes is a quote
@@ -187,7 +188,8 @@ def classify_link(a: Any, b: Any, passages: Sequence[Passage]) -> ReuseLink | No
         kind = "near_duplicate"
         ev["rule"] = (f"coverage >= {NEAR_DUPLICATE} both ways, >= {NEAR_DUPLICATE_EXACT_SHARE} of it "
                       "exact or near-exact")
-    elif max(na, nb) >= REUSE_MIN and n_narrative >= REUSE_MIN_SENTENCES:
+    elif max(na, nb) >= REUSE_MIN and (n_narrative >= REUSE_MIN_SENTENCES or (
+            n_narrative >= CREDITED_MIN_SENTENCES and _credits_other(a, b, a_text, b_text, ev))):
         exact_share = (ea + eb) / (ca + cb) if ca + cb else 0.0
         ev["exact_share_of_aligned"] = round(exact_share, 4)
         if exact_share >= 0.5:
@@ -204,6 +206,18 @@ def classify_link(a: Any, b: Any, passages: Sequence[Passage]) -> ReuseLink | No
     if kind is None:
         return None
     return ReuseLink(_get(a, "id"), _get(b, "id"), kind, sc, list(passages), evidence=ev)
+
+
+def _credits_other(a: Any, b: Any, a_text: str, b_text: str, ev: dict[str, Any]) -> bool:
+    """Whether one text credits the other's outlet ("..., according to Harbor Wire", "(Reporting by
+    Harbor Wire)"): a short copy that names where it came from needs fewer shared sentences to be
+    one (independent reports of one event rarely credit each other); the credit goes in ``ev``."""
+    for x, y, y_text, key in ((a, b, b_text, "b_credits"), (b, a, a_text, "a_credits")):
+        credited = _source_names(x) & {_canon(n) for n in cited_sources(credit_text(y, y_text))}
+        if credited:
+            ev["credited"] = {key: sorted(credited)}
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- cited sources
@@ -224,6 +238,13 @@ _CUES = [
     ("interview with", re.compile(r"\b(?:interview|conversation|speaking|spoke|talking)\s+(?:with|to)\s+" + _NAME)),
     ("X's reporter", re.compile(_NAME + r"(?:['’]s)?\s+(?:reporter|correspondent|journalist|anchor|host)\b")),
     ("X's named reporter", re.compile(_NAME + r"['’]s\s+[A-Z][a-z]+\s+[A-Z][a-z]+")),
+    # credit lines and datelines: "(Reporting by Harbor Wire)", "WASHINGTON (Harbor Wire) —",
+    # "This story first appeared in X", "via X"
+    ("reporting by", re.compile(r"\b[Rr]eporting\s+by\s+" + _NAME)),
+    ("dateline", re.compile(r"(?m)^[A-Z][A-Z .,'’-]*\s\(" + _NAME + r"\)\s*[-—–]")),
+    ("first published by", re.compile(r"\b(?:originally|first)\s+(?:published|appeared|ran)\s+(?:by|in|on)\s+" + _NAME)),
+    ("republished from", re.compile(r"\b(?:re-?published|reprinted|syndicated)\s+(?:from|with\s+permission\s+(?:of|from))\s+" + _NAME)),
+    ("via", re.compile(r"(?:^|[\s(])via\s+" + _NAME)),
 ]
 # Words that make a credited name look like an outlet or an institution rather than a person.
 _OUTLET_WORDS = {
@@ -284,6 +305,26 @@ def _canon(name: str) -> str:
     return re.sub(r"^the\s+", "", name.lower())
 
 
+#: Removals that credit where an article came from ("(Reporting by X)", "WASHINGTON (X) —"): the
+#: cleaner takes them out of the clean text, but they still say whom the article credits.
+_CREDIT_REMOVALS = ("credit_line", "dateline_marker")
+
+
+def credit_text(article: Any, text: str | None = None) -> str:
+    """An article's clean text followed by the credit lines the cleaner took out of it (what
+    :func:`cited_sources` should read to know whom the article credits)."""
+    text = _get(article, "text", "") if text is None else text
+    credits = [_get(r, "text", "") for r in (_get(article, "removed") or []) if _get(r, "reason") in _CREDIT_REMOVALS]
+    return "\n".join([text or "", *credits]) if credits else (text or "")
+
+
+def credited_outlets(article: Any) -> list[str]:
+    """The outlets an article credits (:func:`cited_sources` over :func:`credit_text`), less its own
+    ("told The Osloburg Post" in the Post's own story credits no one else)."""
+    own = _source_names(article)
+    return [n for n in cited_sources(credit_text(article)) if _canon(n) not in own]
+
+
 def cited_sources(text: str) -> list[str]:
     """Outlets the text credits, in order of first mention, each once (a leading "The" kept as
     written at its first mention)."""
@@ -342,8 +383,8 @@ def direction(
         ev["dates"]["note"] = "same date: not decisive"
     # attribution
     a_names, b_names = _source_names(a_meta), _source_names(b_meta)
-    b_cites = {_canon(n) for n in cited_sources(b_text)}
-    a_cites = {_canon(n) for n in cited_sources(a_text)}
+    b_cites = {_canon(n) for n in cited_sources(credit_text(b_meta, b_text))}
+    a_cites = {_canon(n) for n in cited_sources(credit_text(a_meta, a_text))}
     b_credits_a = sorted(a_names & b_cites)
     a_credits_b = sorted(b_names & a_cites)
     if b_credits_a and not a_credits_b:

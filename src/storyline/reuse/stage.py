@@ -34,7 +34,7 @@ import numpy as np
 from storyline.model import Article
 from storyline.reuse.align import align
 from storyline.reuse.candidates import CandidateIndex
-from storyline.reuse.links import ReuseLink, cited_sources, classify_link, direction
+from storyline.reuse.links import ReuseLink, classify_link, credited_outlets, direction
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +177,7 @@ def link_new_articles(store: Any, new_ids: Sequence[str] | None = None, *, encod
     rep.seconds["align"] = time.perf_counter() - t
     with store.transaction():
         store.put_reuse_links(links)
-        store.put_citations({a.id: cited_sources(a.text) for a in new})
+        store.put_citations({a.id: credited_outlets(a) for a in new})
         store.put_minhash({a.id: index.signature(a.id) for a in new})
     logger.info("reuse: %d new articles, %d candidate pairs, %d links", rep.articles, rep.candidates, rep.links)
     return rep

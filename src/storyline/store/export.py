@@ -59,9 +59,9 @@ def article_record(a: Article, cited: list[str] | None = None) -> dict[str, Any]
         if k == "text":
             out["original_text"] = a.raw_text
     if cited is None:
-        from storyline.reuse.links import cited_sources
+        from storyline.reuse.links import credited_outlets
 
-        cited = cited_sources(a.text) if a.text else []
+        cited = credited_outlets(a) if a.text else []
     out["cited_sources"] = list(cited)
     return out
 
