@@ -1535,3 +1535,19 @@ def test_a_pronoun_after_someone_brought_in_unnamed_is_that_person() -> None:
     qs = extract_quotes('Ruth Adeyemi, the council leader, said the inquiry would report in May.\n\n'
                         'A reporter asked whether the delay was acceptable. "You tell me," she said.')
     assert [q.speaker for q in qs][-1:] == ["Ruth Adeyemi"]
+
+
+def test_its_after_an_unnamed_body_is_that_body() -> None:
+    """"The country's data protection authority said ... Its director, Piet Ramaker, said": the
+    authority's director, not the company named earlier."""
+    qs = extract_quotes("Norvik Telecom said hackers had stolen the data.\n\nThe country's data protection "
+                        "authority said it had opened an investigation. Its director, Piet Ramaker, said the "
+                        "company had waited too long.")
+    assert [(q.speaker, q.speaker_role) for q in qs][-1] == ("Piet Ramaker", "data protection authority's director")
+
+
+def test_both_stands_for_the_people_just_counted() -> None:
+    """"... two Norvik customers the Post contacted. Both confirmed that ...": both customers."""
+    qs = extract_quotes("The sample matched the passport numbers of two Norvik customers the Post contacted. "
+                        "Both confirmed that they were Norvik customers.")
+    assert [q.speaker for q in qs] == ["Both customers"]

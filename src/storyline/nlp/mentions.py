@@ -543,11 +543,33 @@ class ArticleEntities:
         if text[:4].lower() != "its " or len(text) < 5:
             return text
         org = self.latest(at, ("ORG",))
-        if org is None:
+        body = self._body_before(at)
+        if body is not None and (org is None or org.start < body[0]):
+            name = body[1]  # "The data protection authority said ... Its director": the authority's
+        elif org is None:
             return text
-        name = self.canonical(org.text, "ORG")
+        else:
+            name = self.canonical(org.text, "ORG")
         mark = "'" if name.endswith("s") else "'s"  # ("Acme Works' former president")
         return f"{name}{mark}{text[3:]}"
+
+    def _body_before(self, at: int) -> tuple[int, str] | None:
+        """The organisation described, not named, as the subject of the sentence before ``at`` ("The
+        country's data protection authority said ...": offset and "data protection authority")."""
+        doc = self.doc
+        tok = next((t for t in doc if t.idx >= at), None)
+        if tok is None or tok.sent.start == 0:
+            return None
+        prev = doc[tok.sent.start - 1].sent
+        subj = next((c for c in prev.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None or subj.pos_ != "NOUN" or subj.tag_ != "NN" or subj.lemma_.lower() not in ORG_NOUNS \
+                or subj.ent_type_:
+            return None
+        start = subj.i  # the noun with the words that name the body with it ("data protection")
+        while start > prev.start and doc[start - 1].dep_ in ("compound", "amod") \
+                and subj.i >= doc[start - 1].head.i >= start:
+            start -= 1
+        return subj.idx, doc[start:subj.i + 1].text
 
     def latest(self, before: int, labels: tuple[str, ...], *, subject_first: bool = True,
                skip: tuple[int, int] | None = None, fits: Callable[[Mention], bool] | None = None) -> Mention | None:

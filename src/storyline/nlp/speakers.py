@@ -354,6 +354,15 @@ class SpeakerResolver:
             people = _people_before(tok)
             if people is not None:
                 return Resolved(f"{mention_text} {people}", None, None)
+        if low == "both" and tok.dep_ == "nsubj" and tok.n_lefts + tok.n_rights == 0 \
+                and base_lemma(tok.head) in CUE_VERBS:
+            # "Both confirmed that ...": the two people the sentences before speak of ("two Norvik
+            # customers" -> "Both customers")
+            start = tok.doc[tok.sent.start - 1].sent.start if tok.sent.start > 0 else 0
+            group = next((t for t in reversed(tok.doc[start:tok.i]) if t.tag_ == "NNS" and speaker_noun(t)
+                          and base_lemma(t) not in ORG_NOUNS), None)
+            if group is not None:
+                return Resolved(f"{mention_text} {group.text}", None, None)
         if low in ("he", "she", "i", "we", "they") or speaker_noun(tok) or part_of_speakers(tok) \
                 or (tok.pos_ == "NOUN" and base_lemma(tok) in _SELF_SPEAKING) \
                 or (tok.pos_ == "NOUN" and base_lemma(tok) in _PLACE_BODIES and tok.tag_ == "NN"):
