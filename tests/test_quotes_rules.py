@@ -1551,3 +1551,14 @@ def test_both_stands_for_the_people_just_counted() -> None:
     qs = extract_quotes("The sample matched the passport numbers of two Norvik customers the Post contacted. "
                         "Both confirmed that they were Norvik customers.")
     assert [q.speaker for q in qs] == ["Both customers"]
+
+
+def test_someones_aide_is_not_that_someone() -> None:
+    """"Trump's campaign manager declined to ...", "the prime minister's spokesman said": the aide,
+    not the person quoted just before."""
+    qs = extract_quotes('"My views are different," Donald Trump said.\n\nTrump\'s campaign manager declined to '
+                        'discuss the attacks.')
+    assert [q.speaker for q in qs] == ["Donald Trump", "Trump's campaign manager"]
+    qs = extract_quotes('"We will work with whoever wins," David Cameron said.\n\nThe prime minister\'s spokesman '
+                        'said Cameron stood by his comments.')
+    assert [q.speaker for q in qs] == ["David Cameron", "The prime minister's spokesman"]

@@ -623,6 +623,8 @@ representative delegate participant organizer organiser owner executive ceo foun
 congressman congresswoman congressperson commissioner sheriff speaker
 tycoon mogul magnate billionaire millionaire businessman businesswoman entrepreneur incumbent challenger
 contender hopeful frontrunner front-runner pundit commentator actor actress negotiator mediator deputy
+customer client patient passenger consumer subscriber shopper buyer tenant homeowner driver player fan
+farmer nurse coach manager
 """.split())
 
 

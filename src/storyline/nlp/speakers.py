@@ -317,7 +317,8 @@ class SpeakerResolver:
                     if last is not None:
                         return last
                 elif head in PERSON_NOUNS and desc.split()[-1:] == [tok.lower_] and tok.tag_ != "NNS" \
-                        and not indefinite:
+                        and not indefinite and not any(c.dep_ == "poss" for c in tok.children):
+                    # (not "Trump's campaign manager", "his spokesman": someone's, not that someone)
                     # "the senator", "the presumptive nominee" with no title seen: the person quoted last
                     last_at, last = self._last_person(s)
                     # ... unless someone unnamed was brought in by that noun since ("A spokesperson for
@@ -359,8 +360,8 @@ class SpeakerResolver:
             # "Both confirmed that ...": the two people the sentences before speak of ("two Norvik
             # customers" -> "Both customers")
             start = tok.doc[tok.sent.start - 1].sent.start if tok.sent.start > 0 else 0
-            group = next((t for t in reversed(tok.doc[start:tok.i]) if t.tag_ == "NNS" and speaker_noun(t)
-                          and base_lemma(t) not in ORG_NOUNS), None)
+            group = next((t for t in reversed(tok.doc[start:tok.i]) if t.tag_ == "NNS"
+                          and base_lemma(t) in PERSON_NOUNS), None)
             if group is not None:
                 return Resolved(f"{mention_text} {group.text}", None, None)
         if low in ("he", "she", "i", "we", "they") or speaker_noun(tok) or part_of_speakers(tok) \
