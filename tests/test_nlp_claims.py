@@ -523,3 +523,22 @@ def test_a_holder_put_in_for_i_gives_no_name_in_common() -> None:
     (u,) = claim_units(_article("a1", t1), [q1])
     assert u.proposition.startswith("Daniel Okafor have given")
     assert not u.names
+
+
+def test_a_disputed_account_is_the_one_in_its_paragraph_and_a_report_inside_it_is_no_claim() -> None:
+    """"The authority said it had opened an investigation. ¶ A researcher said the data was sold three
+    days before Norvik said it found the breach. Norvik disputed that account": Norvik disputes the
+    researcher's account (not the authority's statement a paragraph before), and "Norvik said it found
+    the breach", inside the researcher's words, is no unit of its own."""
+    from storyline.nlp.claims import claim_units
+    from storyline.nlp.quotes import extract_quotes
+
+    text = ("The data protection authority said it had opened an investigation into the breach.\n\n"
+            "A security researcher, Lotte Brandsma, said the data had been offered for sale on Oct. 18, three days "
+            "before Norvik said it found the breach. Norvik disputed that account, saying the files did not "
+            "match its systems.")
+    art = Article(id="a1", input_kind="text", text=text, status="ok")
+    units = claim_units(art, extract_quotes(text, article_id="a1"))
+    denied = [(u.holder, u.text[:29]) for u in units if u.stance in ("denies", "disputes")]
+    assert denied == [("Norvik", "the data had been offered for")]
+    assert not any(u.text == "it found the breach" for u in units)

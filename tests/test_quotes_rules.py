@@ -1562,3 +1562,11 @@ def test_someones_aide_is_not_that_someone() -> None:
     qs = extract_quotes('"We will work with whoever wins," David Cameron said.\n\nThe prime minister\'s spokesman '
                         'said Cameron stood by his comments.')
     assert [q.speaker for q in qs] == ["David Cameron", "The prime minister's spokesman"]
+
+
+def test_a_time_hung_on_the_speaker_is_no_part_of_their_name() -> None:
+    """"The data protection authority on Friday fined ..., saying ...": the authority, not "the
+    authority on Friday"."""
+    qs = extract_quotes("OSLOBURG — The country's data protection authority on Friday fined Norvik Telecom $40 "
+                        "million, saying the company had known about a breach for at least a week.")
+    assert [q.speaker for q in qs] == ["The country's data protection authority"]

@@ -800,6 +800,11 @@ def claim_units(
             article_id=article.id, start=s, end=e, text=_clean(_LEAD_THAT.sub("", content)), proposition=prop,
             stance=stance, holder=holder, holder_role=q.speaker_role, quote_id=q.id, negated=negated,
             probe=probe, person=person))
+    # a report inside another holder's reported words ("X said the data was sold three days before
+    # Norvik said it found the breach") is X's account, not a statement of its own
+    units = [u for u in units if not any(o is not u and o.holder != u.holder and o.start <= u.start
+                                         and u.end <= o.end and (o.start, o.end) != (u.start, u.end)
+                                         for o in units)]
     missed, rejecting_sents = _missed_denials(article, spans, covered)
     units.extend(missed)
     if checkworthy is not None and spans:
@@ -834,11 +839,13 @@ def _anaphoric_denials(text: str, anaphors: Sequence[tuple[Quote, StanceKind]],
     out = []
     for q, stance in anaphors:
         at = min(x for x in (q.start, q.speaker_start, q.cue_start) if x is not None)
-        for u in units:
-            if not (u.end <= at + 1 and at - u.end <= ANAPHOR_REACH) or u.stance != "reports" \
-                    or u.negated or (u.holder is not None and u.holder == q.speaker) \
-                    or len(PARA_BREAK.findall(text, u.end, at)) > 1:
-                continue
+        near = [u for u in units if u.end <= at + 1 and at - u.end <= ANAPHOR_REACH and u.stance == "reports"
+                and not u.negated and not (u.holder is not None and u.holder == q.speaker)
+                and len(PARA_BREAK.findall(text, u.end, at)) <= 1]
+        # what it points back to is in its own paragraph when a report is there ("A researcher said
+        # X. Norvik disputed that account": not what the regulator said the paragraph before)
+        same = [u for u in near if not PARA_BREAK.search(text, u.end, at)]
+        for u in same or near:
             out.append(ClaimUnit(article_id=u.article_id, start=at, end=max(q.end, q.cue_end or q.end), text=u.text,
                                  proposition=u.proposition, stance=stance, holder=_role_name(q),
                                  holder_role=q.speaker_role, quote_id=q.id))

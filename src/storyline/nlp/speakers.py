@@ -693,6 +693,9 @@ def description_name(doc: "Doc", s: int, e: int) -> str:
     drop = {t.i for c in root.children if c.i > root.i and c.dep_ in ("acl", "relcl", "advcl", "appos")
             and c.left_edge.i > 0 and doc[c.left_edge.i - 1].text == ","
             for t in c.subtree}
+    # (and a time the parser hung on it: "The authority on Friday fined ...")
+    drop |= {t.i for c in root.children if c.i > root.i and c.dep_ == "prep" and c.lower_ != "of"
+             and any(g.dep_ == "pobj" and g.ent_type_ in ("DATE", "TIME") for g in c.children) for t in c.subtree}
     keep = [t for t in span if t.i not in drop]
     while keep and (keep[-1].is_punct or keep[-1].dep_ == "cc"):
         keep.pop()
