@@ -542,3 +542,16 @@ def test_a_disputed_account_is_the_one_in_its_paragraph_and_a_report_inside_it_i
     denied = [(u.holder, u.text[:29]) for u in units if u.stance in ("denies", "disputes")]
     assert denied == [("Norvik", "the data had been offered for")]
     assert not any(u.text == "it found the breach" for u in units)
+
+
+def test_what_an_outlet_relays_is_the_speakers_statement() -> None:
+    """'"We failed to protect our customers' data," the chief executive said, according to Harbor
+    Wire': one unit, the chief executive's; the relay is no statement of Harbor Wire's."""
+    from storyline.nlp.claims import claim_units
+    from storyline.nlp.quotes import extract_quotes
+
+    text = ('"We failed to protect the information that people trusted us with, and I am deeply sorry," chief '
+            'executive Ingrid Halvorsen said, according to Harbor Wire.')
+    art = Article(id="a1", input_kind="text", text=text, status="ok")
+    units = claim_units(art, extract_quotes(text, article_id="a1"))
+    assert [u.holder for u in units] == ["Ingrid Halvorsen"]

@@ -687,6 +687,10 @@ def _sentence_at(spans: Sequence[tuple[int, int]], text: str, off: int, end: int
     return got if got is not None else (off, max(off + 1, end))
 
 
+#: Cues by which an outlet relays someone's statement ("according to X", "per X").
+_RELAY_CUE = re.compile(r"(?i)according\s+to|per")
+
+
 def claim_units(
     article: Article,
     quotes: Sequence[Quote],
@@ -801,10 +805,16 @@ def claim_units(
             stance=stance, holder=holder, holder_role=q.speaker_role, quote_id=q.id, negated=negated,
             probe=probe, person=person))
     # a report inside another holder's reported words ("X said the data was sold three days before
-    # Norvik said it found the breach") is X's account, not a statement of its own
-    units = [u for u in units if not any(o is not u and o.holder != u.holder and o.start <= u.start
-                                         and u.end <= o.end and (o.start, o.end) != (u.start, u.end)
-                                         for o in units)]
+    # Norvik said it found the breach") is X's account, not a statement of its own; but what an
+    # outlet relays ('"...," Y said, according to X') is Y's statement, and the relay is none
+    relay_ids = {q.id for q in quotes if q.article_id == article.id and _RELAY_CUE.fullmatch(q.cue or "")}
+
+    def inside(u: ClaimUnit, o: ClaimUnit) -> bool:
+        return o is not u and o.holder != u.holder and o.start <= u.start and u.end <= o.end \
+            and (o.start, o.end) != (u.start, u.end)
+
+    units = [u for u in units if not any(inside(u, o) and o.quote_id not in relay_ids for o in units)
+             and not (u.quote_id in relay_ids and any(inside(i, u) for i in units))]
     missed, rejecting_sents = _missed_denials(article, spans, covered)
     units.extend(missed)
     if checkworthy is not None and spans:
