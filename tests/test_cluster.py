@@ -204,6 +204,15 @@ def test_a_name_does_not_run_on_over_punctuation():
     assert "halden gerald pruitt" not in e and "paris france" not in e
 
 
+def test_a_word_opening_the_sentence_is_no_part_of_the_name():
+    """"Stolen Norvik Telecom files ...", "Either Norvik did not see ...", "Reportedly Acme Corp ...":
+    the name is what follows; a name that opens the sentence stays whole ("Jensen Huang said")."""
+    e = extract_entities("Stolen Norvik Telecom files were sold. Either Norvik did not see it. Reportedly Acme "
+                         "Corp knew. Jensen Huang said so.")
+    assert {"norvik telecom", "norvik", "acme corp", "jensen huang"} <= e
+    assert not {"stolen norvik telecom", "either norvik", "reportedly acme corp"} & e
+
+
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 

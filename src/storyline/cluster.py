@@ -88,7 +88,19 @@ _STOP_CAPS = {
     "chancellor", "mayor", "commissioner", "ambassador", "spokesperson", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
     "sept", "oct", "nov", "dec", "read", "click", "photo", "image", "video", "update", "updated",
+    "either", "neither", "such", "whether", "although", "though", "because", "despite", "under", "among",
+    "about", "against", "without", "within", "once", "only", "perhaps", "several", "few", "much", "another",
 }
+
+#: A sentence's first word that is a word of the language rather than part of a name ("Stolen Acme
+#: files", "Reportedly Acme ..."): these endings, or the word written in lower case in the same text.
+_COMMON_ENDING = re.compile(r"(?:ly|ing|ed)$")
+#: Irregular participles that open sentences ("Stolen", "Hidden", "Born in ...").
+_PARTICIPLES = frozenset("""
+stolen taken given broken chosen written spoken hidden forgotten frozen fallen driven beaten shaken sworn
+torn worn born known shown grown thrown drawn seen done gone begun won lost held left built sent spent found
+made paid told sold kept brought bought caught taught thought fought sought struck hit cut set put shut
+""".split())
 
 
 #: Punctuation between two capitalised words that ends a name.
@@ -127,6 +139,7 @@ def extract_entities(text: str, title: str | None = None) -> set[str]:
         parts.append(title)
     if text:
         parts.extend(text[s:e] for s, e in split_sentences(text))
+    lower_words = {w for w in _TOKEN_RE.findall(text or "") if w.islower()}
     for sent in parts:
         toks = [(m.start(), _clean_token(m.group(0)), m.end()) for m in _TOKEN_RE.finditer(sent)]
         run: list[str] = []
@@ -139,6 +152,10 @@ def extract_entities(text: str, title: str | None = None) -> set[str]:
                 words.pop()
             while words and (words[0].lower() in _STOP_CAPS or words[0].lower() in _CONNECTORS):
                 words.pop(0)
+            if run_at_start and len(words) > 1 and words[0] == run[0] and not words[0].isupper() and (
+                    words[0].lower() in lower_words or words[0].lower() in _PARTICIPLES
+                    or _COMMON_ENDING.search(words[0].lower())):
+                words.pop(0)  # "Stolen Acme Telecom files were ...": Acme Telecom
             if words and not (run_at_start and len(run) == 1 and not (words[0].isupper() and len(words[0]) > 1)):
                 ent = " ".join(words).lower()
                 if len(ent) > 1:
