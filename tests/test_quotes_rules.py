@@ -1570,3 +1570,11 @@ def test_a_time_hung_on_the_speaker_is_no_part_of_their_name() -> None:
     qs = extract_quotes("OSLOBURG — The country's data protection authority on Friday fined Norvik Telecom $40 "
                         "million, saying the company had known about a breach for at least a week.")
     assert [q.speaker for q in qs] == ["The country's data protection authority"]
+
+
+def test_the_company_after_a_name_ending_in_a_business_word() -> None:
+    """"Norvik Telecom said ... The company said ...": the company is Norvik Telecom (a name ending in
+    Telecom, Systems, Energy, ... names a business)."""
+    qs = extract_quotes("Norvik Telecom said on Monday that hackers had stolen data. The company said in a filing "
+                        "that it discovered the intrusion on Oct. 21.")
+    assert [q.speaker for q in qs] == ["Norvik Telecom", "Norvik Telecom"]
