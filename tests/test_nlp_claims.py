@@ -555,3 +555,19 @@ def test_what_an_outlet_relays_is_the_speakers_statement() -> None:
     art = Article(id="a1", input_kind="text", text=text, status="ok")
     units = claim_units(art, extract_quotes(text, article_id="a1"))
     assert [u.holder for u in units] == ["Ingrid Halvorsen"]
+
+
+def test_denied_that_points_back_to_the_report_before() -> None:
+    """"X reported that the club had offered Okafor a contract. The club denied that, saying ...": the
+    club denies what X reported; "The council proposed a budget. The mayor rejected it." is an act."""
+    from storyline.nlp.claims import claim_units
+    from storyline.nlp.quotes import extract_quotes
+
+    text = ("The Sunday Ledger reported that the club had offered Okafor a new contract worth 90,000 pounds a "
+            "week. The club denied that, saying no offer had been made.")
+    art = Article(id="a1", input_kind="text", text=text, status="ok")
+    units = claim_units(art, extract_quotes(text, article_id="a1"))
+    assert [(u.stance, u.holder) for u in units if u.stance == "denies"] == [("denies", "The club")]
+    text = "The council proposed a new budget for the schools. The mayor rejected it."
+    art = Article(id="a2", input_kind="text", text=text, status="ok")
+    assert not [u for u in claim_units(art, extract_quotes(text, article_id="a2")) if u.stance == "denies"]

@@ -265,6 +265,8 @@ def _object_kind(tok: Any, deny: bool) -> str | None:
     if tok.tag_ == "VBG":
         return "gerund"
     lemma = tok.lemma_.lower()
+    if tok.dep_ == "dobj" and tok.lower_ in ("that", "this", "these", "those") and not list(tok.children):
+        return "anaphor"  # "The club denied that, saying ...", "disputed this": what was just stated
     if tok.pos_ == "PRON":
         return None
     if lemma in ALLEGATION_NOUNS or tok.lower_.rstrip("s") in ALLEGATION_NOUNS:

@@ -497,7 +497,9 @@ def find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] | 
                     left_clause, comp = comp, right
             nominal = False
             if comp is None and lemma in NOMINAL_CUES:
-                comp = next((c for c in tok.children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")), None)
+                comp = next((c for c in tok.children if c.dep_ == "dobj" and (c.pos_ in ("NOUN", "PROPN") or (
+                    # "The club denied that, saying ...", "disputed this": what was just stated
+                    lemma in DENY_VERBS and c.i > tok.i and c.lower_ in _POINTING_BACK and not list(c.children)))), None)
                 nominal = comp is not None
             proform = False
             if comp is None and lemma in PROFORM_CUES:
@@ -731,6 +733,10 @@ def _stray_that_clause(cue: "Token") -> "Token | None":
                 # the company released" (a verb whose object the statement is) stays a relative clause
                 return t
     return None
+
+
+#: Objects by which a rejection points back to what was just stated ("denied that", "disputed this").
+_POINTING_BACK = frozenset({"that", "this", "these", "those"})
 
 
 #: Verbs whose object an occasion or a medium is ("a statement that the firm released", "a speech
