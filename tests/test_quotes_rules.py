@@ -1506,7 +1506,8 @@ def test_a_person_described_by_age_is_the_one_named_just_before() -> None:
 def test_the_club_speaks_as_itself() -> None:
     """"The club denied that, saying the figures were wrong": a club can speak (it was no one)."""
     qs = extract_quotes('The club denied that, saying the figures being circulated were "completely wrong".')
-    assert [q.speaker for q in qs] == ["The club"]
+    # (its denial points back to what was reported before: "denied that")
+    assert [(q.speaker, q.cue) for q in qs] == [("The club", "denied"), ("The club", "saying")]
 
 
 def test_a_that_clause_read_as_describing_the_briefing_is_what_was_told() -> None:
