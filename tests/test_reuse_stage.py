@@ -276,6 +276,30 @@ def test_a_short_copy_that_credits_the_other_is_linked_and_points_from_it() -> N
     assert direction(a, b, ps, a_text, b_text).value == "a->b"
 
 
+def test_two_long_sentences_word_for_word_are_a_copy_whatever_the_dateline() -> None:
+    """A wire story's two opening sentences copied word for word (the copy without the wire's
+    dateline "BRENNICK (Continental Press) —") are reuse; two short shared sentences are not."""
+    from storyline.reuse.align import align, norm_key
+    from storyline.reuse.links import classify_link
+    from storyline.text import split_sentences
+
+    assert norm_key("BRENNICK (Continental Press) — A quake struck.") == norm_key("A quake struck.")
+    lead = ["A magnitude 6.8 earthquake struck the Kestrel Valley early on Tuesday, killing at least 12 people and "
+            "collapsing dozens of buildings, officials said.",
+            "The regional emergency agency said rescue teams were searching for survivors in the town of Brennick, "
+            "where a school and a hospital wing were damaged."]
+    a_text = " ".join(["BRENNICK (Continental Press) — " + lead[0], lead[1],
+                       "Residents described minutes of panic as walls fell into the street outside the market.",
+                       "The army sent two helicopters to the mountain villages that the roads no longer reach."])
+    b_text = " ".join(lead + ["The national seismology institute said the quake was centred 14 kilometres down.",
+                              "Aftershocks of up to magnitude 5.1 followed through the morning and the afternoon."])
+    sa, sb = split_sentences(a_text), split_sentences(b_text)
+    ps = align(a_text, sa, b_text, sb)
+    link = classify_link({"id": "a", "text": a_text, "sentences": sa}, {"id": "b", "text": b_text, "sentences": sb}, ps)
+    assert link is not None and link.kind == "partial_reuse"
+    assert link.evidence["verbatim_narrative_sentences"] == 2
+
+
 def test_relink_recomputes_the_same_links(seeded: Path, tmp_path: Path) -> None:
     import shutil
 

@@ -126,9 +126,16 @@ _NOT_NAMES = {
 }
 
 
+#: A dateline opening a story's first sentence ("BRENNICK (Continental Press) — ", "PARIS, Nov 3 -"):
+#: a copy drops or changes it, the sentence after it is the same.
+_DATELINE_RE = re.compile(r"^\s*[A-Z][A-Z'’.-]{2,}(?:[ ,]+[A-Z][\w'’.-]*){0,4}(?:\s*\([^()\n]{1,40}\))?\s*[—–-]{1,2}\s+"
+                          r"(?=\S)")
+
+
 def norm_key(sentence: str) -> str:
-    """The exact-match key: normalised, lower-cased, punctuation dropped, spaces collapsed."""
-    return _NONWORD_RE.sub(" ", normalize(sentence, lower=True)).strip()
+    """The exact-match key: normalised, lower-cased, punctuation dropped, spaces collapsed, without a
+    leading dateline."""
+    return _NONWORD_RE.sub(" ", normalize(_DATELINE_RE.sub("", sentence, count=1), lower=True)).strip()
 
 
 def char_ngrams(key: str, n: int = 3) -> frozenset[str]:
