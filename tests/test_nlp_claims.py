@@ -525,20 +525,25 @@ def test_a_holder_put_in_for_i_gives_no_name_in_common() -> None:
     assert not u.names
 
 
+def _units(text: str, article_id: str = "a1") -> list:
+    """The claim units of ``text`` read as one article, from its own quotes."""
+    from storyline.nlp.claims import claim_units
+    from storyline.nlp.quotes import extract_quotes
+
+    return claim_units(Article(id=article_id, input_kind="text", text=text, status="ok"),
+                       extract_quotes(text, article_id=article_id))
+
+
 def test_a_disputed_account_is_the_one_in_its_paragraph_and_a_report_inside_it_is_no_claim() -> None:
     """"The authority said it had opened an investigation. ¶ A researcher said the data was sold three
     days before Norvik said it found the breach. Norvik disputed that account": Norvik disputes the
     researcher's account (not the authority's statement a paragraph before), and "Norvik said it found
     the breach", inside the researcher's words, is no unit of its own."""
-    from storyline.nlp.claims import claim_units
-    from storyline.nlp.quotes import extract_quotes
-
     text = ("The data protection authority said it had opened an investigation into the breach.\n\n"
             "A security researcher, Lotte Brandsma, said the data had been offered for sale on Oct. 18, three days "
             "before Norvik said it found the breach. Norvik disputed that account, saying the files did not "
             "match its systems.")
-    art = Article(id="a1", input_kind="text", text=text, status="ok")
-    units = claim_units(art, extract_quotes(text, article_id="a1"))
+    units = _units(text, "a1")
     denied = [(u.holder, u.text[:29]) for u in units if u.stance in ("denies", "disputes")]
     assert denied == [("Norvik", "the data had been offered for")]
     assert not any(u.text == "it found the breach" for u in units)
@@ -547,27 +552,18 @@ def test_a_disputed_account_is_the_one_in_its_paragraph_and_a_report_inside_it_i
 def test_what_an_outlet_relays_is_the_speakers_statement() -> None:
     """'"We failed to protect our customers' data," the chief executive said, according to Harbor
     Wire': one unit, the chief executive's; the relay is no statement of Harbor Wire's."""
-    from storyline.nlp.claims import claim_units
-    from storyline.nlp.quotes import extract_quotes
-
     text = ('"We failed to protect the information that people trusted us with, and I am deeply sorry," chief '
             'executive Ingrid Halvorsen said, according to Harbor Wire.')
-    art = Article(id="a1", input_kind="text", text=text, status="ok")
-    units = claim_units(art, extract_quotes(text, article_id="a1"))
+    units = _units(text, "a1")
     assert [u.holder for u in units] == ["Ingrid Halvorsen"]
 
 
 def test_denied_that_points_back_to_the_report_before() -> None:
     """"X reported that the club had offered Okafor a contract. The club denied that, saying ...": the
     club denies what X reported; "The council proposed a budget. The mayor rejected it." is an act."""
-    from storyline.nlp.claims import claim_units
-    from storyline.nlp.quotes import extract_quotes
-
     text = ("The Sunday Ledger reported that the club had offered Okafor a new contract worth 90,000 pounds a "
             "week. The club denied that, saying no offer had been made.")
-    art = Article(id="a1", input_kind="text", text=text, status="ok")
-    units = claim_units(art, extract_quotes(text, article_id="a1"))
+    units = _units(text, "a1")
     assert [(u.stance, u.holder) for u in units if u.stance == "denies"] == [("denies", "The club")]
     text = "The council proposed a new budget for the schools. The mayor rejected it."
-    art = Article(id="a2", input_kind="text", text=text, status="ok")
-    assert not [u for u in claim_units(art, extract_quotes(text, article_id="a2")) if u.stance == "denies"]
+    assert not [u for u in _units(text, "a2") if u.stance == "denies"]
