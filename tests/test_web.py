@@ -631,3 +631,13 @@ def test_pages_render_when_the_comparison_cannot_be_computed(db: Path, tmp_path:
     assert status == 200 and 'id="timeline"' in body and 'id="framing"' not in body
     status, _, body = get(app, f"/article/{compared['003']}")
     assert status == 200 and 'class="article-text"' in body and 'id="additions"' not in body
+
+
+def test_a_same_day_copy_comes_after_its_source_in_the_timeline() -> None:
+    """Two articles dated the same day, the link saying the second was copied from the first: the
+    source is listed first whatever the ids' order; different days keep their dates' order."""
+    when = {"a": (0, 100.0), "b": (0, 100.0), "c": (0, 50.0)}
+    links = [{"a": "a", "b": "b", "kind": "partial_reuse", "direction": "b->a"},
+             {"a": "a", "b": "c", "kind": "partial_reuse", "direction": "b->a"}]
+    assert views._sources_first(["c", "a", "b"], links, when) == ["c", "b", "a"]
+    assert views._sources_first(["c", "a", "b"], links[1:], when) == ["c", "a", "b"]

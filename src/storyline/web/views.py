@@ -342,6 +342,28 @@ def _time_key(m: ArticleMeta) -> tuple[int, float, str]:
     return (1, 0.0, m.id)
 
 
+def _sources_first(ids: list[str], links: Sequence[dict[str, Any]], when: dict[str, tuple[int, float]]) -> list[str]:
+    """``ids`` (in time order) with a copy after what it was copied from when both carry the same time
+    (a wire story and its same-day copy: the link's direction says which came first)."""
+    parents: dict[str, set[str]] = {i: set() for i in ids}
+    for ln in links:
+        a, b, d = ln["a"], ln["b"], ln.get("direction")
+        if d in ("a->b", "b->a") and a in parents and b in parents and when[a] == when[b]:
+            src, dst = (a, b) if d == "a->b" else (b, a)
+            parents[dst].add(src)
+    depth = dict.fromkeys(ids, 0)
+    for _ in range(len(ids)):  # (a cycle stops growing after len(ids) rounds)
+        changed = False
+        for i in ids:
+            d = max((depth[p] + 1 for p in parents[i]), default=0)
+            if d > depth[i] and d <= len(ids):
+                depth[i], changed = d, True
+        if not changed:
+            break
+    order = {i: k for k, i in enumerate(ids)}
+    return sorted(ids, key=lambda i: (when[i], depth[i], order[i]))
+
+
 def links_among(store: Any, ids: Sequence[str]) -> list[dict[str, Any]]:
     """Reuse links whose two articles are both in ``ids`` (no passages), sorted by (a, b)."""
     ids = list(ids)
@@ -508,6 +530,7 @@ def story_page(store: Any, story_id: str, *, comparisons: dict[str, dict[str, An
     meta = article_meta(store, rec["article_ids"])
     ids = sorted(meta, key=lambda i: _time_key(meta[i]))
     links = links_among(store, ids)
+    ids = _sources_first(ids, links, {i: _time_key(meta[i])[:2] for i in ids})
     groups = fold_groups(ids, links)
     group_of = {i: gi + 1 for gi, g in enumerate(sorted(groups, key=lambda g: min(_time_key(meta[i]) for i in g)))
                 for i in g}
