@@ -49,6 +49,7 @@ import json
 import logging
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -587,9 +588,10 @@ def _omissions(store: "Store", sid: str, arts: Sequence[Any], comps: list[Compar
     # a version is judged only against versions in its own language: the alignment, the quotes and the
     # claims read one language, so a translation would omit everything the others carry
     lang = {a.id: a.language or "" for a in arts}
+    versions = Counter(lang.values())
     for comp in comps:
         mine = lang[comp.article_id]
-        peers = sum(1 for x in ids if lang[x] == mine)
+        peers = versions[mine]
         for carriers, rec in found:
             same = sum(1 for x in carriers if lang[x] == mine)
             if comp.article_id not in carriers and same >= max(2, math.ceil((peers - 1) / 2)):

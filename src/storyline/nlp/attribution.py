@@ -47,6 +47,18 @@ website site wire
 """.split())
 #: How far back (characters) "the newspaper" looks for the outlet it stands for: about two paragraphs.
 OUTLET_REACH = 1000
+#: Verbs by which an outlet publishes what it relays ("the Daily Planet reported", "As X reported, ...").
+PUBLISHING_VERBS = frozenset({"report", "write", "publish"})
+#: Words by which an outlet relays a statement: "according to X", "per X".
+RELAY_WORDS = ("according", "per")
+
+
+def relay_cue(cue: str | None) -> bool:
+    """Whether a quote's cue is a relay ("according to", "per"), not a verb of the holder's."""
+    words = (cue or "").lower().split()
+    return bool(words) and words[0] in RELAY_WORDS
+
+
 #: Verbs through which an outlet relays: "X reported:", "X wrote:".
 RELAY_VERBS = frozenset({"report", "write", "publish", "say", "note", "state", "reveal", "tweet", "post"})
 
@@ -191,7 +203,7 @@ class ChainFinder:
             for t in doc:
                 head = t.head
                 if t.pos_ != "PROPN" or t.ent_type_ in ("PERSON", "GPE", "NORP", "DATE", "TIME") or not (
-                        (t.dep_ == "nsubj" and head.lemma_.lower() in ("report", "write", "publish"))
+                        (t.dep_ == "nsubj" and head.lemma_.lower() in PUBLISHING_VERBS)
                         or (t.dep_ == "pobj" and (head.lower_ == "per" or (
                             head.lower_ == "to" and head.i > 0 and doc[head.i - 1].lower_ == "according")))
                         or (t.dep_ in ("dobj", "dative") and head.lemma_.lower() == "tell")):
@@ -273,7 +285,7 @@ class ChainFinder:
                         add(c, "interview")
             elif t.pos_ == "NOUN" and _document_noun(t):
                 self._document(t, add)
-            elif t.pos_ == "VERB" and lemma in ("report", "write", "publish") and t.dep_ == "advcl" \
+            elif t.pos_ == "VERB" and lemma in PUBLISHING_VERBS and t.dep_ == "advcl" \
                     and any(c.dep_ == "mark" and c.lower_ == "as" for c in t.children):
                 # "As the Daily Planet reported, prosecutors showed that ...": the outlet relays the
                 # statement its main clause reports

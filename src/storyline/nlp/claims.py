@@ -72,6 +72,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from storyline.model import Article, Claim, ClaimStance, Quote, StanceKind, content_id
+from storyline.nlp.attribution import relay_cue
+from storyline.nlp.frames import points_back
 from storyline.nlp.lexicon import NOUN_CUES
 from storyline.nlp.mentions import PERSON_NOUNS as _PERSON_WORDS
 from storyline.nlp.parse import PARA_BREAK
@@ -265,7 +267,7 @@ def _object_kind(tok: Any, deny: bool) -> str | None:
     if tok.tag_ == "VBG":
         return "gerund"
     lemma = tok.lemma_.lower()
-    if tok.dep_ == "dobj" and tok.lower_ in ("that", "this", "these", "those") and not list(tok.children):
+    if points_back(tok):
         return "anaphor"  # "The club denied that, saying ...", "disputed this": what was just stated
     if tok.pos_ == "PRON":
         return None
@@ -689,10 +691,6 @@ def _sentence_at(spans: Sequence[tuple[int, int]], text: str, off: int, end: int
     return got if got is not None else (off, max(off + 1, end))
 
 
-#: Cues by which an outlet relays someone's statement ("according to X", "per X").
-_RELAY_CUE = re.compile(r"(?i)according\s+to|per")
-
-
 def claim_units(
     article: Article,
     quotes: Sequence[Quote],
@@ -809,14 +807,14 @@ def claim_units(
     # a report inside another holder's reported words ("X said the data was sold three days before
     # Norvik said it found the breach") is X's account, not a statement of its own; but what an
     # outlet relays ('"...," Y said, according to X') is Y's statement, and the relay is none
-    relay_ids = {q.id for q in quotes if q.article_id == article.id and _RELAY_CUE.fullmatch(q.cue or "")}
+    relay_ids = {q.id for q in quotes if q.article_id == article.id and relay_cue(q.cue)}
 
-    def inside(u: ClaimUnit, o: ClaimUnit) -> bool:
+    def nested(u: ClaimUnit, o: ClaimUnit) -> bool:
         return o is not u and o.holder != u.holder and o.start <= u.start and u.end <= o.end \
             and (o.start, o.end) != (u.start, u.end)
 
-    units = [u for u in units if not any(inside(u, o) and o.quote_id not in relay_ids for o in units)
-             and not (u.quote_id in relay_ids and any(inside(i, u) for i in units))]
+    units = [u for u in units if not any(nested(u, o) and o.quote_id not in relay_ids for o in units)
+             and not (u.quote_id in relay_ids and any(nested(i, u) for i in units))]
     missed, rejecting_sents = _missed_denials(article, spans, covered)
     units.extend(missed)
     if checkworthy is not None and spans:

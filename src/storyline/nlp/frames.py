@@ -499,7 +499,7 @@ def find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] | 
             if comp is None and lemma in NOMINAL_CUES:
                 comp = next((c for c in tok.children if c.dep_ == "dobj" and (c.pos_ in ("NOUN", "PROPN") or (
                     # "The club denied that, saying ...", "disputed this": what was just stated
-                    lemma in DENY_VERBS and c.i > tok.i and c.lower_ in _POINTING_BACK and not list(c.children)))), None)
+                    lemma in DENY_VERBS and c.i > tok.i and points_back(c)))), None)
                 nominal = comp is not None
             proform = False
             if comp is None and lemma in PROFORM_CUES:
@@ -737,6 +737,12 @@ def _stray_that_clause(cue: "Token") -> "Token | None":
 
 #: Objects by which a rejection points back to what was just stated ("denied that", "disputed this").
 _POINTING_BACK = frozenset({"that", "this", "these", "those"})
+
+
+def points_back(obj: "Token") -> bool:
+    """Whether a verb's object is a bare demonstrative standing for what was just stated ("The club
+    denied that, saying ...", "disputed this"), not one with a noun or a clause after it."""
+    return obj.dep_ == "dobj" and obj.lower_ in _POINTING_BACK and not list(obj.children)
 
 
 #: Verbs whose object an occasion or a medium is ("a statement that the firm released", "a speech

@@ -284,7 +284,7 @@ def _described_companies(found: Sequence["Span"]) -> set[str]:
 _CORPORATE_SUFFIX = re.compile(r"\b(?:Inc|Corp|Corporation|Co|Ltd|LLC|PLC|plc|AG|SA|NV|GmbH|Group|Holdings|Pharma|"
                                r"Pharmaceuticals|Technologies|Industries|Enterprises|Airlines|Airways|Motors|Brands|"
                                r"Foods|Telecom|Telecommunications|Communications|Systems|Solutions|Software|Networks|"
-                               r"Electronics|Semiconductors?|Logistics|Energy|Petroleum|Mining|Insurance|Motors|Labs)\.?$")
+                               r"Electronics|Semiconductors?|Logistics|Energy|Petroleum|Mining|Insurance|Labs)\.?$")
 
 
 def business_name(doc: "Doc", start: int, end: int) -> bool:

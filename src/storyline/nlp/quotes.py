@@ -93,7 +93,16 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from storyline.model import Article, ChainLink, Quote, QuoteGroup, QuoteKind, content_id
-from storyline.nlp.attribution import _TEXT_KEY, ChainFinder, doc_text, order_links, strip_article
+from storyline.nlp.attribution import (
+    _TEXT_KEY,
+    PUBLISHING_VERBS,
+    RELAY_WORDS,
+    ChainFinder,
+    doc_text,
+    order_links,
+    relay_cue,
+    strip_article,
+)
 from storyline.nlp.frames import (
     OCCASION_NOUNS,
     QUOTE_CHARS,
@@ -482,7 +491,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             if f.source is not None and f.source_tok is not None:
                 # (what "according to" relays may hold its speaker's own attribution: '"...," Smith
                 # said, according to the text of his remarks')
-                relayed = f.cue_tok is not None and f.cue_tok.lower_ in ("according", "per")
+                relayed = f.cue_tok is not None and f.cue_tok.lower_ in RELAY_WORDS
                 r = resolver.resolve(f.source_tok, f.source, quote=None if relayed else (s, e))
                 speaker, label, role = r.name or None, r.label, r.role
                 outlet = chains.described_outlet(f.source_tok) if label is None and relayed else None
@@ -568,7 +577,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
             ownerless.add(quote.id)
         if f is not None and f.cue_tok is not None and f.source_tok is not None and kind == "indirect" \
                 and (label in ("ORG", "WORK_OF_ART") or (label is None and f.source_tok.pos_ == "PROPN")) \
-                and f.cue_tok.lemma_.lower() in _RELAYING and (not f.nominal or f.cue_tok.lower_ in ("according", "per")):
+                and f.cue_tok.lemma_.lower() in _RELAYING and (not f.nominal or f.cue_tok.lower_ in RELAY_WORDS):
             # (an outlet the recogniser missed relays too, "the Daily Planet reported"; a person, a
             # country, "people" or "I" speak; "wrote a check", "wrote about X" relay nothing)
             relays.append(quote)
@@ -583,7 +592,7 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
 
 
 #: Cues through which an organisation relays what others said ("X reported", "according to X").
-_RELAYING = frozenset({"report", "write", "publish", "according", "per"})
+_RELAYING = PUBLISHING_VERBS | frozenset(RELAY_WORDS)
 
 
 def _relayed_chains(quotes: list[Quote], relays: Sequence[Quote]) -> None:
@@ -602,7 +611,7 @@ def _relayed_chains(quotes: list[Quote], relays: Sequence[Quote]) -> None:
             continue
         link = ChainLink(name, r.speaker_start if r.speaker_start is not None else r.start,
                          r.speaker_end if r.speaker_end is not None else r.start,
-                         "according_to" if (r.cue or "").lower().startswith(("according", "per")) else "reported")
+                         "according_to" if relay_cue(r.cue) else "reported")
         quotes[k] = replace(q, chain=[*q.chain, link])
 
 

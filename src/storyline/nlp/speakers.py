@@ -348,22 +348,14 @@ class SpeakerResolver:
             return Resolved(full, "PERSON", ents.roles.get(full))
         if tok.pos_ == "PROPN" or (tok.text[:1].isupper() and tok.ent_type_ == "PERSON"):
             return Resolved(mention_text, None, None)
-        if low in ("one", "another") and tok.dep_ == "nsubj" and tok.n_lefts + tok.n_rights == 0 \
+        if low in ("one", "another", "both") and tok.dep_ == "nsubj" and tok.n_lefts + tok.n_rights == 0 \
                 and base_lemma(tok.head) in CUE_VERBS:
             # '"...," said one.', "Another said ...": one of the people the text has just named (not
-            # "no one", "one of them": those have children; nor "how one feels about": no speech)
-            people = _people_before(tok)
+            # "no one", "one of them": those have children; nor "how one feels about": no speech);
+            # "Both confirmed that ...": the people just counted ("two customers" -> "Both customers")
+            people = _people_before(tok) if low != "both" else _people_counted(tok)
             if people is not None:
                 return Resolved(f"{mention_text} {people}", None, None)
-        if low == "both" and tok.dep_ == "nsubj" and tok.n_lefts + tok.n_rights == 0 \
-                and base_lemma(tok.head) in CUE_VERBS:
-            # "Both confirmed that ...": the two people the sentences before speak of ("two Norvik
-            # customers" -> "Both customers")
-            start = tok.doc[tok.sent.start - 1].sent.start if tok.sent.start > 0 else 0
-            group = next((t for t in reversed(tok.doc[start:tok.i]) if t.tag_ == "NNS"
-                          and base_lemma(t) in PERSON_NOUNS), None)
-            if group is not None:
-                return Resolved(f"{mention_text} {group.text}", None, None)
         if low in ("he", "she", "i", "we", "they") or speaker_noun(tok) or part_of_speakers(tok) \
                 or (tok.pos_ == "NOUN" and base_lemma(tok) in _SELF_SPEAKING) \
                 or (tok.pos_ == "NOUN" and base_lemma(tok) in _PLACE_BODIES and tok.tag_ == "NN"):
@@ -676,6 +668,15 @@ def _people_before(tok: "Token", sentences: int = 2) -> str | None:
         if t.tag_ == "NNS" and t.ent_type_ == "" and base_lemma(t) in PERSON_NOUNS:
             return "person" if base_lemma(t) == "people" else base_lemma(t)
     return None
+
+
+def _people_counted(tok: "Token") -> str | None:
+    """What "Both" at ``tok`` stands for: the nearest plural noun for people in its sentence and the
+    one before ("two Norvik customers the Post contacted. Both ..." -> "customers"), as written."""
+    start = tok.doc[tok.sent.start - 1].sent.start if tok.sent.start > 0 else 0
+    group = next((t for t in reversed(tok.doc[start:tok.i]) if t.tag_ == "NNS" and base_lemma(t) in PERSON_NOUNS),
+                 None)
+    return group.text if group is not None else None
 
 
 def description_name(doc: "Doc", s: int, e: int) -> str:

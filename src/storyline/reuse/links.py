@@ -222,7 +222,7 @@ def _credits_other(a: Any, b: Any, a_text: str, b_text: str, ev: dict[str, Any])
     Harbor Wire)"): a short copy that names where it came from needs fewer shared sentences to be
     one (independent reports of one event rarely credit each other); the credit goes in ``ev``."""
     for x, y, y_text, key in ((a, b, b_text, "b_credits"), (b, a, a_text, "a_credits")):
-        credited = _source_names(x) & {_canon(n) for n in cited_sources(credit_text(y, y_text))}
+        credited = _source_names(x) & _cited_keys(credit_text(y, y_text))
         if credited:
             ev["credited"] = {key: sorted(credited)}
             return True
@@ -334,6 +334,13 @@ def credited_outlets(article: Any) -> list[str]:
     return [n for n in cited_sources(credit_text(article)) if _canon(n) not in own]
 
 
+@lru_cache(maxsize=256)
+def _cited_keys(text: str) -> frozenset[str]:
+    """The outlets ``text`` credits, as comparison keys (a pair's link kind and its direction both
+    read them: found once per text)."""
+    return frozenset(_canon(n) for n in cited_sources(text))
+
+
 def cited_sources(text: str) -> list[str]:
     """Outlets the text credits, in order of first mention, each once (a leading "The" kept as
     written at its first mention)."""
@@ -392,8 +399,8 @@ def direction(
         ev["dates"]["note"] = "same date: not decisive"
     # attribution
     a_names, b_names = _source_names(a_meta), _source_names(b_meta)
-    b_cites = {_canon(n) for n in cited_sources(credit_text(b_meta, b_text))}
-    a_cites = {_canon(n) for n in cited_sources(credit_text(a_meta, a_text))}
+    b_cites = _cited_keys(credit_text(b_meta, b_text))
+    a_cites = _cited_keys(credit_text(a_meta, a_text))
     b_credits_a = sorted(a_names & b_cites)
     a_credits_b = sorted(b_names & a_cites)
     if b_credits_a and not a_credits_b:
