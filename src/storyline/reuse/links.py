@@ -28,6 +28,9 @@ from storyline.reuse.align import Passage, norm_key
 
 Span = tuple[int, int]
 
+#: Every link kind, closest copy first (the order listings use).
+LINK_KINDS = ("duplicate", "near_duplicate", "partial_reuse", "rewrite", "translation")
+
 # Thresholds on coverage (share of an article's sentence characters inside aligned passages).
 DUPLICATE_EXACT = 0.95  # exact coverage both ways
 NEAR_DUPLICATE = 0.85  # coverage both ways, mostly exact
@@ -48,7 +51,7 @@ class ReuseLink:
 
     a: str | None
     b: str | None
-    kind: str  # duplicate | near_duplicate | partial_reuse | rewrite
+    kind: str  # one of LINK_KINDS (translation: storyline.reuse.translate)
     scores: dict[str, float]
     passages: list[Passage]
     direction: str | None = None  # "a->b", "b->a" or None

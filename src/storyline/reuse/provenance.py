@@ -10,6 +10,7 @@ Everything here reads the store and returns plain records; nothing is written.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -64,6 +65,8 @@ def group_of(members: Sequence[str], texts: Mapping[str, str], links: Sequence[M
              for m in members]
     res = common_source([texts.get(m, "") for m in members], cov, citations=cites)
     ev = dict(res.evidence)
+    ev["link_kinds"] = dict(sorted(Counter(ln["kind"] for ln in links
+                                           if ln["a"] in index and ln["b"] in index).items()))
     if "cited_by_text" in ev:
         ev["cited_by_text"] = {m: c for m, c in zip(members, ev["cited_by_text"])}
     if "pairs_with_containment" in ev:

@@ -15,8 +15,10 @@ with reuse off), and:
    link that alignment confirms has a mean cosine >= 0.755;
 3. caps candidates per new article (:data:`MAX_CANDIDATES`, best first);
 4. aligns each pair (:func:`~storyline.reuse.align.align` with cached sentence vectors), classifies the
-   link and its direction, and stores links with their passages, the new signatures and each new
-   article's cited sources, in one transaction.
+   link and its direction;
+5. looks for translations of the new articles among stored articles in another language
+   (:mod:`storyline.reuse.translate`, multilingual sentence vectors), and stores links with their
+   passages, the new signatures and each new article's cited sources, in one transaction.
 
 A pair is judged once, when the later of its two articles arrives; re-adding stored articles finds no
 new ids and does nothing.
@@ -89,7 +91,7 @@ def _sentence_vectors(store: Any, encoder: Any, arts: Sequence[Article]) -> dict
 
 
 def link_new_articles(store: Any, new_ids: Sequence[str] | None = None, *, encoder: Any = None,
-                      embed_neighbours: bool = True) -> ReuseReport:
+                      embed_neighbours: bool = True, translations: bool = True) -> ReuseReport:
     """Run the reuse stage over articles without a signature (``new_ids`` adds to them; see module doc)."""
     rep = ReuseReport()
     t = time.perf_counter()
@@ -173,8 +175,15 @@ def link_new_articles(store: Any, new_ids: Sequence[str] | None = None, *, encod
         link = judge_pair(art(x), art(y), vecs[x], vecs[y], encoder=encoder)
         if link is not None:
             links.append(link)
-    rep.links = len(links)
     rep.seconds["align"] = time.perf_counter() - t
+    if translations:
+        t = time.perf_counter()
+        from storyline.reuse.translate import link_translations
+
+        linked = {(ln.a, ln.b) for ln in links}
+        links += [ln for ln in link_translations(store, new, art) if (ln.a, ln.b) not in linked]
+        rep.seconds["translate"] = time.perf_counter() - t
+    rep.links = len(links)
     with store.transaction():
         store.put_reuse_links(links)
         store.put_citations({a.id: credited_outlets(a) for a in new})

@@ -954,6 +954,12 @@ class Store:
 
     # ---------------------------------------------------------------- stories (issue 5)
 
+    def language_index(self) -> list[tuple[str, str | None, datetime | None]]:
+        """(id, language, published_at) of every ok article, in insertion order: what translation
+        partners are chosen by (:mod:`storyline.reuse.translate`)."""
+        return [(i, lang, _parse_dt(when)) for i, lang, when in self.conn.execute(
+            "SELECT id, language, published_at FROM articles WHERE status = 'ok' ORDER BY rid")]
+
     def ok_ids(self) -> list[str]:
         """Ids of every ok article, in insertion order."""
         return [r[0] for r in self.conn.execute("SELECT id FROM articles WHERE status = 'ok' ORDER BY rid")]

@@ -366,6 +366,46 @@ CREATE TABLE text_vectors (
 );
 """
 
+_V8 = """
+-- Translation links (kind 'translation'): reuse_links' CHECK is rebuilt to allow the kind. SQLite
+-- cannot alter a CHECK, so both tables are copied aside, dropped (passages first: no cascade fires),
+-- created again as in step 3 with the wider CHECK, and filled back.
+CREATE TEMP TABLE _links_v8 AS SELECT a, b, kind, direction, scores, evidence FROM reuse_links;
+CREATE TEMP TABLE _passages_v8 AS
+    SELECT a, b, seq, a_start, a_end, b_start, b_end, similarity, match FROM reuse_passages;
+DROP TABLE reuse_passages;
+DROP TABLE reuse_links;
+CREATE TABLE reuse_links (
+    a          TEXT NOT NULL,
+    b          TEXT NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('duplicate', 'near_duplicate', 'partial_reuse', 'rewrite',
+                                             'translation')),
+    direction  TEXT CHECK (direction IS NULL OR direction IN ('a->b', 'b->a')),
+    scores     TEXT NOT NULL DEFAULT '{}',
+    evidence   TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (a, b),
+    CHECK (a < b)
+) WITHOUT ROWID;
+CREATE INDEX reuse_links_b ON reuse_links(b);
+CREATE TABLE reuse_passages (
+    a           TEXT NOT NULL,
+    b           TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    a_start     INTEGER NOT NULL,
+    a_end       INTEGER NOT NULL,
+    b_start     INTEGER NOT NULL,
+    b_end       INTEGER NOT NULL,
+    similarity  REAL NOT NULL,
+    match       TEXT NOT NULL CHECK (match IN ('exact', 'paraphrase', 'changed')),
+    PRIMARY KEY (a, b, seq),
+    FOREIGN KEY (a, b) REFERENCES reuse_links(a, b) ON DELETE CASCADE
+) WITHOUT ROWID;
+INSERT INTO reuse_links SELECT * FROM _links_v8;
+INSERT INTO reuse_passages SELECT * FROM _passages_v8;
+DROP TABLE _links_v8;
+DROP TABLE _passages_v8;
+"""
+
 #: Every schema step, in order. Append only.
 MIGRATIONS: list[Migration] = [
     Migration(1, "articles, sources, removals, FTS5 index, source line statistics", _V1),
@@ -375,6 +415,7 @@ MIGRATIONS: list[Migration] = [
     Migration(5, "quotes with their chains, quote groups, claims and their stances", _V5),
     Migration(6, "cached story comparisons (additions, omissions, loaded terms per version)", _V6),
     Migration(7, "vector cache for short texts (claim propositions) by model and text hash", _V7),
+    Migration(8, "reuse links of kind 'translation'", _V8),
 ]
 
 #: The schema version this code writes.

@@ -27,11 +27,12 @@ from typing import Any, Iterable, Sequence
 
 from storyline.errors import NotFoundError, UsageError
 from storyline.model import Article
+from storyline.reuse.links import LINK_KINDS
 
 logger = logging.getLogger(__name__)
 
 #: Link kinds in order of closeness (first: closest); the timeline shows a member's closest link.
-LINK_ORDER = ("duplicate", "near_duplicate", "partial_reuse", "rewrite", "translation")
+LINK_ORDER = LINK_KINDS
 #: Kinds folded into one version when counting a story's size (as ``storyline stories`` does).
 COPY_KINDS = ("duplicate", "near_duplicate")
 #: Passage match kinds, best first, for colouring shared spans ("similar": a paragraph the comparison
