@@ -153,3 +153,15 @@ def test_sentences_of_caseless_and_cyrillic_scripts() -> None:
     t = "أنا هنا. أريد أن أرحب بكم؟ نعم. Он сказал. Да. He said yes. The U.S. Army came."
     assert [t[a:b] for a, b in split_sentences(t)] == [
         "أنا هنا.", "أريد أن أرحب بكم؟", "نعم.", "Он сказал.", "Да.", "He said yes.", "The U.S. Army came."]
+
+
+def test_one_language_never_loads_the_encoder(tmp_path: Path, encoder, monkeypatch: pytest.MonkeyPatch) -> None:
+    import storyline.embed as embed_mod
+
+    def boom():
+        raise AssertionError("the multilingual encoder was loaded for a one-language store")
+
+    monkeypatch.setattr(embed_mod, "multilingual_encoder", boom)
+    with Store(tmp_path / "en.db") as s:
+        rep = Pipeline(s, reuse=True, encoder=encoder).add([str(FIXTURES / "en_wire.txt")])
+        assert rep.inserted == 1

@@ -434,6 +434,15 @@ def direction(
     return Direction(None, None, ev)
 
 
+def directed(link: ReuseLink | None, a: Any, b: Any) -> ReuseLink | None:
+    """``link`` (between articles ``a`` and ``b``) with its :func:`direction` and that evidence set."""
+    if link is not None:
+        d = direction(a, b, link.passages, _get(a, "text"), _get(b, "text"))
+        link.direction = d.value
+        link.evidence["direction"] = {"basis": d.basis, **d.evidence}
+    return link
+
+
 # --------------------------------------------------------------------------- common source
 
 

@@ -36,7 +36,7 @@ import numpy as np
 from storyline.model import Article
 from storyline.reuse.align import align
 from storyline.reuse.candidates import CandidateIndex
-from storyline.reuse.links import ReuseLink, classify_link, credited_outlets, direction
+from storyline.reuse.links import ReuseLink, classify_link, credited_outlets, directed
 
 logger = logging.getLogger(__name__)
 
@@ -64,13 +64,7 @@ def judge_pair(a: Article, b: Article, a_vecs: Any = None, b_vecs: Any = None, *
     passages = align(a.text, a.sentences, b.text, b.sentences, encoder=encoder, a_vecs=a_vecs, b_vecs=b_vecs)
     if not passages:
         return None
-    link = classify_link(a, b, passages)
-    if link is None:
-        return None
-    d = direction(a, b, passages, a.text, b.text)
-    link.direction = d.value
-    link.evidence["direction"] = {"basis": d.basis, **d.evidence}
-    return link
+    return directed(classify_link(a, b, passages), a, b)
 
 
 def mean_model(encoder: Any) -> str:

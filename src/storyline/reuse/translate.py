@@ -40,7 +40,7 @@ import numpy as np
 
 from storyline.model import Article
 from storyline.reuse.align import Passage, SentencePair, merge_passages
-from storyline.reuse.links import ReuseLink, coverage, direction
+from storyline.reuse.links import ReuseLink, coverage, directed
 
 logger = logging.getLogger(__name__)
 
@@ -136,13 +136,7 @@ def judge_translation(a: Article, b: Article, a_vecs: np.ndarray, b_vecs: np.nda
     """Align two articles in different languages and classify the link (``a.id < b.id`` for storage)."""
     pairs = align_translation(a.text, a.sentences, b.text, b.sentences, a_vecs, b_vecs)
     passages = merge_passages(pairs, list(a.sentences), list(b.sentences))
-    link = classify_translation(a, b, pairs, passages)
-    if link is None:
-        return None
-    d = direction(a, b, passages, a.text, b.text)
-    link.direction = d.value
-    link.evidence["direction"] = {"basis": d.basis, **d.evidence}
-    return link
+    return directed(classify_translation(a, b, pairs, passages), a, b)
 
 
 def _lead(a: Article) -> str:
@@ -166,23 +160,30 @@ def _near(x: Any, y: Any) -> bool:
     return _gap(x, y) <= WINDOW_DAYS
 
 
-def translation_partners(store: Any, new: Sequence[Article], encoder: Any,
-                         article: Callable[[str], Article]) -> list[tuple[str, str]]:
-    """Pairs ``(a, b)`` with ``a < b`` to align: each new article against stored articles in another
-    language (see the module doc). ``article`` reads an article by id (cached by the caller)."""
-    meta = store.language_index()
+def _in_other_languages(store: Any, new: Sequence[Article]) -> dict[str, list[str]]:
+    """For each new article, the stored ok articles in another language within the window, the
+    :data:`MAX_LEADS` nearest in time first (a translation follows its original within days)."""
     todo = [a for a in new if a.language]
-    if not todo or len({lang for _i, lang, _d in meta if lang}) < 2:
-        return []
-    model = f"{encoder.name}+lead"
+    if not todo:
+        return {}
+    meta = store.language_index()
+    if len({lang for _i, lang, _d in meta if lang}) < 2:
+        return {}
     want: dict[str, list[str]] = {}
     for a in todo:
         others = [(_gap(a.published_at, when), i) for i, lang, when in meta
                   if lang and lang != a.language and i != a.id and _near(a.published_at, when)]
-        if others:  # the nearest in time first: a translation follows its original within days
+        if others:
             want[a.id] = [i for _g, i in sorted(others)[:MAX_LEADS]]
-    if not want:
-        return []
+    return want
+
+
+def translation_partners(store: Any, want: dict[str, list[str]], encoder: Any,
+                         article: Callable[[str], Article]) -> list[tuple[str, str]]:
+    """Pairs ``(a, b)`` with ``a < b`` to align, from each new article's articles in other languages
+    (``want``) whose lead vectors are close to its own (see the module doc). ``article`` reads an
+    article by id (cached by the caller)."""
+    model = f"{encoder.name}+lead"
     ids = sorted({a for a in want} | {o for v in want.values() for o in v})
     have = store.get_vectors(ids, "doc", model)
     missing = [i for i in ids if i not in have]
@@ -208,10 +209,13 @@ def link_translations(store: Any, new: Sequence[Article], article: Callable[[str
     """Translation links of the new articles (none where the multilingual encoder is not installed)."""
     from storyline.embed import ensure_sentence_vectors, multilingual_encoder
 
+    want = _in_other_languages(store, new)
+    if not want:  # one language in the store (the usual case): the encoder is not even loaded
+        return []
     encoder = encoder or multilingual_encoder()
     if encoder is None:
         return []
-    pairs = translation_partners(store, new, encoder, article)
+    pairs = translation_partners(store, want, encoder, article)
     if not pairs:
         return []
     involved = sorted({i for p in pairs for i in p})
