@@ -165,3 +165,15 @@ def test_one_language_never_loads_the_encoder(tmp_path: Path, encoder, monkeypat
     with Store(tmp_path / "en.db") as s:
         rep = Pipeline(s, reuse=True, encoder=encoder).add([str(FIXTURES / "en_wire.txt")])
         assert rep.inserted == 1
+
+
+def test_translations_can_be_switched_off(tmp_path: Path, encoder) -> None:
+    from storyline.reuse.stage import ReuseStage
+
+    with Store(tmp_path / "off.db") as s:
+        Pipeline(s, reuse=False, encoder=encoder).add([str(FIXTURES)])
+        ReuseStage(encoder, translations=False).run(s)
+        assert s.reuse_links() == []
+        s.clear_reuse()
+        ReuseStage(encoder).run(s)
+        assert [ln["kind"] for ln in s.reuse_links()] == ["translation"]

@@ -141,8 +141,9 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Sentence spans over ``text`` (end exclusive), never crossing a line break between paragraphs.
 
     Rule based and deterministic: a sentence ends at terminal punctuation (with any closing quotes)
-    followed by whitespace and a capital (or a letter of a script without case), digit or opening quote, unless the period ends a known
-    abbreviation or an initial. Paragraph breaks always end a sentence.
+    followed by whitespace and a capital (or a letter of a script without case), digit or opening
+    quote, unless the period ends a known abbreviation or an initial. Paragraph breaks always end a
+    sentence.
     """
     spans: list[tuple[int, int]] = []
     for para in re.finditer(r"[^\n]+", text):

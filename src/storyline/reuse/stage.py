@@ -189,13 +189,15 @@ def link_new_articles(store: Any, new_ids: Sequence[str] | None = None, *, encod
 class ReuseStage:
     """The reuse stage as an object the pipeline holds (the encoder is loaded on first use)."""
 
-    def __init__(self, encoder: Any = None, *, embed_neighbours: bool = True) -> None:
+    def __init__(self, encoder: Any = None, *, embed_neighbours: bool = True, translations: bool = True) -> None:
         self.encoder = encoder
         self.embed_neighbours = embed_neighbours
+        self.translations = translations
 
     def run(self, store: Any, new_ids: Sequence[str] | None = None) -> ReuseReport:
         # link_new_articles loads the shared encoder itself, only when there is work
-        return link_new_articles(store, new_ids, encoder=self.encoder, embed_neighbours=self.embed_neighbours)
+        return link_new_articles(store, new_ids, encoder=self.encoder, embed_neighbours=self.embed_neighbours,
+                                 translations=self.translations)
 
 
 # --------------------------------------------------------------------------- folding copies
