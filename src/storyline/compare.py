@@ -413,14 +413,17 @@ _PRONOUN_START = re.compile(r"\s*(?:[“\"‘'][^”\"’']{0,300}[”\"’']\s*
 TOPIC_LEAD_WORDS = 2
 
 
+# a plural or verb ending after at least three letters; not framing.stem, whose wider suffix list moved
+# two demo paragraphs across the topic line when tried
+_INFLECTION = re.compile(r"(?<=\w\w\w)(?:es|s|ed|ing)$")
+
+
 def _content_stems(text: str) -> set[str]:
     """Words of four letters or more, not function words, without a plural or verb ending ("batches"
     and "batch" meet; "president" and "presidential" do not)."""
     return {_INFLECTION.sub("", w.lower().replace("’", "'").removesuffix("'s")) for w in _WORD.findall(text)
             if len(w) >= 4 and w.lower() not in FUNCTION_WORDS}
 
-
-_INFLECTION = re.compile(r"(?<=\w\w\w)(?:es|s|ed|ing)$")
 
 
 def _actor_quotes(quotes: Iterable[Any], arts: Sequence[Any], keys: set[str]) -> dict[str, list[tuple[int, int, str]]]:

@@ -72,7 +72,9 @@ def mean_model(encoder: Any) -> str:
     return f"{encoder.name}+sentmean"
 
 
-def _sentence_vectors(store: Any, encoder: Any, arts: Sequence[Article]) -> dict[str, np.ndarray]:
+def current_sentence_vectors(store: Any, encoder: Any, arts: Sequence[Article]) -> dict[str, np.ndarray]:
+    """Sentence vectors of ``arts`` by id from the store's cache, embedding those it lacks and again those
+    of a text cleaned since they were cached (one row per current sentence span)."""
     from storyline.embed import ensure_sentence_vectors, sentence_vectors
 
     vecs = ensure_sentence_vectors(store, encoder, arts)
@@ -122,7 +124,7 @@ def link_new_articles(store: Any, new_ids: Sequence[str] | None = None, *, encod
     if embed_neighbours and len(index) < EMBED_NEIGHBOUR_LIMIT:
         t = time.perf_counter()
         model = mean_model(encoder)
-        sent = _sentence_vectors(store, encoder, new)
+        sent = current_sentence_vectors(store, encoder, new)
         means = {}
         for a in new:
             m = np.asarray(sent[a.id], dtype=np.float32)
@@ -161,7 +163,7 @@ def link_new_articles(store: Any, new_ids: Sequence[str] | None = None, *, encod
 
     t = time.perf_counter()
     involved = sorted({i for p in pairs for i in p})
-    vecs = _sentence_vectors(store, encoder, [art(i) for i in involved]) if pairs else {}
+    vecs = current_sentence_vectors(store, encoder, [art(i) for i in involved]) if pairs else {}
     rep.seconds["embed"] = time.perf_counter() - t
     t = time.perf_counter()
     links: list[ReuseLink] = []

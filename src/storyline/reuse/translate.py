@@ -38,6 +38,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from storyline.embed import article_head
 from storyline.model import Article
 from storyline.reuse.align import Passage, SentencePair, merge_passages
 from storyline.reuse.links import ReuseLink, coverage, directed
@@ -139,12 +140,6 @@ def judge_translation(a: Article, b: Article, a_vecs: np.ndarray, b_vecs: np.nda
     return directed(classify_translation(a, b, pairs, passages), a, b)
 
 
-def _lead(a: Article) -> str:
-    spans = list(a.sentences[:2])
-    lead = " ".join(a.text[s:e] for s, e in spans) if spans else (a.text or "")[:400]
-    return "\n".join(x for x in (a.title, lead) if x)
-
-
 def _gap(x: Any, y: Any) -> float:
     """Days between two publication times; undated counts as far (but within the window)."""
     if x is None or y is None:
@@ -188,7 +183,7 @@ def translation_partners(store: Any, want: dict[str, list[str]], encoder: Any,
     have = store.get_vectors(ids, "doc", model)
     missing = [i for i in ids if i not in have]
     if missing:
-        vecs = encoder.encode([_lead(article(i)) for i in missing])
+        vecs = encoder.encode([article_head(article(i)) for i in missing])
         fresh = {i: vecs[k] for k, i in enumerate(missing)}
         store.put_vectors(fresh, "doc", model)
         have.update(fresh)
@@ -207,7 +202,8 @@ def translation_partners(store: Any, want: dict[str, list[str]], encoder: Any,
 def link_translations(store: Any, new: Sequence[Article], article: Callable[[str], Article],
                       encoder: Any = None) -> list[ReuseLink]:
     """Translation links of the new articles (none where the multilingual encoder is not installed)."""
-    from storyline.embed import ensure_sentence_vectors, multilingual_encoder
+    from storyline.embed import multilingual_encoder
+    from storyline.reuse.stage import current_sentence_vectors
 
     want = _in_other_languages(store, new)
     if not want:  # one language in the store (the usual case): the encoder is not even loaded
@@ -219,13 +215,10 @@ def link_translations(store: Any, new: Sequence[Article], article: Callable[[str
     if not pairs:
         return []
     involved = sorted({i for p in pairs for i in p})
-    vecs = ensure_sentence_vectors(store, encoder, [article(i) for i in involved])
+    vecs = current_sentence_vectors(store, encoder, [article(i) for i in involved])
     links = []
     for x, y in pairs:
-        a, b = article(x), article(y)
-        if len(vecs[x]) != len(a.sentences) or len(vecs[y]) != len(b.sentences):
-            continue  # vectors of an older text (the stage drops them on re-cleaning)
-        link = judge_translation(a, b, vecs[x], vecs[y])
+        link = judge_translation(article(x), article(y), vecs[x], vecs[y])
         if link is not None:
             links.append(link)
     logger.info("translations: %d pairs in two languages aligned, %d linked", len(pairs), len(links))
