@@ -159,6 +159,19 @@ def test_staff_byline_with_date_and_copyright_footer():
     assert extract_text_metadata("T\n\nBody.\n\n© 2025 All rights reserved.").source is None
 
 
+def test_by_line_naming_no_person_still_gives_date_and_outlet():
+    """"By Harbour Daily Staff | Harbour Daily | 2025-03-05", "By Staff Writer | Quay Now | ...", "By
+    Gull Sports & Entertainment | ...": a byline line whose name is a staff, a role or an organisation
+    still dates the article and names the outlet after the pipe; only a staff line is a byline."""
+    md = extract_text_metadata("Quay works begin\nBy Harbour Daily Staff | Harbour Daily | 2025-03-05\n\nBody text.")
+    assert (md.byline, md.source, md.published_at) == ("Harbour Daily Staff", "Harbour Daily", datetime(2025, 3, 5, tzinfo=UTC))
+    md = extract_text_metadata("Quay works begin\nBy Staff Writer | Quay Now | 2025-03-06\n\nBody text.")
+    assert (md.byline, md.source, md.published_at) == (None, "Quay Now", datetime(2025, 3, 6, tzinfo=UTC))
+    md = extract_text_metadata("Gulls welcome vote\nBy Gull Sports & Entertainment | Gull Sports & Entertainment | "
+                               "2025-05-15\n\nBody text.")
+    assert (md.byline, md.source, md.date_method) == (None, "Gull Sports & Entertainment", "byline_line")
+
+
 def test_dateline_on_a_later_line_and_posted_by_line():
     md = extract_text_metadata("Quay works begin\n\n\n date 2025-04-10 (QUAYWIRE) Diggers arrived on Thursday.")
     assert md.title == "Quay works begin"

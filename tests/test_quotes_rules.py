@@ -1579,3 +1579,55 @@ def test_the_company_after_a_name_ending_in_a_business_word() -> None:
     qs = extract_quotes("Norvik Telecom said on Monday that hackers had stolen data. The company said in a filing "
                         "that it discovered the intrusion on Oct. 21.")
     assert [q.speaker for q in qs] == ["Norvik Telecom", "Norvik Telecom"]
+
+
+def test_as_reported_by_an_outlet_is_a_link_of_the_speakers_chain() -> None:
+    """"as X reported" / "as reported by X" set inside a speaker's report makes X a link of that
+    speaker's chain, not a speaker: before a colon, between cue and clause, after the clause. With no
+    other speaker in the sentence the outlet is still the source."""
+    cases = [
+        ('At the hearing, Governor Nadia Petrova had this to say, as reported by The Lakeside Herald: '
+         '"The ferry contract will be cancelled."', "Nadia Petrova", "The ferry contract will be cancelled."),
+        ("Petrova said, as reported by The Lakeside Herald, that the ferry contract would be cancelled.",
+         "Petrova", "that the ferry contract would be cancelled"),
+        ("Petrova said the ferry contract would be cancelled, as reported by The Lakeside Herald.",
+         "Petrova", "the ferry contract would be cancelled"),
+        ("Governor Nadia Petrova told the committee, as The Lakeside Herald reported, that the ferry contract "
+         "would be cancelled.", "Nadia Petrova", "that the ferry contract would be cancelled"),
+    ]
+    for text, speaker, content in cases:
+        qs = extract_quotes(text)
+        assert [(q.speaker, q.text.rstrip("."), [(c.name, c.how) for c in q.chain]) for q in qs] == [
+            (speaker, content.rstrip("."), [("The Lakeside Herald", "reported")])], text
+    qs = extract_quotes("The ferry contract will be cancelled, as reported by The Lakeside Herald.")
+    assert [(q.speaker, q.chain) for q in qs] == [("The Lakeside Herald", [])]
+
+
+def test_a_relative_told_owns_the_that_clause_hung_beside_it() -> None:
+    """"responding to X, who told the Herald, a news site, that ...": the that-clause the parser hangs
+    as a second relative clause on X is what X told the Herald; the outlet is X's chain, not that of
+    the sentence's subject, and not of the subject's later quotes."""
+    text = ("Port director Samuel Adeyemi rejected the criticism, responding to remarks by councillor Hana "
+            "Kowalczyk, who told The Lakeside Herald, a local news site, that the port \"was run into the "
+            "ground by its board.\"\n\nAdeyemi called the remarks \"reckless\" in an interview.")
+    qs = extract_quotes(text)
+    got = {(q.speaker, q.cue): [c.name for c in q.chain] for q in qs}
+    assert got[("Hana Kowalczyk", "told")] == ["The Lakeside Herald"]
+    assert all(not chain for (speaker, _), chain in got.items() if speaker == "Samuel Adeyemi")
+
+
+def test_a_thing_said_yes_to_is_no_listener() -> None:
+    """"said yes to a ballpark for the Gulls" names no one the words were said to."""
+    qs = extract_quotes("By a single vote, city leaders said yes on Tuesday to a new harbour bridge for the "
+                        "Marlins and to $90 million in bonds.")
+    assert all(q.chain == [] for q in qs)
+    qs = extract_quotes("Petrova said to The Lakeside Herald that the bridge would open in May.")
+    assert [[c.name for c in q.chain] for q in qs] == [["The Lakeside Herald"]]
+
+
+def test_a_local_title_before_a_name_is_a_role() -> None:
+    """"Councilwoman", "Superintendent", "Alderman" before a name are titles: the speaker is the
+    person, and "the councilwoman" later is her."""
+    qs = extract_quotes("Councilwoman Irene Castellanos, who voted no, said the deal came too late. "
+                        "The councilwoman said she would ask for an audit.")
+    assert [(q.speaker, q.speaker_role) for q in qs[:2]] == [("Irene Castellanos", "Councilwoman")] * 2

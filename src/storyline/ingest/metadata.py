@@ -497,6 +497,20 @@ def extract_text_metadata(text: str, *, head_lines: int = 8) -> TextMetadata:
                 if outlet and not _looks_like_date(outlet):
                     by_source = (outlet, "byline_line")
                 break
+            # "By Courier Staff | Carver Bay Courier | 2024-03-04", "By Staff Writer | Outlet", "By Acme
+            # Corp | Acme Corp | 2024-05-15": no person named, but the line still dates the article and
+            # may name the outlet
+            staff, sep, outlet = (p.strip() for p in bm.group("rest").partition("|"))
+            sm = _STAFF_RE.match(staff)
+            if sm or (_ROLE_WORD_RE.search(staff) and len(staff.split()) <= 3) or (sep and when is not None):
+                byline_date = when
+                if sm:
+                    md.byline, md.byline_method = normalize_display(staff), "staff_line"
+                if outlet and len(outlet.split()) <= 5 and not _looks_like_date(outlet):
+                    by_source = (outlet, "byline_line")
+                elif sm:
+                    by_source = (sm.group("outlet"), "staff_line")
+                break
         sm = _STAFF_RE.match(who)
         if sm:
             md.byline, md.byline_method, byline_date = normalize_display(who), "staff_line", when

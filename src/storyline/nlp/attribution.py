@@ -8,7 +8,8 @@ Patterns (dependency structure, never outlet names):
 * ``report_by``: "a report by X", "a study from X", "an X report";
 * ``cited`` / ``citing``: "X, citing Y": Y is the earlier link, X the later;
 * ``per``: "per X"; ``according_to``: "according to X" when X is not the speaker itself;
-* ``reported``: a paragraph "X reported:" introduces the next paragraph; "As X reported, Y said ...".
+* ``reported``: a paragraph "X reported:" introduces the next paragraph; "As X reported, Y said ...",
+  "Y said, as reported by X, ...".
 
 Links are ordered original first: what the speaker did (interview, told, a report by, cited), then
 who relayed it (citing, per, according to, reported), and within one rank by position in the text.
@@ -242,7 +243,12 @@ class ChainFinder:
 
         def add_told(tok: "Token") -> None:
             # a person told is whom the words were said to, not a channel they came through ("said he
-            # had told Smith that ..."), but for the outlet named with them ("told CNN's Jane Doe")
+            # had told Smith that ..."), but for the outlet named with them ("told CNN's Jane Doe");
+            # and a thing is no listener ("said yes to a ballpark for the Gulls")
+            if tok.pos_ != "PROPN" and tok.ent_type_ not in _NAME_LABELS and self.described_outlet(tok) is None \
+                    and not any(c.dep_ in ("compound", "poss") and c.pos_ == "PROPN" and c.ent_type_ in _NAME_LABELS
+                                for c in tok.children):
+                return
             if tok.ent_type_ != "PERSON" or gender_of(entity_name(_entity_at(doc, tok.i))) is None:
                 add(tok, "told")  # (the recogniser takes outlets for people: "Health Desk", "the Ledger")
                 return
@@ -292,6 +298,10 @@ class ChainFinder:
                 for c in t.children:
                     if c.dep_ == "nsubj":
                         add(c, "reported")
+                    elif c.dep_ == "agent":  # "as reported by the Daily Planet"
+                        for g in c.children:
+                            if g.dep_ == "pobj":
+                                add(g, "reported")
             elif t.pos_ == "VERB" and lemma == "cite":
                 for c in t.children:
                     if c.dep_ == "dobj":
@@ -304,8 +314,9 @@ class ChainFinder:
                         links.append(ChainLink(got[0], got[1], got[2], "citing"))
             elif t.pos_ == "VERB" and lemma in ("tell", "speak", "say", "talk", "write") and (
                     (cue is not None and t.i == cue.i)
-                    or (t.dep_ != "ccomp" and (cue is None or t.head.i == cue.i))):
-                # (not a verb of what is reported: "said she has spoken to X about it")
+                    or (t.dep_ not in ("ccomp", "relcl", "acl") and (cue is None or t.head.i == cue.i))):
+                # (not a verb of what is reported: "said she has spoken to X about it"; nor one of a
+                # clause describing someone else: "responding to Smith, who told the Ledger ...")
                 for c in t.children:
                     if c.dep_ in ("dobj", "dative") and lemma == "tell":
                         add_told(c)

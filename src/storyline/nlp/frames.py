@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from storyline.model import ChainLink
-from storyline.nlp.attribution import MEDIUM_NOUNS, ChainFinder, doc_text
+from storyline.nlp.attribution import MEDIUM_NOUNS, PUBLISHING_VERBS, ChainFinder, doc_text
 from storyline.nlp.cues import CHANNELS, complement, features, for_mark, load_model
 from storyline.nlp.lexicon import (
     CLAUSE_ONLY,
@@ -98,6 +98,9 @@ def subject_of(tok: "Token", *, outer: bool = True) -> "Token | None":
                 and clause.head.head.lemma_.lower() in CUE_VERBS \
                 and any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
             cur = clause.head.head
+    if tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_.lower() == "have" \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        cur = tok.head  # "Smith had this to say": the parser may make "this" the infinitive's subject
     for _ in range(4):
         if cur is None:
             return None
@@ -423,6 +426,9 @@ def _quotes_in(toks: Sequence["Token"]) -> bool:
 
 def _content_bounds(doc: "Doc", head: "Token") -> tuple[int, int]:
     left, right = head.left_edge, head.right_edge
+    for c in head.children:  # "said, as reported by X, that ...": the relay opens no content
+        if c.dep_ == "advcl" and c.left_edge.i == left.i and c.right_edge.i < head.i and as_relay(c):
+            left = doc[c.right_edge.i + 1]
     s = left.idx
     e = right.idx + len(right.text)
     text = doc_text(doc)
@@ -431,6 +437,34 @@ def _content_bounds(doc: "Doc", head: "Token") -> tuple[int, int]:
     while s < e and (text[s] in " ,;:—–-" or text[s].isspace()):
         s += 1
     return s, _drop_trailing_cc(text, s, e)
+
+
+def as_relay(tok: "Token") -> bool:
+    """Whether ``tok`` is an outlet's "as X reported" / "as reported by X" set inside another
+    speaker's report ("Smith said, as the Ledger reported, that ..."; "Smith had this to say, as
+    reported by the Ledger:"): the outlet relays that speaker's words, it is a link of their chain
+    (:meth:`~storyline.nlp.attribution.ChainFinder.links_in`) and not a speaker of its own."""
+    if tok.pos_ != "VERB" or tok.dep_ != "advcl" or tok.lemma_.lower() not in PUBLISHING_VERBS \
+            or not any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
+        return False
+    by = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    outlet = next((c for c in tok.children if c.dep_ == "nsubj"), None) or (by[0] if by else None)
+    if outlet is None or outlet.ent_type_ == "PERSON" or outlet.pos_ == "PRON":
+        return False  # "as Jane Smith wrote, ...": a writer is the speaker
+    head = tok.head
+    if any(t.text in QUOTE_CHARS for t in tok.doc[tok.i + 1:head.i]):
+        return False  # 'As the Ledger wrote, "..."': what it wrote follows
+    for _ in range(3):  # the speaker's verb, or one whose reported clause holds the relay ("Smith said
+        # the plan is dead, as reported by the Ledger")
+        if head.pos_ in ("VERB", "AUX") and subject_of(head) is not None and (
+                head.lemma_.lower() in CUE_VERBS or any(  # "had this to say", "went on to say"
+                    c.dep_ in ("xcomp", "ccomp") and c.tag_ == "VB" and c.lemma_.lower() in ("say", "add")
+                    for c in head.children)):
+            return True
+        if head.dep_ not in ("ccomp", "conj") or head.head.i == head.i:
+            return False
+        head = head.head
+    return False
 
 
 def find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] | None = None) -> list[Frame]:
@@ -479,9 +513,14 @@ def find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] | 
                                     tok, "according to" if according else "per" if per else "in",
                                     sent.start_char, sent.end_char, gap=gap))
                 continue
-            if lemma not in CUE_VERBS or tok.pos_ not in ("VERB", "AUX"):
+            if lemma not in CUE_VERBS or tok.pos_ not in ("VERB", "AUX") or as_relay(tok):
                 continue
             comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+            if comp is None:
+                # "Smith said, as the Ledger reported, that ...": the parser hangs the clause on the relay
+                relay = next((c for c in tok.children if as_relay(c)), None)
+                comp = next((c for c in relay.children if c.dep_ == "ccomp" and c.i > relay.i), None) \
+                    if relay is not None else None
             if comp is None:
                 comp = _stray_that_clause(tok)
             left_clause = rel_subj = None
@@ -522,7 +561,7 @@ def find_frames(doc: "Doc", chains: ChainFinder, quoted: Sequence[QuotedSpan] | 
                 # verb before it reports, not a parenthetical cue: "estimated that the rise would add
                 # $160 to ...", "we explore what happened and how officials are responding")
                 if tok.dep_ == "parataxis" or (tok.dep_ == "ccomp" and tok.head.i < tok.i
-                                               and lemma not in CLAUSE_ONLY
+                                               and lemma not in CLAUSE_ONLY and tok.tag_ != "VB"
                                                and not any(c.dep_ in ("mark", "dobj") or c.tag_ in _WH_TAGS
                                                            for c in tok.children)) or (
                         tok.dep_ == "advcl" and tok.head.pos_ in ("VERB", "AUX") and lemma not in CLAUSE_ONLY
@@ -708,10 +747,20 @@ def _stray_that_clause(cue: "Token") -> "Token | None":
     """A "that" clause the parser hung as a relative clause on a noun in the cue's prepositional
     phrase ("said in one of a series of messages that the truck was carrying arms"): a relative
     clause has no "that" as its mark, so such a clause with a subject of its own is the report; so is
-    one it hung on the occasion as that noun's own clause ("told the BBC in an interview that X")."""
+    one it hung on the occasion as that noun's own clause ("told the BBC in an interview that X"), and
+    one it hung as a second relative clause on whom a relative "told" is about ("Smith, who told the
+    BBC, that X")."""
     # (with no one told, "confirmed in a statement that X" is read as the cue "confirmed in a
     # statement" and the clause, see cues.complement)
     told = any(c.dep_ in ("dobj", "dative") and c.i > cue.i for c in cue.children)
+    if cue.dep_ == "relcl" and told:
+        # "Smith, who told the Ledger, a news site, that X": hung as a second clause on Smith
+        for t in cue.head.children:
+            opener = next((c for c in t.children if c.i == t.left_edge.i and c.lower_ == "that"), None) \
+                if t.dep_ == "relcl" and t.i > cue.i else None
+            if opener is not None and opener.dep_ == "mark" and t.left_edge.i > cue.right_edge.i \
+                    and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+                return t
     for prep in cue.children:
         if prep.dep_ != "prep" or prep.i < cue.i:
             continue
@@ -719,8 +768,9 @@ def _stray_that_clause(cue: "Token") -> "Token | None":
             if t.pos_ not in ("VERB", "AUX") or not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
                 continue
             opener = next((c for c in t.children if c.i == t.left_edge.i and c.lower_ == "that"), None)
-            if opener is None:
-                continue
+            if opener is None or (t.dep_ == "relcl" and any(
+                    c.dep_ == "relcl" and c.i < t.i and c.lemma_.lower() in CUE_VERBS for c in t.head.children)):
+                continue  # (a clause of "Smith, who told X, that ...": Smith's, see above)
             if (t.dep_ == "relcl" or (told and t.dep_ == "acl" and t.head.lemma_.lower() in OCCASION_NOUNS)) \
                     and opener.dep_ == "mark":
                 return t
@@ -1146,7 +1196,7 @@ def _candidate(tok: "Token", skip: set[int] | None, text: str, qmarks: list[tupl
                sent_q: bool) -> CueCandidate | None:
     """One verb as a :class:`CueCandidate`, or None when it has no subject or no complement."""
     if (skip and tok.i in skip) or tok.dep_ in ("aux", "auxpass", "amod", "compound") \
-            or (tok.tag_ == "VBG" and tok.lower_ in _PREPOSITIONAL_PARTICIPLES):
+            or (tok.tag_ == "VBG" and tok.lower_ in _PREPOSITIONAL_PARTICIPLES) or as_relay(tok):
         return None
     comp, kind = complement(tok)
     if comp is None or (tok.pos_ == "AUX" and kind not in ("acomp", "aprep")):
@@ -1482,15 +1532,17 @@ def _reported_tail(doc: "Doc", cue: "Token", end: int) -> int:
 
 
 def _cut_relay_tail(doc: "Doc", s: int, e: int) -> int:
-    """End the content before a trailing ", per X" or ", according to X" (a chain link, not content)."""
+    """End the content before a trailing ", per X", ", according to X" or ", as reported by X" (a
+    chain link, not content)."""
     span = doc.char_span(s, e, alignment_mode="expand")
     if span is None:
         return e
     for t in span:
         if t.i > span.start and doc[t.i - 1].text == "," and (
                 t.lower_ == "per" or (t.lower_ == "according" and t.i + 1 < len(doc)
-                                      and doc[t.i + 1].lower_ == "to")):
-            if t.right_edge.i >= span.end - 2:
+                                      and doc[t.i + 1].lower_ == "to")
+                or (t.lower_ == "as" and t.dep_ == "mark" and as_relay(t.head))):
+            if max(t.right_edge.i, t.head.right_edge.i if t.lower_ == "as" else 0) >= span.end - 2:
                 return trim_span(doc_text(doc), s, doc[t.i - 1].idx)[1]
     return e
 

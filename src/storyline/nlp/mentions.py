@@ -626,6 +626,8 @@ tycoon mogul magnate billionaire millionaire businessman businesswoman entrepren
 contender hopeful frontrunner front-runner pundit commentator actor actress negotiator mediator deputy
 customer client patient passenger consumer subscriber shopper buyer tenant homeowner driver player fan
 farmer nurse coach manager
+councilman councilwoman councilmember councillor councilor alderman alderwoman assemblyman assemblywoman
+assemblymember selectman selectwoman supervisor trustee superintendent principal treasurer comptroller
 """.split())
 
 

@@ -109,6 +109,7 @@ from storyline.nlp.frames import (
     TELLING_VERBS,
     Frame,
     act_bounds,
+    as_relay,
     find_frames,
     no_report,
     source_tokens,
@@ -1146,7 +1147,7 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
             if tok.idx < start_after or tok.idx > start_after + _FAR_CUE:
                 continue
             if tok.lemma_.lower() in CUE_VERBS and tok.pos_ in ("VERB", "AUX") and \
-                    tok.lemma_.lower() not in CLAUSE_ONLY:
+                    tok.lemma_.lower() not in CLAUSE_ONLY and not as_relay(tok):
                 # past 60 characters only after the speaker's description ('"...," Jane Smith, the
                 # ... of ..., said'): the subject opens right after the quote; not a cue that
                 # reports a clause of its own after it ('declared "What a night!" and said that
@@ -1167,7 +1168,7 @@ def _nearby_cue(doc: "Doc", text: str, q: QuotedSpan, frames: list[Frame],
             for tok in reversed(list(sent)):
                 if tok.idx >= before_hi:
                     continue
-                if tok.lemma_.lower() in CUE_VERBS and tok.pos_ in ("VERB", "AUX"):
+                if tok.lemma_.lower() in CUE_VERBS and tok.pos_ in ("VERB", "AUX") and not as_relay(tok):
                     candidates.append((before_hi - tok.idx, tok))
                     break
             if not candidates and head.rstrip().endswith(":"):
