@@ -167,7 +167,8 @@ class Quote:
     at the quotation mark) and a quote over several paragraphs (the text leaves out the mark that
     reopens each paragraph). ``chain`` lists the outlets or documents the statement came through, the original one first.
     ``denial`` is true when the cue or the content rejects something ("denied", "never did").
-    ``group_id`` and ``altered`` are filled by grouping across the articles of a story.
+    ``group_id`` and ``altered`` are filled by grouping across the articles of a storyline (or of a
+    story outside any).
     """
 
     id: str

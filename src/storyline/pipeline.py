@@ -347,16 +347,26 @@ class QuotesStep:
         line_of = {s["id"]: s.get("storyline_id") or s["id"] for s in stories}
         new = set(todo)
         changed = sorted({story_of[a] for a in new if a in story_of})
-        groups_by_story = {}
+        # a quote is grouped across its storyline: a follow-up or a partisan retelling in a later story
+        # quotes the same words (a story outside any storyline is its own scope)
+        line_members: dict[str, list[str]] = {}
+        line_stories: dict[str, list[str]] = {}
+        for sid in sorted(members):
+            line_members.setdefault(line_of[sid], []).extend(members[sid])
+            line_stories.setdefault(line_of[sid], []).append(sid)
+        groups_by_scope: dict[str, list] = {}
         grouped = []
-        for sid in changed:
-            qs = store.quotes(members[sid])
-            gs = group_quotes(qs, {a: sid for a in members[sid]})
-            groups_by_story[sid] = gs
+        for scope in sorted({line_of[sid] for sid in changed}):
+            arts_ = line_members[scope]
+            qs = store.quotes(arts_)
+            gs = group_quotes(qs, {a: scope for a in arts_})
+            for sid in line_stories[scope]:  # groups kept under a story before it joined the storyline
+                groups_by_scope[sid] = []
+            groups_by_scope[scope] = gs
             grouped += apply_groups(qs, gs)
             rep.groups += len(gs)
-        if groups_by_story:
-            store.put_quote_groups(groups_by_story, grouped)
+        if groups_by_scope:
+            store.put_quote_groups(groups_by_scope, grouped)
         rep.stories = len(changed)
 
         scopes = sorted({line_of[story_of[a]] if a in story_of else a for a in new})

@@ -1,4 +1,4 @@
-"""The same quote across the articles of a story.
+"""The same quote across the articles of a story or a storyline (the quotes stage groups each storyline).
 
 :func:`group_quotes` is a pure function over the quotes of several articles (no store access). Two
 quotes from different articles are the same quote when

@@ -1123,8 +1123,9 @@ class Store:
                       group_id=r[16], altered=bool(r[17]), difference=r[18]) for r in rows]
 
     def put_quote_groups(self, groups_by_story: Mapping[str, Sequence[QuoteGroup]], quotes: Iterable[Quote]) -> int:
-        """Replace the quote groups of each story in ``groups_by_story`` and write the group fields
-        (``group_id``, ``altered``, ``difference``) of ``quotes`` (those stories' quotes), in one transaction."""
+        """Replace the quote groups of each scope in ``groups_by_story`` (a storyline, or a story outside
+        any) and write the group fields (``group_id``, ``altered``, ``difference``) of ``quotes`` (that
+        scope's quotes), in one transaction."""
         qs = list(quotes)
         n = 0
         with self.transaction() as c:
@@ -1141,9 +1142,12 @@ class Store:
         return n
 
     def quote_groups(self, story_id: str | None = None) -> list[QuoteGroup]:
-        """Stored quote groups (all, or of one story), by story then id."""
+        """Stored quote groups (all, by scope then id; or those with a quote in one story's articles,
+        by id)."""
         sql = "SELECT id, reference_id, text, speaker, quote_ids, altered FROM quote_groups"
-        rows = (self.conn.execute(sql + " WHERE story_id = ? ORDER BY id", (story_id,)) if story_id
+        rows = (self.conn.execute(
+            sql + " WHERE id IN (SELECT q.group_id FROM quotes q JOIN story_articles s ON s.article_id = q.article_id"
+            " WHERE s.story_id = ?) ORDER BY id", (story_id,)) if story_id
                 else self.conn.execute(sql + " ORDER BY story_id, id"))
         return [QuoteGroup(id=r[0], quote_ids=json.loads(r[4]), reference_id=r[1], text=r[2], speaker=r[3],
                            altered=json.loads(r[5])) for r in rows]
@@ -1232,9 +1236,8 @@ class Store:
                 list(chunk)).fetchall()
         feed("links", sorted(links))
         feed("stances", sorted(stances))
-        feed("quote_groups", self.conn.execute(
-            "SELECT id, reference_id, text, quote_ids FROM quote_groups WHERE story_id = ? ORDER BY id",
-            (story_id,)).fetchall())
+        feed("quote_groups", [(g.id, g.reference_id, g.text, json.dumps(g.quote_ids))
+                              for g in self.quote_groups(story_id)])
         return h.hexdigest()
 
     def comparison_run(self, story_id: str) -> dict[str, Any] | None:
