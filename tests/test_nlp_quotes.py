@@ -766,3 +766,39 @@ def test_a_forecast_is_no_quote_unless_what_is_likely_is_saying_something() -> N
                           "incumbent.", article_id="x") == []
     (q,) = extract_quotes("Democratic voters are more likely to say that the economy is strong.", article_id="y")
     assert (q.speaker, q.text) == ("Democratic voters", "to say that the economy is strong")
+
+
+def _direct(qid: str, article: str, text: str, speaker: str = "Nadia Petrova") -> "Quote":
+    from storyline.model import Quote
+
+    return Quote(id=qid, article_id=article, start=0, end=len(text), text=text, kind="direct", speaker=speaker)
+
+
+def test_a_reworded_quote_joins_its_original_only_across_a_reuse_link() -> None:
+    """A spun rewrite rewords a direct quote ("We want to be absolutely clear" -> "We wish to be
+    completely clear"): between articles linked by reuse it joins the original, flagged altered with
+    the words changed; between unlinked articles two such quotes stay apart (one speaker may say a
+    talking point twice); another speaker's quote never joins."""
+    orig = _direct("q1", "wire", "We want to be absolutely clear that the ferry is safe. Our engines run on a "
+                                 "separate system, and at no point did the fire reach them.")
+    spun = _direct("q2", "farm", "We wish to be completely clear that the ferry is secure. Our motors operate on "
+                                 "an entirely separate system, and at no time did the fire reach them.")
+    other = _direct("q3", "farm", "We want to be clear that the ferry is safe, and the fire never reached the "
+                                  "engines of the separate system.", speaker="Lars Holm")
+    groups = group_quotes([orig, spun, other], derived={frozenset(("wire", "farm"))})
+    assert [sorted(g.quote_ids) for g in groups] == [["q1", "q2"]]
+    [diff] = groups[0].altered.values()  # (the longer version is the reference)
+    assert '"want" -> "wish"' in diff or '"wish" -> "want"' in diff
+    assert group_quotes([orig, spun, other]) == []
+
+
+def test_a_reworded_continuation_of_a_grouped_quote_is_altered() -> None:
+    """Two reports carry the mayor's words, one reworded after a shared opening, and a blog quotes that
+    opening: one quote (the opening joins all three), the reworded version flagged with its changes."""
+    a = _direct("q1", "paper", "I know $90 million is a lot of money. But the bonds will be repaid from ticket and "
+                               "parking revenue, not from the general fund.")
+    b = _direct("q2", "tv", "I know $90 million is a lot of money, but those bonds get paid back from tickets and "
+                            "parking, not the general fund.")
+    c = _direct("q3", "blog", "I know $90 million is a lot of money.")
+    [g] = group_quotes([a, b, c])
+    assert g.reference_id == "q1" and '"will be repaid" -> "get paid back"' in g.altered["q2"]

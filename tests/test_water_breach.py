@@ -68,3 +68,13 @@ def test_the_translation_and_the_copy_are_linked_to_the_wire(store: Store) -> No
     kinds = {frozenset((lk["a"], lk["b"])): lk["kind"] for lk in store.reuse_links(ids["01"])}
     assert kinds[frozenset((ids["01"], ids["07"]))] == "translation"
     assert kinds[frozenset((ids["01"], ids["02"]))] in ("duplicate", "near_duplicate")
+
+
+def test_the_spun_rewrites_reworded_quote_is_flagged_altered(store: Store) -> None:
+    ids = _by_file(store)
+    qs = store.quotes()
+    wire = next(q for q in qs if q.article_id == ids["01"] and q.kind == "direct" and q.text.startswith("We want"))
+    spun = next(q for q in qs if q.article_id == ids["03"] and q.kind == "direct" and q.text.startswith("We wish"))
+    assert spun.group_id == wire.group_id and (spun.altered or wire.altered)
+    assert '"tap" -> "faucet"' in (spun.difference or wire.difference or "") or \
+        '"faucet" -> "tap"' in (spun.difference or wire.difference or "")

@@ -9,7 +9,12 @@ quotes from different articles are the same quote when
 * or they nearly line up: at least :data:`NEAR_SHARE` of the shorter version's words are matched
   in order by :class:`difflib.SequenceMatcher` (an altered version);
 * or one is reported speech: its content words overlap the other's by at least
-  :data:`INDIRECT_SHARE` of the smaller set, with the same speaker (an indirect rendering).
+  :data:`INDIRECT_SHARE` of the smaller set, with the same speaker (an indirect rendering);
+* or, between two articles one of which reuses the other (a reuse link: a copy, a rewrite), both are
+  quoted words of the same speaker that share at least :data:`REWORDED_SHARE` of the smaller
+  version's content words and :data:`REWORDED_ORDER` of its words in order: the rewrite reworded the quote (a spun
+  rewrite's "We wish to be completely clear" for "We want to be absolutely clear"). Outside a reuse
+  link two such quotes may be one speaker's talking point said twice, and are left apart.
 
 Matches are merged with union-find, so a group may join a full quote, its partial versions and its
 indirect renderings. The group's reference is its longest verbatim version. A verbatim version whose
@@ -21,7 +26,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 from storyline.model import Quote, QuoteGroup, content_id
@@ -34,6 +39,13 @@ MIN_VERBATIM = 4
 NEAR_SHARE = 0.8
 #: Share of content words an indirect rendering shares with the quote it renders.
 INDIRECT_SHARE = 0.6
+#: Share of content words a reworded quote keeps of the one it rewords (a spun rewrite replaces about
+#: half: "Every affected customer will receive" -> "Each impacted client will get") ...
+REWORDED_SHARE = 0.4
+#: ... and share of its words matched in order.
+REWORDED_ORDER = 0.5
+#: Fewest content words the shorter version of a reworded quote has.
+REWORDED_MIN = 6
 
 _STOP = FUNCTION_WORDS | {"him", "own", "same"}
 _TOKEN = re.compile(r"\w+(?:'\w+)?")
@@ -105,6 +117,22 @@ def _match(a: Quote, b: Quote) -> bool:
     return False
 
 
+def _reworded(fa: list[str], fb: list[str]) -> bool:
+    """Whether two versions of quoted words are one quote reworded (see :data:`REWORDED_SHARE`)."""
+    short, long = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
+    cs, cl = _content(short), _content(long)
+    if len(cs) < REWORDED_MIN or len(cs & cl) < REWORDED_SHARE * len(cs):
+        return False
+    sm = difflib.SequenceMatcher(None, short, long, autojunk=False)
+    return sum(block.size for block in sm.get_matching_blocks()) >= REWORDED_ORDER * len(short)
+
+
+def _reworded_match(a: Quote, b: Quote) -> bool:
+    if not _same_speaker(a, b):
+        return False
+    return any(_reworded(_norm_words(x), _norm_words(y)) for x in _fragments(a) for y in _fragments(b))
+
+
 def _difference(ref: list[str], version: list[str], raw: str) -> str | None:
     """Words replaced, added or dropped inside ``version`` relative to ``ref`` (trimming ignored)."""
     if _contiguous(version, ref):
@@ -130,12 +158,14 @@ def _difference(ref: list[str], version: list[str], raw: str) -> str | None:
     return "; ".join(parts) or None
 
 
-def group_quotes(quotes: Sequence[Quote], story_of: Mapping[str, str] | None = None) -> list[QuoteGroup]:
+def group_quotes(quotes: Sequence[Quote], story_of: Mapping[str, str] | None = None,
+                 derived: Collection[frozenset[str]] = ()) -> list[QuoteGroup]:
     """Groups of the same quote across articles (see module docstring), in a deterministic order.
 
     ``story_of`` maps an article id to its story id; quotes are compared only within one story.
-    Without it every quote is treated as part of one story. Only groups spanning at least two
-    articles are returned.
+    Without it every quote is treated as part of one story. ``derived`` holds the pairs of article
+    ids linked by reuse, between which a reworded quote joins its original. Only groups spanning at
+    least two articles are returned.
     """
     qs = sorted(quotes, key=lambda q: (q.article_id, q.start, q.end, q.id))
     sets: UnionFind[int] = UnionFind(range(len(qs)))
@@ -175,6 +205,11 @@ def group_quotes(quotes: Sequence[Quote], story_of: Mapping[str, str] | None = N
                 continue  # all in one article: never compared
             if _match(rep, other):
                 connect(xs, ys)
+            elif derived and _reworded_match(rep, other):
+                for x in xs:
+                    for y in ys:
+                        if frozenset((qs[x].article_id, qs[y].article_id)) in derived:
+                            sets.union(x, y)
     members: dict[int, list[Quote]] = {}
     for i, q in enumerate(qs):
         members.setdefault(sets.find(i), []).append(q)
@@ -204,7 +239,9 @@ def group_quotes(quotes: Sequence[Quote], story_of: Mapping[str, str] | None = N
                 d = _difference(ref_words, words, f)
                 # a fragment that is plainly a different passage (a second quote of the same
                 # speaker) is not an alteration of this one
-                if d is not None and _verbatim_match(words, ref_words, q, ref):
+                # (or, of the same speaker, the same passage reworded)
+                if d is not None and (_verbatim_match(words, ref_words, q, ref) or (
+                        _same_speaker(q, ref) and _reworded(words, ref_words))):
                     diffs.append(d)
             if diffs:
                 altered[q.id] = "; ".join(diffs)
