@@ -567,3 +567,25 @@ def test_denied_that_points_back_to_the_report_before() -> None:
     assert [(u.stance, u.holder) for u in units if u.stance == "denies"] == [("denies", "The club")]
     text = "The council proposed a new budget for the schools. The mayor rejected it."
     assert not [u for u in _units(text, "a2") if u.stance == "denies"]
+
+
+def test_a_version_stating_another_figure_is_marked() -> None:
+    """A version of a claim that gives another figure in place of the claim's own is marked with it;
+    one that keeps the claim's figure and adds another, or states none, is not."""
+    from storyline.model import Claim, ClaimStance
+    from storyline.text import figures
+
+    assert figures("about 212,000 customers in 14 towns, 4.50 each, COVID-19") == [
+        ("212,000", "212000"), ("14", "14"), ("4.50", "4.5")]
+    claim = Claim(id="c", text="The breach exposed data of about 212,000 customers.", holder=None)
+
+    def st(text: str) -> ClaimStance:
+        return ClaimStance(article_id="a", stance="reports", start=0, end=len(text), text=text)
+
+    assert claim.differing_figures(st("The breach compromised data of roughly 210,000 clients.")) == ["210,000"]
+    assert claim.differing_figures(st("About 241,000 people, nearly 30,000 more than first said.")) == [
+        "241,000", "30,000"]
+    assert claim.differing_figures(st("Data of 212,000 customers in 14 towns was exposed.")) == []
+    assert claim.differing_figures(st("The breach exposed customers' data.")) == []
+    assert Claim(id="d", text="The breach exposed data.", holder=None).differing_figures(st("210,000 hit")) == []
+    assert claim.to_dict()["stances"] == []

@@ -78,3 +78,11 @@ def test_the_spun_rewrites_reworded_quote_is_flagged_altered(store: Store) -> No
     assert spun.group_id == wire.group_id and (spun.altered or wire.altered)
     assert '"tap" -> "faucet"' in (spun.difference or wire.difference or "") or \
         '"faucet" -> "tap"' in (spun.difference or wire.difference or "")
+
+
+def test_the_spun_and_the_follow_up_figures_are_marked_on_the_claim(store: Store) -> None:
+    ids = _by_file(store)
+    claim = next(c for c in store.claims() if "212,000" in c.text and any(s.article_id == ids["03"] for s in c.stances))
+    marked = {s.article_id: claim.differing_figures(s) for s in claim.stances}
+    assert marked[ids["03"]] == ["210,000"]
+    assert marked[ids["01"]] == []

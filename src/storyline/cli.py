@@ -563,6 +563,7 @@ def claims(ctx: Ctx, story_id: str, limit: int, as_json: bool) -> None:
         for i in order:
             here = [s for s in c.stances if s.article_id == i]
             cells.append("\n".join(f"{_STANCE_MARK[s.stance]}" + (f" ({escape(s.holder)})" if s.holder and s.stance != "asserts" else "")
+                                   + (f" [yellow]≠ {escape(', '.join(fig))}[/]" if (fig := c.differing_figures(s)) else "")
                                    for s in here) or "")
         text = c.text if len(c.text) <= 200 else c.text[:197] + "..."
         # no holder: the outlets' own claim, or one known only from its denials

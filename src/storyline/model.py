@@ -17,7 +17,7 @@ Status = Literal["ok", "dropped"]
 InputKind = Literal["text", "html", "json", "jsonl", "feed", "warc", "url", "stdin"]
 
 #: Version of the export format written by ``storyline export``; bump on a breaking change.
-EXPORT_FORMAT_VERSION = "1.6"
+EXPORT_FORMAT_VERSION = "1.7"
 
 
 @dataclass(slots=True)
@@ -280,6 +280,19 @@ class Claim:
     scope: str | None = None
     score: float | None = None
 
+    def differing_figures(self, stance: ClaimStance) -> list[str]:
+        """The figures a stance's evidence states that the claim's text does not, when it leaves out
+        one of the claim's own ("210,000" in a version of a claim of "212,000"; a version that only
+        adds a figure beside the claim's, or a claim or version without figures, gives none)."""
+        from storyline.text import figures
+
+        own = {k for _, k in figures(self.text)}
+        theirs = figures(stance.text)
+        if not own or not theirs or own <= {k for _, k in theirs}:
+            return []
+        return list(dict.fromkeys(raw for raw, k in theirs if k not in own))
+
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "text": self.text, "holder": self.holder,
-                "stances": [s.to_dict() for s in self.stances], "scope": self.scope, "score": self.score}
+                "stances": [{**s.to_dict(), "figures": self.differing_figures(s)} for s in self.stances],
+                "scope": self.scope, "score": self.score}

@@ -187,3 +187,19 @@ def domain_of(url: str | None) -> str | None:
     host = host.lower().rstrip(".")
     return host[4:] if host.startswith("www.") else host
 
+
+# a figure as English news writes it: "212,000", "4.5", "30"; not part of a word ("COVID-19", "G7")
+_FIGURE_RE = re.compile(r"(?<![\w.,])(?<![^\W\d_]-)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\w)")
+
+
+def figures(text: str) -> list[tuple[str, str]]:
+    """The figures of ``text`` in order, each as (as written, comparable key): "212,000" ->
+    ("212,000", "212000"), "4.50" -> ("4.50", "4.5")."""
+    out = []
+    for m in _FIGURE_RE.finditer(text):
+        raw = m.group(0)
+        key = raw.replace(",", "")
+        if "." in key:
+            key = key.rstrip("0").rstrip(".") or "0"
+        out.append((raw, key.lstrip("0") or "0"))
+    return out

@@ -318,8 +318,8 @@ def quote_record(q: Any) -> dict[str, Any]:
 
 
 def claim_records(store: "Store") -> Iterator[dict[str, Any]]:
-    """The ``claims`` section (1.4): canonical claims sorted by (scope, rank in scope), stances in
-    (article, stance) order."""
+    """The ``claims`` section (1.4; stances' ``figures`` since 1.7): canonical claims sorted by (scope,
+    rank in scope), stances in (article, stance) order."""
     for c in store.claims():
         yield claim_record(c)
 
@@ -329,7 +329,8 @@ def claim_record(c: Any) -> dict[str, Any]:
     return {
         "id": c.id, "text": c.text, "holder": c.holder,
         "stances": [{"article_id": s.article_id, "stance": s.stance, "start": s.start, "end": s.end,
-                     "holder": s.holder, "holder_role": s.holder_role, "quote_id": s.quote_id}
+                     "holder": s.holder, "holder_role": s.holder_role, "quote_id": s.quote_id,
+                     "figures": c.differing_figures(s)}
                     for s in c.stances],
         "scope": c.scope, "score": c.score,
     }

@@ -606,6 +606,7 @@ def claims_matrix(store: Any, ids: Sequence[str], meta: dict[str, ArticleMeta], 
         for i in ids:
             here = [st for st in c.stances if st.article_id == i]
             text = "; ".join(st.stance + (f" ({st.holder})" if st.holder and st.stance != "asserts" else "")
+                             + (f" ≠ {', '.join(fig)}" if (fig := c.differing_figures(st)) else "")
                              for st in here)
             kinds = {st.stance for st in here}
             cells.append({"stance": next((k for k in strongest if k in kinds), "none"), "text": text,
