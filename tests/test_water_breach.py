@@ -86,3 +86,12 @@ def test_the_spun_and_the_follow_up_figures_are_marked_on_the_claim(store: Store
     marked = {s.article_id: claim.differing_figures(s) for s in claim.stances}
     assert marked[ids["03"]] == ["210,000"]
     assert marked[ids["01"]] == []
+
+
+def test_the_quotes_table_shows_an_unresolved_description_in_its_own_words(store: Store) -> None:
+    """A speaker left unresolved ("..., the utility said." with no name holding "utility") shows the
+    words of the text, marked unresolved, not a bare "?"."""
+    unresolved = [q for q in store.quotes() if q.speaker is None and q.speaker_mention]
+    assert unresolved
+    result = CliRunner().invoke(cli, ["--db", str(store.path), "quotes"], catch_exceptions=False)
+    assert f"{unresolved[0].speaker_mention} (unresolved)" in " ".join(result.output.split())

@@ -505,7 +505,9 @@ def quotes(ctx: Ctx, story_id: str | None, speaker: str | None, as_json: bool) -
     for q in qs:
         role = f" ({q.speaker_role})" if q.speaker_role else ""
         text = q.text if len(q.text) <= 160 else q.text[:157] + "..."
-        t.add_row(escape((q.speaker or "?") + role), q.kind + (" denial" if q.denial else ""), escape(q.cue or ""),
+        # an unresolved description shows its words ("the utility (unresolved)"), no words at all "?"
+        who = q.speaker or (f"{q.speaker_mention} (unresolved)" if q.speaker_mention else "?")
+        t.add_row(escape(who + role), q.kind + (" denial" if q.denial else ""), escape(q.cue or ""),
                   escape(text) + (" [yellow](altered)[/]" if q.altered else ""),
                   f"{q.article_id[:8]} {escape(outlet.get(q.article_id, '-'))}",
                   escape(" > ".join(c.name for c in q.chain)))
