@@ -12,9 +12,10 @@ quotes from different articles are the same quote when
   :data:`INDIRECT_SHARE` of the smaller set, with the same speaker (an indirect rendering);
 * or, between two articles one of which reuses the other (a reuse link: a copy, a rewrite), both are
   quoted words of the same speaker that share at least :data:`REWORDED_SHARE` of the smaller
-  version's content words and :data:`REWORDED_ORDER` of its words in order: the rewrite reworded the quote (a spun
-  rewrite's "We wish to be completely clear" for "We want to be absolutely clear"). Outside a reuse
-  link two such quotes may be one speaker's talking point said twice, and are left apart.
+  version's content words and :data:`REWORDED_ORDER` of its words in order: the rewrite reworded
+  the quote (a spun rewrite's "We wish to be completely clear" for "We want to be absolutely
+  clear"). Outside a reuse link two such quotes may be one speaker's talking point said twice, and
+  are left apart; inside a group a version of the same speaker reworded so is flagged ``altered``.
 
 Matches are merged with union-find, so a group may join a full quote, its partial versions and its
 indirect renderings. The group's reference is its longest verbatim version. A verbatim version whose
