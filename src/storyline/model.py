@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol, Sequence
 
+from storyline.text import figures
+
 Status = Literal["ok", "dropped"]
 InputKind = Literal["text", "html", "json", "jsonl", "feed", "warc", "url", "stdin"]
 
@@ -284,8 +286,6 @@ class Claim:
         """The figures a stance's evidence states that the claim's text does not, when it leaves out
         one of the claim's own ("210,000" in a version of a claim of "212,000"; a version that only
         adds a figure beside the claim's, or a claim or version without figures, gives none)."""
-        from storyline.text import figures
-
         own = {k for _, k in figures(self.text)}
         theirs = figures(stance.text)
         if not own or not theirs or own <= {k for _, k in theirs}:

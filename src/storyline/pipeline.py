@@ -359,10 +359,7 @@ class QuotesStep:
         for scope in sorted({line_of[sid] for sid in changed}):
             arts_ = line_members[scope]
             qs = store.quotes(arts_)
-            inside = set(arts_)
-            derived = {frozenset((lk["a"], lk["b"])) for a in arts_ for lk in store.reuse_links(a)
-                       if lk["a"] in inside and lk["b"] in inside}
-            gs = group_quotes(qs, {a: scope for a in arts_}, derived)
+            gs = group_quotes(qs, {a: scope for a in arts_}, store.reuse_pairs(arts_))
             for sid in line_stories[scope]:  # groups kept under a story before it joined the storyline
                 groups_by_scope[sid] = []
             groups_by_scope[scope] = gs

@@ -930,6 +930,17 @@ class Store:
                 c.execute(f"DELETE FROM {table}")
         return n
 
+    def reuse_pairs(self, article_ids: Iterable[str]) -> set[frozenset[str]]:
+        """The pairs of ``article_ids`` that a reuse link joins (ids only: no passages read)."""
+        ids = list(dict.fromkeys(article_ids))
+        inside = set(ids)
+        pairs: set[frozenset[str]] = set()
+        for chunk in _chunks(ids):
+            ph = ", ".join("?" for _ in chunk)
+            pairs.update(frozenset(r) for r in self.conn.execute(
+                f"SELECT a, b FROM reuse_links WHERE a IN ({ph})", list(chunk)) if r[1] in inside)
+        return pairs
+
     def reuse_links(self, article_id: str | None = None) -> list[dict[str, Any]]:
         """Reuse links (all, or those of one article) as dicts, sorted by (a, b), passages by seq."""
         if article_id is None:
