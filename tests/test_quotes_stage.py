@@ -191,3 +191,57 @@ def test_one_article_that_fails_does_not_stop_the_batch(monkeypatch) -> None:  #
     monkeypatch.setattr(Q, "extract_quotes", flaky)
     out = Q.quotes_of_many([("bad", "Smith said it rained."), ("good", "Jones said the port would reopen.")])
     assert [len(x) for x in out] == [0, 1]
+
+
+def _scope_of(store: Store) -> dict[str, str]:
+    return {a: s.get("storyline_id") or s["id"] for s in store.stories() for a in s["article_ids"]}
+
+
+def test_split_story_regroups_quotes_and_claims(seeded: Path, tmp_path: Path) -> None:
+    """A story split after its quotes were grouped (the stories stage splits a drifted story) gets
+    its groups and claims recomputed on the next run, with nothing new to analyse."""
+    db = tmp_path / "split.db"
+    shutil.copy(seeded, db)
+    with Store(db) as store:
+        quote_article = {q.id: q.article_id for q in store.quotes()}
+        stories = store.load_stories()
+        spanning = [s for s in stories if any(
+            len({quote_article[i] for i in g.quote_ids}) >= 2 for g in store.quote_groups(s["id"]))]
+        story = max(spanning, key=lambda s: len(s["article_ids"]))
+        ids = story["article_ids"]
+        assert len(ids) >= 2
+        keep, move = ids[: len(ids) // 2], ids[len(ids) // 2:]
+        split = dict(story, id=story["id"] + "-later", seq=max(s["seq"] for s in stories) + 1,
+                     storyline_id=None, article_ids=move)
+        store.save_stories([dict(story, article_ids=keep), split])
+        step = Pipeline(store, quotes=True, detect_language=False).quotes
+        assert step is not None
+        rep = step.run(store)
+        assert rep.articles == 0 and rep.stories >= 1
+        scope = _scope_of(store)
+        quotes = store.quotes()
+        groups = {g.id: g for g in store.quote_groups()}
+        article_of = {q.id: q.article_id for q in quotes}
+        for g in groups.values():
+            assert len({scope[article_of[i]] for i in g.quote_ids}) == 1, g
+        assert all(q.group_id in groups for q in quotes if q.group_id)
+        for c in store.claims():
+            assert len({scope.get(s.article_id, s.article_id) for s in c.stances}) == 1, c.text
+        assert step.run(store).groups == 0  # nothing stale now
+
+
+def test_relink_recomputes_quote_groups(seeded: Path, tmp_path: Path) -> None:
+    db = tmp_path / "relink.db"
+    shutil.copy(seeded, db)
+    with Store(db) as store:
+        before = [(g.id, g.quote_ids, g.altered) for g in store.quote_groups()]
+        grouped = {q.id: (q.group_id, q.altered) for q in store.quotes()}
+        assert before
+        store.put_quote_groups({s["id"]: [] for s in store.stories()}, [])
+        with store.transaction() as c:
+            c.execute("UPDATE quotes SET group_id = NULL, altered = 0, difference = NULL")
+    code, out = run(db, "relink")
+    assert code == 0 and f"{len(before)} quote group(s)" in out
+    with Store(db) as store:
+        assert [(g.id, g.quote_ids, g.altered) for g in store.quote_groups()] == before
+        assert {q.id: (q.group_id, q.altered) for q in store.quotes()} == grouped

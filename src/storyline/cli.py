@@ -453,17 +453,21 @@ def relink(ctx: Ctx) -> None:
     """Judge every stored article's reuse links again (after an upgrade changed the rules).
 
     Links, passages, signatures and credits are recomputed from the stored clean texts; cached
-    sentence vectors are reused, so nothing is embedded twice. Stories are not moved."""
+    sentence vectors are reused, so nothing is embedded twice. Stories are not moved; quote groups
+    are recomputed (a reuse link decides whether a reworded quote is a version of another)."""
+    from storyline.pipeline import QuotesStep
     from storyline.reuse.stage import ReuseStage
 
     try:
         with ctx.store() as store:
             before = store.clear_reuse()
-            rep = ReuseStage().run(store)
+            stage = ReuseStage()
+            rep = stage.run(store)
+            qrep = QuotesStep(stage.encoder).run(store, [], regroup=True)
     except StorylineError as exc:
         _fail(ctx, exc)
     ctx.out.print(f"relinked {rep.articles} article(s): {before} link(s) before, {rep.links} now "
-                  f"({rep.candidates} candidate pairs aligned)")
+                  f"({rep.candidates} candidate pairs aligned); {qrep.groups} quote group(s)")
 
 
 # --- quotes and claims ------------------------------------------------------------------------------

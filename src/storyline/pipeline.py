@@ -319,64 +319,84 @@ class QuotesStep:
 
     PARALLEL_MIN = 16
 
-    def run(self, store: Store, ids: Sequence[str] | None = None) -> QuotesStepReport:
+    def run(self, store: Store, ids: Sequence[str] | None = None, *, regroup: bool = False) -> QuotesStepReport:
+        """Analyse ``ids`` (default: every article not analysed yet), then recompute the groups and
+        claims of their scopes and of every scope whose stored groups or claims no longer match the
+        stories (a story split or merged, or joined or left a storyline). ``regroup``: recompute every
+        storyline's quote groups (after reuse links were judged again: they decide reworded versions)."""
         from storyline.nlp.claims import ClaimsStage
         from storyline.nlp.quote_groups import apply_groups, group_quotes
         from storyline.nlp.quotes import QuotesStage
 
         rep = QuotesStepReport()
         todo = list(store.ids_without_quote_run() if ids is None else ids)
-        if not todo:
-            return rep
-        t0 = time.perf_counter()
-        procs = self.workers if self.workers is not None else min(2, os.cpu_count() or 1)
-        n_process = max(1, procs) if len(todo) >= self.PARALLEL_MIN else 1
-        stage = QuotesStage(n_process=n_process)
-        step = self.batch_size * (4 if n_process > 1 else 1)  # each parallel pass forks its children anew
-        for i in range(0, len(todo), step):
-            chunk = todo[i:i + step]
-            arts = [store.get_article(a) for a in chunk]
-            res = stage.process(arts)
-            rep.articles += res.articles
-            rep.quotes += store.put_quotes(chunk, res.quotes)
-        rep.quote_seconds = time.perf_counter() - t0
-
         stories = store.stories()
         story_of = {aid: s["id"] for s in stories for aid in s["article_ids"]}
         members = {s["id"]: list(s["article_ids"]) for s in stories}
         line_of = {s["id"]: s.get("storyline_id") or s["id"] for s in stories}
-        new = set(todo)
-        changed = sorted({story_of[a] for a in new if a in story_of})
-        # a quote is grouped across its storyline: a follow-up or a partisan retelling in a later story
-        # quotes the same words (a story outside any storyline is its own scope)
+        # a quote is grouped, and a claim gathered, across its storyline: a follow-up or a partisan
+        # retelling in a later story quotes the same words (a story outside any storyline is its own
+        # scope; for claims, so is an article outside any story)
         line_members: dict[str, list[str]] = {}
         line_stories: dict[str, list[str]] = {}
         for sid in sorted(members):
             line_members.setdefault(line_of[sid], []).extend(members[sid])
             line_stories.setdefault(line_of[sid], []).append(sid)
+
+        def scope(a: str) -> str:
+            return line_of[story_of[a]] if a in story_of else a
+
+        stale_groups, stale_claims = set(), set()
+        old_groups, old_claims = store.analysis_scopes()
+        for old, stale in ((old_groups, stale_groups), (old_claims, stale_claims)):
+            for was, arts_ in old.values():
+                now = {scope(a) for a in arts_}
+                if now != {was}:
+                    stale |= now
+        if not todo and not stale_groups and not stale_claims and not (regroup and line_members):
+            return rep
+        if stale_groups or stale_claims:
+            logger.info("quotes: regrouping %d scope(s) whose stories changed", len(stale_groups | stale_claims))
+        t0 = time.perf_counter()
+        if todo:
+            procs = self.workers if self.workers is not None else min(2, os.cpu_count() or 1)
+            n_process = max(1, procs) if len(todo) >= self.PARALLEL_MIN else 1
+            stage = QuotesStage(n_process=n_process)
+            step = self.batch_size * (4 if n_process > 1 else 1)  # each parallel pass forks its children anew
+            for i in range(0, len(todo), step):
+                chunk = todo[i:i + step]
+                arts = [store.get_article(a) for a in chunk]
+                res = stage.process(arts)
+                rep.articles += res.articles
+                rep.quotes += store.put_quotes(chunk, res.quotes)
+        rep.quote_seconds = time.perf_counter() - t0
+
+        new = set(todo)
+        group_scopes = set(line_members) if regroup else {scope(a) for a in new if a in story_of} | stale_groups
         groups_by_scope: dict[str, list] = {}
         grouped = []
-        for scope in sorted({line_of[sid] for sid in changed}):
-            arts_ = line_members[scope]
+        for sc in sorted(group_scopes):
+            if sc not in line_members:  # an article now outside any story: its quotes leave their groups
+                grouped += apply_groups(store.quotes([sc]), [])
+                continue
+            arts_ = line_members[sc]
             qs = store.quotes(arts_)
-            gs = group_quotes(qs, {a: scope for a in arts_}, store.reuse_pairs(arts_))
-            for sid in line_stories[scope]:  # groups kept under a story before it joined the storyline
+            gs = group_quotes(qs, {a: sc for a in arts_}, store.reuse_pairs(arts_))
+            for sid in line_stories[sc]:  # groups kept under a story before it joined the storyline
                 groups_by_scope[sid] = []
-            groups_by_scope[scope] = gs
+            groups_by_scope[sc] = gs
             grouped += apply_groups(qs, gs)
             rep.groups += len(gs)
-        if groups_by_scope:
+        if groups_by_scope or grouped:
             store.put_quote_groups(groups_by_scope, grouped)
-        rep.stories = len(changed)
+        rep.stories = sum(len(line_stories.get(sc, ())) for sc in group_scopes)
 
-        scopes = sorted({line_of[story_of[a]] if a in story_of else a for a in new})
+        # claims are replaced whole, so a claim across two scopes now (a split story) made both stale
+        scopes = {scope(a) for a in new} | stale_claims
         scope_of: dict[str, str] = {}
-        for sid, arts_ in members.items():
-            if line_of[sid] in scopes:
-                for a in arts_:
-                    scope_of[a] = line_of[sid]
-        for a in new:
-            scope_of.setdefault(a, a)
+        for sc in scopes:
+            for a in line_members.get(sc, [sc]):
+                scope_of[a] = sc
         if scope_of:
             # proposition vectors are kept in the store: regrouping a storyline embeds only what is new
             claims_stage = ClaimsStage(self._encoder, checkworthy=self._checkworthy,  # type: ignore[arg-type]

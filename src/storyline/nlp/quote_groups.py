@@ -256,7 +256,8 @@ def group_quotes(quotes: Sequence[Quote], story_of: Mapping[str, str] | None = N
 
 
 def apply_groups(quotes: Sequence[Quote], groups: Sequence[QuoteGroup]) -> list[Quote]:
-    """Copies of ``quotes`` with ``group_id``, ``altered`` and ``difference`` filled in."""
+    """Copies of ``quotes`` with ``group_id``, ``altered`` and ``difference`` filled in (cleared for a
+    quote in no group)."""
     by_id: dict[str, tuple[str, str | None]] = {}
     for g in groups:
         for qid in g.quote_ids:
@@ -266,6 +267,6 @@ def apply_groups(quotes: Sequence[Quote], groups: Sequence[QuoteGroup]) -> list[
         if q.id in by_id:
             gid, diff = by_id[q.id]
             out.append(replace(q, group_id=gid, altered=diff is not None, difference=diff))
-        else:
-            out.append(replace(q))
+        else:  # no longer grouped (its story split, or the link that made it a version went)
+            out.append(replace(q, group_id=None, altered=False, difference=None))
     return out

@@ -1135,11 +1135,15 @@ class Store:
 
     def put_quote_groups(self, groups_by_story: Mapping[str, Sequence[QuoteGroup]], quotes: Iterable[Quote]) -> int:
         """Replace the quote groups of each scope in ``groups_by_story`` (a storyline, or a story outside
-        any) and write the group fields (``group_id``, ``altered``, ``difference``) of ``quotes`` (that
-        scope's quotes), in one transaction."""
+        any) and any other group holding one of ``quotes`` (those scopes' quotes), and write the group
+        fields (``group_id``, ``altered``, ``difference``) of ``quotes``, in one transaction."""
         qs = list(quotes)
         n = 0
         with self.transaction() as c:
+            # groups computed before a story split or merged may hold these quotes under another scope
+            for chunk in _chunks([q.id for q in qs]):
+                c.execute("DELETE FROM quote_groups WHERE EXISTS (SELECT 1 FROM json_each(quote_groups.quote_ids) j "
+                          f"WHERE j.value IN ({', '.join('?' for _ in chunk)}))", list(chunk))
             c.executemany("UPDATE quotes SET group_id = ?, altered = ?, difference = ? WHERE id = ?",
                           [(q.group_id, int(q.altered), q.difference, q.id) for q in qs])
             for sid, gs in groups_by_story.items():
@@ -1162,6 +1166,23 @@ class Store:
                 else self.conn.execute(sql + " ORDER BY story_id, id"))
         return [QuoteGroup(id=r[0], quote_ids=json.loads(r[4]), reference_id=r[1], text=r[2], speaker=r[3],
                            altered=json.loads(r[5])) for r in rows]
+
+    def analysis_scopes(self) -> tuple[dict[str, tuple[str, set[str]]], dict[str, tuple[str, set[str]]]]:
+        """The scope each stored quote group and claim was computed for, with the articles it holds:
+        ``({group_id: (scope, article_ids)}, {claim_id: (scope, article_ids)})``. A group or claim whose
+        articles no longer all lie in that scope (a story split, merged or left a storyline) is stale."""
+        groups: dict[str, tuple[str, set[str]]] = {}
+        for gid, scope, aid in self.conn.execute(
+                "SELECT g.id, g.story_id, q.article_id FROM quote_groups g, json_each(g.quote_ids) j "
+                "LEFT JOIN quotes q ON q.id = j.value"):
+            entry = groups.setdefault(gid, (scope, set()))
+            if aid is not None:
+                entry[1].add(aid)
+        claims: dict[str, tuple[str, set[str]]] = {}
+        for cid, scope, aid in self.conn.execute(
+                "SELECT c.id, c.scope, s.article_id FROM claims c JOIN claim_stances s ON s.claim_id = c.id"):
+            claims.setdefault(cid, (scope, set()))[1].add(aid)
+        return groups, claims
 
     def put_claims(self, article_ids: Iterable[str], claims: Iterable[Claim]) -> int:
         """Replace every claim with evidence in ``article_ids`` by ``claims``, in one transaction."""
