@@ -95,3 +95,13 @@ def test_the_quotes_table_shows_an_unresolved_description_in_its_own_words(store
     assert unresolved
     result = CliRunner().invoke(cli, ["--db", str(store.path), "quotes"], catch_exceptions=False)
     assert f"{unresolved[0].speaker_mention} (unresolved)" in " ".join(result.output.split())
+
+
+def test_the_story_is_titled_after_the_original_not_its_copy(store: Store) -> None:
+    """The copy's head is as close to the story's centre as the wire report it copies; the story
+    takes the wire's headline."""
+    ids = _by_file(store)
+    story = next(s for s in store.stories() if ids["01"] in s["article_ids"])
+    assert ids["02"] in story["article_ids"]
+    wire = store.get_article(ids["01"])
+    assert (story["representative_id"], story["title"]) == (ids["01"], wire.title)

@@ -34,6 +34,7 @@ import logging
 import math
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Sequence
@@ -135,6 +136,11 @@ def stale_members(store: Any) -> dict[str, set[str]]:
     return out
 
 
+def _originals(store: Any) -> Callable[[str], list[str]]:
+    """The articles a stored article is a copy or translation of (links with a known direction)."""
+    return lambda aid: [o for o, src in _copy_partners(store, aid) if src == o]
+
+
 def _copy_partners(store: Any, aid: str) -> list[tuple[str, str | None]]:
     """(other article, which side is the original or None) for each copy link of ``aid``."""
     out = []
@@ -151,10 +157,18 @@ def _copy_partners(store: Any, aid: str) -> list[tuple[str, str | None]]:
     return out
 
 
-def story_record(story: Story, vecs: dict[str, np.ndarray], arts: dict[str, Article]) -> dict[str, Any]:
-    """The stored form of a story: title from the member closest to the centroid."""
+def story_record(story: Story, vecs: dict[str, np.ndarray], arts: dict[str, Article],
+                 originals: Callable[[str], list[str]] | None = None) -> dict[str, Any]:
+    """The stored form of a story: title from the member closest to the centroid or, when that member
+    copies (or translates) another member, from the original it copies (``originals(id)``: the
+    articles ``id`` is known to be copied from)."""
     cen = story.centroid
     rep = max(story.article_ids, key=lambda i: (float(np.dot(vecs[i], cen)) if i in vecs else -2.0, _neg(i)))
+    if originals is not None:
+        inside, seen = set(story.article_ids), {rep}
+        while up := sorted(o for o in originals(rep) if o in inside and o not in seen):
+            rep = up[0]
+            seen.add(rep)
     a = arts.get(rep)
     first, last = story.first_seen, story.last_seen
     return {
@@ -245,7 +259,8 @@ def assign_new_articles(store: Any, *, encoder: Any = None) -> StoriesReport:
     for i in need:
         arts[i] = store.get_article(i)
     vecs.update(article_vectors(store, encoder, [arts[i] for i in need]) if need else {})
-    records = [story_record(cl.stories[sid], vecs, arts) for sid in sorted(touched)]
+    originals = _originals(store)
+    records = [story_record(cl.stories[sid], vecs, arts, originals) for sid in sorted(touched)]
     store.save_stories(records, removed=removed, links=[ln.to_dict() for ln in links],
                        storyline_of=storyline_of, state=cl.state())
     rep.seconds["assign"] = time.perf_counter() - t0
