@@ -82,6 +82,18 @@ def test_grouping_trims_partials_and_alterations() -> None:
     assert '"fare" -> "price"' in g.altered[c[0].id]
 
 
+def test_the_wording_most_versions_share_is_the_reference() -> None:
+    """Three outlets quote "the people with the least", one "the people who have the least" (one word
+    longer): the odd one out is the altered version, not the majority."""
+    said = "“Today’s vote asks the people {} the least to pay the most,” Jamal Whitcombe said."
+    a = extract_quotes(said.format("with"), article_id="a")
+    b = extract_quotes(said.format("who have"), article_id="b")
+    c = extract_quotes(said.format("with"), article_id="c")
+    d = extract_quotes("“Today’s vote asks the people with the least,” Jamal Whitcombe said.", article_id="d")
+    (g,) = group_quotes(a + b + c + d)
+    assert set(g.altered) == {b[0].id} and "with" in g.text
+
+
 def test_seed_003_blinken_quotes_and_chain(seed_texts: dict[str, str]) -> None:
     qs = extract_quotes(seed_texts["003"], article_id="003")
     direct = [q for q in qs if q.kind == "direct" and q.speaker == "Antony Blinken"]

@@ -1631,3 +1631,34 @@ def test_a_local_title_before_a_name_is_a_role() -> None:
     qs = extract_quotes("Councilwoman Irene Castellanos, who voted no, said the deal came too late. "
                         "The councilwoman said she would ask for an audit.")
     assert [(q.speaker, q.speaker_role) for q in qs[:2]] == [("Irene Castellanos", "Councilwoman")] * 2
+
+
+def test_a_name_hung_inside_the_quotation_speaks_it() -> None:
+    """'"...," Jamal Whitcombe, director of the group Riders United Corwinton, said': the parser made
+    the name an object inside the quoted words and took the group for a person. The name after the
+    closing mark speaks, and the words end at the mark."""
+    qs = extract_quotes('"Today\'s vote asks the people with the least to pay the most," Jamal Whitcombe, '
+                        "executive director of the advocacy group Riders United Corwinton, said in a statement. "
+                        '"Riders who depend on the bus to get to work will feel this in every paycheck."')
+    assert [(q.speaker, q.kind) for q in qs] == [("Jamal Whitcombe", "direct")]
+    assert qs[0].text.startswith("Today's vote asks the people with the least to pay the most")
+    assert "Whitcombe" not in qs[0].text
+
+
+def test_a_preposition_is_no_part_of_an_outlet_name() -> None:
+    """"Per Pacific Wire Service, ...": the recogniser took "Per" into the name; the chain link and a
+    later relay name the outlet alone."""
+    qs = extract_quotes("Per Pacific Wire Service, state fire spokesman Owen Pritchard said investigators have "
+                        "found the likely point of origin. As first reported by Pacific Wire Service, the fire "
+                        "has now burned more than 14,000 acres.")
+    assert [(q.speaker, [c.name for c in q.chain]) for q in qs] == [
+        ("Owen Pritchard", ["Pacific Wire Service"]), ("Pacific Wire Service", [])]
+
+
+def test_a_listener_name_split_by_the_parser_is_one_link() -> None:
+    """"told Metro 11 Newsdesk the ...": the parser made "Metro" the listener and "11 Newsdesk" an
+    object; the chain has one link. A person told is still none."""
+    qs = extract_quotes("Denise Carrow told Metro 11 Newsdesk the increase will add up fast. "
+                        "Ramos told John Smith the plan was fine.")
+    assert [(q.speaker, [c.name for c in q.chain]) for q in qs] == [
+        ("Denise Carrow", ["Metro 11 Newsdesk"]), ("Ramos", [])]

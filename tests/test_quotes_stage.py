@@ -245,3 +245,17 @@ def test_relink_recomputes_quote_groups(seeded: Path, tmp_path: Path) -> None:
     with Store(db) as store:
         assert [(g.id, g.quote_ids, g.altered) for g in store.quote_groups()] == before
         assert {q.id: (q.group_id, q.altered) for q in store.quotes()} == grouped
+
+
+def test_the_publishing_outlet_is_no_link_of_its_own_quotes() -> None:
+    """"told the Courier" in the Courier: the words came to it directly; "according to a Herald
+    analysis" in the Herald is the outlet's own voice, no quote."""
+    from storyline.nlp.quotes import QuotesStage
+
+    text = ("Maria Lopez said in an interview with the Courier that her office had opened an inquiry. "
+            "Ridership fell 7 percent on the east side, according to a Courier analysis of the figures. "
+            "Jane Doe told the Ledger that the plan was dead.")
+    art = Article(id="a1", text=text, source="The Tamsin Valley Courier", status="ok")
+    qs = QuotesStage().process([art]).quotes
+    assert [(q.speaker, [c.name for c in q.chain]) for q in qs] == [
+        ("Maria Lopez", []), ("Jane Doe", ["Ledger"])]

@@ -137,8 +137,18 @@ def stale_members(store: Any) -> dict[str, set[str]]:
 
 
 def _originals(store: Any) -> Callable[[str], list[str]]:
-    """The articles a stored article is a copy or translation of (links with a known direction)."""
-    return lambda aid: [o for o, src in _copy_partners(store, aid) if src == o]
+    """The articles a stored article copies, rewrites or translates (reuse links with a known
+    direction)."""
+    def originals(aid: str) -> list[str]:
+        out = []
+        for ln in store.reuse_links(aid):
+            if ln["direction"] == "a->b" and ln["b"] == aid:
+                out.append(ln["a"])
+            elif ln["direction"] == "b->a" and ln["a"] == aid:
+                out.append(ln["b"])
+        return out
+
+    return originals
 
 
 def _copy_partners(store: Any, aid: str) -> list[tuple[str, str | None]]:
@@ -160,8 +170,8 @@ def _copy_partners(store: Any, aid: str) -> list[tuple[str, str | None]]:
 def story_record(story: Story, vecs: dict[str, np.ndarray], arts: dict[str, Article],
                  originals: Callable[[str], list[str]] | None = None) -> dict[str, Any]:
     """The stored form of a story: title from the member closest to the centroid or, when that member
-    copies (or translates) another member, from the original it copies (``originals(id)``: the
-    articles ``id`` is known to be copied from)."""
+    copies, rewrites or translates another member, from the original (``originals(id)``: the
+    articles ``id`` is known to derive from)."""
     cen = story.centroid
     rep = max(story.article_ids, key=lambda i: (float(np.dot(vecs[i], cen)) if i in vecs else -2.0, _neg(i)))
     if originals is not None:

@@ -60,6 +60,16 @@ def relay_cue(cue: str | None) -> bool:
     return bool(words) and words[0] in RELAY_WORDS
 
 
+def names_outlet(name: str | None, outlet: str | None) -> bool:
+    """Whether ``name`` (a chain link, a speaker) names the publishing ``outlet`` itself: the same
+    name, or its last words ("the Courier" in The Tamsin Valley Courier, "Herald")."""
+    if not name or not outlet:
+        return False
+    words = re.findall(r"[\w&]+", strip_article(name).lower())
+    own = re.findall(r"[\w&]+", strip_article(outlet).lower())
+    return bool(words) and len(words) <= len(own) and own[len(own) - len(words):] == words
+
+
 #: Verbs through which an outlet relays: "X reported:", "X wrote:".
 RELAY_VERBS = frozenset({"report", "write", "publish", "say", "note", "state", "reveal", "tweet", "post"})
 
@@ -317,8 +327,18 @@ class ChainFinder:
                     or (t.dep_ not in ("ccomp", "relcl", "acl") and (cue is None or t.head.i == cue.i))):
                 # (not a verb of what is reported: "said she has spoken to X about it"; nor one of a
                 # clause describing someone else: "responding to Smith, who told the Ledger ...")
+                told = [c for c in t.children if c.dep_ in ("dobj", "dative")] if lemma == "tell" else []
+                if len(told) == 2 and told[0].pos_ == "PROPN" and told[1].left_edge.i == told[0].right_edge.i + 1 \
+                        and all(x.pos_ in ("PROPN", "NUM") for x in doc[told[0].i:told[1].i + 1]):
+                    # "told Metro 11 Newsdesk the ...": one name the parser split into a listener and
+                    # an object
+                    first, last = doc[told[0].left_edge.i], told[1]
+                    name = doc_text(doc)[first.idx:last.idx + len(last.text)]
+                    if first.ent_type_ != "PERSON" or gender_of(name) is None:  # (a person told is none)
+                        links.append(ChainLink(name, first.idx, last.idx + len(last.text), "told"))
+                    told = []
                 for c in t.children:
-                    if c.dep_ in ("dobj", "dative") and lemma == "tell":
+                    if c in told:
                         add_told(c)
                     elif c.dep_ == "prep" and c.lower_ in ("to", "with"):
                         for g in c.children:

@@ -50,6 +50,7 @@ from storyline.nlp.lexicon import (
     SURVEY_NOUNS,
 )
 from storyline.nlp.mentions import may_speak, part_of_speakers, span_text, speaker_noun
+from storyline.nlp.names import first_name_genders
 from storyline.nlp.parse import base_lemma
 from storyline.nlp.quotemarks import QuotedSpan, word_count
 
@@ -254,9 +255,64 @@ def _subject_after_quote(verb: "Token") -> "Token | None":
         k -= 1
     if doc[k].text not in QUOTE_CHARS or verb.i - k > 15:
         return None
+    # a name opened by a first name right after the mark, then its description or the verb ('"...,"
+    # Jamal Whitcombe, executive director of the group Riders United, said': the recogniser may have
+    # missed him and taken the group for a person)
+    j = k + 1
+    while j < verb.i and j - k <= 4 and doc[j].pos_ == "PROPN" and doc[j].ent_type_ in ("PERSON", "WORK_OF_ART", ""):
+        j += 1
+    if j - k >= 3 and (j == verb.i or doc[j].text == ",") and first_name_genders().get(doc[k + 1].lower_):
+        return doc[j - 1]
     people = [t for t in doc[k + 1:verb.i] if t.ent_type_ == "PERSON"
               and (t.i + 1 >= len(doc) or doc[t.i + 1].ent_iob_ != "I")]
     return people[0] if len(people) == 1 else None
+
+
+def trim_entity_prepositions(doc: "Doc") -> int:
+    """Take a preposition that opens a recognised name out of it ("Per Pacific Wire Service, ...":
+    the recogniser made "Per" part of the organisation); returns how many names were trimmed."""
+    from spacy.tokens import Span
+
+    ents = list(doc.ents)
+    out, n = [], 0
+    for ent in ents:
+        first = ent[0]
+        if len(ent) > 1 and first.pos_ == "ADP" and first.dep_ == "prep" and ent.label_ != "PERSON" \
+                and all(t.head.i == first.i or first.i < t.head.i < ent.end for t in ent[1:]):
+            out.append(Span(doc, ent.start + 1, ent.end, label=ent.label_))
+            n += 1
+        else:
+            out.append(ent)
+    if n:
+        doc.ents = out
+    return n
+
+
+def reattach_names_after_quotes(doc: "Doc") -> int:
+    """Give a reporting verb back the speaker the parser hung inside the quotation before it ('"...,"
+    Jamal Whitcombe, director of X, said': "Whitcombe" was made the object of a verb in the quoted
+    words and "said" had no subject). The name becomes the verb's subject and the quoted words it
+    had taken return to the word it hung on; returns how many names moved."""
+    moved = 0
+    for verb in doc:
+        if verb.lemma_.lower() not in CUE_VERBS or verb.pos_ != "VERB":
+            continue
+        name = _subject_after_quote(verb)
+        if name is None:
+            continue
+        k = verb.i - 1
+        while k > verb.sent.start and doc[k].text not in QUOTE_CHARS:
+            k -= 1
+        old = name.head
+        if not (verb.sent.start <= old.i < k < name.i):
+            continue
+        for t in doc[verb.sent.start:k + 1]:
+            if t.head.i == name.i:
+                t.head = old
+        name.head = verb
+        name.dep_ = "nsubj"
+        moved += 1
+    return moved
 
 
 def _stranded_subject(verb: "Token") -> "Token | None":

@@ -225,7 +225,15 @@ def group_quotes(quotes: Sequence[Quote], story_of: Mapping[str, str] | None = N
             return max((len(_norm_words(f)) for f in _fragments(q)), default=len(_norm_words(q.text)))
 
         pool = verbatim or ms
-        ref = min(pool, key=lambda q: (rank[q.kind], -size(q), q.article_id, q.start))
+
+        def agreeing(q: Quote) -> int:
+            """How many other versions quote ``q``'s words as it does (whole or trimmed): the wording
+            most versions share is the reference, and the odd one out is the altered one."""
+            words = [_norm_words(f) for f in _fragments(q)]
+            return sum(1 for o in pool if o.article_id != q.article_id and any(
+                _contiguous(_norm_words(f), w) for f in _fragments(o) for w in words if w))
+
+        ref = min(pool, key=lambda q: (rank[q.kind], -agreeing(q), -size(q), q.article_id, q.start))
         ref_frag = max(_fragments(ref), key=lambda f: len(_norm_words(f)), default=ref.text)
         ref_words = _norm_words(ref_frag)
         altered: dict[str, str] = {}

@@ -99,6 +99,7 @@ from storyline.nlp.attribution import (
     RELAY_WORDS,
     ChainFinder,
     doc_text,
+    names_outlet,
     order_links,
     relay_cue,
     strip_article,
@@ -112,8 +113,10 @@ from storyline.nlp.frames import (
     as_relay,
     find_frames,
     no_report,
+    reattach_names_after_quotes,
     source_tokens,
     subject_of,
+    trim_entity_prepositions,
     trim_span,
 )
 from storyline.nlp.lexicon import CLAUSE_ONLY, CUE_VERBS, DENY_VERBS, ENTITY_TYPES, EVIDENCE_CUES
@@ -278,6 +281,8 @@ def extract_quotes(text: str, *, article_id: str = "", doc: "Doc | None" = None,
     if doc.text != text:
         raise ValueError("the parsed document does not match the text: parse the same clean text")
     doc.user_data[_TEXT_KEY] = text
+    trim_entity_prepositions(doc)
+    reattach_names_after_quotes(doc)
     quoted = find_quoted_spans(text)
     ents = ArticleEntities(doc, [(q.open_at, q.close_at + 1) for q in quoted])
     chains = ChainFinder(doc, ents_mentions=ents.mentions)
@@ -1263,15 +1268,31 @@ class QuotesStage:
             else:
                 ok.append(a)
         quotes: list[Quote] = []
-        for qs in quotes_of_many([(a.id, a.text) for a in ok], n_process=self.n_process,
-                                 batch_size=self.batch_size):
-            quotes.extend(qs)
+        for a, qs in zip(ok, quotes_of_many([(a.id, a.text) for a in ok], n_process=self.n_process,
+                                            batch_size=self.batch_size)):
+            quotes.extend(without_own_outlet(qs, a.source))
         groups: list[QuoteGroup] = []
         if story_of is not None:
             groups = group_quotes(quotes, story_of)
             quotes = apply_groups(quotes, groups)
         LOGGER.info("quotes: %d quotes in %d articles, %d groups", len(quotes), len(ok), len(groups))
         return QuotesResult(quotes=quotes, groups=groups, articles=len(ok), skipped=skipped)
+
+
+def without_own_outlet(quotes: Sequence[Quote], outlet: str | None) -> list[Quote]:
+    """An article's quotes without what its own outlet stands in: a chain link naming the publisher
+    ("told the Courier" in the Courier: the words came to it directly) and a relay of its own work
+    ("according to a Herald analysis" in the Herald: the outlet's own voice, no one quoted)."""
+    if not outlet:
+        return list(quotes)
+    out = []
+    for q in quotes:
+        if relay_cue(q.cue) and q.speaker_type != "PERSON" and names_outlet(q.speaker, outlet):
+            continue
+        if any(names_outlet(c.name, outlet) for c in q.chain):
+            q = replace(q, chain=[c for c in q.chain if not names_outlet(c.name, outlet)])
+        out.append(q)
+    return out
 
 
 def _quotes_serial(items: Sequence[tuple[str, str]], batch_size: int) -> list[list[Quote]]:
