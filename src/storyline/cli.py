@@ -461,9 +461,8 @@ def relink(ctx: Ctx) -> None:
     try:
         with ctx.store() as store:
             before = store.clear_reuse()
-            stage = ReuseStage()
-            rep = stage.run(store)
-            qrep = QuotesStep(stage.encoder).run(store, [], regroup=True)
+            rep = ReuseStage().run(store)
+            qrep = QuotesStep().run(store, [], regroup=True)
     except StorylineError as exc:
         _fail(ctx, exc)
     ctx.out.print(f"relinked {rep.articles} article(s): {before} link(s) before, {rep.links} now "

@@ -139,32 +139,12 @@ def stale_members(store: Any) -> dict[str, set[str]]:
 def _originals(store: Any) -> Callable[[str], list[str]]:
     """The articles a stored article copies, rewrites or translates (reuse links with a known
     direction)."""
-    def originals(aid: str) -> list[str]:
-        out = []
-        for ln in store.reuse_links(aid):
-            if ln["direction"] == "a->b" and ln["b"] == aid:
-                out.append(ln["a"])
-            elif ln["direction"] == "b->a" and ln["a"] == aid:
-                out.append(ln["b"])
-        return out
-
-    return originals
+    return lambda aid: [o for o, _, src in store.reuse_partners(aid) if src == o]
 
 
 def _copy_partners(store: Any, aid: str) -> list[tuple[str, str | None]]:
     """(other article, which side is the original or None) for each copy link of ``aid``."""
-    out = []
-    for ln in store.reuse_links(aid):
-        if ln["kind"] not in COPY_KINDS:
-            continue
-        other = ln["b"] if ln["a"] == aid else ln["a"]
-        src = None
-        if ln["direction"] == "a->b":
-            src = ln["a"]
-        elif ln["direction"] == "b->a":
-            src = ln["b"]
-        out.append((other, src))
-    return out
+    return [(o, src) for o, kind, src in store.reuse_partners(aid) if kind in COPY_KINDS]
 
 
 def story_record(story: Story, vecs: dict[str, np.ndarray], arts: dict[str, Article],

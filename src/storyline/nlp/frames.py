@@ -243,6 +243,12 @@ def _fronted_subject(verb: "Token") -> "Token | None":
     return best
 
 
+def _mark_before(verb: "Token") -> int | None:
+    """The index of the last quotation mark before ``verb`` in its sentence, if any."""
+    doc = verb.doc
+    return next((k for k in range(verb.i - 1, verb.sent.start - 1, -1) if doc[k].text in QUOTE_CHARS), None)
+
+
 def _subject_after_quote(verb: "Token") -> "Token | None":
     """The person named between a closing quotation mark and a reporting verb the parser left with
     no subject ('"...," lead author Dr. Jane Smith of Acme University said': it made a preposition of
@@ -250,10 +256,8 @@ def _subject_after_quote(verb: "Token") -> "Token | None":
     if verb.dep_ != "ROOT" or not _subjectless_finite(verb):
         return None
     doc = verb.doc
-    k = verb.i - 1
-    while k > verb.sent.start and doc[k].text not in QUOTE_CHARS:
-        k -= 1
-    if doc[k].text not in QUOTE_CHARS or verb.i - k > 15:
+    k = _mark_before(verb)
+    if k is None or verb.i - k > 15:
         return None
     # a name opened by a first name right after the mark, then its description or the verb ('"...,"
     # Jamal Whitcombe, executive director of the group Riders United, said': the recogniser may have
@@ -300,11 +304,9 @@ def reattach_names_after_quotes(doc: "Doc") -> int:
         name = _subject_after_quote(verb)
         if name is None:
             continue
-        k = verb.i - 1
-        while k > verb.sent.start and doc[k].text not in QUOTE_CHARS:
-            k -= 1
+        k = _mark_before(verb)  # (found, or there would be no name)
         old = name.head
-        if not (verb.sent.start <= old.i < k < name.i):
+        if k is None or not (verb.sent.start <= old.i < k < name.i):
             continue
         for t in doc[verb.sent.start:k + 1]:
             if t.head.i == name.i:

@@ -941,6 +941,16 @@ class Store:
                 f"SELECT a, b FROM reuse_links WHERE a IN ({ph})", list(chunk)) if r[1] in inside)
         return pairs
 
+    def reuse_partners(self, article_id: str) -> list[tuple[str, str, str | None]]:
+        """(other article, kind, the original of the two or None) for each reuse link of one article,
+        sorted by the other's id (links only: no passages or evidence read)."""
+        out = []
+        for a, b, kind, d in self.conn.execute(
+                "SELECT a, b, kind, direction FROM reuse_links WHERE a = ? OR b = ? ORDER BY a, b",
+                (article_id, article_id)):
+            out.append((b if a == article_id else a, kind, a if d == "a->b" else b if d == "b->a" else None))
+        return out
+
     def reuse_links(self, article_id: str | None = None) -> list[dict[str, Any]]:
         """Reuse links (all, or those of one article) as dicts, sorted by (a, b), passages by seq."""
         if article_id is None:
